@@ -1,0 +1,42 @@
+"""The gazetteer's value object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Place", "KINDS", "POINT_PRECISIONS"]
+
+#: What an entry is.
+KINDS = ("country", "admin1", "admin2", "hromada", "settlement", "other")
+
+#: How an entry's point was obtained, from best to worst.
+#: ``point``: its own coordinates; ``admin_centre``: a centre point of an admin unit;
+#: ``hromada_centre``: placed at the centre of its hromada; ``anchor``: placed at the
+#: nearest known anchor named in its source.
+POINT_PRECISIONS = ("point", "admin_centre", "hromada_centre", "anchor")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry.
+
+    ``id`` is stable across rebuilds: ``gn:<geonameid>``, ``adm1:<ISO 3166-2>``,
+    ``country:<ISO2>``, ``katottg:<code>``, ``cur:<slug>``.
+    ``admin1`` is the ISO 3166-2 code of the first-level unit (``RU-ORL``) and
+    ``admin1_name`` its English name (``Oryol Oblast``).
+    """
+
+    id: str
+    name: str
+    kind: str
+    country: str
+    admin1: str | None
+    admin1_name: str | None
+    lat: float
+    lon: float
+    population: int | None
+    precision: str
+    source: str
+    alt_names: tuple[str, ...] = ()
+    admin2: str | None = None
+    note: str | None = None

@@ -1,0 +1,3 @@
+"""Borderline: war reporting in, a layered event map out."""
+
+__all__: list[str] = []

@@ -1,0 +1,4 @@
+from geo.cli import main
+import sys
+
+sys.exit(main())
