@@ -1,3 +1,17 @@
-"""The local gazetteer: built from registry packages, queried offline."""
+"""The local gazetteer: built from registry packages, queried offline.
 
-__all__: list[str] = []
+Open it with :meth:`Gazetteer.open` (or :func:`ensure_built` first); match names with
+the pure functions in :mod:`gazetteer.names`.  The builder (:mod:`gazetteer.build`) is
+never imported at run time.
+"""
+
+from .errors import DumpFormatError, GazetteerBuildError, GazetteerNotBuilt
+from .model import KINDS, POINT_PRECISIONS, Place
+from .names import admin_form, name_key, token_key, tokens
+from .query import Gazetteer, PlaceNotFound, default_cache_dir, ensure_built
+
+__all__ = [
+    "Gazetteer", "Place", "PlaceNotFound", "KINDS", "POINT_PRECISIONS",
+    "GazetteerBuildError", "DumpFormatError", "GazetteerNotBuilt",
+    "default_cache_dir", "ensure_built", "tokens", "token_key", "name_key", "admin_form",
+]

@@ -23,7 +23,8 @@ class Place:
     ``id`` is stable across rebuilds: ``gn:<geonameid>``, ``adm1:<ISO 3166-2>``,
     ``country:<ISO2>``, ``katottg:<code>``, ``cur:<slug>``.
     ``admin1`` is the ISO 3166-2 code of the first-level unit (``RU-ORL``) and
-    ``admin1_name`` its English name (``Oryol Oblast``).
+    ``admin1_name`` its English name (``Oryol Oblast``).  ``katottg`` and ``hromada``
+    are set for Ukrainian entries from the KATOTTG codifier.
     """
 
     id: str
@@ -40,3 +41,7 @@ class Place:
     alt_names: tuple[str, ...] = ()
     admin2: str | None = None
     note: str | None = None
+    #: Ukraine's KATOTTG code (settlements, hromadas, raions from the codifier).
+    katottg: str | None = None
+    #: The hromada a Ukrainian settlement belongs to ("Kurakhivska hromada").
+    hromada: str | None = None

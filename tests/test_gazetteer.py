@@ -1,0 +1,218 @@
+"""The real gazetteer: the issue's must-show lookups, the query API and the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from gazetteer import Gazetteer, GazetteerNotBuilt, Place, PlaceNotFound
+from gazetteer.names import name_key
+from gazetteer.query import distance_km
+
+KURAKHOVE_ID = "gn:695357"
+ORYOL_ID = "gn:515012"
+PLACE_FIELDS = {f.name for f in dataclasses.fields(Place)}
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+# --- must show ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Stal'noi Kon", "Stalnoy Kon", "Стальной Конь", "Stal’noi Kon’"])
+def test_stalnoy_kon_is_a_settlement_near_oryol(gazetteer, name):
+    first = gazetteer.lookup(name)[0]
+    assert (first.kind, first.country, first.admin1) == ("settlement", "RU", "RU-ORL")
+    assert distance_km(first, gazetteer.get(ORYOL_ID)) <= 25
+    assert first.source and first.note
+    # No package has its point: it is placed at an anchor, and says so.
+    assert first.precision == "anchor"
+
+
+@pytest.mark.parametrize("name", ["Trudove", "Трудове"])
+def test_trudove_has_many_candidates_one_near_kurakhove(gazetteer, name):
+    got = gazetteer.lookup(name, country="UA")
+    assert len(got) >= 10
+    assert all(p.country == "UA" for p in got)
+    kurakhove = gazetteer.get(KURAKHOVE_ID)
+    near = [p for p in got if p.admin1 == "UA-14" and distance_km(p, kurakhove) <= 15]
+    assert near, [(p.id, p.admin1) for p in got]
+    assert near[0].katottg == "UA14160110240086395"
+    assert near[0].hromada == "Kurakhivska hromada"
+    assert near[0].precision in ("point", "hromada_centre")
+
+
+@pytest.mark.parametrize("name", ["Stari Terny", "Старі Терни"])
+def test_stari_terny_near_kurakhove(gazetteer, name):
+    got = gazetteer.lookup(name, country="UA")
+    kurakhove = gazetteer.get(KURAKHOVE_ID)
+    near = [p for p in got if p.admin1 == "UA-14" and distance_km(p, kurakhove) <= 15]
+    assert near and near[0].katottg == "UA14160110280090708"
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("Kursk region", "adm1:RU-KRS"),
+    ("Kursk Oblast", "adm1:RU-KRS"),
+    ("Kurskaya oblast'", "adm1:RU-KRS"),
+    ("Donetsk region", "adm1:UA-14"),
+    ("Донецька область", "adm1:UA-14"),
+    ("Kharkivska oblast", "adm1:UA-63"),
+    ("Oryol regional", "adm1:RU-ORL"),
+    ("Kyiv region", "adm1:UA-32"),
+    ("Zaporozhye region", "adm1:UA-23"),
+])
+def test_admin_phrases_give_the_admin1_unit_first(gazetteer, name, expected):
+    got = gazetteer.lookup(name)
+    assert got and got[0].id == expected and got[0].kind == "admin1"
+
+
+def test_donetsk_region_is_not_the_town_in_rostov_oblast(gazetteer):
+    got = gazetteer.lookup("Donetsk region")
+    assert got[0].country == "UA"
+    assert all(p.admin1 != "RU-ROS" for p in got[:1])
+
+
+@pytest.mark.parametrize("name,expected_name,country,admin1", [
+    ("Kiev", "Kyiv", "UA", "UA-30"),
+    ("Київ", "Kyiv", "UA", "UA-30"),
+    ("Orel", "Orël", "RU", "RU-ORL"),
+    ("Oryol", "Orël", "RU", "RU-ORL"),
+    ("Kharkov", "Kharkiv", "UA", "UA-63"),
+    ("Харьков", "Kharkiv", "UA", "UA-63"),
+    ("Rostov-na-Donu", "Rostov-on-Don", "RU", "RU-ROS"),
+])
+def test_spelling_variants_find_the_city_first(gazetteer, name, expected_name, country, admin1):
+    first = gazetteer.lookup(name)[0]
+    assert (first.name, first.country, first.admin1, first.kind) == (
+        expected_name, country, admin1, "settlement")
+
+
+def test_bare_city_name_prefers_the_city_over_its_region(gazetteer):
+    assert gazetteer.lookup("Kursk")[0].kind == "settlement"
+    assert gazetteer.lookup("Sumy")[0].kind == "settlement"
+
+
+# --- the API -----------------------------------------------------------------------------
+
+def test_filters(gazetteer):
+    assert all(p.country == "RU" for p in gazetteer.lookup("Donetsk", country="ru"))
+    assert all(p.kind == "admin1" for p in gazetteer.lookup("Donetsk", kind="admin1"))
+    assert len(gazetteer.lookup("Trudove", limit=3)) == 3
+    with pytest.raises(ValueError):
+        gazetteer.lookup("Kursk", kind="planet")
+
+
+def test_candidates_are_exactly_the_entries_under_a_key(gazetteer):
+    got = gazetteer.candidates(name_key("Trudove"))
+    assert len(got) >= 21  # 21 villages of that name in KATOTTG, plus Crimea's Trudovoye
+    for place in got:
+        assert name_key("Trudove") in {name_key(n) for n in (place.name, *place.alt_names)}
+    assert gazetteer.candidates("no such key at all") == []
+
+
+def test_get_country_admin1(gazetteer):
+    assert gazetteer.get(ORYOL_ID).admin1_name == "Oryol Oblast"
+    ua = gazetteer.country("UA")
+    assert (ua.kind, ua.country) == ("country", "UA")
+    unit = gazetteer.admin1("RU-ORL")
+    assert (unit.kind, unit.admin1, unit.precision) == ("admin1", "RU-ORL", "admin_centre")
+    assert abs(unit.lat - 52.8393) < 1e-6  # iso3166-2's centre point
+    with pytest.raises(PlaceNotFound):
+        gazetteer.get("gn:0")
+    with pytest.raises(KeyError):
+        gazetteer.admin1("XX-NOPE")
+
+
+def test_kurakhove_is_merged_with_its_katottg_entry(gazetteer):
+    k = gazetteer.get(KURAKHOVE_ID)
+    assert k.katottg == "UA14160110010020758" and k.precision == "point"
+    assert "Курахове" in k.alt_names
+    # merged, not duplicated
+    assert [p.id for p in gazetteer.lookup("Kurakhove", country="UA")].count(KURAKHOVE_ID) == 1
+    assert not any(p.id.startswith("katottg:UA1416011001") for p in gazetteer.lookup("Kurakhove"))
+
+
+def test_every_place_is_complete(gazetteer):
+    from gazetteer.model import KINDS, POINT_PRECISIONS
+
+    for name in ["Kursk", "Trudove", "Ukraine", "Crimea", "Pokrovsk raion", "Kurakhivska hromada"]:
+        for p in gazetteer.lookup(name, limit=5):
+            assert p.id and p.name and p.kind in KINDS and p.precision in POINT_PRECISIONS
+            assert len(p.country) == 2 and p.source
+            assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180
+
+
+def test_key_stats_covers_the_index(gazetteer):
+    wanted = {name_key(n): n for n in ("Kursk region", "Trudove", "Stal'noi Kon", "Kursk")}
+    stats = {key: (n, maxpop) for key, n, maxpop in gazetteer.key_stats() if key in wanted}
+    assert set(stats) == set(wanted)
+    trudove = name_key("Trudove")
+    assert stats[trudove][0] == len(gazetteer.candidates(trudove))
+    assert stats[name_key("Kursk")][1] == 448733  # the city's population
+
+
+def test_pickles_by_path(gazetteer):
+    again = pickle.loads(pickle.dumps(gazetteer))
+    try:
+        assert again.path == gazetteer.path
+        assert again.get(ORYOL_ID) == gazetteer.get(ORYOL_ID)
+    finally:
+        again.close()
+
+
+def test_open_refuses_a_missing_or_foreign_file(tmp_path):
+    with pytest.raises(GazetteerNotBuilt):
+        Gazetteer.open(tmp_path)
+    (tmp_path / "gazetteer.sqlite").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(GazetteerNotBuilt):
+        Gazetteer.open(tmp_path)
+
+
+# --- CLI ---------------------------------------------------------------------------------
+
+def test_cli_lookup_json_prints_every_field(gazetteer):
+    r = _cli("lookup", "Stal'noi Kon", "--json", "--cache", str(gazetteer.path.parent))
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert rows and set(rows[0]) == PLACE_FIELDS
+    assert rows[0]["admin1"] == "RU-ORL" and rows[0]["source"]
+
+
+def test_cli_lookup_table(gazetteer):
+    r = _cli("lookup", "Trudove", "--country", "UA", "--cache", str(gazetteer.path.parent))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:3] == ["#", "name", "kind"]
+    assert len(lines) >= 11 and any("UA-14" in line for line in lines)
+
+
+@pytest.mark.parametrize("args", [[""], ["   "], ["'"], ["Kursk", "--kind", "planet"],
+                                  ["Kursk", "--country", "Ukraine"]])
+def test_cli_lookup_bad_input_exits_2_with_one_line(gazetteer, args):
+    r = _cli("lookup", *args, "--cache", str(gazetteer.path.parent))
+    assert r.returncode == 2
+    assert r.stderr.strip() and r.stderr.strip().count("\n") == 0
+    assert "Traceback" not in r.stderr
+
+
+def test_cli_lookup_without_a_gazetteer(tmp_path):
+    r = _cli("lookup", "Kursk", "--cache", str(tmp_path))
+    assert r.returncode == 2 and "gazetteer build" in r.stderr
+    assert r.stderr.strip().count("\n") == 0
+
+
+def test_cli_build_is_a_no_op_when_current(gazetteer):
+    before = gazetteer.path.stat()
+    r = _cli("gazetteer", "build", "--cache", str(gazetteer.path.parent))
+    assert r.returncode == 0, r.stderr
+    assert "already built" in r.stdout
+    after = gazetteer.path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
