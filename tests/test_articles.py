@@ -1,0 +1,143 @@
+"""Reading articles: formats, metadata, and refusing bad input with one clear line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+
+from geo.articles import (
+    article_from_bytes, article_from_text, read_article, read_articles, split_metadata,
+)
+from geo.errors import InputError
+from _geoparse_support import SHARED
+
+
+def test_date_line_and_dateline_on_one_line_are_metadata(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text(" date 2024-12-14 KYIV, UKRAINE — Troops moved near Kurakhove.\n\nMore text.",
+                 encoding="utf-8")
+    a = read_article(f)
+    assert a.date == dt.date(2024, 12, 14)
+    assert a.dateline == "KYIV, UKRAINE"
+    assert a.text.startswith("Troops moved near Kurakhove.")
+    assert a.source == "a.txt"
+    assert a.id == hashlib.sha256(a.text.encode()).hexdigest()[:16]
+    assert read_article(f).id == a.id  # re-read: same id
+
+
+@pytest.mark.parametrize("head, place, body", [
+    ("MOSCOW (AP) — Russia said", "MOSCOW", "Russia said"),
+    ("Kyiv, Dec 14 (Reuters) - Ukraine struck", "Kyiv", "Ukraine struck"),
+    ("LONDON, December 14, 2024 — talks", "LONDON", "talks"),
+    ("Ukraine - the country said", None, "Ukraine - the country said"),
+    ("Russia attacked Kyiv overnight.", None, "Russia attacked Kyiv overnight."),
+])
+def test_datelines(head, place, body):
+    meta = split_metadata(head)
+    assert meta.dateline == place
+    assert head[meta.body_start:] == body
+
+
+def test_default_date_applies_only_without_one():
+    a = article_from_text("Kyiv was quiet.", default_date=dt.date(2024, 1, 2))
+    assert a.date == dt.date(2024, 1, 2)
+    b = article_from_text("date 2024-12-14\nKyiv was quiet.", default_date=dt.date(2024, 1, 2))
+    assert b.date == dt.date(2024, 12, 14) and b.text == "Kyiv was quiet."
+
+
+def test_bad_date_line_is_refused():
+    with pytest.raises(InputError, match="bad date line"):
+        article_from_text("date 2024-13-45\nText", source="x.txt")
+
+
+def test_markdown_is_reduced_to_text(tmp_path):
+    f = tmp_path / "m.md"
+    f.write_text("---\ntitle: Strikes\ndate: 2024-12-01\n---\n# Heading one\n\n"
+                 "Drones hit **Kursk** and [Belgorod](http://example.com/b) _overnight_.\n\n"
+                 "- item in `Sumy`\n> quoted Kharkiv\n", encoding="utf-8")
+    a = read_article(f)
+    assert a.title == "Strikes"
+    assert a.date == dt.date(2024, 12, 1)
+    assert "Drones hit Kursk and Belgorod overnight." in a.text
+    assert "item in Sumy" in a.text and "quoted Kharkiv" in a.text
+    assert "http" not in a.text and "*" not in a.text and "#" not in a.text
+
+
+def test_html_text_only_nothing_fetched(tmp_path):
+    f = tmp_path / "p.html"
+    f.write_text(
+        "<html><head><title>Refinery hit</title>"
+        "<meta property='article:published_time' content='2024-12-14T08:00:00Z'>"
+        "<script>alert('x')</script><style>p{}</style></head><body>"
+        "<nav>Menu Home</nav><article><p>KYIV — Drones struck <b>Novoshakhtinsk</b>&rsquo;s "
+        "refinery.</p><img src='http://example.com/x.png'><p>Second &amp; last.</p></article>"
+        "</body></html>", encoding="utf-8")
+    a = read_article(f)
+    assert a.title == "Refinery hit" and a.date == dt.date(2024, 12, 14)
+    assert a.dateline == "KYIV"
+    assert a.text == "Drones struck Novoshakhtinsk’s refinery.\n\nSecond & last."
+    assert "alert" not in a.text and "Menu" not in a.text
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"\x00\x01\x02binary", "NUL"),
+    (b"   \n\t ", "empty"),
+    (b"\xff\xfe\xfa\x80\x81 latin garbage \x9f\x8d", "UTF-8"),
+    ("café résumé naïve".encode("latin-1"), "UTF-8"),
+])
+def test_bad_bytes_are_refused_naming_the_file(data, problem):
+    with pytest.raises(InputError) as err:
+        article_from_bytes(data, source="upload.txt")
+    msg = str(err.value)
+    assert msg.startswith("upload.txt:") and problem in msg and "\n" not in msg
+
+
+def test_cp1251_cyrillic_is_read():
+    a = article_from_bytes("Бои у Курахово продолжаются.".encode("cp1251"), source="ru.txt")
+    assert a.text == "Бои у Курахово продолжаются."
+
+
+def test_size_limit_is_configurable(tmp_path):
+    f = tmp_path / "big.txt"
+    f.write_text("Kyiv " * 100, encoding="utf-8")
+    with pytest.raises(InputError, match="big.txt: too large"):
+        read_article(f, max_bytes=100)
+    assert read_article(f, max_bytes=10_000).text.startswith("Kyiv")
+
+
+def test_unsupported_type_and_missing_file(tmp_path):
+    with pytest.raises(InputError, match="unsupported file type"):
+        read_article(tmp_path / "a.pdf")
+    with pytest.raises(InputError, match="missing.txt: cannot read"):
+        read_article(tmp_path / "missing.txt")
+
+
+def test_jsonl_lines_and_errors(tmp_path):
+    f = tmp_path / "batch.jsonl"
+    f.write_text("\n".join([
+        json.dumps({"id": "a1", "text": "Kyiv, Dec 14 (Reuters) - Sumy was hit.", "date": "2024-12-14",
+                    "title": "T", "url": "http://example.com"}),
+        "{not json",
+        json.dumps({"id": "a3"}),
+        json.dumps({"id": 4, "text": "Kharkiv."}),
+    ]), encoding="utf-8")
+    with pytest.raises(InputError, match=r"batch.jsonl:2: invalid JSON"):
+        list(read_articles(f))
+    errors: list[InputError] = []
+    got = list(read_articles(f, on_error=errors.append))
+    assert [a.source for a in got] == ["a1", "4"]
+    assert got[0].dateline == "Kyiv" and got[0].text == "Sumy was hit."
+    assert got[0].date == dt.date(2024, 12, 14) and got[0].title == "T"
+    assert [str(e).split(":")[1] for e in errors] == ["2", "3"]
+
+
+@pytest.mark.skipif(not (SHARED / "articles").is_dir(), reason="../shared is absent")
+def test_shared_example_articles():
+    a = read_article(SHARED / "articles" / "2024-12-14-north-korean-troops-kursk.txt")
+    assert a.date == dt.date(2024, 12, 14) and a.dateline == "KYIV, UKRAINE"
+    assert a.text.startswith("Ukrainian President")
+    b = read_article(SHARED / "articles" / "2024-12-novoshakhtinsk-refinery-strike.txt")
+    assert b.date is None and b.dateline is None and b.id != a.id

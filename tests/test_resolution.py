@@ -1,0 +1,170 @@
+"""Resolution: context decides which entry a name means; the automaton cache; the CLI; seeds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from geo.resolution import Geoparser, haversine_km
+from geo.toponyms import Lexicon
+from _geoparse_support import KURAKHOVE, SHARED, TinyGazetteer, lexicon_cache_dir
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    return Lexicon.load(lexicon_cache_dir())
+
+
+@pytest.fixture(scope="module")
+def gp(lex) -> Geoparser:
+    return Geoparser.build(TinyGazetteer(), lexicon=lex)
+
+
+def resolved(gp, text, surface):
+    return next(m.place for m in gp.parse_text(text) if m.text == surface)
+
+
+def test_nearby_anchor_and_admin_hint_pick_the_right_trudove(gp):
+    text = ("Russia claimed the capture of Trudove in the Donetsk region of east Ukraine. "
+            "It lies near the industrial town of Kurakhove.")
+    p = resolved(gp, text, "Trudove")
+    assert p.id == "katottg:trudove-kurakhove"
+    assert haversine_km(p.lat, p.lon, *KURAKHOVE) < 15
+
+
+def test_without_context_the_prior_decides_and_context_can_overrule_it(gp):
+    assert resolved(gp, "Trudove was quiet.", "Trudove").id == "gn:trudove-crimea"  # largest
+    assert resolved(gp, "Trudove, Odesa oblast, was quiet. Trudove lies in the Odesa region.",
+                    "Trudove").country == "UA"
+    assert resolved(gp, "In Crimea, Trudove was shelled.", "Trudove").id == "gn:trudove-crimea"
+
+
+def test_bare_city_name_is_the_city_not_its_region(gp):
+    assert resolved(gp, "Drones hit Kursk overnight.", "Kursk").kind == "settlement"
+    assert resolved(gp, "Drones hit the Kursk region.", "Kursk region").kind == "admin1"
+
+
+def test_capital_wins_for_washington(gp):
+    assert resolved(gp, "Officials in Washington said so.", "Washington").id == "gn:4140963"
+
+
+def test_country_mentions_are_placed_at_the_country_not_its_capital(gp):
+    p = resolved(gp, "Fighting goes on in Ukraine.", "Ukraine")
+    assert p.id == "country:UA" and haversine_km(p.lat, p.lon, 50.45, 30.52) > 100
+
+
+def test_resolve_spans_one_mention_per_span_in_order(gp):
+    text = "From Kyiv to Zzyzx and the Ukrainian capital."
+    spans = [(text.index("Zzyzx"), text.index("Zzyzx") + 5), (5, 9),
+             (text.index("Ukrainian"), text.index("Ukrainian") + 9)]
+    got = gp.resolve_spans(text, spans)
+    assert [(m.start, m.end) for m in got] == spans
+    assert got[0].place is None and got[1].place.id == "gn:703448"
+    assert got[2].role == "demonym" and got[2].place.id == "country:UA"
+
+
+class _CachedTiny(TinyGazetteer):
+    def __init__(self, path, fingerprint):
+        super().__init__()
+        self.path = path
+        self._fp = fingerprint
+
+    def meta(self):
+        return {"fingerprint": self._fp}
+
+
+def test_automaton_is_cached_next_to_the_gazetteer_by_fingerprint(tmp_path, lex):
+    db = tmp_path / "gazetteer.sqlite"
+    db.write_bytes(b"")
+    first = Geoparser.build(_CachedTiny(db, "fp-1"), lexicon=lex)
+    cached = list(tmp_path.glob("geoparser-*.automaton"))
+    assert len(cached) == 1
+    again = Geoparser.build(_CachedTiny(db, "fp-1"), lexicon=lex)
+    assert len(again.index) == len(first.index)
+    text = "Trudove near Kurakhove in the Donetsk region."
+    assert [m.place.id for m in again.parse_text(text)] == [m.place.id for m in first.parse_text(text)]
+    Geoparser.build(_CachedTiny(db, "fp-2"), lexicon=lex)  # a rebuilt gazetteer
+    now = list(tmp_path.glob("geoparser-*.automaton"))
+    assert len(now) == 1 and now != cached
+
+
+def test_cli_parse_refuses_binary_with_one_line(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    r = subprocess.run([sys.executable, "-m", "geo", "parse", str(bad)], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "bad.txt" in r.stderr and "Traceback" not in r.stderr
+
+
+# --- with the real gazetteer ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_gp():
+    from gazetteer import Gazetteer
+    from gazetteer.errors import GazetteerNotBuilt
+
+    try:
+        gaz = Gazetteer.open()
+    except GazetteerNotBuilt:
+        pytest.skip("the gazetteer is not built (borderline gazetteer build)")
+    return Geoparser.build(gaz)
+
+
+@pytest.mark.skipif(not (SHARED / "gold" / "seeds.json").is_file(), reason="../shared is absent")
+def test_seeds_places_resolved_and_not_places_not(real_gp):
+    from geo.articles import read_article
+
+    seeds = json.loads((SHARED / "gold" / "seeds.json").read_text(encoding="utf-8"))
+    for art in seeds["articles"]:
+        article = read_article(SHARED / art["file"])
+        mentions = real_gp.parse(article)
+        for want in art["places"]:
+            same = [m for m in mentions if m.text == want["surface"]]
+            assert same or want.get("optional"), (art["file"], want["surface"])
+            for m in same:
+                assert m.place is not None, want["surface"]
+                if "near" in want:
+                    d = haversine_km(m.place.lat, m.place.lon, *want["near"])
+                    assert d <= want["within_km"], (want["surface"], m.place, d)
+                else:
+                    assert m.place.country == want["country"], (want["surface"], m.place)
+        for bad in art["not_places"]:
+            start = article.text.find(bad)
+            while start >= 0:
+                end = start + len(bad)
+                hits = [m for m in mentions if m.start < end and start < m.end and m.place is not None]
+                assert not hits, (bad, hits)
+                start = article.text.find(bad, end)
+        filed = real_gp.dateline_place(article)
+        if art.get("dateline"):
+            assert filed is not None and filed.name == art["dateline"]
+
+
+def test_cli_parse_jsonl_batch_goes_on_after_a_bad_line(real_gp, tmp_path):
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join([
+        json.dumps({"id": "a", "text": "Drones hit Kharkiv.", "spans": [[11, 18]]}),
+        "{broken",
+        json.dumps({"id": "c", "text": "KYIV — Drones hit Kharkiv."}),
+    ]), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "geo", "parse", "--jsonl", str(f)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "in.jsonl:2" in r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "c"]
+    assert out[0]["mentions"][0]["name"] == "Kharkiv"
+    m = out[1]["mentions"][0]
+    text = "KYIV — Drones hit Kharkiv."
+    assert text[m["start"]:m["end"]] == "Kharkiv"  # offsets into the input text
+    assert set(m) >= {"start", "end", "text", "lat", "lon", "place_id", "name", "kind", "country",
+                      "admin1", "score", "literal"}
+
+
+def test_unit_named_beside_a_name_decides(gp):
+    # Crimea is named in the same sentence too; the unit beside the name decides.
+    assert resolved(gp, "Drones hit Crimea and shells hit Trudove, Donetsk region, overnight.",
+                    "Trudove").id == "katottg:trudove-kurakhove"
+    assert resolved(gp, "Shelling hit Trudove (Crimea) overnight.", "Trudove").id == "gn:trudove-crimea"
