@@ -20,43 +20,429 @@ def _err(message: str) -> None:
 # --- gazetteer (owned by the gazetteer work) ---------------------------------------
 
 def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from pathlib import Path
+
+    from gazetteer import build as gazetteer_build
+    from gazetteer.errors import GazetteerBuildError
+    from gazetteer.query import default_cache_dir
+
+    cache = Path(args.cache).expanduser() if args.cache else default_cache_dir()
+    dumps = [Path(p) for p in args.geonames]
+    for dump in dumps:
+        if not dump.is_file():
+            _err(f"{dump}: no such GeoNames dump")
+            return 2
+    try:
+        db, built = gazetteer_build.build_if_needed(
+            cache, dumps=dumps, force=args.force,
+            log=lambda message: print(f"gazetteer: {message}", file=sys.stderr))
+    except GazetteerBuildError as err:
+        _err(f"{err}; the gazetteer already built (if any) is unchanged")
+        return 2
+    except OSError as err:
+        _err(f"cannot build the gazetteer in {cache}: {err.strerror or err}")
+        return 2
+    print(f"gazetteer {'built' if built else 'already built and current'}: {db}")
+    return 0
 
 
 def _cmd_lookup(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    import dataclasses
+    import json
+
+    from gazetteer.errors import GazetteerNotBuilt
+    from gazetteer.model import KINDS
+    from gazetteer.names import name_key
+    from gazetteer.query import Gazetteer
+
+    if not args.name.strip() or not name_key(args.name):
+        _err("lookup: NAME is empty (give a place name with at least one letter or digit)")
+        return 2
+    if args.kind and args.kind not in KINDS:
+        _err(f"lookup: unknown --kind {args.kind!r}; one of {', '.join(KINDS)}")
+        return 2
+    if args.country and (len(args.country) != 2 or not args.country.isalpha()):
+        _err(f"lookup: --country wants an ISO 3166-1 alpha-2 code such as UA, not {args.country!r}")
+        return 2
+    if args.limit < 1:
+        _err("lookup: --limit must be at least 1")
+        return 2
+    try:
+        gaz = Gazetteer.open(args.cache)
+    except GazetteerNotBuilt as err:
+        _err(str(err))
+        return 2
+    with gaz:
+        places = gaz.lookup(args.name, country=args.country, kind=args.kind, limit=args.limit)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(p) for p in places], ensure_ascii=False, indent=2))
+        return 0
+    if not places:
+        print(f"no gazetteer entry matches {args.name!r}")
+        return 0
+    header = ("#", "name", "kind", "cc", "admin1", "lat", "lon", "population", "precision", "id", "source")
+    rows = [(str(i), p.name, p.kind, p.country, f"{p.admin1 or ''} {p.admin1_name or ''}".strip(),
+             f"{p.lat:.5f}", f"{p.lon:.5f}", f"{p.population:,}" if p.population else "",
+             p.precision, p.id, p.source) for i, p in enumerate(places, 1)]
+    widths = [min(max(len(r[i]) for r in [header, *rows]), 40) for i in range(len(header))]
+    for r in [header, *rows]:
+        print("  ".join(c[:40].ljust(w) for c, w in zip(r, widths)).rstrip())
+    return 0
 
 
 # --- geoparser (owned by the geoparser work) ---------------------------------------
 
+def _mention_json(m, shift: int = 0) -> dict:
+    p = m.place
+    return {"start": m.start + shift, "end": m.end + shift, "text": m.text,
+            "lat": p.lat if p else None, "lon": p.lon if p else None,
+            "place_id": p.id if p else None, "name": p.name if p else None,
+            "kind": p.kind if p else None, "country": p.country if p else None,
+            "admin1": p.admin1 if p else None, "score": m.score, "literal": m.literal,
+            "role": m.role}
+
+
+def _parse_spans(value: object, where: str, text_len: int) -> list[tuple[int, int]]:
+    from geo.errors import InputError
+
+    if not isinstance(value, list):
+        raise InputError(f"{where}: 'spans' must be a list of [start, end] pairs")
+    spans = []
+    for item in value:
+        if isinstance(item, dict):
+            item = [item.get("start"), item.get("end")]
+        if (not isinstance(item, (list, tuple)) or len(item) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in item)
+                or not 0 <= item[0] < item[1] <= text_len):
+            raise InputError(f"{where}: bad span {str(item)[:40]} (want [start, end] within the text)")
+        spans.append((item[0], item[1]))
+    return spans
+
+
+def _parse_jsonl(gp, path_arg: str) -> int:
+    import json
+    from pathlib import Path
+
+    from geo.articles import DEFAULT_MAX_BYTES, split_metadata
+    from geo.errors import InputError
+
+    path = Path(path_arg)
+    try:
+        fh = sys.stdin.buffer if path_arg == "-" else path.open("rb")
+    except OSError as err:
+        _err(f"{path.name}: cannot read ({err.strerror or err})")
+        return 2
+    failed = 0
+    name = "<stdin>" if path_arg == "-" else path.name
+    with fh:
+        for line_no, raw in enumerate(fh, 1):
+            if not raw.strip():
+                continue
+            where = f"{name}:{line_no}"
+            try:
+                if len(raw) > DEFAULT_MAX_BYTES:
+                    raise InputError(f"{where}: line too large ({len(raw):,} bytes)")
+                try:
+                    record = json.loads(raw.decode("utf-8-sig"))
+                except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                    raise InputError(f"{where}: not a valid UTF-8 JSON line ({err})") from err
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise InputError(f"{where}: want an object with a string field 'text'")
+                text = record["text"]
+                if "\x00" in text:
+                    raise InputError(f"{where}: text contains NUL characters")
+                if "spans" in record and record["spans"] is not None:
+                    spans = _parse_spans(record["spans"], where, len(text))
+                    mentions = [_mention_json(m) for m in gp.resolve_spans(text, spans)]
+                else:
+                    # Offsets stay those of the input text: metadata are only ever a prefix.
+                    meta = split_metadata(text, source=where)
+                    body = text[meta.body_start:]
+                    mentions = [_mention_json(m, meta.body_start) for m in gp.parse_text(body)]
+            except InputError as err:
+                _err(str(err))
+                failed += 1
+                continue
+            print(json.dumps({"id": record.get("id"), "mentions": mentions}, ensure_ascii=False))
+    return 1 if failed else 0
+
+
 def _cmd_parse(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    import json
+
+    from gazetteer.errors import GazetteerNotBuilt
+    from gazetteer.query import Gazetteer
+    from geo.articles import article_from_bytes, read_article
+    from geo.errors import GazetteerError, InputError
+    from geo.resolution import Geoparser
+
+    if (args.file is None) == (args.jsonl is None):
+        _err("parse: give exactly one of FILE (or -) and --jsonl IN")
+        return 2
+    article = None
+    if args.file is not None:
+        # Read the input before the gazetteer: a bad file fails fast.
+        try:
+            if args.file == "-":
+                article = article_from_bytes(sys.stdin.buffer.read(), source="<stdin>")
+            else:
+                article = read_article(args.file)
+        except InputError as err:
+            _err(str(err))
+            return 2
+    try:
+        gaz = Gazetteer.open(args.cache)
+    except GazetteerNotBuilt as err:
+        _err(str(err))
+        return 2
+    try:
+        gp = Geoparser.build(gaz)
+    except GazetteerError as err:
+        _err(str(err))
+        return 2
+    if args.jsonl is not None:
+        return _parse_jsonl(gp, args.jsonl)
+    assert article is not None
+    mentions = gp.parse(article)
+    filed = gp.dateline_place(article)
+    if args.json:
+        print(json.dumps({
+            "id": article.id, "source": article.source,
+            "date": article.date.isoformat() if article.date else None,
+            "dateline": article.dateline,
+            "dateline_place_id": filed.id if filed else None,
+            "mentions": [_mention_json(m) for m in mentions],
+        }, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{article.source}: id {article.id}, date {article.date or '-'}, "
+          f"dateline {article.dateline or '-'}{f' ({filed.name}, {filed.country})' if filed else ''}")
+    for m in mentions:
+        p = m.place
+        where = (f"{p.name} [{p.kind}, {p.admin1 or p.country}] {p.lat:.4f},{p.lon:.4f} {p.id}"
+                 if p else "(not in the gazetteer)")
+        flags = "" if m.literal else " non-literal"
+        print(f"{m.start:>6}  {m.text[:40]:<28} {m.role:<8} {m.score:4.2f}{flags}  {where}")
+    return 0
 
 
 # --- borders (owned by the borders work) -------------------------------------------
 
 def _cmd_distance(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    import json
+    import math
+
+    from geo import borders
+    from geo.errors import BorderDataError
+
+    lat, lon = args.lat, args.lon
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        _err(f"coordinate out of range: {lat:g} {lon:g} (LAT must be -90..90, LON -180..180)")
+        return 2
+    try:
+        border = borders.load_border()
+        m = borders.measure(border, lat, lon)
+    except BorderDataError as err:
+        _err(str(err))
+        return 1
+    if args.json:
+        print(json.dumps({
+            "lat": lat, "lon": lon, "border_km": round(m.border_km, 3), "side": m.side,
+            "nearest_lat": round(m.nearest_lat, 6), "nearest_lon": round(m.nearest_lon, 6),
+            "source": border.source, "licence": border.licence, "crimea": border.crimea,
+        }, ensure_ascii=False))
+        return 0
+    side = {"RU": "Russia (RU)", "UA": "Ukraine (UA)"}.get(m.side or "", "neither Russia nor Ukraine")
+    print(f"{m.border_km:.1f} km from the Russia-Ukraine land border (geodesic, WGS84)")
+    print(f"side:    {side}")
+    print(f"nearest: {m.nearest_lat:.5f}, {m.nearest_lon:.5f} (lat, lon)")
+    print(f"border:  {border.source}; {border.licence}")
+    print(f"Crimea:  {border.crimea}")
+    return 0
 
 
 # --- events and store (owned by the events work) -----------------------------------
 
+def _date_option(value: str | None):
+    """--date YYYY-MM-DD as a date; raises ValueError with a one-line message."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--date {value!r}: want YYYY-MM-DD") from None
+
+
+def _write_stdout(text: str) -> None:
+    # bytes, so a C locale cannot turn a place name into a UnicodeEncodeError
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    if not text.endswith("\n"):
+        sys.stdout.buffer.write(b"\n")
+    sys.stdout.buffer.flush()
+
+
+def _open_pipeline(cache: str | None):
+    from geo.errors import BorderlineError
+    from geo.pipeline import Pipeline
+
+    try:
+        return Pipeline.open(cache=cache)
+    except (BorderlineError, OSError) as err:
+        _err(" ".join(str(err).split()))
+        return None
+
+
+def _process_one(pipe, article):
+    """The article's events, or None after printing a one-line error (never a traceback)."""
+    try:
+        return pipe.process(article)
+    except Exception as err:  # noqa: BLE001 - one bad article must not stop a batch
+        _err(f"{article.source}: processing failed ({type(err).__name__}: {' '.join(str(err).split())[:200]})")
+        return None
+
+
 def _cmd_events(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from geo.events import events_to_frame, frame_to_acled, frame_to_geojson, merge_events
+    from geo.pipeline import InputFailure, read_inputs
+
+    try:
+        default_date = _date_option(args.date)
+    except ValueError as err:
+        _err(str(err))
+        return 2
+    if args.format == "gpkg" and not args.out:
+        _err("--format gpkg writes a file: give --out PATH")
+        return 2
+    pipe = _open_pipeline(args.cache)
+    if pipe is None:
+        return 2
+    failed = 0
+    events = []
+    for item in read_inputs(args.files, default_date=default_date):
+        if isinstance(item, InputFailure):
+            _err(item.message)
+            failed += 1
+            continue
+        found = _process_one(pipe, item)
+        if found is None:
+            failed += 1
+            continue
+        events.extend(found)
+    frame = events_to_frame(merge_events(events))
+    if args.out:
+        from geo.errors import StoreError
+        from geo.store import write_frame
+
+        try:
+            write_frame(frame, args.format, args.out)
+        except StoreError as err:
+            _err(str(err))
+            return 1
+        _err(f"events: {len(frame)} events written to {args.out}")
+    elif args.format == "csv":
+        _write_stdout(frame_to_acled(frame).to_csv(index=False))
+    else:
+        _write_stdout(frame_to_geojson(frame))
+    return 1 if failed else 0
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from tqdm import tqdm
+
+    from geo.errors import BorderlineError
+    from geo.ingest import ingest
+    from geo.store import EventStore, store_path
+
+    try:
+        default_date = _date_option(args.date)
+    except ValueError as err:
+        _err(str(err))
+        return 2
+    if args.workers is not None and args.workers < 1:
+        _err(f"ingest: --workers must be at least 1, not {args.workers}")
+        return 2
+    if args.workers is not None and args.scheduler:
+        _err("ingest: give --workers or --scheduler, not both")
+        return 2
+    try:
+        summary = ingest(args.paths, store=EventStore(store_path(args.data)), gazetteer_path=args.cache,
+                         workers=args.workers, scheduler=args.scheduler, default_date=default_date,
+                         on_failure=lambda message: tqdm.write(f"borderline: {message}", file=sys.stderr))
+    except (BorderlineError, OSError) as err:
+        _err(" ".join(str(err).split()))
+        return 2
+    _err(f"{summary.line()}; store {store_path(args.data)}")
+    return 0 if summary.ok else 1
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from geo.errors import StoreError
+    from geo.store import EventStore, store_path
+
+    path = store_path(args.data)
+    if not path.exists():
+        _err(f"no store at {path}: run borderline ingest first")
+        return 2
+    if args.format in ("gpkg", "parquet") and not args.out:
+        _err(f"--format {args.format} writes a file: give --out PATH")
+        return 2
+    try:
+        store = EventStore(path, create=False)
+        if args.out:
+            store.export(args.format, args.out)
+            _err(f"export: {store.count_events()} events written to {args.out}")
+        else:
+            _write_stdout(store.export(args.format) or "")
+    except StoreError as err:
+        _err(str(err))
+        return 1
+    return 0
 
 
 # --- map (owned by the map work) ---------------------------------------------------
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    from pathlib import Path
+
+    from geo.assets import map_assets, vendor_assets
+    from geo.errors import BorderlineError
+    from geo.maps import build_map
+    from geo.store import EventStore, store_path
+    from geo.view import map_geography
+
+    out = Path(args.out).expanduser()
+    if out.suffix.lower() not in (".html", ".htm"):
+        _err(f"map: --out {args.out!r} must end in .html")
+        return 2
+    try:
+        events = EventStore(store_path(args.data), create=False).read_events()
+    except BorderlineError as err:
+        _err(str(err))
+        return 2
+    geography = map_geography()
+    if geography.problem:
+        _err(f"map: {geography.problem}; drawing the events without it")
+    # Leaflet & co. go beside the page (like a browser's "save page"), so it works offline
+    # and over file://.
+    assets_dir = f"{out.stem}_files"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        vendor_assets(out.parent / assets_dir)
+        m = build_map(events, border=geography.border, bands=geography.bands,
+                      outlines=geography.outlines, assets=map_assets(assets_dir))
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(m.get_root().render(), encoding="utf-8")
+        tmp.replace(out)
+    except BorderlineError as err:
+        _err(str(err))
+        return 2
+    except OSError as err:
+        _err(f"map: cannot write {out}: {err.strerror or err}")
+        return 2
+    print(f"wrote {out} ({len(events):,} events; scripts and styles in {out.parent / assets_dir})")
+    return 0
 
 
 # --- the parser --------------------------------------------------------------------

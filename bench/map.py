@@ -1,0 +1,299 @@
+"""Map benchmark: our build_map against plain folium Markers, and the app under load.
+
+For 1,000 / 10,000 / 100,000 synthetic events (bench/synthetic.py):
+- build time (``build_map``) and render time (``get_root().render()``), HTML size;
+- time until the markers are drawn in headless chromium (file://, every request outside the
+  page blocked), from navigation start (``performance.now()``);
+- the same for plain ``folium.Marker`` (default pin, an escaped ``folium.Popup`` each) in one
+  ``FeatureGroup`` per event type, up to 10,000 only: it takes tens of seconds there.
+Then the app (``streamlit run``) with 10,000 events: page load to map drawn, and a marker
+click to the side panel showing that event; and the app process' memory with 100,000.
+
+Medians of ``--runs`` runs (default 3; 1 for the slowest cases). Writes the ``map`` section of
+bench/RESULTS.md and prints it. Run: ``.venv/bin/python bench/map.py [--quick] [--no-write]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import folium  # noqa: E402
+
+from bench._results import machine_line, write_section  # noqa: E402
+from bench.synthetic import synthetic_events  # noqa: E402
+from geo.assets import map_assets, vendor_assets  # noqa: E402
+from geo.events import EVENT_TYPES  # noqa: E402
+from geo.maps import build_map  # noqa: E402
+
+OUT = ROOT / "bench" / "out" / "map"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 600_000
+
+
+def plain_folium_map(events, assets) -> folium.Map:
+    """The baseline: what folium's documentation does, one DOM marker + popup per event."""
+    m = folium.Map(location=[49.0, 36.5], zoom_start=6, tiles=None)
+    m.default_js, m.default_css = list(assets.js), list(assets.css)
+    groups = {t: folium.FeatureGroup(name=label).add_to(m) for t, label in EVENT_TYPES.items()}
+    for etype, lat, lon, text in zip(events["event_type"], events["lat"], events["lon"], events["excerpt"]):
+        folium.Marker([lat, lon], popup=folium.Popup(html.escape(text), max_width=300)).add_to(groups[etype])
+    folium.Element(f"<script>L.Icon.Default.imagePath = {assets.icon_image_path!r};</script>").add_to(m.get_root().header)
+    folium.LayerControl().add_to(m)
+    return m
+
+
+def _launch(p):
+    return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def _blocked_context(browser, allow_prefix: str):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(allow_prefix) else r.abort())
+    return ctx
+
+
+_AFTER_PAINT = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+
+
+def time_to_visible(browser, page_file: Path, *, plain: bool, n: int) -> float:
+    """Seconds from navigation start until the markers are drawn."""
+    ctx = _blocked_context(browser, "file://")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(page_file.as_uri(), wait_until="commit")
+    if plain:
+        page.wait_for_function(f"document.querySelectorAll('.leaflet-marker-pane > *').length >= {n}",
+                               polling=250)
+    else:
+        page.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
+        page.wait_for_function("document.readyState === 'complete'", polling=100)
+    ms = page.evaluate(_AFTER_PAINT)
+    ctx.close()
+    return ms / 1000.0
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def bench_static(sizes: list[int], runs: int, plain_max: int) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    vendor_assets(OUT / "vendor")
+    assets = map_assets("vendor")
+    rows = []
+    with sync_playwright() as p:
+        browser = _launch(p)
+        for n in sizes:
+            events = synthetic_events(n, seed=7)
+            for kind in ("ours", "plain"):
+                if kind == "plain" and n > plain_max:
+                    continue
+                k_runs = 1 if (kind == "plain" and n >= 10_000) or n >= 100_000 else runs
+                builds, renders, shows = [], [], []
+                size = 0
+                for _ in range(k_runs):
+                    t0 = time.perf_counter()
+                    m = build_map(events, assets=assets, tiles=False) if kind == "ours" \
+                        else plain_folium_map(events, assets)
+                    t1 = time.perf_counter()
+                    page = m.get_root().render()
+                    t2 = time.perf_counter()
+                    builds.append(t1 - t0)
+                    renders.append(t2 - t1)
+                    path = OUT / f"{kind}-{n}.html"
+                    path.write_text(page, encoding="utf-8")
+                    size = path.stat().st_size
+                    shows.append(time_to_visible(browser, path, plain=kind == "plain", n=n))
+                row = {"n": n, "kind": kind, "runs": k_runs, "build": _median(builds),
+                       "render": _median(renders), "mb": size / 1e6, "visible": _median(shows)}
+                print(f"  {kind:5} {n:>7,}: build {row['build']:.2f} s, render {row['render']:.2f} s, "
+                      f"{row['mb']:.1f} MB, visible {row['visible']:.2f} s  ({k_runs} run(s))", flush=True)
+                rows.append(row)
+        browser.close()
+    return rows
+
+
+# --- the app ------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_app(n: int, data: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = dict(os.environ, BORDERLINE_SYNTHETIC=str(n), BORDERLINE_DATA=str(data))
+    env.pop("BORDERLINE_SYNTHETIC_PAYLOAD", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def _rss_mb(pid: int) -> float:
+    import psutil
+    return psutil.Process(pid).memory_info().rss / 1e6
+
+
+_MARKER_POINT = """(eid) => {
+    const layer = Object.values(window.map._layers).find(l => l.feature && l.feature.id === eid);
+    window.map.setView(layer.getLatLng(), 12, {animate: false});
+    const size = window.map.getSize();   // keep the marker clear of the controls on the right
+    window.map.panBy([size.x * 0.25, -size.y * 0.15], {animate: false});
+    const pt = window.map.latLngToContainerPoint(layer.getLatLng());
+    return [pt.x, pt.y];
+}"""
+
+
+def bench_app(n_click: int, n_memory: int, clicks: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    data = OUT / "app-data"
+    shutil.rmtree(data, ignore_errors=True)
+    out: dict = {}
+    events = synthetic_events(n_click, seed=0)
+    pinned = events[events["precision"] == "settlement"]
+    with sync_playwright() as p:
+        browser = _launch(p)
+        proc, url = _start_app(n_click, data)
+        try:
+            ctx = _blocked_context(browser, url)
+            page = ctx.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            # first load builds and caches the map; the second is what a returning user sees
+            loads = []
+            for _ in range(2):
+                t0 = time.perf_counter()
+                page.goto(url)
+                frame = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']").content_frame()
+                frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
+                frame.wait_for_function("window.map && Object.keys(window.map._layers).length > 100")
+                loads.append(time.perf_counter() - t0)
+            out["load_cold"], out["load_warm"] = loads
+            box = page.query_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
+            times = []
+            for eid in list(pinned["event_id"])[:clicks]:
+                x, y = frame.evaluate(_MARKER_POINT, eid)
+                t0 = time.perf_counter()
+                page.mouse.click(box["x"] + x, box["y"] + y)
+                page.wait_for_function(
+                    "(eid) => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
+                    ".some(e => e.innerText.includes(eid))", arg=eid)
+                times.append(time.perf_counter() - t0)
+            out["click"] = _median(times)
+            out["click_max"] = max(times)
+            out["clicks"] = len(times)
+            out["rss_click"] = _rss_mb(proc.pid)
+            ctx.close()
+        finally:
+            proc.terminate()
+            proc.wait(30)
+        proc, url = _start_app(n_memory, data)
+        try:
+            out["rss_idle"] = _rss_mb(proc.pid)
+            ctx = _blocked_context(browser, url)
+            page = ctx.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            t0 = time.perf_counter()
+            page.goto(url)
+            frame = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']",
+                                           timeout=TIMEOUT_MS).content_frame()
+            frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
+            frame.wait_for_function("window.map && Object.keys(window.map._layers).length > 1000")
+            out["load_big"] = time.perf_counter() - t0
+            out["rss_big"] = _rss_mb(proc.pid)
+            ctx.close()
+        finally:
+            proc.terminate()
+            proc.wait(30)
+        browser.close()
+    shutil.rmtree(data, ignore_errors=True)
+    return out
+
+
+def report(rows: list[dict], app: dict | None, *, n_click: int, n_memory: int) -> str:
+    load = os.getloadavg()
+    lines = ["## Map", "", machine_line() + f" Load average at the end: {load[0]:.1f} (1 min), "
+             f"{load[2]:.1f} (15 min): other work shared the cores, so absolute times are inflated; "
+             "ratios within a run are fair.", "",
+             "Synthetic events (bench/synthetic.py), offline headless chromium (Debian), file:// pages "
+             "with vendored assets. *visible*: navigation start to markers drawn (ours: canvas painted; "
+             "plain: every marker in the DOM). Plain folium: one `folium.Marker` + escaped `folium.Popup` "
+             "per event in one FeatureGroup per type, measured up to 10,000 only (it takes tens of "
+             "seconds there and grows linearly).", "",
+             "| events | map | runs | build s | render s | HTML MB | visible s | visible vs plain |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    plain = {r["n"]: r for r in rows if r["kind"] == "plain"}
+    for r in rows:
+        ratio = ""
+        if r["kind"] == "ours" and r["n"] in plain:
+            ratio = f"{plain[r['n']]['visible'] / r['visible']:.1f}× faster"
+        lines.append(f"| {r['n']:,} | {'build_map' if r['kind'] == 'ours' else 'plain folium'} | {r['runs']} | "
+                     f"{r['build']:.2f} | {r['render']:.2f} | {r['mb']:.1f} | {r['visible']:.2f} | {ratio} |")
+    if app:
+        lines += ["", f"The app (`streamlit run`, synthetic store seam), {n_click:,} events: page load to map "
+                  f"drawn {app['load_cold']:.1f} s cold (builds and caches the map), {app['load_warm']:.1f} s warm; "
+                  f"marker click to the side panel showing that event: median {app['click']:.2f} s, max "
+                  f"{app['click_max']:.2f} s over {app['clicks']} clicks. Server RSS {app['rss_click']:.0f} MB.",
+                  f"With {n_memory:,} events: page load to map drawn {app['load_big']:.1f} s; server RSS "
+                  f"{app['rss_idle']:.0f} MB idle, {app['rss_big']:.0f} MB with the events loaded and the map "
+                  "built and sent."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="1,000 and 10,000 only; no plain 10,000")
+    ap.add_argument("--no-app", action="store_true", help="skip the streamlit measurements")
+    ap.add_argument("--no-write", action="store_true", help="print only")
+    args = ap.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"bench/map.py: {CHROMIUM} not found (./dev bench installs it)", file=sys.stderr)
+        return 2
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    plain_max = 1_000 if args.quick else 10_000
+    print("static map pages:", flush=True)
+    rows = bench_static(sizes, args.runs, plain_max)
+    app = None
+    n_click, n_memory = 10_000, (10_000 if args.quick else 100_000)
+    if not args.no_app:
+        print("the app:", flush=True)
+        app = bench_app(n_click, n_memory, clicks=5)
+    md = report(rows, app, n_click=n_click, n_memory=n_memory)
+    print(md)
+    if not args.no_write:
+        write_section("map", md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

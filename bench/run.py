@@ -1,0 +1,305 @@
+"""Every benchmark, one command: ``.venv/bin/python bench/run.py [--quick]``.
+
+Prints the machine (cores, load), runs each benchmark script in its own process (so one's
+memory and start-up never colour another's), in this order: gazetteer lookups, geoparser,
+events and border distance, borders, map build and browser render (and the app's memory),
+batch ingest. Each script rewrites its own section of bench/RESULTS.md; this one then writes
+the ``summary`` section at the top: what ran, and the issue's targets with PASS/MISS and the
+margin, read from the sections the scripts wrote (``bench/out/ingest.json`` for ingest).
+
+``--quick`` passes each script its reduced settings (fewer repeats, smaller sizes); the
+summary says so. ``--only``/``--skip`` pick scripts by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._results import RESULTS, machine_line, write_section  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+
+
+@dataclass(frozen=True)
+class Bench:
+    name: str                       # also its section name in RESULTS.md
+    script: str
+    what: str
+    full: tuple[str, ...] = ()
+    quick: tuple[str, ...] = ()
+
+
+BENCHES: tuple[Bench, ...] = (
+    Bench("gazetteer", "bench/gazetteer.py", "gazetteer build, open, lookups/s",
+          quick=("--runs", "2", "--build-runs", "1", "--keys", "5000", "--queries", "2000")),
+    Bench("geoparse", "bench/geoparse.py", "geoparser accuracy and parse throughput"),
+    Bench("events", "bench/events.py", "border distance for 1M points, events/s end to end",
+          quick=("--repeat", "2", "--copies", "10", "--sample", "500")),
+    Bench("borders", "bench/borders.py", "border line and distance accuracy/speed",
+          quick=("--quick",)),
+    Bench("map", "bench/map.py", "map build + browser render 1k/10k/100k, app memory",
+          quick=("--quick", "--runs", "1")),
+    Bench("ingest", "bench/ingest.py", "batch ingest articles/s and memory, 1/2/all workers",
+          quick=("--quick",)),
+)
+
+
+def _supported(script: Path, args: tuple[str, ...]) -> list[str]:
+    """``args`` less the options the script does not take (read from its ``--help``)."""
+    try:
+        help_text = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True,
+                                   cwd=ROOT, timeout=120).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        opt = args[i]
+        takes_value = i + 1 < len(args) and not args[i + 1].startswith("--")
+        if re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", help_text):
+            out += [opt, args[i + 1]] if takes_value else [opt]
+        i += 2 if takes_value else 1
+    return out
+
+
+def run_bench(b: Bench, *, quick: bool) -> dict:
+    script = ROOT / b.script
+    if not script.is_file():
+        print(f"\n=== {b.name}: {b.script} is not there; skipped", flush=True)
+        return {"name": b.name, "status": "missing", "seconds": 0.0, "args": []}
+    args = _supported(script, b.quick if quick else b.full)
+    print(f"\n=== {b.name}: {b.what}\n$ .venv/bin/python {b.script} {' '.join(args)}".rstrip(), flush=True)
+    load = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    code = subprocess.run([sys.executable, str(script), *args], cwd=ROOT).returncode
+    seconds = time.perf_counter() - t0
+    status = "ok" if code == 0 else f"failed (exit {code})"
+    print(f"=== {b.name}: {status} in {seconds:.0f} s", flush=True)
+    return {"name": b.name, "status": status, "seconds": seconds, "args": args,
+            "load": (load + os.getloadavg()[0]) / 2}
+
+
+# --- reading the numbers back -----------------------------------------------------------------
+
+def _sections(text: str) -> dict[str, str]:
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r"<!-- (\w+):start -->\n(.*?)<!-- \1:end -->", text, re.S)}
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    goal: str
+    measured: str | None        # None: not found
+    passed: bool | None
+    margin: str
+    where: str
+
+
+def _target(what: str, goal: str, value: float | None, limit: float, *, higher_is_better: bool,
+            unit: str, where: str, fmt: str = "{:,.1f}") -> Target:
+    if value is None:
+        return Target(what, goal, None, None, "", where)
+    ok = value >= limit if higher_is_better else value <= limit
+    ratio = value / limit if higher_is_better else limit / value if value else float("inf")
+    margin = (f"{ratio:.2f}× the target" if higher_is_better else f"{ratio:.2f}× under the limit") if ok \
+        else (f"{ratio:.2f}× of the target" if higher_is_better else f"{1 / ratio:.2f}× the limit")
+    return Target(what, goal, f"{fmt.format(value)} {unit}", ok, margin, where)
+
+
+def targets(sections: dict[str, str]) -> list[Target]:
+    out: list[Target] = []
+
+    # 1. end to end on one core: the ingest benchmark, one worker, steady state
+    ingest = None
+    if (OUT / "ingest.json").is_file() and "ingest" in sections:
+        try:
+            data = json.loads((OUT / "ingest.json").read_text(encoding="utf-8"))
+            one = next(r for r in data["rows"] if r["workers"] == 1)
+            ingest = one
+        except (ValueError, KeyError, StopIteration):
+            ingest = None
+    out.append(_target("end to end, one core (read → parse → events → distance → store), 600-word articles",
+                       "≥ 200 articles/s", ingest["steady_per_s"] if ingest else None, 200, higher_is_better=True,
+                       unit="articles/s", where=(f"ingest: 1 worker, steady state over {ingest['n']:,} articles "
+                                                 f"(wall incl. start-up {ingest['wall_per_s']:.1f}/s)"
+                                                 if ingest else "ingest")))
+    if ingest is None and "events" in sections:
+        m = re.search(r"\*\*parse \+ extract \+ measure\*\* \(`process_many`\) \| \*\*([\d,.]+)\*\*", sections["events"])
+        if m:
+            out[-1] = _target(out[-1].what, out[-1].goal, _num(m.group(1)), 200, higher_is_better=True,
+                              unit="articles/s", where="events: process_many on the example articles")
+
+    # 2. one million border distances
+    dist = None
+    where = "events"
+    for name in ("events", "borders"):
+        text = sections.get(name, "")
+        m = (re.search(r"`distance_km`, vectorised \| \*\*([\d.]+) s\*\*", text)
+             or re.search(r"(?:1,000,000|one million|1M)[^\n|]*\|[^\n]*?\*\*([\d.]+) s\*\*", text, re.I))
+        if m:
+            dist, where = _num(m.group(1)), name
+            break
+    out.append(_target("border distance, 1,000,000 points", "< 2 s", dist, 2.0, higher_is_better=False,
+                       unit="s", where=where, fmt="{:.2f}"))
+
+    # 3. the app's memory with 100,000 events
+    rss = None
+    m = re.search(r"With ([\d,]+) events:.*?server RSS (\d+) MB idle, (\d+) MB with the events loaded",
+                  sections.get("map", ""), re.S)
+    if m and _num(m.group(1)) >= 100_000:
+        rss = _num(m.group(3))
+    out.append(_target("app process memory, 100,000 events loaded and the map sent", "< 1,000 MB", rss, 1000.0,
+                       higher_is_better=False, unit="MB RSS", where="map (streamlit server process)",
+                       fmt="{:,.0f}"))
+
+    # 4. gazetteer lookups per second
+    lookups = None
+    m = re.search(r"warm `candidates\(key\)` / s[^|]*\| ([\d,]+) \|", sections.get("gazetteer", ""))
+    if m:
+        lookups = _num(m.group(1))
+    out.append(_target("gazetteer lookups, one core (warm `candidates(key)`, the geoparser's hot path)",
+                       "≥ 50,000 /s", lookups, 50_000, higher_is_better=True, unit="/s", where="gazetteer",
+                       fmt="{:,.0f}"))
+    return out
+
+
+def headlines(sections: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Other numbers worth a glance, as (what, value, section); missing ones are left out."""
+    out: list[tuple[str, str, str]] = []
+
+    def find(section: str, what: str, pattern: str, fmt: str) -> None:
+        m = re.search(pattern, sections.get(section, ""), re.S)
+        if m:
+            out.append((what, fmt.format(*m.groups()), section))
+
+    find("geoparse", "geoparser throughput, 600-word texts, one core",
+         r"\*\*Throughput\*\*: ([\d,.]+) articles/s", "{} articles/s")
+    find("events", "parse + extract + measure (`process_many`), one core",
+         r"\*\*parse \+ extract \+ measure\*\* \(`process_many`\) \| \*\*([\d,.]+)\*\* \| \*\*([\d,.]+)\*\*",
+         "{} articles/s, {} events/s")
+    for n in ("1,000", "10,000", "100,000"):
+        find("map", f"map with {n} events: build, render, drawn in the browser",
+             rf"\| {n} \| build_map \| \d+ \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \|",
+             "build {} s, render {} s, {} MB, visible {} s")
+    ingest = OUT / "ingest.json"
+    if ingest.is_file() and "ingest" in sections:
+        try:
+            rows = json.loads(ingest.read_text(encoding="utf-8"))["rows"]
+            base = next(r for r in rows if r["workers"] == 1)
+            for r in rows:
+                if r is not base:
+                    out.append((f"ingest scaling: {r['label']} vs 1 worker (steady state)",
+                                f"{r['steady_per_s'] / base['steady_per_s']:.2f}× "
+                                f"({r['steady_per_s']:.1f} vs {base['steady_per_s']:.1f} articles/s), "
+                                f"peak {r['peak_rss_mb']:.0f} MB vs {base['peak_rss_mb']:.0f} MB", "ingest"))
+        except (ValueError, KeyError, StopIteration, ZeroDivisionError):
+            pass
+    return out
+
+
+def summary_md(runs: list[dict], found: list[Target], *, quick: bool, started: str, total_s: float,
+               more: list[tuple[str, str, str]] = ()) -> str:
+    cores = os.cpu_count()
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = cores
+    loads = [r["load"] for r in runs if "load" in r]
+    load_line = ""
+    if loads:
+        shared = max(loads) > (cores or 1) + 0.5
+        load_line = (f"1-minute load average during the benchmarks: {min(loads):.1f}–{max(loads):.1f} on "
+                     f"{cores} cores" + (": the machine was shared with other work, so speeds are pessimistic "
+                                         "(ratios within one benchmark are fairer than absolute numbers)."
+                                         if shared else "."))
+    lines = ["## Summary (`bench/run.py`)", "",
+             f"{machine_line()} Cores usable by this process: {usable}. Run started {started} "
+             f"({'`--quick`: reduced sizes and repeats' if quick else 'full settings'}), "
+             f"{total_s / 60:.1f} min in all.", load_line, "",
+             "| target (issue 6) | goal | measured | result | margin | from |",
+             "|---|---|---|---|---|---|"]
+    for t in found:
+        result = "not measured" if t.passed is None else ("**PASS**" if t.passed else "**MISS**")
+        lines.append(f"| {t.what} | {t.goal} | {t.measured or '—'} | {result} | {t.margin} | {t.where} |")
+    if more:
+        lines += ["", "| other headline numbers | value | section |", "|---|---|---|"]
+        lines += [f"| {what} | {value} | {where} |" for what, value, where in more]
+    lines += ["", "| benchmark | status | seconds | arguments |", "|---|---|---:|---|"]
+    for r in runs:
+        lines.append(f"| {r['name']} | {r['status']} | {r['seconds']:.0f} | `{' '.join(r['args'])}` |")
+    lines += ["", f"Command: `.venv/bin/python bench/run.py{' --quick' if quick else ''}`"]
+    return "\n".join(lines)
+
+
+def _ensure_summary_first() -> None:
+    """Put an empty summary section right under the title, so the table leads the file."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if "<!-- summary:start -->" in text:
+        return
+    head, sep, rest = text.partition("\n")
+    RESULTS.write_text(f"{head}\n\n<!-- summary:start -->\n<!-- summary:end -->\n{rest}", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="reduced sizes and repeats for every benchmark")
+    ap.add_argument("--only", metavar="NAMES", help="comma-separated benchmark names to run")
+    ap.add_argument("--skip", metavar="NAMES", help="comma-separated benchmark names to skip")
+    ap.add_argument("--targets", action="store_true", help="run nothing; print the targets from RESULTS.md")
+    args = ap.parse_args(argv)
+    names = [b.name for b in BENCHES]
+    only = set(args.only.split(",")) if args.only else set(names)
+    skip = set(args.skip.split(",")) if args.skip else set()
+    unknown = (only | skip) - set(names)
+    if unknown:
+        ap.error(f"unknown benchmark(s) {', '.join(sorted(unknown))}; known: {', '.join(names)}")
+    print(f"Borderline benchmarks on {platform.node() or 'this machine'}: {os.cpu_count()} cores "
+          f"(usable: {len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()}), "
+          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}; "
+          f"Python {platform.python_version()}; {'quick' if args.quick else 'full'} run.", flush=True)
+    started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    t0 = time.perf_counter()
+    runs = []
+    if not args.targets:
+        _ensure_summary_first()
+        for b in BENCHES:
+            if b.name in only and b.name not in skip:
+                runs.append(run_bench(b, quick=args.quick))
+    sections = _sections(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    found = targets(sections)
+    if not args.targets:
+        _ensure_summary_first()
+        write_section("summary", summary_md(runs, found, quick=args.quick, started=started,
+                                            total_s=time.perf_counter() - t0, more=headlines(sections)))
+    for what, value, where in headlines(sections):
+        print(f"  {what}: {value} [{where}]")
+    print("\nTargets:")
+    for t in found:
+        result = "not measured" if t.passed is None else ("PASS" if t.passed else "MISS")
+        print(f"  {result:12} {t.what}: {t.measured or '-'} (goal {t.goal}) {t.margin}")
+    failed = [r["name"] for r in runs if r["status"] not in ("ok", "missing")]
+    if failed:
+        print(f"benchmarks that failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,574 @@
+"""Batch ingest: many articles through the pipeline, in parallel, into one store.
+
+Where the work happens
+----------------------
+- The calling process **reads** the inputs (files, directories, JSON Lines) in order, drops
+  articles already in the store (by :attr:`Article.id`) *before* anything is dispatched, so
+  an interrupted run resumes where it stopped, and cuts the rest into chunks.
+- **Workers** turn chunks into events with :func:`geo.pipeline.process_many`. Each worker
+  process opens the gazetteer, builds the geoparser and loads the border once, by path
+  (:func:`_pipeline`, a per-process cache): local processes from a
+  :class:`~concurrent.futures.ProcessPoolExecutor` (``forkserver``/``spawn``: nothing is
+  inherited, everything a task needs is passed by value or opened by path), the tasks of a
+  ``dask.distributed`` cluster (the same cache, filled on each worker process by a warm-up
+  :meth:`Client.run`), or, with ``workers=1``, this process itself.
+- **One writer**, the calling process, puts each finished chunk's articles into the store
+  in *input order*, a batch of whole articles per transaction (:meth:`EventStore.add`).
+
+Why input order: the store merges a report into an incident already stored (the first
+report is kept, later ones add their source), so what a run stores depends on the order
+articles reach it. Writing in input order makes a parallel run store exactly what a
+single-process run stores, and event ids depend only on the article, so they are stable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geo.articles import Article
+from geo.errors import BorderlineError, GazetteerError, StoreError
+from geo.pipeline import ArticleResult, InputFailure, Pipeline, iter_input_paths, read_inputs
+
+if TYPE_CHECKING:
+    from geo.events import Event
+    from geo.store import AddResult, EventStore
+
+__all__ = ["IngestSummary", "ingest", "count_inputs", "default_workers"]
+
+#: Articles per task sent to a worker: large enough that sending costs little next to
+#: processing (tens of ms an article), small enough that the bar moves and workers stay
+#: balanced.
+CHUNK_SIZE = 16
+#: Articles per store transaction (and at most this many seconds between commits).
+WRITE_BATCH = 256
+WRITE_EVERY_S = 2.0
+#: Chunks in flight per worker: keeps workers busy while bounding memory.
+IN_FLIGHT_PER_WORKER = 3
+#: Modules the forkserver imports once, so each worker forks with them loaded.
+_PRELOAD = ["geo.pipeline", "geo.resolution", "geo.events", "geo.borders", "gazetteer.query"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestSummary:
+    """What a run did. ``failed`` holds one line per input, article or batch that failed."""
+
+    read: int                   # articles read from the inputs
+    skipped_stored: int         # already in the store (or earlier in this run): not processed
+    failed: tuple[str, ...]     # one-line messages naming the file (and line) and the problem
+    processed: int              # articles processed and stored by this run
+    events_added: int           # new incidents stored
+    events_merged: int          # reports added to incidents already stored
+    events_found: int           # events the pipeline found (added + merged + duplicates)
+    seconds: float
+    articles_per_s: float       # processed / seconds (wall clock, start-up included)
+    mode: str                   # "in-process", "2 local workers", "dask tcp://..."
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        return (f"ingest: {self.read} articles read, {self.skipped_stored} skipped as already stored, "
+                f"{self.processed} processed, {len(self.failed)} failed; {self.events_added} events added "
+                f"({self.events_merged} merged into stored incidents) in {self.seconds:.1f} s, "
+                f"{self.articles_per_s:.1f} articles/s ({self.mode})")
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# --- the worker side ---------------------------------------------------------------------
+
+_PIPELINES: dict[str | None, Pipeline] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+def _cache_key(gazetteer_path: str | os.PathLike[str] | None) -> str | None:
+    return None if gazetteer_path is None else str(Path(gazetteer_path).expanduser().resolve())
+
+
+def _pipeline(gazetteer_path: str | None) -> Pipeline:
+    """This process' pipeline for that gazetteer, opened on first use and then reused (a
+    worker serves every task from it; Dask worker threads share it: the gazetteer locks its
+    connection and the rest is read-only)."""
+    pipe = _PIPELINES.get(gazetteer_path)
+    if pipe is None:
+        with _PIPELINES_LOCK:
+            pipe = _PIPELINES.get(gazetteer_path)
+            if pipe is None:
+                pipe = _PIPELINES[gazetteer_path] = Pipeline.open(cache=gazetteer_path)
+    return pipe
+
+
+def _init_local_worker(gazetteer_path: str | None) -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides what to do with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(Exception):  # a failure shows again, per article, in the task
+        _pipeline(gazetteer_path)
+
+
+def _warm_dask_worker(gazetteer_path: str | None) -> str | None:
+    """Run once on every Dask worker process: open the pipeline; an error comes back as text."""
+    try:
+        _pipeline(gazetteer_path)
+    except Exception as err:  # noqa: BLE001 - reported to the caller as one line
+        return f"{type(err).__name__}: {_one_line(str(err))}"
+    return None
+
+
+class _PipelineUnavailable(Exception):
+    """A worker could not open the pipeline (args: error class name, message): nothing can be
+    processed, so the run stops with that one message rather than failing every article."""
+
+
+def _process_chunk(articles: Sequence[Article], gazetteer_path: str | None) -> list[tuple[Event, ...] | str]:
+    """Events of each article of a chunk (one vectorised border measurement for the chunk);
+    an article that fails gets a one-line message instead, and the others go on."""
+    try:
+        pipe = _pipeline(gazetteer_path)
+    except Exception as err:  # noqa: BLE001 - sent back whole to the parent
+        raise _PipelineUnavailable(type(err).__name__, _one_line(str(err))) from None
+    try:
+        return [r.events for r in pipe.process_many(articles)]
+    except Exception:  # noqa: BLE001 - find the article that failed; keep the others
+        pass
+    out: list[tuple[Event, ...] | str] = []
+    for a in articles:
+        try:
+            out.append(tuple(pipe.process(a)))
+        except Exception as err:  # noqa: BLE001
+            out.append(f"{a.source}: processing failed ({type(err).__name__}: {_one_line(str(err))[:200]})")
+    return out
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())[:300]
+
+
+# --- executors -----------------------------------------------------------------------------
+
+class _InlineExecutor(Executor):
+    """Runs each task at submit time, in this process (``workers=1``): the same loop as the
+    pools, with no pickling and no second process."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:  # noqa: D401
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # noqa: BLE001 - handed to the waiter like a pool would
+            if isinstance(err, KeyboardInterrupt):
+                raise
+            future.set_exception(err)
+        return future
+
+
+def _local_pool(workers: int, gazetteer_path: str | None) -> Executor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(_PRELOAD)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_local_worker,
+                               initargs=(gazetteer_path,))
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def count_inputs(paths: Iterable[str | os.PathLike[str]]) -> int:
+    """Articles to expect (for a progress bar): a file each, a JSON Lines file its
+    non-blank lines. Cheap: nothing is decoded."""
+    total = 0
+    for item in iter_input_paths(paths):
+        if isinstance(item, Path) and item.suffix.lower() in (".jsonl", ".ndjson"):
+            try:
+                with item.open("rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:
+                total += 1
+        else:
+            total += 1
+    return total
+
+
+@dataclass(slots=True)
+class _Chunk:
+    index: int
+    articles: list[Article]
+    attempts: int = 0
+
+
+# --- the run -------------------------------------------------------------------------------
+
+def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
+           gazetteer_path: str | os.PathLike[str] | None = None, workers: int | None = None,
+           scheduler: str | Any | None = None, default_date: dt.date | None = None,
+           progress: bool = True, chunk_size: int = CHUNK_SIZE, write_batch: int = WRITE_BATCH,
+           on_failure: Callable[[str], None] | None = None,
+           on_progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+    """Read ``paths`` (files, directories, JSON Lines), process every article not yet in
+    ``store`` and add its events, one batch of whole articles per transaction.
+
+    ``workers``: local worker processes (default: all cores; ``1`` runs in this process, and
+    so does a run that fits in one chunk). ``scheduler``: a Dask scheduler address
+    (``"tcp://HOST:8786"``) or a ``distributed.Client``; its workers need Borderline
+    installed and the gazetteer at ``gazetteer_path`` (default: each worker's own default
+    cache). ``progress`` shows a tqdm bar on standard error. Failures never stop the batch:
+    each becomes one line in :attr:`IngestSummary.failed` and is passed to ``on_failure`` as
+    it happens (default: written above the bar when ``progress`` is on). ``on_progress``
+    is called with (articles processed, events found) each time a chunk comes back (for a
+    progress display other than the bar, such as the app's).
+
+    Raises :class:`GazetteerError` (or :class:`BorderDataError`) when the pipeline cannot be
+    opened (here or in a worker) or the Dask cluster cannot be used, before anything is
+    processed, and :class:`StoreError` when the store cannot be read; a
+    store write that fails later stops the run (what was committed stays) and is reported
+    in ``failed``. On Ctrl-C, what finished in order is committed, then KeyboardInterrupt
+    propagates; running again resumes.
+    """
+    from tqdm import tqdm
+
+    if chunk_size < 1 or write_batch < 1:
+        raise ValueError("chunk_size and write_batch must be at least 1")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if workers is not None and scheduler is not None:
+        raise ValueError("give workers (local processes) or scheduler (Dask), not both")
+    paths = list(paths)
+    gaz = _cache_key(gazetteer_path)
+    t0 = time.perf_counter()
+    stored = store.stored_article_ids()
+    failed: list[str] = []
+    bar = tqdm(total=count_inputs(paths) if progress else None, unit="article", desc="ingest",
+               file=sys.stderr, dynamic_ncols=True, disable=None if progress else True, smoothing=0.1)
+
+    def fail(message: str) -> None:
+        failed.append(message)
+        if on_failure is not None:
+            on_failure(message)
+        elif progress:
+            tqdm.write(message, file=sys.stderr)
+
+    counts = {"read": 0, "skipped": 0}
+
+    def pending_articles() -> Iterator[Article]:
+        """Articles still to process, in input order; failures and skips are counted here."""
+        for item in read_inputs(paths, default_date=default_date):
+            if isinstance(item, InputFailure):
+                fail(item.message)
+                bar.update(1)
+                continue
+            counts["read"] += 1
+            if item.id in stored:
+                counts["skipped"] += 1
+                bar.update(1)
+                continue
+            stored.add(item.id)  # a second copy later in the same run is skipped too
+            yield item
+
+    def chunks() -> Iterator[_Chunk]:
+        batch: list[Article] = []
+        n = 0
+        for article in pending_articles():
+            batch.append(article)
+            if len(batch) >= chunk_size:
+                yield _Chunk(n, batch)
+                n += 1
+                batch = []
+        if batch:
+            yield _Chunk(n, batch)
+
+    client = None
+    own_client = False
+    runner: _Runner | None = None
+    try:
+        source = chunks()
+        # Look ahead one chunk: a run that fits in one chunk (the two example articles) is
+        # done in this process rather than paying for starting workers.
+        head = [c for c in (next(source, None), next(source, None)) if c is not None]
+        if scheduler is not None:
+            client, own_client = _dask_client(scheduler)
+            _warm_dask(client, gaz)
+            nthreads = sum(client.nthreads().values()) or 1
+            address = getattr(getattr(client, "scheduler", None), "address", None) or str(scheduler)
+            runner = _Runner(lambda: client.get_executor(pure=False), gazetteer_path=gaz, respawn=False,
+                             mode=f"dask {address}, {nthreads} worker threads",
+                             in_flight=IN_FLIGHT_PER_WORKER * nthreads)
+        else:
+            n_workers = workers or default_workers()
+            if n_workers == 1 or len(head) < 2:
+                if head:
+                    _pipeline_here(gaz)
+                runner = _Runner(_InlineExecutor, gazetteer_path=gaz, respawn=False, mode="in-process",
+                                 in_flight=1)
+            else:
+                _check_gazetteer(gaz)
+                runner = _Runner(lambda: _local_pool(n_workers, gaz), gazetteer_path=gaz, respawn=True,
+                                 mode=f"{n_workers} local workers",
+                                 in_flight=IN_FLIGHT_PER_WORKER * n_workers)
+        runner.run(_chain(head, source), store=store, write_batch=write_batch, bar=bar, fail=fail,
+                   on_progress=on_progress)
+    except BaseException:
+        if runner is not None:
+            runner.close(wait=False)
+        raise
+    else:
+        runner.close(wait=True)
+    finally:
+        bar.close()
+        if own_client and client is not None:
+            with contextlib.suppress(Exception):
+                client.close()
+    seconds = time.perf_counter() - t0
+    return IngestSummary(read=counts["read"], skipped_stored=counts["skipped"], failed=tuple(failed),
+                         processed=runner.processed, events_added=runner.totals.events_added,
+                         events_merged=runner.totals.events_merged, events_found=runner.found,
+                         seconds=seconds, articles_per_s=runner.processed / seconds if seconds > 0 else 0.0,
+                         mode=runner.mode)
+
+
+def _chain(head: list[_Chunk], rest: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    yield from head
+    yield from rest
+
+
+def _pipeline_here(gazetteer_path: str | None) -> None:
+    try:
+        _pipeline(gazetteer_path)
+    except OSError as err:
+        raise GazetteerError(f"cannot open the pipeline: {_one_line(str(err))}") from err
+
+
+def _check_gazetteer(gazetteer_path: str | None) -> None:
+    """Fail fast, with the gazetteer's own one-line hint, before starting any worker."""
+    from gazetteer import Gazetteer
+    from gazetteer.errors import GazetteerNotBuilt
+
+    try:
+        Gazetteer.open(gazetteer_path).close()
+    except GazetteerNotBuilt as err:   # its message says how to build it
+        raise GazetteerError(str(err)) from err
+
+
+def _dask_client(scheduler: str | Any) -> tuple[Any, bool]:
+    if not isinstance(scheduler, str):
+        return scheduler, False                     # a Client the caller owns
+    import re
+
+    from distributed import Client
+
+    # distributed's Client raises late (and again from __del__) on a malformed address
+    if not re.fullmatch(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):\d{1,5}", scheduler):
+        raise BorderlineError(f"--scheduler {scheduler!r}: want a Dask scheduler address such as "
+                              "tcp://HOST:8786")
+    try:
+        return Client(scheduler, timeout="20s", set_as_default=False), True
+    except (OSError, TimeoutError, ValueError) as err:   # ValueError: a malformed address
+        raise BorderlineError(f"cannot reach the Dask scheduler {scheduler}: {_one_line(str(err))}") from err
+
+
+def _warm_dask(client: Any, gazetteer_path: str | None) -> None:
+    """Open the pipeline once on every worker before any task, so a worker that cannot
+    (no gazetteer there) is one clear error rather than a failure per article."""
+    errors = client.run(_warm_dask_worker, gazetteer_path)
+    if not errors:
+        raise BorderlineError("the Dask cluster has no workers")
+    bad = {addr: err for addr, err in errors.items() if err}
+    if bad:
+        addr, err = next(iter(bad.items()))
+        raise GazetteerError(f"{len(bad)} of {len(errors)} Dask workers cannot open the pipeline "
+                             f"(e.g. {addr}: {err})")
+
+
+class _Runner:
+    """Dispatch chunks (at most ``in_flight`` at once), collect them in any order, write
+    them in input order, a batch of whole articles per transaction."""
+
+    def __init__(self, make_executor: Callable[[], Executor], *, gazetteer_path: str | None,
+                 respawn: bool, mode: str, in_flight: int) -> None:
+        from geo.store import AddResult
+
+        self._gaz = gazetteer_path
+        self._make = make_executor
+        self.executor = make_executor()
+        self.respawn = respawn
+        self.mode = mode
+        self.in_flight = max(1, in_flight)
+        self.totals: AddResult = AddResult()
+        self.found = 0
+        self.processed = 0
+        self._old: list[Executor] = []
+
+    def close(self, *, wait: bool) -> None:
+        for ex in [*self._old, self.executor]:
+            with contextlib.suppress(Exception):
+                if wait:
+                    ex.shutdown(wait=True)
+                else:
+                    try:
+                        ex.shutdown(wait=False, cancel_futures=True)
+                    except TypeError:   # distributed's executor: wait=False cancels
+                        ex.shutdown(wait=False)
+
+    def run(self, chunks: Iterator[_Chunk], *, store: EventStore, write_batch: int, bar: Any,
+            fail: Callable[[str], None], on_progress: Callable[[int, int], None] | None = None) -> None:
+        futures: dict[Future, _Chunk] = {}
+        done: dict[int, list] = {}
+        pending: dict[int, _Chunk] = {}
+        next_write = 0
+        ready: list[ArticleResult] = []
+        last_commit = time.monotonic()
+        exhausted = store_failed = False
+        t_start = time.perf_counter()
+        n_done = 0
+
+        def finished(chunk: _Chunk, outcomes: list) -> None:
+            nonlocal n_done
+            done[chunk.index] = outcomes
+            self.found += sum(len(o) for o in outcomes if not isinstance(o, str))
+            n_done += len(chunk.articles)
+            bar.update(len(chunk.articles))
+            bar.set_postfix(events=self.found,
+                            articles_per_s=f"{n_done / max(1e-9, time.perf_counter() - t_start):.0f}",
+                            refresh=False)
+            if on_progress is not None:
+                on_progress(n_done, self.found)
+
+        def commit() -> None:
+            nonlocal ready, last_commit, store_failed
+            last_commit = time.monotonic()
+            if not ready or store_failed:
+                return
+            batch, ready = ready, []
+            try:
+                self.totals = self.totals + store.add((r.article, r.events) for r in batch)
+            except StoreError as err:
+                store_failed = True
+                fail(f"{_one_line(str(err))}; {len(batch)} articles (from {batch[0].article.source}) "
+                     "not stored: run ingest again to retry them")
+                return
+            self.processed += len(batch)
+
+        try:
+            while True:
+                while not exhausted and not store_failed and len(futures) < self.in_flight:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        exhausted = True
+                    else:
+                        pending[chunk.index] = chunk
+                        futures[self._submit(chunk.articles)] = chunk
+                if not futures:
+                    break
+                finished_now, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                broken = False
+                for fut in finished_now:
+                    chunk = futures.pop(fut)
+                    try:
+                        outcomes = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        futures[fut] = chunk     # recovered with the others below
+                        continue
+                    except _PipelineUnavailable as err:
+                        for other in futures:
+                            other.cancel()
+                        raise _unavailable_error(*err.args) from None
+                    except Exception as err:  # noqa: BLE001 - a task that died: its articles fail
+                        outcomes = _failed(chunk.articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
+                    finished(chunk, outcomes)
+                if broken:
+                    lost = sorted(futures.values(), key=lambda c: c.index)
+                    futures.clear()
+                    if self.respawn:
+                        self._new_pool()
+                    for chunk in lost:
+                        finished(chunk, self._recover(chunk.articles))
+                while next_write in done:
+                    outcomes = done.pop(next_write)
+                    chunk = pending.pop(next_write)
+                    next_write += 1
+                    for article, outcome in zip(chunk.articles, outcomes, strict=True):
+                        if isinstance(outcome, str):
+                            fail(outcome)
+                        else:
+                            ready.append(ArticleResult(article, outcome))
+                    if len(ready) >= write_batch or time.monotonic() - last_commit > WRITE_EVERY_S:
+                        commit()
+                if store_failed:
+                    for fut in futures:
+                        fut.cancel()
+                    return
+        finally:
+            # Finished or interrupted: what is done, in order, is stored (a later run skips it).
+            commit()
+
+    def _submit(self, articles: Sequence[Article]) -> Future:
+        return self.executor.submit(_process_chunk, articles, self._gaz)
+
+    def _new_pool(self) -> None:
+        self._old.append(self.executor)
+        with contextlib.suppress(Exception):
+            self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._make()
+
+    def _alone(self, articles: Sequence[Article]) -> list | None:
+        """Run one task with nothing else in flight: its outcomes, or None if the worker died
+        (then the pool is replaced)."""
+        try:
+            return self._submit(articles).result()
+        except BrokenProcessPool:
+            self._new_pool()
+            return None
+        except _PipelineUnavailable as err:
+            raise _unavailable_error(*err.args) from None
+        except Exception as err:  # noqa: BLE001 - as in the main loop: its articles fail
+            return _failed(articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
+
+    def _recover(self, articles: list[Article]) -> list:
+        """A worker process died (killed, out of memory, a crash in native code) and took the
+        pool with it. Every chunk that was in flight is run again alone in a new pool; one
+        that kills it again is run article by article, so only the article that kills a
+        worker fails."""
+        if not self.respawn:
+            return _failed(articles, "a worker process died")
+        outcomes = self._alone(articles)
+        if outcomes is not None:
+            return outcomes
+        out: list = []
+        for article in articles:
+            one = self._alone([article])
+            out.append(_failed([article], "its worker process died on it")[0] if one is None else one[0])
+        return out
+
+
+def _unavailable_error(kind: str, message: str) -> BorderlineError:
+    from geo import errors
+
+    cls = getattr(errors, kind, None)
+    if not (isinstance(cls, type) and issubclass(cls, BorderlineError)):
+        return GazetteerError(f"a worker cannot open the pipeline ({kind}: {message})")
+    return cls(message)
+
+
+def _failed(articles: Sequence[Article], why: str) -> list[str]:
+    return [f"{a.source}: processing failed ({why})" for a in articles]

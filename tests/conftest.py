@@ -1,0 +1,61 @@
+"""Shared gazetteer fixtures (this file holds gazetteer fixtures only).
+
+- ``gazetteer``: the real, default gazetteer (session-scoped; built on first use, which
+  ``./dev test``'s setup step has normally done already).
+- ``small_gazetteer``: a small real gazetteer (SQLite, same code path) built in a temp
+  dir from every admin1 unit and a hand-written GeoNames dump of :data:`SMALL_DUMP`;
+  session-scoped, read-only.
+- ``fresh_gazetteer``: a private copy of the small one in ``tmp_path`` (function-scoped),
+  for tests that rebuild or damage it.
+- ``tests/_gazetteer_support.py``: ``SMALL_DUMP`` and ``write_geonames_dump`` (the
+  standard 19-column dump format).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _gazetteer_support import write_geonames_dump
+
+
+def _build_small(directory: Path) -> Path:
+    from gazetteer.build import build
+
+    dump = write_geonames_dump(directory / "SMALL.txt")
+    return build(directory, dumps=[dump], sources=("admin1",))
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The real default gazetteer, built if absent (about a minute, once per machine)."""
+    from gazetteer import Gazetteer, ensure_built
+
+    db = ensure_built()
+    with Gazetteer.open(db) as gaz:
+        yield gaz
+
+
+@pytest.fixture(scope="session")
+def small_gazetteer_path(tmp_path_factory) -> Path:
+    return _build_small(tmp_path_factory.mktemp("small-gazetteer"))
+
+
+@pytest.fixture(scope="session")
+def small_gazetteer(small_gazetteer_path):
+    from gazetteer import Gazetteer
+
+    with Gazetteer.open(small_gazetteer_path) as gaz:
+        yield gaz
+
+
+@pytest.fixture
+def fresh_gazetteer(small_gazetteer_path, tmp_path) -> Iterator:
+    """A private small gazetteer in ``tmp_path`` (its db file is ``tmp_path/gazetteer.sqlite``)."""
+    from gazetteer import Gazetteer
+
+    shutil.copy2(small_gazetteer_path, tmp_path / small_gazetteer_path.name)
+    with Gazetteer.open(tmp_path) as gaz:
+        yield gaz

@@ -1,0 +1,306 @@
+"""Any input to the article reader, the geoparser and the event extractor ends in events or
+in an :class:`~geo.errors.InputError` with a one-line message naming the file: never another
+exception, never a hang (each call runs under a time bound, see ``_robustness.survive``).
+
+Inputs: random bytes and binary formats, NULs and control characters, broken UTF-8, UTF-16
+and cp1251, every Unicode plane, bidi overrides and right-to-left scripts, confusable mixed
+scripts, HTML with scripts, entities, remote references and deep nesting, Markdown oddities,
+JSON Lines with wrong types, lone surrogates, huge numbers and deep nesting, and a megabyte
+without a newline. The real gazetteer and geoparser are used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+from pathlib import Path
+
+import pytest
+from _rb_strategies import (
+    article_like,
+    broken_utf8,
+    file_suffixes,
+    hostile_text,
+    html_docs,
+    jsonl_lines,
+    markdown_docs,
+    raw_bytes,
+)
+from _robustness import STATS, profile, survive
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.articles import Article, article_from_bytes, article_from_text, read_article, read_articles
+from geo.errors import InputError
+from geo.events import EVENT_TYPES, PRECISIONS, events_to_frame, extract_events, frame_to_geojson
+
+pytestmark = pytest.mark.timeout(900)
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def work_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("rb-fuzz")
+
+
+@pytest.fixture(scope="module")
+def border():
+    """The real border when ``geo.borders`` exists (then events are measured too), else None."""
+    from geo.errors import BorderlineError
+
+    try:
+        from geo import borders
+
+        return borders.load_border()
+    except (ImportError, BorderlineError):
+        return None
+
+
+def _unique(work_dir: Path, suffix: str) -> Path:
+    d = work_dir / f"in{next(_counter):06d}"
+    d.mkdir()
+    return d / f"article{suffix}"
+
+
+# --- what must hold of every result --------------------------------------------------------
+
+def check_article(a: Article) -> None:
+    assert isinstance(a, Article)
+    assert a.text and a.text == a.text.strip()
+    assert "\x00" not in a.text
+    assert a.id == hashlib.sha256(a.text.encode("utf-8")).hexdigest()[:16]
+
+
+def check_events(article: Article, mentions, events) -> None:
+    n = len(article.text)
+    for m in mentions:
+        assert 0 <= m.start < m.end <= n and article.text[m.start:m.end] == m.text
+    ids = [e.event_id for e in events]
+    assert len(ids) == len(set(ids)), "event ids repeat within an article"
+    for e in events:
+        assert e.event_type in EVENT_TYPES and set(e.tags) <= set(EVENT_TYPES)
+        assert e.precision in PRECISIONS
+        assert e.excerpt and 0 <= e.place_start <= e.place_end <= len(e.excerpt)
+        assert e.article_id == article.id
+        assert 0.0 <= e.confidence <= 1.0
+        for value, bound in ((e.lat, 90), (e.lon, 180)):
+            assert value is None or (math.isfinite(value) and -bound <= value <= bound)
+        e.excerpt.encode("utf-8")          # a lone surrogate here would break the store and JSON
+        e.place_name.encode("utf-8")
+
+
+def run_pipeline(article: Article, gazetteer, geoparser, border, describe: str) -> None:
+    """Parse, extract, measure and serialise one article, each stage under a time bound."""
+    mentions = survive("parse", lambda: geoparser.parse(article), describe=describe)
+    events = survive("extract", lambda: extract_events(article, mentions, gazetteer=gazetteer),
+                     describe=describe)
+    check_events(article, mentions, events)
+    if border is not None and events:
+        from geo.pipeline import measure_events
+
+        events = survive("measure", lambda: measure_events(events, border=border), describe=describe)
+    survive("geojson", lambda: json.loads(frame_to_geojson(events_to_frame(events))), describe=describe)
+
+
+def read_file(path: Path, describe: str) -> list[Article]:
+    """``read_articles`` on one file: the articles, after checking every error names the file."""
+    errors: list[InputError] = []
+    got = survive("read", lambda: list(read_articles(path, on_error=errors.append)),
+                  allowed=(InputError,), describe=describe)
+    if isinstance(got, InputError):
+        errors.append(got)
+        got = []
+    for err in errors:
+        msg = str(err)
+        assert path.name in msg and "\n" not in msg, msg
+    for a in got:
+        check_article(a)
+    return got
+
+
+# --- the reader: files of any bytes --------------------------------------------------------
+
+@profile()
+@given(data=raw_bytes(), suffix=file_suffixes())
+def test_any_bytes_in_any_file_type(data, suffix, work_dir, gazetteer, geoparser, border):
+    path = _unique(work_dir, suffix)
+    path.write_bytes(data)
+    for a in read_file(path, f"{suffix} {data[:80]!r}"):
+        run_pipeline(a, gazetteer, geoparser, border, f"{suffix} {data[:80]!r}")
+
+
+@profile()
+@given(data=broken_utf8(), fmt=st.sampled_from(["txt", "md", "html"]))
+def test_broken_utf8(data, fmt, gazetteer, geoparser, border):
+    got = survive("read", lambda: article_from_bytes(data, source=f"broken.{fmt}", fmt=fmt),
+                  allowed=(InputError,), describe=repr(data[:80]))
+    if isinstance(got, InputError):
+        assert str(got).startswith(f"broken.{fmt}:")
+        return
+    check_article(got)
+    run_pipeline(got, gazetteer, geoparser, border, repr(data[:80]))
+
+
+# --- decoded text of every kind, in every format --------------------------------------------
+
+@profile(60)
+@given(text=st.one_of(hostile_text(), article_like()), fmt=st.sampled_from(["txt", "md", "html"]))
+def test_any_text_in_any_format(text, fmt, gazetteer, geoparser, border):
+    got = survive("read", lambda: article_from_text(text, source=f"pasted.{fmt}", fmt=fmt),
+                  allowed=(InputError,), describe=repr(text[:80]))
+    if isinstance(got, InputError):
+        return
+    run_pipeline(got, gazetteer, geoparser, border, repr(text[:80]))
+
+
+@profile(60)
+@given(text=article_like(max_words=600))
+def test_article_like_text_reaches_the_extractor(text, gazetteer, geoparser, border):
+    """Place names, trigger words, dates and punctuation in random order: the deep paths."""
+    article = Article(id=hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16], source="gen.txt",
+                      text=text, date=None)
+    run_pipeline(article, gazetteer, geoparser, border, repr(text[:80]))
+
+
+@profile()
+@given(doc=html_docs())
+def test_html_documents(doc, gazetteer, geoparser, border):
+    got = survive("read", lambda: article_from_bytes(doc.encode("utf-8"), source="page.html", fmt="html"),
+                  allowed=(InputError,), describe=doc[:80])
+    if isinstance(got, InputError):
+        return
+    check_article(got)
+    for marker in ("<script", "alert(2)", "url(http", "@import"):
+        # scripts and styles are dropped, not turned into text
+        assert marker not in got.text or marker in doc.replace("<script>alert(1)</script>", ""), marker
+    run_pipeline(got, gazetteer, geoparser, border, doc[:80])
+
+
+@profile()
+@given(doc=markdown_docs())
+def test_markdown_documents(doc, gazetteer, geoparser, border):
+    got = survive("read", lambda: article_from_text(doc, source="notes.md", fmt="md"),
+                  allowed=(InputError,), describe=doc[:80])
+    if isinstance(got, InputError):
+        return
+    check_article(got)
+    run_pipeline(got, gazetteer, geoparser, border, doc[:80])
+
+
+# --- JSON Lines: the CLI's reader and the app's upload reader ---------------------------------
+
+@profile()
+@given(body=jsonl_lines())
+def test_json_lines(body, work_dir, gazetteer, geoparser, border):
+    path = _unique(work_dir, ".jsonl")
+    path.write_bytes(body)
+    for a in read_file(path, repr(body[:80])):
+        run_pipeline(a, gazetteer, geoparser, border, repr(body[:80]))
+
+
+@profile()
+@given(body=jsonl_lines())
+def test_json_lines_upload(body):
+    from geo.view import articles_from_upload
+
+    result = survive("upload", lambda: articles_from_upload("batch.jsonl", body), describe=repr(body[:80]))
+    for err in result.errors:
+        assert err.startswith("batch.jsonl") and "\n" not in err, err
+    for a in result.articles:
+        check_article(a)
+
+
+# --- hand-picked worst cases, each bounded in time --------------------------------------------
+
+def _prose(n: int) -> str:
+    sentence = ("Ukrainian drones struck an oil depot in Belgorod overnight, the regional governor said, "
+                "and Russian shelling hit Kharkiv on Saturday, killing two civilians. ")
+    return (sentence * (n // len(sentence) + 1))[:n]
+
+
+MB = 1_000_000
+BIG_INPUTS = {
+    "prose, 1 MB, no newline": lambda: _prose(MB),
+    "one word, 1 MB": lambda: "a" * MB,
+    "Kyiv repeated, 1 MB, no newline": lambda: "Kyiv " * (MB // 5),
+    "capitalised words, 1 MB, no newline": lambda: "Drone Strike Hit Kursk Region Near Sumy " * (MB // 40),
+    "dots, 1 MB": lambda: "." * MB,
+    "one sentence of commas, 1 MB": lambda: "Kharkiv, " * (MB // 9),
+    "digits, 1 MB": lambda: "7" * MB,
+    "acronyms, 1 MB, no newline": lambda: "NATO said AFP and SBU agreed. " * (MB // 30),
+    "mixed scripts and RTL, 1 MB": lambda: ("Київ Kyiv كييف שלום \u202eKursk\u202c " * (MB // 30))[:MB],
+}
+
+
+@pytest.mark.parametrize("name", list(BIG_INPUTS))
+def test_a_megabyte(name, work_dir, gazetteer, geoparser, border):
+    text = BIG_INPUTS[name]()
+    path = _unique(work_dir, ".txt")
+    path.write_text(text, encoding="utf-8")
+    articles = read_file(path, name)
+    assert len(articles) == 1
+    article = articles[0]
+    mentions = survive("parse", lambda: geoparser.parse(article), seconds=60, describe=name)
+    events = survive("extract", lambda: extract_events(article, mentions, gazetteer=gazetteer),
+                     seconds=60, describe=name)
+    check_events(article, mentions, events)
+
+
+SMALL_HOSTILE = {
+    "empty": b"",
+    "whitespace": b" \n\t \r\n ",
+    "only NULs": b"\x00" * 1000,
+    "NUL in text": b"Drones hit Kursk.\x00 Overnight.",
+    "ELF binary": b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 20,
+    "PNG": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20,
+    "UTF-16 with BOM": "Drones hit Kursk overnight.".encode("utf-16"),
+    "UTF-8 BOM": "\ufeffDrones hit Kursk overnight.".encode("utf-8"),
+    "cp1251 Russian": "Беспилотники атаковали Курск ночью, сообщил губернатор.".encode("cp1251"),
+    "latin-1 accents": "Les drones ont frappé Koursk à l'aube, a déclaré le gouverneur.".encode("latin-1"),
+    "control characters": bytes(range(1, 32)) * 50,
+    "lone CRs": b"Drones hit Kursk.\rShelling hit Sumy.\r\rDrones hit Belgorod.",
+    "deep HTML": b"<html><body>" + b"<div>" * 100_000 + b"Kyiv" + b"</div>" * 100_000 + b"</body></html>",
+    "deep JSON": b"[" * 100_000,
+    "JSON with a 5000-digit id": b'{"id": ' + b"9" * 5000 + b', "text": "Drones hit Kursk."}',
+    "JSON with a lone surrogate": b'{"text": "Drones hit Kursk \\ud800 overnight."}',
+    "JSON not an object": b'["Drones hit Kursk."]',
+    "bidi override dateline": "\u202eKYIV, UKRAINE \u2014 Drones hit Kursk.".encode("utf-8"),
+    "date line only": b"date 2024-12-14\n",
+    "impossible date": b"date 2024-02-30\nDrones hit Kursk overnight.",
+}
+
+
+@pytest.mark.parametrize("name", list(SMALL_HOSTILE))
+@pytest.mark.parametrize("suffix", [".txt", ".md", ".html", ".jsonl"])
+def test_hand_picked(name, suffix, work_dir, gazetteer, geoparser, border):
+    path = _unique(work_dir, suffix)
+    path.write_bytes(SMALL_HOSTILE[name])
+    for a in read_file(path, f"{name} as {suffix}"):
+        run_pipeline(a, gazetteer, geoparser, border, f"{name} as {suffix}")
+
+
+@pytest.mark.parametrize("name", ["deep JSON", "JSON with a 5000-digit id", "JSON with a lone surrogate"])
+def test_hand_picked_uploads(name):
+    from geo.view import articles_from_upload
+
+    result = survive("upload", lambda: articles_from_upload("batch.jsonl", SMALL_HOSTILE[name]), describe=name)
+    assert result.articles or result.errors
+
+
+def test_unreadable_and_odd_paths(work_dir):
+    """A directory, a missing file, a file without permission, a file with a hostile name."""
+    odd = work_dir / "odd"
+    odd.mkdir()
+    (odd / "dir.txt").mkdir()
+    locked = odd / "locked.txt"
+    locked.write_text("Drones hit Kursk.", encoding="utf-8")
+    locked.chmod(0)
+    named = odd / "<img src=x onerror=alert(1)>\n${x}`.txt"
+    named.write_text("Drones hit Kursk overnight.", encoding="utf-8")
+    for path in (odd / "dir.txt", odd / "missing.txt", locked, named):
+        got = survive("read", lambda p=path: read_article(p), allowed=(InputError,), describe=str(path))
+        if isinstance(got, InputError):
+            assert path.name.splitlines()[0] in str(got)

@@ -1,0 +1,143 @@
+"""The pipeline: parse -> extract -> measure, per article and per batch; input reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from geo.articles import Article
+from geo.pipeline import (
+    ArticleResult,
+    InputFailure,
+    Pipeline,
+    iter_input_paths,
+    measure_events,
+    process_article,
+    process_many,
+    read_inputs,
+)
+from test_events import FakeGazetteer, mentions
+
+
+class FakeGeoparser:
+    def parse(self, article: Article):
+        return mentions(article.text)
+
+
+@pytest.fixture
+def fake_borders(monkeypatch):
+    """A stand-in for geo.borders: distance = 100 km per degree east of 36E (absolute), side by
+    longitude; it counts calls so the tests can check that a batch is measured at once."""
+    import geo
+
+    mod = types.ModuleType("geo.borders")
+    mod.calls = 0
+
+    def distance_km(border, lats, lons):
+        assert border == "BORDER"
+        mod.calls += 1
+        mod.points = len(lats)
+        return np.abs(np.asarray(lons, dtype=float) - 36.0) * 100
+
+    def side(border, lats, lons, *, country=None):
+        return np.where(np.asarray(lons, dtype=float) > 36.0, "RU", "UA")
+
+    mod.distance_km, mod.side, mod.load_border = distance_km, side, lambda: "BORDER"
+    monkeypatch.setitem(sys.modules, "geo.borders", mod)
+    monkeypatch.setattr(geo, "borders", mod, raising=False)
+    return mod
+
+
+def art(text: str, aid: str = "a1") -> Article:
+    return Article(id=aid, source=f"{aid}.txt", text=text, date=dt.date(2024, 12, 14))
+
+
+def run(a: Article):
+    return process_article(a, geoparser=FakeGeoparser(), border="BORDER", gazetteer=FakeGazetteer())
+
+
+def test_process_article_measures_each_event(fake_borders):
+    events = run(art("Ukrainian drones hit an oil depot in Bryansk. Shelling hit Kherson overnight."))
+    by_place = {e.place_name: e for e in events}
+    assert by_place["Bryansk"].border_km == pytest.approx(abs(34.3717 - 36.0) * 100, abs=0.01)
+    assert by_place["Bryansk"].side == "UA"          # the fake's rule, not geography: the value is passed through
+    assert by_place["Kherson"].border_km == pytest.approx(abs(32.6169 - 36.0) * 100, abs=0.01)
+
+
+def test_country_level_events_have_no_distance(fake_borders):
+    events = run(art("Russia attacked overnight with 90 drones, the air force said."))
+    assert [(e.precision, e.border_km, e.side) for e in events] == [("country", None, "UA")]
+
+
+def test_batch_equals_one_by_one_and_measures_once(fake_borders):
+    articles = [art("Ukrainian drones hit an oil depot in Bryansk.", "a1"),
+                art("Drones struck a fuel depot in Bryansk overnight.", "a4"),
+                art("Nothing happened today.", "a2"),
+                art("A missile strike on Dnipro killed three civilians. Shelling hit Kherson.", "a3")]
+    one_by_one = [run(a) for a in articles]
+    fake_borders.calls = 0
+    batch = process_many(articles, geoparser=FakeGeoparser(), border="BORDER", gazetteer=FakeGazetteer())
+    assert fake_borders.calls == 1
+    assert fake_borders.points == 3                    # Bryansk twice, Dnipro, Kherson: 3 distinct points
+    assert [r.article for r in batch] == articles
+    assert [list(r.events) for r in batch] == one_by_one
+    assert isinstance(batch[0], ArticleResult) and batch[2].events == ()
+
+
+def test_pipeline_object_and_pickling(fake_borders):
+    pipe = Pipeline(gazetteer=FakeGazetteer(), geoparser=FakeGeoparser(), border="BORDER")
+    a = art("Ukrainian drones hit an oil depot in Bryansk.")
+    assert pipe.process(a) == run(a)
+    assert pipe.process_many([a])[0].events == tuple(run(a))
+    # workers receive the function by reference: it must be a picklable top-level function
+    assert pickle.loads(pickle.dumps(process_article)) is process_article
+
+
+def test_measure_empty(fake_borders):
+    assert measure_events([], border="BORDER") == [] and fake_borders.calls == 0
+
+
+def test_inputs_files_directories_and_jsonl(tmp_path):
+    (tmp_path / "a.txt").write_text("Drones hit Bryansk.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Title\n\nShelling hit Kherson.", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Hidden.", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.html").write_text("<p>Drones hit <b>Sumy</b>.</p><script>alert(1)</script>",
+                                             encoding="utf-8")
+    lines = [json.dumps({"id": "w1", "text": "Drones hit Sumy.", "date": "2024-12-01"}), "{broken",
+             "", json.dumps({"id": "w2", "text": "Shelling hit Kherson."})]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert [p.name for p in iter_input_paths([tmp_path])] == ["a.txt", "b.md", "batch.jsonl", "c.html"]
+    items = list(read_inputs([tmp_path, tmp_path / "missing.txt"], default_date=dt.date(2024, 12, 14)))
+    articles = [i for i in items if isinstance(i, Article)]
+    failures = [i for i in items if isinstance(i, InputFailure)]
+    assert [a.source for a in articles] == ["a.txt", "b.md", "w1", "w2", "c.html"]
+    assert articles[2].date == dt.date(2024, 12, 1) and articles[3].date == dt.date(2024, 12, 14)
+    assert "alert" not in articles[4].text
+    assert [f.message.split(":")[0:2] for f in failures] == [["batch.jsonl", "2"], [str(tmp_path / "missing.txt"), " no such file or directory"]]
+    assert all("\n" not in f.message for f in failures)
+
+
+def test_a_reader_bug_costs_one_file(tmp_path, monkeypatch):
+    import geo.pipeline
+
+    (tmp_path / "a.txt").write_text("Drones hit Bryansk.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Shelling hit Kherson.", encoding="utf-8")
+    real = geo.pipeline.read_articles
+
+    def flaky(path, **kw):
+        if path.name == "a.txt":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(path, **kw)
+
+    monkeypatch.setattr(geo.pipeline, "read_articles", flaky)
+    items = list(read_inputs([tmp_path]))
+    assert [type(i).__name__ for i in items] == ["InputFailure", "Article"]
+    assert items[0].message.startswith("a.txt: cannot read (RecursionError")
