@@ -254,9 +254,9 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, director
     geo_data = load_geography()
     base_url = vendored_assets()
     m = cached_map(version, flt_key, filtered, geo_data, base_url)
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([5, 2], gap="medium")
     with left:
-        returned = st_folium(m, key=MAP_KEY, height=640, use_container_width=True,
+        returned = st_folium(m, key=MAP_KEY, height=680, use_container_width=True,
                              returned_objects=RETURNED, render=False)
     state = st.session_state.get(MAP_KEY) or returned
     ids = event_ids(version, events_all)
@@ -268,7 +268,8 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, director
             event = events_all.iloc[loc if isinstance(loc, (int, np.integer)) else np.flatnonzero(ids == event_id)[0]]
         event_panel(event, directory, version)
         if geo_data.note:
-            st.caption(view.markdown_safe(f"Border: {geo_data.note}"), unsafe_allow_html=True)
+            with st.expander("About the border line"):
+                st.caption(view.markdown_safe(geo_data.note), unsafe_allow_html=True)
 
 
 def table_and_charts(filtered) -> None:

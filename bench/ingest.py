@@ -85,7 +85,8 @@ def child(args: argparse.Namespace) -> int:
 
 # --- the orchestration ----------------------------------------------------------------------
 
-def _tree_rss(proc) -> int:
+def _sample_tree(proc, cpu: dict[int, float]) -> int:
+    """RSS of ``proc`` and its descendants, summed; records each one's CPU seconds in ``cpu``."""
     import psutil
 
     total = 0
@@ -95,7 +96,10 @@ def _tree_rss(proc) -> int:
         return 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            with p.oneshot():
+                total += p.memory_info().rss
+                t = p.cpu_times()
+                cpu[p.pid] = t.user + t.system
         except psutil.Error:
             pass
     return total
@@ -111,12 +115,13 @@ def run_once(input_path: Path, workers: int, *, dask: bool = False) -> dict:
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     ps = psutil.Process(proc.pid)
     peak = 0
+    cpu: dict[int, float] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss(ps))
+            peak = max(peak, _sample_tree(ps, cpu))
             stop.wait(SAMPLE_S)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -130,7 +135,8 @@ def run_once(input_path: Path, workers: int, *, dask: bool = False) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"ingest run failed ({proc.returncode}): {err.strip()[-500:]}")
     result = json.loads(out.strip().splitlines()[-1])
-    result.update(peak_rss_mb=peak / 1e6, process_s=wall, load_before=load_before, load_after=os.getloadavg()[0])
+    result.update(peak_rss_mb=peak / 1e6, process_s=wall, cpu_s=sum(cpu.values()),
+                  cores_used=sum(cpu.values()) / wall, load_before=load_before, load_after=os.getloadavg()[0])
     return result
 
 
@@ -164,6 +170,7 @@ def summarise(label: str, workers: int, runs: list[dict], n: int) -> dict:
             "startup_s": _median([r["first_chunk_s"] for r in runs if r.get("first_chunk_s") is not None]),
             "seconds": _median([r["seconds"] for r in runs]),
             "peak_rss_mb": _median([r["peak_rss_mb"] for r in runs]),
+            "cores_used": _median([r["cores_used"] for r in runs]),
             "events_added": runs[0]["events_added"], "events_merged": runs[0]["events_merged"],
             "failed": runs[0]["failed"], "mode": runs[0]["mode"],
             "load": _median([(r["load_before"] + r["load_after"]) / 2 for r in runs])}
@@ -180,18 +187,20 @@ def report(rows: list[dict], *, n: int, cores: int, words: float) -> str:
              "the run's process and all its children, summed (psutil, sampled every 50 ms). Medians of "
              "the runs shown; ratios against one worker in the same run.", "",
              "| configuration | runs | wall s | wall art/s | vs 1 | start-up s | steady art/s | vs 1 | "
-             "peak RSS MB | events (merged) | load avg |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "cores obtained | peak RSS MB | events (merged) | load avg |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(
             f"| {r['label']} | {r['runs']} | {r['seconds']:.1f} | {r['wall_per_s']:.1f} | "
             f"{r['wall_per_s'] / base['wall_per_s']:.2f}× | {r['startup_s']:.1f} | {r['steady_per_s']:.1f} | "
-            f"{r['steady_per_s'] / base['steady_per_s']:.2f}× | {r['peak_rss_mb']:.0f} | "
+            f"{r['steady_per_s'] / base['steady_per_s']:.2f}× | {r['cores_used']:.2f} | {r['peak_rss_mb']:.0f} | "
             f"{r['events_added']:,} ({r['events_merged']:,}) | {r['load']:.1f} |")
     lines += ["", f"Every configuration stored the same number of events (the test suite checks the "
-              "stores are identical). *load avg*: the machine's 1-minute load average during the runs "
-              f"({cores} cores); above {cores} the runs shared the CPUs with other work and the numbers "
-              "are pessimistic, the scaling ratios most of all.", "",
+              "stores are identical). *cores obtained*: CPU seconds of the run's whole process tree / "
+              "wall seconds, i.e. how much CPU the run actually got; *load avg*: the machine's 1-minute "
+              f"load average during the runs ({cores} cores). When other work holds the CPUs, more "
+              "workers cannot obtain more cores, and the scaling ratio says nothing about the code: read "
+              "it together with *cores obtained*.", "",
               f"Target: 200 articles/s end to end on one core (600-word articles): one worker, steady "
               f"{base['steady_per_s']:.1f} articles/s, wall {base['wall_per_s']:.1f}.", "",
               f"Command: `.venv/bin/python bench/ingest.py --n {n}`"]

@@ -242,11 +242,29 @@ def summary_md(runs: list[dict], found: list[Target], *, quick: bool, started: s
     if more:
         lines += ["", "| other headline numbers | value | section |", "|---|---|---|"]
         lines += [f"| {what} | {value} | {where} |" for what, value, where in more]
-    lines += ["", "| benchmark | status | seconds | arguments |", "|---|---|---:|---|"]
+    lines += ["", "| benchmark | status | ran | seconds | arguments |", "|---|---|---|---:|---|"]
     for r in runs:
-        lines.append(f"| {r['name']} | {r['status']} | {r['seconds']:.0f} | `{' '.join(r['args'])}` |")
+        when = f"{r.get('when', '')}{' (quick)' if r.get('quick') else ''}"
+        lines.append(f"| {r['name']} | {r['status']} | {when} | {r['seconds']:.0f} | `{' '.join(r['args'])}` |")
     lines += ["", f"Command: `.venv/bin/python bench/run.py{' --quick' if quick else ''}`"]
     return "\n".join(lines)
+
+
+def _merge_runs(runs: list[dict]) -> list[dict]:
+    """This run's rows, plus the last recorded row of each benchmark not run this time (a
+    partial run, ``--only``/``--skip``, keeps the others' sections and says when they ran)."""
+    path = OUT / "run.json"
+    previous: dict[str, dict] = {}
+    if path.is_file():
+        try:
+            previous = {r["name"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+        except (ValueError, KeyError, TypeError):
+            previous = {}
+    previous.update({r["name"]: r for r in runs})
+    table = [previous[b.name] for b in BENCHES if b.name in previous]
+    OUT.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(table, indent=2), encoding="utf-8")
+    return table
 
 
 def _ensure_summary_first() -> None:
@@ -286,8 +304,11 @@ def main(argv: list[str] | None = None) -> int:
     sections = _sections(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     found = targets(sections)
     if not args.targets:
+        for r in runs:
+            r.update(when=started, quick=args.quick)
+        table = _merge_runs(runs)
         _ensure_summary_first()
-        write_section("summary", summary_md(runs, found, quick=args.quick, started=started,
+        write_section("summary", summary_md(table, found, quick=args.quick, started=started,
                                             total_s=time.perf_counter() - t0, more=headlines(sections)))
     for what, value, where in headlines(sections):
         print(f"  {what}: {value} [{where}]")

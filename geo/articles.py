@@ -384,6 +384,7 @@ def article_from_record(record: object, *, where: str, default_date: dt.date | N
         raise InputError(f"{where}: text too large (limit {max_bytes:,} bytes)")
     if "\x00" in text or _control_ratio(text) > 0.01:
         raise InputError(f"{where}: text is not plain text (control characters)")
+    text = text.encode("utf-8", "replace").decode("utf-8")   # a lone surrogate (JSON "\ud800") -> "?"
     rid = record.get("id")
     if rid is not None and not isinstance(rid, (str, int)):
         raise InputError(f"{where}: field 'id' must be a string or number")
@@ -431,6 +432,8 @@ def read_articles(path: str | Path, *, default_date: dt.date | None = None,
                     raise InputError(f"{where}: not valid UTF-8 (byte {err.start})") from err
                 except json.JSONDecodeError as err:
                     raise InputError(f"{where}: invalid JSON ({err.msg} at column {err.colno})") from err
+                except (ValueError, RecursionError) as err:   # a number over 4,300 digits; nesting too deep
+                    raise InputError(f"{where}: invalid JSON ({' '.join(str(err).split())[:100]})") from err
                 yield article_from_record(record, where=where, default_date=default_date, max_bytes=max_bytes)
             except InputError as err:
                 if on_error is None:

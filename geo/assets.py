@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -204,6 +205,24 @@ class DataFiles:
                 raise
             self._prune()
         return f"{self.url_prefix.rstrip('/')}/{name}"
+
+    def path_of(self, url: str) -> Path | None:
+        """The file behind a URL ``put`` returned (tests read what the page would fetch)."""
+        prefix = self.url_prefix.rstrip("/") + "/"
+        if not url.startswith(prefix):
+            return None
+        name = url[len(prefix):]
+        if "/" in name or not name.endswith(".json"):
+            return None
+        path = Path(self.directory) / name
+        return path if path.is_file() else None
+
+    def fetched_by(self, script: str) -> list[str]:
+        """The texts of every file of this directory that a map script fetches, in order
+        (what the browser would load; tests check them like the script itself)."""
+        urls = re.findall(r'fetch\("(' + re.escape(self.url_prefix.rstrip("/")) + r'/[^"]+)"\)', script)
+        paths = [self.path_of(u) for u in urls]
+        return [p.read_text(encoding="utf-8") for p in paths if p is not None]
 
     def _prune(self) -> None:
         files = []

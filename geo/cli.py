@@ -144,7 +144,7 @@ def _parse_jsonl(gp, path_arg: str) -> int:
                     raise InputError(f"{where}: line too large ({len(raw):,} bytes)")
                 try:
                     record = json.loads(raw.decode("utf-8-sig"))
-                except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                except (ValueError, RecursionError) as err:  # also: >4,300-digit numbers, deep nesting
                     raise InputError(f"{where}: not a valid UTF-8 JSON line ({err})") from err
                 if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                     raise InputError(f"{where}: want an object with a string field 'text'")

@@ -170,7 +170,8 @@ _MAX_SENTENCE = 1000
 _ABBREV = frozenset("""mr mrs ms dr st gen lt col sgt maj capt cpt gov sen rep prof jr sr no vs
     approx est dept inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e
     a.m p.m u.s u.k u.n etc fig ft mt""".split())
-_SENT_END = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u0400-\u04ff])")
+# The lookbehind starts a match only at the first mark of a run ("....."): linear, not quadratic.
+_SENT_END = re.compile(r"(?<![.!?…])[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u0400-\u04ff])")
 _FINAL_PUNCT = ".!?…\"”’)"
 _WRAP_END = re.compile(r"(?:\b(?:a|an|the|of|in|on|at|to|for|with|by|from|and|or|but|that|which|who|into|near"
                        r"|its|their|his|her|is|was|were|are)|[,;:\-–—])$", re.I)

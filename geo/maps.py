@@ -286,9 +286,11 @@ def _legend_html(counts: Sequence[tuple[str, str, int]], *, country_count: int, 
     if unmapped:
         notes.append(f"{unmapped:,} events without coordinates are not drawn")
     note_html = "".join(f"<div style='color:#666'>{escape(n)}</div>" for n in notes)
-    return ("<div style='background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
+    # <details>: the reader can fold it away on a small map, no script needed
+    return ("<details open style='background:rgba(255,255,255,.92);padding:4px 8px;border-radius:4px;"
             "font:12px/1.45 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:270px'>"
-            "<b>Events</b>" + "".join(rows) + key + note_html + "</div>")
+            "<summary style='cursor:pointer;font-weight:bold'>Legend</summary>"
+            + "".join(rows) + key + note_html + "</details>")
 
 
 _PRECISION_CODE = {"settlement": "s", "hromada": "h", "region": "r", "country": "c"}
@@ -368,31 +370,38 @@ def _popup_js(fields: Sequence[tuple[str, str]], class_name: str) -> str:
                         _htmlsafe_json(class_name))
 
 
-class _EventLayer(folium.map.Layer):
-    """Points of one layer as a Leaflet GeoJSON layer on the canvas, with its data
-    serialised once, at build time, and either embedded or fetched from ``data_sink``'s URL.
+class _DataLayer(folium.map.Layer):
+    """A Leaflet GeoJSON layer whose data is serialised once, at build time, and either
+    embedded or fetched from the URL ``data_sink`` returns. ``kind``: "points" (event
+    markers on the canvas, styled per precision code, with popup and tooltip), "extent"
+    (unclickable geographic circles), "shapes" (lines/polygons with one style).
 
     Why not folium.GeoJson: st_folium renders the whole map two or three times on every
     Streamlit rerun (every marker click); folium's template re-encodes all the data each
-    time and branca Jinja-compiles every element's output (seconds for 10,000 events).
-    Fetched data keeps the script a few kB whatever the number of events, and this layer's
-    script (popup, tooltip, addTo included) is put in the page without a Jinja compile.
+    time, branca Jinja-compiles every element's output, and the map's bounds are recomputed
+    by walking every coordinate (seconds for 10,000 events or the distance bands). Here the
+    JSON and the bounds are computed once, and fetched data keeps the script a few kB
+    whatever the number of events, so a click reruns in tens of milliseconds.
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson(null, {
+            {%- if this.kind == "shapes" %}
+            style: {{ this.styles_json }},
+            {%- else %}
             pointToLayer: function (feature, latlng) {
                 var styles = {{ this.styles_json }};
-                {%- if this.extent %}
+                {%- if this.kind == "extent" %}
                 return L.circle(latlng, styles.a);
                 {%- else %}
                 return L.circleMarker(latlng, styles[feature.properties.bl_p] || styles.s);
                 {%- endif %}
             },
-            interactive: {{ "true" if this.interactive else "false" }},
+            {%- endif %}
+            interactive: {{ "true" if this.kind == "points" else "false" }},
         });
-        {%- if this.interactive %}
+        {%- if this.kind == "points" %}
         {{ this.get_name() }}.bindPopup({{ this.popup_js }}, {"maxWidth": 380, "minWidth": 220});
         {{ this.get_name() }}.bindTooltip({{ this.tooltip_js }}, {"sticky": false});
         {%- endif %}
@@ -410,21 +419,22 @@ class _EventLayer(folium.map.Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, *, styles: dict[str, dict[str, object]], interactive: bool = True,
-                 extent: bool = False, data_sink: DataSink | None = None):
-        super().__init__(control=False)
-        self._name = "EventLayer"
-        coords = np.array([f["geometry"]["coordinates"] for f in data["features"]], dtype=float).reshape(-1, 2)
-        self._bounds = ([[float(coords[:, 1].min()), float(coords[:, 0].min())],
-                         [float(coords[:, 1].max()), float(coords[:, 0].max())]] if len(coords)
-                        else [[None, None], [None, None]])
-        self.n_features = len(coords)
+    def __init__(self, data: dict, *, kind: str, styles: dict[str, object],
+                 bounds: Sequence[float] | None = None, name: str | None = None, show: bool = True,
+                 data_sink: DataSink | None = None):
+        # name=None: part of a FeatureGroup, not listed in the layer control itself
+        super().__init__(name=name, overlay=True, control=name is not None, show=show)
+        self._name = "DataLayer"
+        self.kind = kind
+        if bounds is None:   # points: (lon, lat) of every feature
+            xy = np.array([f["geometry"]["coordinates"] for f in data["features"]], dtype=float).reshape(-1, 2)
+            bounds = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()) if len(xy) else None
+        self._bounds = ([[float(bounds[1]), float(bounds[0])], [float(bounds[3]), float(bounds[2])]]
+                        if bounds is not None and np.all(np.isfinite(bounds)) else [[None, None], [None, None]])
         text = _htmlsafe_json(data)
         self.data_url = data_sink(text) if data_sink is not None else None
         self.data_json = None if data_sink is not None else text
         self.styles_json = _htmlsafe_json(styles)
-        self.interactive = interactive
-        self.extent = extent
         self.popup_js = _popup_js(POPUP_FIELDS, "bl-popup")
         self.tooltip_js = _popup_js([(f, "") for f in _TOOLTIP_FIELDS], "bl-tooltip")
 
@@ -466,13 +476,13 @@ def _marker_styles(color: str) -> dict[str, dict[str, object]]:
 
 
 def _event_layer(frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray, color: str,
-                 *, excerpt_chars: int | None, data_sink: DataSink | None) -> _EventLayer:
-    return _EventLayer(_feature_collection(frame, lons, lats, excerpt_chars=excerpt_chars),
-                       styles=_marker_styles(color), data_sink=data_sink)
+                 *, excerpt_chars: int | None, data_sink: DataSink | None) -> _DataLayer:
+    return _DataLayer(_feature_collection(frame, lons, lats, excerpt_chars=excerpt_chars),
+                      kind="points", styles=_marker_styles(color), data_sink=data_sink)
 
 
 def _extent_layer(lons: np.ndarray, lats: np.ndarray, color: str,
-                  *, data_sink: DataSink | None) -> _EventLayer:
+                  *, data_sink: DataSink | None) -> _DataLayer:
     """Faint, unclickable circles where a region-level event may be: never hides a dot."""
     data = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {},
@@ -480,7 +490,16 @@ def _extent_layer(lons: np.ndarray, lats: np.ndarray, color: str,
         for x, y in zip(lons, lats)]}
     styles = {"a": {"radius": _REGION_RADIUS_M, "color": color, "weight": 1, "dashArray": "6 6",
                     "fill": True, "fillColor": color, "fillOpacity": 0.04, "interactive": False}}
-    return _EventLayer(data, styles=styles, interactive=False, extent=True, data_sink=data_sink)
+    return _DataLayer(data, kind="extent", styles=styles, data_sink=data_sink)
+
+
+def _shapes_layer(geometry: object, *, name: str, show: bool, style: dict[str, object],
+                  data_sink: DataSink | None) -> _DataLayer:
+    data = _geojson_of(geometry)
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
+    bounds = shapely.total_bounds(geoms) if geoms else None
+    return _DataLayer(data, kind="shapes", styles=style, bounds=bounds, name=name, show=show,
+                      data_sink=data_sink)
 
 
 def _lonlat(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -575,28 +594,17 @@ def build_map(
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap", max_zoom=18, control=True).add_to(m)
 
     if outlines is not None:
-        folium.GeoJson(
-            _geojson_of(outlines), name="Country outlines", control=True, show=True,
-            style_function=lambda _f: {"color": "#6b6b6b", "weight": 1, "fill": True,
-                                       "fillColor": "#f3f1ea", "fillOpacity": 0.35},
-            interactive=False,
-        ).add_to(m)
-
+        _shapes_layer(outlines, name="Country outlines", show=True, data_sink=data_sink,
+                      style={"color": "#6b6b6b", "weight": 1, "fill": True, "fillColor": "#f3f1ea",
+                             "fillOpacity": 0.35}).add_to(m)
     for label, geometry in (bands or ()):
-        folium.GeoJson(
-            _geojson_of(geometry), name=escape(f"Border band {label}"), control=True, show=False,
-            style_function=lambda _f: {"color": "#c0392b", "weight": 0.5, "fill": True,
-                                       "fillColor": "#c0392b", "fillOpacity": 0.08},
-            interactive=False,
-        ).add_to(m)
-
+        _shapes_layer(geometry, name=escape(f"Border band {label}"), show=False, data_sink=data_sink,
+                      style={"color": "#c0392b", "weight": 0.5, "fill": True, "fillColor": "#c0392b",
+                             "fillOpacity": 0.08}).add_to(m)
     if border is not None:
-        folium.GeoJson(
-            _geojson_of(border), name=escape(border_label), control=True, show=True,
-            style_function=lambda _f: {"color": "#b2182b", "weight": 2.5, "opacity": 0.9,
-                                       "dashArray": "8 4"},
-            interactive=False,
-        ).add_to(m)
+        _shapes_layer(border, name=escape(border_label), show=True, data_sink=data_sink,
+                      style={"color": "#b2182b", "weight": 2.5, "opacity": 0.9, "dashArray": "8 4",
+                             "fill": False}).add_to(m)
 
     frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
     lons, lats = _lonlat(frame) if len(frame) else (np.array([]), np.array([]))

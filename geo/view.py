@@ -165,15 +165,19 @@ _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
 
 def safe_source_name(name: object, *, fallback: str = "upload") -> str:
-    """A label for an uploaded file: its last path component, printable, at most 80 chars.
+    """A label for an uploaded file: its last path component, printable, at most 80 chars
+    (a long name loses the end of its stem, never its suffix).
 
     Only ever used as the article's ``source`` label, never to build a path.
     """
     raw = str(name or "")
     raw = raw.replace("\\", "/").rsplit("/", 1)[-1]
     raw = "".join(ch for ch in raw if unicodedata.category(ch)[0] not in ("C",))
-    raw = _UNSAFE_NAME.sub("_", raw).strip(" .")
-    return (raw or fallback)[:80]
+    raw = _UNSAFE_NAME.sub("_", raw).strip(" .") or fallback
+    if len(raw) <= 80:
+        return raw
+    suffix = Path(raw).suffix if len(Path(raw).suffix) <= 10 else ""
+    return raw[:80 - len(suffix)].rstrip(" .") + suffix   # cut the stem, keep the file type
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +218,8 @@ def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | N
                 raise InputError(f"{where}: not UTF-8 text") from err
             except json.JSONDecodeError as err:
                 raise InputError(f"{where}: not valid JSON ({err.msg})") from err
+            except (ValueError, RecursionError) as err:   # a number over 4,300 digits; nesting too deep
+                raise InputError(f"{where}: not valid JSON ({' '.join(str(err).split())[:100]})") from err
             articles.append(article_from_record(record, where=where, default_date=default_date,
                                                 max_bytes=max_bytes))
         except InputError as err:

@@ -20,9 +20,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import PAYLOADS, synthetic_events  # noqa: E402
+from geo.assets import DataFiles  # noqa: E402
 from geo.events import EVENT_TYPES  # noqa: E402
 
 APP = str(ROOT / "streamlit_app.py")
+MAP_DATA = DataFiles(ROOT / "static" / "mapdata", "/app/static/mapdata")   # as the app writes it
 N_SYNTHETIC = 240
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
@@ -181,8 +183,11 @@ def test_payloads_in_the_side_panel_and_map_are_text(monkeypatch, tmp_path):
     for raw in ("<img", "<script", "</script", "${", "`", "C:\\users"):
         assert raw not in text, raw
     script = _map_args(at)["script"]
-    for raw in ("<img", "</script", "${alert", "`${", "C:\\users"):
+    fetched = MAP_DATA.fetched_by(script)      # the page fetches each layer's data
+    assert fetched and any("onerror" in text for text in fetched)
+    for raw in ("<img", "</script", "${alert", "`${", "C:\\users", "{{"):
         assert raw not in script, raw
+        assert not any(raw in text for text in fetched), raw
 
 
 pipeline_ready = all(importlib.util.find_spec(m) is not None

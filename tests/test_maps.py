@@ -118,8 +118,10 @@ def test_border_bands_and_outlines_are_own_layers(events):
                                geometry=[Polygon([(30, 44), (42, 44), (42, 54), (30, 54)])], crs=4326)
     m = build_map(events.head(20), border=border, bands=[("0–25 km", band), ("25–50 km", band)],
                   outlines=outline, tiles=False)
-    named = {c.layer_name: c for c in m._children.values() if isinstance(c, folium.GeoJson)}
+    named = {c.layer_name: c for c in m._children.values()
+             if isinstance(c, folium.map.Layer) and not isinstance(c, folium.FeatureGroup) and c.control}
     assert "Russia–Ukraine border" in named and named["Russia–Ukraine border"].show
+    assert all(layer.overlay for layer in named.values())        # ticks, not base-layer radios
     assert not named["Border band 0–25 km"].show and "Border band 25–50 km" in named
     assert "Country outlines" in named
     html = m.get_root().render()

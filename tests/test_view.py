@@ -127,6 +127,7 @@ def test_excerpt_markdown_marks_the_place():
     ("<img src=x onerror=alert(1)>.html", "_img src_x onerror_alert(1)_.html"),
     ("", "upload"),
     ("...", "upload"),
+    ("x" * 200 + ".jsonl", "x" * 74 + ".jsonl"),
 ])
 def test_safe_source_name(name, want):
     assert view.safe_source_name(name) == want
@@ -186,3 +187,6 @@ def test_data_files_are_content_addressed_and_pruned(tmp_path):
         files.put(json.dumps({"i": i}))
     assert len(list((tmp_path / "d").glob("*.json"))) == 3
     assert (tmp_path / "d" / ".gitignore").read_text() == "*\n"
+    last = files.put(json.dumps({"i": 4}))
+    assert json.loads(files.path_of(last).read_text()) == {"i": 4}
+    assert files.path_of("/elsewhere/x.json") is None and files.path_of(a.replace(".json", "/../x")) is None

@@ -52,6 +52,8 @@ def test_layer_control_lists_event_types(session, app):
     assert counts, "the example articles gave no mappable events"
     for etype, n in counts.items():
         assert f"{EVENT_TYPES[etype]} ({n:,})" in text, text
+    # the geography is there with no tile server, as overlays that can be ticked
+    assert "Russia–Ukraine border" in text and "Country outlines" in text and "Border band 0-25 km" in text
     session.shot("02-layer-control")
 
 

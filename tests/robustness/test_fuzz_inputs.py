@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import math
+import os
 from pathlib import Path
 
 import pytest
@@ -67,10 +68,11 @@ def _unique(work_dir: Path, suffix: str) -> Path:
 
 # --- what must hold of every result --------------------------------------------------------
 
-def check_article(a: Article) -> None:
+def check_article(a: Article, *, from_bytes: bool = True) -> None:
     assert isinstance(a, Article)
     assert a.text and a.text == a.text.strip()
-    assert "\x00" not in a.text
+    if from_bytes:      # bytes are checked for NULs; decoded text (a paste) is taken as given
+        assert "\x00" not in a.text
     assert a.id == hashlib.sha256(a.text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -186,7 +188,7 @@ def test_markdown_documents(doc, gazetteer, geoparser, border):
                   allowed=(InputError,), describe=doc[:80])
     if isinstance(got, InputError):
         return
-    check_article(got)
+    check_article(got, from_bytes=False)
     run_pipeline(got, gazetteer, geoparser, border, doc[:80])
 
 
@@ -222,30 +224,37 @@ def _prose(n: int) -> str:
 
 
 MB = 1_000_000
+KB200 = 200_000
+#: name -> (make the text, seconds allowed for parsing and for extraction). The megabyte of
+#: prose is the issue's case; the rest are patterns that make a superlinear step show at a
+#: fifth of the size. The bounds are hang detectors (about ten times what a linear pass over
+#: that much text takes here), not speed targets; BORDERLINE_FUZZ_SLOWDOWN scales them.
 BIG_INPUTS = {
-    "prose, 1 MB, no newline": lambda: _prose(MB),
-    "one word, 1 MB": lambda: "a" * MB,
-    "Kyiv repeated, 1 MB, no newline": lambda: "Kyiv " * (MB // 5),
-    "capitalised words, 1 MB, no newline": lambda: "Drone Strike Hit Kursk Region Near Sumy " * (MB // 40),
-    "dots, 1 MB": lambda: "." * MB,
-    "one sentence of commas, 1 MB": lambda: "Kharkiv, " * (MB // 9),
-    "digits, 1 MB": lambda: "7" * MB,
-    "acronyms, 1 MB, no newline": lambda: "NATO said AFP and SBU agreed. " * (MB // 30),
-    "mixed scripts and RTL, 1 MB": lambda: ("Київ Kyiv كييف שלום \u202eKursk\u202c " * (MB // 30))[:MB],
+    "prose, 1 MB, no newline": (lambda: _prose(MB), 120),
+    "one word, 1 MB": (lambda: "a" * MB, 60),
+    "digits, 1 MB": (lambda: "7" * MB, 60),
+    "Kyiv repeated, 200 kB, no newline": (lambda: "Kyiv " * (KB200 // 5), 20),
+    "capitalised words, 200 kB, no newline": (lambda: "Drone Strike Hit Kursk Region Near Sumy " * (KB200 // 40), 20),
+    "dots, 200 kB": (lambda: "." * KB200, 20),
+    "one sentence of commas, 200 kB": (lambda: "Kharkiv, " * (KB200 // 9), 20),
+    "acronyms, 200 kB, no newline": (lambda: "NATO said AFP and SBU agreed. " * (KB200 // 30), 20),
+    "mixed scripts and RTL, 200 kB": (lambda: ("Київ Kyiv كييف שלום \u202eKursk\u202c " * (KB200 // 30))[:KB200], 20),
 }
+_SLOWDOWN = float(os.environ.get("BORDERLINE_FUZZ_SLOWDOWN", "1"))
 
 
 @pytest.mark.parametrize("name", list(BIG_INPUTS))
-def test_a_megabyte(name, work_dir, gazetteer, geoparser, border):
-    text = BIG_INPUTS[name]()
+def test_big_inputs(name, work_dir, gazetteer, geoparser, border):
+    make, seconds = BIG_INPUTS[name]
+    seconds *= _SLOWDOWN
     path = _unique(work_dir, ".txt")
-    path.write_text(text, encoding="utf-8")
+    path.write_text(make(), encoding="utf-8")
     articles = read_file(path, name)
     assert len(articles) == 1
     article = articles[0]
-    mentions = survive("parse", lambda: geoparser.parse(article), seconds=60, describe=name)
+    mentions = survive("parse", lambda: geoparser.parse(article), seconds=seconds, describe=name)
     events = survive("extract", lambda: extract_events(article, mentions, gazetteer=gazetteer),
-                     seconds=60, describe=name)
+                     seconds=seconds, describe=name)
     check_events(article, mentions, events)
 
 

@@ -1,0 +1,172 @@
+"""The payloads in a real browser, through the paths tests/browser does not walk.
+
+tests/browser uploads a payload article through the app (popup, side panel, page title).
+Uploaded names are sanitised, so here the store is filled by ``borderline ingest`` from a
+file whose NAME carries the payloads (Linux allows any byte but '/' and NUL) and from an
+HTML page whose title and text carry them. In chromium (offline: every request outside the
+app is aborted) the test clicks the payload event, opens the whole-article expander, opens
+the source-article filter, hovers and scrolls the table, opens the charts, and then checks:
+no dialog, the page title unchanged, no element created from the text, the text shown.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from _robustness import REPO, STATS
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+TITLE = "Borderline"
+
+NAME = "<img src=x onerror=alert(1)> ${alert(2)} `${alert(3)}` C:\\users\\x {{ 7*7 }}.txt"
+TEXT = ("date 2024-12-11\n\nUkrainian drones struck an oil depot in Belgorod overnight "
+        "<img src=x onerror=alert(4)> </script><script>alert(5)</script> ${alert(6)} `${alert(7)}` "
+        "C:\\users\\x {{ 7*7 }}, the regional governor said.\n")
+PAGE = ("<html><head><title>&lt;img src=x onerror=alert(8)&gt; ${alert(9)}</title></head><body><p>Russian "
+        "shelling hit Shebekino on Tuesday &lt;img src=x onerror=alert(10)&gt; &lt;/script&gt;&lt;script&gt;"
+        "alert(11)&lt;/script&gt;, the mayor said.</p></body></html>")
+
+#: Markers on the map (canvas layers with an event id).
+DRAWN = ("Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
+         " && l.feature.properties.bl_id).length")
+FIND = """(text) => {
+    const layer = Object.values(window.map._layers).find(
+        l => l.feature && l.feature.properties && String(l.feature.properties.bl_excerpt).includes(text));
+    if (!layer) { return null; }
+    window.map.setView(layer.getLatLng(), 11, {animate: false});
+    const size = window.map.getSize();
+    window.map.panBy([size.x * 0.25, -size.y * 0.15], {animate: false});
+    const pt = window.map.latLngToContainerPoint(layer.getLatLng());
+    return {x: pt.x, y: pt.y, id: layer.feature.id};
+}"""
+CREATED = """() => ({
+    img: document.querySelectorAll('img[src="x"]').length,
+    handlers: document.querySelectorAll('[onerror],[onload],[onclick]').length,
+    scripts: [...document.scripts].filter(s => (s.textContent || '').includes('alert(')).length,
+})"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def payload_data(pipeline, tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("rb-browser-in")
+    (d / NAME).write_text(TEXT, encoding="utf-8")
+    (d / "page.html").write_text(PAGE, encoding="utf-8")
+    data = tmp_path_factory.mktemp("rb-browser-data")
+    done = subprocess.run([sys.executable, "-m", "geo", "ingest", "--workers", "1", str(d), "--data", str(data)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return data
+
+
+@pytest.fixture(scope="module")
+def app_url(payload_data, tmp_path_factory):
+    port = _free_port()
+    log = tmp_path_factory.mktemp("rb-streamlit") / "streamlit.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLINE_SYNTHETIC")}
+    env["BORDERLINE_DATA"] = str(payload_data)
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
+                                 "--server.headless", "true", "--server.port", str(port),
+                                 "--server.address", "127.0.0.1"],
+                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start: {log.read_text()[-800:]}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-3000:]
+
+
+@pytest.fixture
+def page(app_url):
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian chromium not found at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+        ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(app_url) else r.abort())
+        pg = ctx.new_page()
+        pg.set_default_timeout(120_000)
+        pg.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+        pg.dialogs = dialogs
+        yield pg
+        ctx.close()
+        browser.close()
+
+
+def test_payloads_in_names_titles_and_text_stay_text(page, app_url):
+    page.goto(app_url)
+    frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+    frame.wait_for_function(DRAWN + " > 0")
+    STATS.tried(2)
+    # the event whose excerpt and source carry the payloads: click it like a user
+    iframe = page.query_selector(MAP_IFRAME)
+    iframe.scroll_into_view_if_needed()
+    found = frame.evaluate(FIND, "Belgorod")
+    assert found is not None
+    box = iframe.bounding_box()
+    page.mouse.move(box["x"] + found["x"], box["y"] + found["y"])       # tooltip
+    page.wait_for_timeout(500)
+    page.mouse.click(box["x"] + found["x"], box["y"] + found["y"])      # popup + side panel
+    frame.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_function("(id) => document.body.innerText.includes(id)", arg=found["id"])
+    # the whole article, the source filter's options, the table, the charts
+    page.get_by_text("Whole article").first.click()
+    page.wait_for_timeout(500)
+    sidebar_select = page.locator("[data-testid=stSidebar] [data-testid=stMultiSelect]").last
+    sidebar_select.click()
+    page.wait_for_timeout(500)
+    page.keyboard.press("Escape")
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(500)
+    page.get_by_role("tab", name="Charts").click()
+    page.wait_for_timeout(1000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "robustness-payloads.png"), full_page=True)
+
+    assert page.dialogs == []
+    assert page.title() == TITLE
+    for where in (page, frame):
+        assert where.evaluate(CREATED) == {"img": 0, "handlers": 0, "scripts": 0}
+    body = page.evaluate("document.body.innerText")
+    assert "onerror=alert(4)" in body            # the excerpt, shown as text in the side panel
+    assert "${alert(2)}" in body                 # the source file name, shown as text
+    assert "{{ 7*7 }}" in body                   # a Jinja expression, not evaluated
+    assert frame.evaluate("document.title") != "pwned"
