@@ -85,8 +85,19 @@ def child(args: argparse.Namespace) -> int:
 
 # --- the orchestration ----------------------------------------------------------------------
 
-def _sample_tree(proc, cpu: dict[int, float]) -> int:
-    """RSS of ``proc`` and its descendants, summed; records each one's CPU seconds in ``cpu``."""
+def _schedstat(pid: int) -> tuple[float, float] | None:
+    """(seconds on a CPU, seconds runnable but waiting for one) of a process (Linux)."""
+    try:
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as fh:
+            run, wait, _slices = fh.read().split()
+    except (OSError, ValueError):
+        return None
+    return int(run) / 1e9, int(wait) / 1e9
+
+
+def _sample_tree(proc, cpu: dict[int, float], sched: dict[int, tuple[float, float]] | None = None) -> int:
+    """RSS of ``proc`` and its descendants, summed; records each one's CPU seconds in ``cpu``
+    and its scheduler times in ``sched``."""
     import psutil
 
     total = 0
@@ -100,6 +111,10 @@ def _sample_tree(proc, cpu: dict[int, float]) -> int:
                 total += p.memory_info().rss
                 t = p.cpu_times()
                 cpu[p.pid] = t.user + t.system
+            if sched is not None:
+                st = _schedstat(p.pid)
+                if st is not None:
+                    sched[p.pid] = st
         except psutil.Error:
             pass
     return total
@@ -116,12 +131,13 @@ def run_once(input_path: Path, workers: int, *, dask: bool = False) -> dict:
     ps = psutil.Process(proc.pid)
     peak = 0
     cpu: dict[int, float] = {}
+    sched: dict[int, tuple[float, float]] = {}
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _sample_tree(ps, cpu))
+            peak = max(peak, _sample_tree(ps, cpu, sched))
             stop.wait(SAMPLE_S)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -135,7 +151,10 @@ def run_once(input_path: Path, workers: int, *, dask: bool = False) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"ingest run failed ({proc.returncode}): {err.strip()[-500:]}")
     result = json.loads(out.strip().splitlines()[-1])
+    ran = sum(r for r, _w in sched.values())
+    waited = sum(w for _r, w in sched.values())
     result.update(peak_rss_mb=peak / 1e6, process_s=wall, cpu_s=sum(cpu.values()),
+                  cpu_wait_share=waited / (ran + waited) if ran + waited > 0 else float("nan"),
                   cores_used=sum(cpu.values()) / wall, load_before=load_before, load_after=os.getloadavg()[0])
     return result
 
@@ -171,6 +190,7 @@ def summarise(label: str, workers: int, runs: list[dict], n: int) -> dict:
             "seconds": _median([r["seconds"] for r in runs]),
             "peak_rss_mb": _median([r["peak_rss_mb"] for r in runs]),
             "cores_used": _median([r["cores_used"] for r in runs]),
+            "cpu_wait_share": _median([r["cpu_wait_share"] for r in runs]),
             "events_added": runs[0]["events_added"], "events_merged": runs[0]["events_merged"],
             "failed": runs[0]["failed"], "mode": runs[0]["mode"],
             "load": _median([(r["load_before"] + r["load_after"]) / 2 for r in runs])}
@@ -187,17 +207,19 @@ def report(rows: list[dict], *, n: int, cores: int, words: float) -> str:
              "the run's process and all its children, summed (psutil, sampled every 50 ms). Medians of "
              "the runs shown; ratios against one worker in the same run.", "",
              "| configuration | runs | wall s | wall art/s | vs 1 | start-up s | steady art/s | vs 1 | "
-             "cores obtained | peak RSS MB | events (merged) | load avg |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "cores obtained | waiting for a CPU | peak RSS MB | events (merged) | load avg |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(
             f"| {r['label']} | {r['runs']} | {r['seconds']:.1f} | {r['wall_per_s']:.1f} | "
             f"{r['wall_per_s'] / base['wall_per_s']:.2f}× | {r['startup_s']:.1f} | {r['steady_per_s']:.1f} | "
-            f"{r['steady_per_s'] / base['steady_per_s']:.2f}× | {r['cores_used']:.2f} | {r['peak_rss_mb']:.0f} | "
+            f"{r['steady_per_s'] / base['steady_per_s']:.2f}× | {r['cores_used']:.2f} | {r['cpu_wait_share']:.0%} | {r['peak_rss_mb']:.0f} | "
             f"{r['events_added']:,} ({r['events_merged']:,}) | {r['load']:.1f} |")
     lines += ["", f"Every configuration stored the same number of events (the test suite checks the "
               "stores are identical). *cores obtained*: CPU seconds of the run's whole process tree / "
-              "wall seconds, i.e. how much CPU the run actually got; *load avg*: the machine's 1-minute "
+              "wall seconds, i.e. how much CPU the run actually got; *waiting for a CPU*: of the time its "
+              "processes were runnable, the share they waited in the kernel's run queue for a CPU held by "
+              "other work (`/proc/PID/schedstat`); *load avg*: the machine's 1-minute "
               f"load average during the runs ({cores} cores). When other work holds the CPUs, more "
               "workers cannot obtain more cores, and the scaling ratio says nothing about the code: read "
               "it together with *cores obtained*.", "",
@@ -252,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
             r = run_once(path, workers, dask=dask)
             print(f"  {label}, run {i + 1}: {r['processed']} articles in {r['seconds']:.1f} s "
                   f"(first chunk at {r['first_chunk_s'] or float('nan'):.1f} s), peak {r['peak_rss_mb']:.0f} MB, "
-                  f"load {r['load_before']:.1f}", flush=True)
+                  f"{r['cores_used']:.2f} cores obtained, {r['cpu_wait_share']:.0%} of runnable time waiting "
+                  f"for a CPU, load {r['load_before']:.1f}", flush=True)
             runs.append(r)
         rows.append(summarise(label, workers, runs, n))
     if cores == 2:

@@ -120,3 +120,50 @@ def test_excerpt_window_never_cuts_an_entity():
     STATS.tried()
     assert re.fullmatch(r"…(&lt;)+<mark>Kyiv</mark>(&gt;)+…", out), out[:200]
     assert escape("${x}`\\") == "&#36;&#123;x&#125;&#96;&#92;"
+
+
+# --- spreadsheets: a CSV cell that starts with = + - @ is run as a formula ---------------------
+
+FORMULA_ARTICLE = ('=HYPERLINK("http://198.51.100.7/x","click") Ukrainian drones struck an oil depot in '
+                   "Belgorod overnight, the regional governor said.")
+
+
+def _formula_cells(csv_text: str) -> list[str]:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(csv_text)))
+    assert rows, "no events in the CSV"
+    numeric = re.compile(r"-?\d+(\.\d+)?")
+    return [v for r in rows for v in r.values()
+            if v and v[0] in "=+-@\t\r" and not numeric.fullmatch(v)]
+
+
+def test_app_csv_download_defuses_formulas(pipeline):
+    from geo.articles import article_from_text
+    from geo.events import events_to_frame
+    from geo.view import to_csv_bytes
+
+    article = article_from_text(FORMULA_ARTICLE, source="=cmd|'/C calc'!A0.txt")
+    frame = events_to_frame(pipeline.process(article))
+    STATS.tried()
+    assert not _formula_cells(to_csv_bytes(frame).decode("utf-8"))
+
+
+def test_cli_csv_exports_defuse_formulas(pipeline, tmp_path, capsys):
+    """``borderline events --format csv`` and ``borderline export --format csv`` write the same
+    article text to spreadsheets: they must defuse it like the app's download does."""
+    from geo.cli import main
+
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "=cmd|'-C calc'!A0.txt").write_text(FORMULA_ARTICLE, encoding="utf-8")
+    STATS.tried()
+    assert main(["events", "--format", "csv", str(d)]) == 0
+    events_csv = capsys.readouterr().out
+    assert main(["ingest", "--workers", "1", "--data", str(tmp_path / "data"), str(d)]) == 0
+    capsys.readouterr()
+    assert main(["export", "--format", "csv", "--data", str(tmp_path / "data")]) == 0
+    export_csv = capsys.readouterr().out
+    assert not _formula_cells(events_csv), _formula_cells(events_csv)
+    assert not _formula_cells(export_csv), _formula_cells(export_csv)

@@ -313,3 +313,53 @@ def test_unreadable_and_odd_paths(work_dir):
         got = survive("read", lambda p=path: read_article(p), allowed=(InputError,), describe=str(path))
         if isinstance(got, InputError):
             assert path.name.splitlines()[0] in str(got)
+
+
+MARKDOWN_BIG = {
+    "brackets": "[" * 50_000,
+    "image brackets": "![" * 25_000,
+    "underscores": "_x " * 16_000,
+    "asterisks": "**x " * 12_000,
+    "angle brackets": "<a" * 25_000,
+}
+
+
+@pytest.mark.parametrize("name", list(MARKDOWN_BIG))
+def test_markdown_pathological_runs(name):
+    """50 kB lines of Markdown punctuation: the Markdown-to-text rules must stay linear."""
+    text = MARKDOWN_BIG[name]
+    survive("read", lambda: article_from_text(text, source="notes.md", fmt="md"), allowed=(InputError,),
+            seconds=10 * _SLOWDOWN, describe=f"markdown {name}")
+
+
+_PEAK_RSS = """
+import resource, sys
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if sys.argv[1] == "read":
+    from geo.articles import read_articles
+    errors = []
+    list(read_articles(sys.argv[2], on_error=errors.append))
+    assert len(errors) == 1 and "too large" in str(errors[0]), errors
+else:
+    from geo.ingest import count_inputs
+    count_inputs([sys.argv[2]])
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) // 1024)
+"""
+
+
+@pytest.mark.parametrize("reader", ["read", "count"])
+def test_a_huge_line_is_refused_without_holding_it(reader, tmp_path):
+    """A 200 MB JSON Lines file with no newline (sparse: costs no disk) is refused with a
+    bounded read: the reader's memory must not grow with the line (here: under 64 MB)."""
+    import subprocess
+    import sys as _sys
+
+    path = tmp_path / "huge.jsonl"
+    with path.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    STATS.tried()
+    proc = subprocess.run([_sys.executable, "-c", _PEAK_RSS, reader, str(path)], capture_output=True,
+                          text=True, timeout=300, cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    grew_mb = int(proc.stdout.strip().splitlines()[-1])
+    assert grew_mb < 64, f"{reader}: memory grew by {grew_mb} MB to refuse one line"

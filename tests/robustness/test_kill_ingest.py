@@ -228,9 +228,9 @@ def test_a_reader_reads_while_an_ingest_writes(driver, clean, tmp_path):
     STATS.tried(result["rounds"])
     assert result["n_errors"] == 0, result["errors"]
     assert not result["inconsistent"], result["inconsistent"]
-    assert result["rounds"] >= 5, result
     articles = [c[0] for c in result["counts"]]
     events = [c[1] for c in result["counts"]]
     assert articles == sorted(articles) and events == sorted(events), result["counts"]
-    assert articles[-1] == len(clean_snap.articles)
-    assert len(set(articles)) > 2, "the reader saw the store only before or after the ingest"
+    assert articles and articles[-1] == len(clean_snap.articles)
+    assert any(0 < n < len(clean_snap.articles) for n in articles), \
+        f"the reader never saw the store mid-ingest: {result['counts']}"
