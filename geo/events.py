@@ -1415,4 +1415,19 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     out["time_precision"] = out["time_precision"].astype("Int64")
     out["geo_precision"] = out["geo_precision"].astype("Int64")
     out["fatalities"] = out["fatalities"].astype("Int64")
-    return out[list(ACLED_COLUMNS)].reset_index(drop=True)
+    out = out[list(ACLED_COLUMNS)].reset_index(drop=True)
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(_defuse_formula)
+    return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse_formula(value: object) -> object:
+    # Spreadsheets run a cell that starts with one of these as a formula (CSV injection);
+    # a leading apostrophe keeps it text. Article text reaches the CSV verbatim otherwise.
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -275,31 +275,16 @@ def map_geography() -> MapGeography:
 # --- downloads --------------------------------------------------------------------
 # The same writers as ``borderline export`` (geo.events / geo.store), on the filtered rows.
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
     """GeoJSON FeatureCollection (EPSG:4326), properties named as ``EVENT_COLUMNS``."""
     from geo.events import frame_to_geojson
     return frame_to_geojson(events).encode("utf-8")
 
 
-def _defuse_formula(value: object) -> object:
-    # Spreadsheets run a cell that starts with one of these as a formula (CSV injection);
-    # a leading apostrophe keeps it text. Article text reaches the CSV verbatim otherwise.
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def to_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
     """CSV with ACLED's column names (``geo.events.frame_to_acled``), formula-looking text defused."""
     from geo.events import frame_to_acled
-    frame = frame_to_acled(events)
-    for col in frame.columns:
-        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].map(_defuse_formula)
-    return frame.to_csv(index=False).encode("utf-8")
+    return frame_to_acled(events).to_csv(index=False).encode("utf-8")
 
 
 def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = None) -> bytes:

@@ -479,3 +479,16 @@ def test_example_articles_yield_the_seed_events(shared_pipeline):
             assert ev.event_type in EVENT_TYPES and 0 < ev.confidence < 1
             if ev.place_start != ev.place_end:
                 assert ev.excerpt[ev.place_start:ev.place_end] == ev.place_name
+
+
+def test_acled_csv_defuses_spreadsheet_formulas():
+    # Every CSV path (borderline export, borderline events, the app's download) goes through here.
+    import pandas as pd
+    from geo.events import frame_to_acled
+
+    frame = pd.DataFrame([{"event_id": "e1", "event_type": "drone_strike", "place_name": "=HYPERLINK(\"x\")",
+                           "excerpt": "+cmd|' /C calc'!A0", "article": "@SUM(1)", "date": "2024-12-14"}])
+    out = frame_to_acled(frame)
+    cells = [v for v in out.astype(object).to_numpy().ravel() if isinstance(v, str)]
+    assert cells and not any(v.startswith(("=", "+", "@")) for v in cells)
+    assert "'=HYPERLINK(\"x\")" in set(out["location"])
