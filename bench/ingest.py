@@ -190,6 +190,8 @@ def summarise(label: str, workers: int, runs: list[dict], n: int) -> dict:
             "seconds": _median([r["seconds"] for r in runs]),
             "peak_rss_mb": _median([r["peak_rss_mb"] for r in runs]),
             "cores_used": _median([r["cores_used"] for r in runs]),
+            "per_core_per_s": _median([r["processed"] / r["seconds"] / r["cores_used"] for r in runs
+                                       if r.get("cores_used")]),
             "cpu_wait_share": _median([r["cpu_wait_share"] for r in runs]),
             "events_added": runs[0]["events_added"], "events_merged": runs[0]["events_merged"],
             "failed": runs[0]["failed"], "mode": runs[0]["mode"],
@@ -207,17 +209,19 @@ def report(rows: list[dict], *, n: int, cores: int, words: float) -> str:
              "the run's process and all its children, summed (psutil, sampled every 50 ms). Medians of "
              "the runs shown; ratios against one worker in the same run.", "",
              "| configuration | runs | wall s | wall art/s | vs 1 | start-up s | steady art/s | vs 1 | "
-             "cores obtained | waiting for a CPU | peak RSS MB | events (merged) | load avg |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "cores obtained | wall art/s per core obtained | waiting for a CPU | peak RSS MB | "
+             "events (merged) | load avg |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(
             f"| {r['label']} | {r['runs']} | {r['seconds']:.1f} | {r['wall_per_s']:.1f} | "
             f"{r['wall_per_s'] / base['wall_per_s']:.2f}× | {r['startup_s']:.1f} | {r['steady_per_s']:.1f} | "
-            f"{r['steady_per_s'] / base['steady_per_s']:.2f}× | {r['cores_used']:.2f} | {r['cpu_wait_share']:.0%} | {r['peak_rss_mb']:.0f} | "
+            f"{r['steady_per_s'] / base['steady_per_s']:.2f}× | {r['cores_used']:.2f} | {r['per_core_per_s']:.1f} | {r['cpu_wait_share']:.0%} | {r['peak_rss_mb']:.0f} | "
             f"{r['events_added']:,} ({r['events_merged']:,}) | {r['load']:.1f} |")
     lines += ["", f"Every configuration stored the same number of events (the test suite checks the "
               "stores are identical). *cores obtained*: CPU seconds of the run's whole process tree / "
-              "wall seconds, i.e. how much CPU the run actually got; *waiting for a CPU*: of the time its "
+              "wall seconds, i.e. how much CPU the run actually got (the per-core rate divides by it: "
+              "it stays flat when the work spreads over workers without loss); *waiting for a CPU*: of the time its "
               "processes were runnable, the share they waited in the kernel's run queue for a CPU held by "
               "other work (`/proc/PID/schedstat`); *load avg*: the machine's 1-minute "
               f"load average during the runs ({cores} cores). When other work holds the CPUs, more "

@@ -208,15 +208,17 @@ def headlines(sections: dict[str, str]) -> list[tuple[str, str, str]]:
                 if r is not base:
                     out.append((f"ingest scaling: {r['label']} vs 1 worker (steady state)",
                                 f"{r['steady_per_s'] / base['steady_per_s']:.2f}× "
-                                f"({r['steady_per_s']:.1f} vs {base['steady_per_s']:.1f} articles/s), "
-                                f"peak {r['peak_rss_mb']:.0f} MB vs {base['peak_rss_mb']:.0f} MB", "ingest"))
+                                f"({r['steady_per_s']:.1f} vs {base['steady_per_s']:.1f} articles/s) with "
+                                f"{r.get('cores_used', float('nan')):.2f} vs {base.get('cores_used', float('nan')):.2f} "
+                                f"cores obtained; peak {r['peak_rss_mb']:.0f} MB vs {base['peak_rss_mb']:.0f} MB",
+                                "ingest"))
         except (ValueError, KeyError, StopIteration, ZeroDivisionError):
             pass
     return out
 
 
 def summary_md(runs: list[dict], found: list[Target], *, quick: bool, started: str, total_s: float,
-               more: list[tuple[str, str, str]] = ()) -> str:
+               more: list[tuple[str, str, str]] = (), ran_now: bool = True) -> str:
     cores = os.cpu_count()
     try:
         usable = len(os.sched_getaffinity(0))
@@ -226,14 +228,15 @@ def summary_md(runs: list[dict], found: list[Target], *, quick: bool, started: s
     load_line = ""
     if loads:
         shared = max(loads) > (cores or 1) + 0.5
-        load_line = (f"1-minute load average during the benchmarks: {min(loads):.1f}–{max(loads):.1f} on "
-                     f"{cores} cores" + (": the machine was shared with other work, so speeds are pessimistic "
+        load_line = (f"1-minute load average during the benchmarks ({', '.join(r['name'] for r in runs if 'load' in r)}): "
+                     f"{min(loads):.1f}–{max(loads):.1f} on {cores} cores" + (": the machine was shared with other work, so speeds are pessimistic "
                                          "(ratios within one benchmark are fairer than absolute numbers)."
                                          if shared else "."))
+    when = (f"Run started {started} ({'`--quick`: reduced sizes and repeats' if quick else 'full settings'}), "
+            f"{total_s / 60:.1f} min in all." if ran_now else
+            f"Summary rewritten {started} from the sections below; each benchmark last ran as listed at the end.")
     lines = ["## Summary (`bench/run.py`)", "",
-             f"{machine_line()} Cores usable by this process: {usable}. Run started {started} "
-             f"({'`--quick`: reduced sizes and repeats' if quick else 'full settings'}), "
-             f"{total_s / 60:.1f} min in all.", load_line, "",
+             f"{machine_line()} Cores usable by this process: {usable}. {when}", load_line, "",
              "| target (issue 6) | goal | measured | result | margin | from |",
              "|---|---|---|---|---|---|"]
     for t in found:
@@ -281,7 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="reduced sizes and repeats for every benchmark")
     ap.add_argument("--only", metavar="NAMES", help="comma-separated benchmark names to run")
     ap.add_argument("--skip", metavar="NAMES", help="comma-separated benchmark names to skip")
-    ap.add_argument("--targets", action="store_true", help="run nothing; print the targets from RESULTS.md")
+    ap.add_argument("--summary", action="store_true",
+                    help="run nothing; rewrite the summary from RESULTS.md and the last recorded runs")
     args = ap.parse_args(argv)
     names = [b.name for b in BENCHES]
     only = set(args.only.split(",")) if args.only else set(names)
@@ -296,20 +300,20 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     t0 = time.perf_counter()
     runs = []
-    if not args.targets:
-        _ensure_summary_first()
+    if not args.summary:
+        _ensure_summary_first()   # before the scripts write theirs, so the summary leads the file
         for b in BENCHES:
             if b.name in only and b.name not in skip:
                 runs.append(run_bench(b, quick=args.quick))
     sections = _sections(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     found = targets(sections)
-    if not args.targets:
-        for r in runs:
-            r.update(when=started, quick=args.quick)
-        table = _merge_runs(runs)
-        _ensure_summary_first()
-        write_section("summary", summary_md(table, found, quick=args.quick, started=started,
-                                            total_s=time.perf_counter() - t0, more=headlines(sections)))
+    for r in runs:
+        r.update(when=started, quick=args.quick)
+    table = _merge_runs(runs)
+    _ensure_summary_first()
+    write_section("summary", summary_md(table, found, quick=args.quick, started=started,
+                                        total_s=time.perf_counter() - t0, more=headlines(sections),
+                                        ran_now=bool(runs)))
     for what, value, where in headlines(sections):
         print(f"  {what}: {value} [{where}]")
     print("\nTargets:")

@@ -136,7 +136,7 @@ class Pipeline:
         try:
             gazetteer = Gazetteer.open(cache)
         except GazetteerNotBuilt as err:
-            raise GazetteerError(f"the gazetteer is not built ({err}); run: borderline gazetteer build") from err
+            raise GazetteerError(f"the gazetteer is not built ({err})") from err
         return cls(gazetteer=gazetteer, geoparser=Geoparser.build(gazetteer), border=load_border())
 
     def process(self, article: Article) -> list[Event]:
