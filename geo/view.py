@@ -223,7 +223,9 @@ def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | N
             articles.append(article_from_record(record, where=where, default_date=default_date,
                                                 max_bytes=max_bytes))
         except InputError as err:
-            errors.append(str(err))
+            # The reader's message may not say which upload and line it was about.
+            msg = " ".join(str(err).split())
+            errors.append(msg if msg.startswith(source) else f"{where}: {msg}")
     if not articles and not errors:
         errors.append(f"{source}: empty file")
     return UploadResult(source, tuple(articles), tuple(errors))
