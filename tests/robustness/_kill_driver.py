@@ -29,11 +29,17 @@ def main() -> int:
     import geo.ingest
 
     # Test-only tuning: more, smaller transactions per run (the store's guarantees must hold
-    # for any batch size).
+    # for any batch size): ingest's own chunk_size / write_batch keywords, and its commit
+    # interval.
     if args.commit_every is not None and hasattr(geo.ingest, "WRITE_EVERY_S"):
         geo.ingest.WRITE_EVERY_S = args.commit_every
-    if args.batch is not None and hasattr(geo.ingest, "WRITE_BATCH"):
-        geo.ingest.WRITE_BATCH = args.batch
+    if args.batch is not None:
+        import functools
+        import inspect
+
+        params = inspect.signature(geo.ingest.ingest).parameters
+        tuned = {k: args.batch for k in ("chunk_size", "write_batch") if k in params}
+        geo.ingest.ingest = functools.partial(geo.ingest.ingest, **tuned)
     # Warm the per-process pipeline cache so forked children start at once (an
     # optimisation only: without it each child opens the pipeline itself).
     warm = getattr(geo.ingest, "_pipeline", None)

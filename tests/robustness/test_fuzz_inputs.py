@@ -243,8 +243,9 @@ BIG_INPUTS = {
 _SLOWDOWN = float(os.environ.get("BORDERLINE_FUZZ_SLOWDOWN", "1"))
 
 
-# Known defects this suite found and that are not fixed yet: each is a strict xfail, so the
-# test fails the day the defect is fixed and the mark must come off. See the open issue 7.
+# Known defects this suite found and that are not fixed yet: each is an xfail; the exponential ones
+# are strict, so the test fails the day the defect is fixed and the mark must come off. The
+# superlinear-parse ones are time-bound, so an idle machine may pass them: not strict. See the open issue 7.
 _SUPERLINEAR_PARSE = ("known defect: recognition is superlinear on long runs of candidate "
                       "tokens with no sentence break (geo/toponyms.py, geo/resolution.py)")
 _KNOWN_BIG = {"Kyiv repeated, 200 kB, no newline", "capitalised words, 200 kB, no newline",
@@ -256,11 +257,11 @@ _KNOWN_MARKDOWN = {"brackets", "image brackets", "underscores", "asterisks"}
 _MARKDOWN_HANG = "known defect: Markdown cleaning regexes backtrack catastrophically (geo/articles.py)"
 
 
-def _xfail(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
+def _xfail(reason: str, *, strict: bool = True) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=strict, reason=reason)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_xfail(_SUPERLINEAR_PARSE)) if n in _KNOWN_BIG else n
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_xfail(_SUPERLINEAR_PARSE, strict=False)) if n in _KNOWN_BIG else n
                                   for n in BIG_INPUTS])
 def test_big_inputs(name, work_dir, gazetteer, geoparser, border):
     make, seconds = BIG_INPUTS[name]
