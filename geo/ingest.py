@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import sys
@@ -122,8 +123,23 @@ def _pipeline(gazetteer_path: str | None) -> Pipeline:
 def _init_local_worker(gazetteer_path: str | None) -> None:
     # Ctrl-C reaches the whole process group; the parent alone decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     with contextlib.suppress(Exception):  # a failure shows again, per article, in the task
         _pipeline(gazetteer_path)
+
+
+def _exit_with_parent() -> None:
+    # A SIGKILLed ingest cannot shut its pool down; without this its workers (children of the
+    # forkserver, not of the ingest) would idle on, each holding a gazetteer and an automaton.
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _warm_dask_worker(gazetteer_path: str | None) -> str | None:
