@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,7 @@ __all__ = [
     "article_from_text",
     "article_from_bytes",
     "article_from_record",
+    "articles_from_jsonl",
     "decode_bytes",
     "split_metadata",
     "Metadata",
@@ -419,23 +420,41 @@ def read_articles(path: str | Path, *, default_date: dt.date | None = None,
     except OSError as err:
         raise InputError(f"{path.name}: cannot read ({err.strerror or err})") from err
     with fh:
-        for line_no, raw in enumerate(fh, 1):
-            where = f"{path.name}:{line_no}"
-            if not raw.strip():
-                continue
+        yield from articles_from_jsonl(fh, source=path.name, default_date=default_date,
+                                       max_bytes=max_bytes, on_error=on_error)
+
+
+def articles_from_jsonl(
+    lines: Iterable[bytes],
+    *,
+    source: str,
+    default_date: dt.date | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_error: Callable[[InputError], None] | None = None,
+) -> Iterator[Article]:
+    """Articles from JSON Lines, one record a line; errors name ``source:line``.
+
+    With ``on_error``, a bad line is reported to it and reading goes on; without, it raises.
+    """
+    for line_no, raw in enumerate(lines, 1):
+        where = f"{source}:{line_no}"
+        if not raw.strip():
+            continue
+        try:
+            if len(raw) > max_bytes:
+                raise InputError(f"{where}: line too large ({len(raw):,} bytes; limit {max_bytes:,})")
             try:
-                if len(raw) > max_bytes:
-                    raise InputError(f"{where}: line too large ({len(raw):,} bytes; limit {max_bytes:,})")
-                try:
-                    record = json.loads(raw.decode("utf-8-sig"))
-                except UnicodeDecodeError as err:
-                    raise InputError(f"{where}: not valid UTF-8 (byte {err.start})") from err
-                except json.JSONDecodeError as err:
-                    raise InputError(f"{where}: invalid JSON ({err.msg} at column {err.colno})") from err
-                except (ValueError, RecursionError) as err:   # a number over 4,300 digits; nesting too deep
-                    raise InputError(f"{where}: invalid JSON ({' '.join(str(err).split())[:100]})") from err
-                yield article_from_record(record, where=where, default_date=default_date, max_bytes=max_bytes)
-            except InputError as err:
-                if on_error is None:
-                    raise
-                on_error(err)
+                record = json.loads(raw.decode("utf-8-sig"))
+            except UnicodeDecodeError as err:
+                raise InputError(f"{where}: not valid UTF-8 (byte {err.start})") from err
+            except json.JSONDecodeError as err:
+                raise InputError(f"{where}: invalid JSON ({err.msg} at column {err.colno})") from err
+            except (ValueError, RecursionError) as err:   # a number over 4,300 digits; nesting too deep
+                raise InputError(f"{where}: invalid JSON ({' '.join(str(err).split())[:100]})") from err
+            yield article_from_record(record, where=where, default_date=default_date, max_bytes=max_bytes)
+        except InputError as err:
+            if on_error is None:
+                raise
+            # The record's own message may not say which file and line it was about.
+            msg = " ".join(str(err).split())
+            on_error(err if msg.startswith(source) else InputError(f"{where}: {msg}"))

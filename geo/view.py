@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes, article_from_record
+from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes, articles_from_jsonl
 from geo.errors import BorderlineError, InputError
 from geo.events import EVENT_COLUMNS
 from geo.maps import event_id_from_popup
@@ -203,29 +203,9 @@ def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | N
                                                             max_bytes=max_bytes),), ())
         except InputError as err:
             return UploadResult(source, (), (str(err),))
-    articles: list[Article] = []
     errors: list[str] = []
-    for line_no, raw in enumerate(io.BytesIO(data), 1):
-        where = f"{source}:{line_no}"
-        if not raw.strip():
-            continue
-        try:
-            if len(raw) > max_bytes:
-                raise InputError(f"{where}: line too large ({len(raw):,} bytes; limit {max_bytes:,})")
-            try:
-                record = json.loads(raw.decode("utf-8-sig"))
-            except UnicodeDecodeError as err:
-                raise InputError(f"{where}: not UTF-8 text") from err
-            except json.JSONDecodeError as err:
-                raise InputError(f"{where}: not valid JSON ({err.msg})") from err
-            except (ValueError, RecursionError) as err:   # a number over 4,300 digits; nesting too deep
-                raise InputError(f"{where}: not valid JSON ({' '.join(str(err).split())[:100]})") from err
-            articles.append(article_from_record(record, where=where, default_date=default_date,
-                                                max_bytes=max_bytes))
-        except InputError as err:
-            # The reader's message may not say which upload and line it was about.
-            msg = " ".join(str(err).split())
-            errors.append(msg if msg.startswith(source) else f"{where}: {msg}")
+    articles = list(articles_from_jsonl(io.BytesIO(data), source=source, default_date=default_date,
+                                        max_bytes=max_bytes, on_error=lambda err: errors.append(str(err))))
     if not articles and not errors:
         errors.append(f"{source}: empty file")
     return UploadResult(source, tuple(articles), tuple(errors))
