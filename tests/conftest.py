@@ -59,3 +59,24 @@ def fresh_gazetteer(small_gazetteer_path, tmp_path) -> Iterator:
     shutil.copy2(small_gazetteer_path, tmp_path / small_gazetteer_path.name)
     with Gazetteer.open(tmp_path) as gaz:
         yield gaz
+
+
+
+# --- Debian's chromium, one per test session ---------------------------------------------
+# Playwright's sync API runs one driver per thread: a second sync_playwright() while the
+# first is open fails, so every browser test (tests/browser, tests/robustness) shares this one.
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian chromium not found at {CHROMIUM} (./dev test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

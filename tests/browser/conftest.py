@@ -24,9 +24,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_ARTICLES = ROOT.parent / "shared" / "articles"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TIMEOUT_MS = 120_000
 
 def _free_port() -> int:
@@ -35,15 +32,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium not found at {CHROMIUM} (./dev test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# ``chromium`` (the session's one browser) comes from tests/conftest.py.
 
 
 def ingest(paths: list[Path], data: Path) -> subprocess.CompletedProcess:

@@ -24,9 +24,6 @@ from _robustness import REPO, STATS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = REPO / "test-artifacts"
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 TITLE = "Borderline"
@@ -110,22 +107,16 @@ def app_url(payload_data, tmp_path_factory):
 
 
 @pytest.fixture
-def page(app_url):
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium not found at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
+def page(app_url, chromium):
     dialogs: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
-        ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(app_url) else r.abort())
-        pg = ctx.new_page()
-        pg.set_default_timeout(120_000)
-        pg.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
-        pg.dialogs = dialogs
-        yield pg
-        ctx.close()
-        browser.close()
+    ctx = chromium.new_context(viewport={"width": 1500, "height": 1100})
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(app_url) else r.abort())
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    pg.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+    pg.dialogs = dialogs
+    yield pg
+    ctx.close()
 
 
 def test_payloads_in_names_titles_and_text_stay_text(page, app_url):
