@@ -18,6 +18,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ __all__ = [
     "article_from_bytes",
     "article_from_record",
     "articles_from_jsonl",
+    "bounded_lines",
     "decode_bytes",
     "split_metadata",
     "Metadata",
@@ -420,8 +422,21 @@ def read_articles(path: str | Path, *, default_date: dt.date | None = None,
     except OSError as err:
         raise InputError(f"{path.name}: cannot read ({err.strerror or err})") from err
     with fh:
-        yield from articles_from_jsonl(fh, source=path.name, default_date=default_date,
+        yield from articles_from_jsonl(bounded_lines(fh, limit=max_bytes), source=path.name, default_date=default_date,
                                        max_bytes=max_bytes, on_error=on_error)
+
+
+def bounded_lines(fh: BinaryIO, *, limit: int = DEFAULT_MAX_BYTES) -> Iterator[bytes]:
+    """The lines of a binary file, each cut after ``limit + 1`` bytes (the rest of an over-long
+    line is skipped in chunks), so one huge line cannot be held in memory to be refused."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def articles_from_jsonl(
@@ -442,7 +457,7 @@ def articles_from_jsonl(
             continue
         try:
             if len(raw) > max_bytes:
-                raise InputError(f"{where}: line too large ({len(raw):,} bytes; limit {max_bytes:,})")
+                raise InputError(f"{where}: line too large (over {max_bytes:,} bytes, the limit)")
             try:
                 record = json.loads(raw.decode("utf-8-sig"))
             except UnicodeDecodeError as err:

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.articles import Article
+from geo.articles import Article, bounded_lines
 from geo.errors import BorderlineError, GazetteerError, StoreError
 from geo.pipeline import ArticleResult, InputFailure, Pipeline, iter_input_paths, read_inputs
 
@@ -218,7 +218,7 @@ def count_inputs(paths: Iterable[str | os.PathLike[str]]) -> int:
         if isinstance(item, Path) and item.suffix.lower() in (".jsonl", ".ndjson"):
             try:
                 with item.open("rb") as fh:
-                    total += sum(1 for line in fh if line.strip())
+                    total += sum(1 for line in bounded_lines(fh) if line.strip())
             except OSError:
                 total += 1
         else:
