@@ -111,6 +111,11 @@ def _pipeline(gazetteer_path: str | None) -> Pipeline:
     """This process' pipeline for that gazetteer, opened on first use and then reused (a
     worker serves every task from it; Dask worker threads share it: the gazetteer locks its
     connection and the rest is read-only)."""
+    if gazetteer_path is None:
+        # "The default" depends on $BORDERLINE_CACHE at the time: key on where it points,
+        # or a pipeline opened on another gazetteer would be reused.
+        from gazetteer.query import default_cache_dir
+        gazetteer_path = str(default_cache_dir().expanduser().resolve())
     pipe = _PIPELINES.get(gazetteer_path)
     if pipe is None:
         with _PIPELINES_LOCK:
