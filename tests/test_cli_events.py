@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import geo.ingest
 from geo.cli import main
 from geo.events import ACLED_COLUMNS, EVENT_COLUMNS, Event
 from geo.pipeline import Pipeline
@@ -28,6 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 def small_pipeline(monkeypatch, fake_borders):  # noqa: F811
     pipe = Pipeline(gazetteer=FakeGazetteer(), geoparser=FakeGeoparser(), border="BORDER")
     monkeypatch.setattr(Pipeline, "open", classmethod(lambda cls, cache=None: pipe))
+    # In-process ingest keeps one pipeline per gazetteer path for the life of the process;
+    # one an earlier test opened on the real gazetteer would be served instead of this one.
+    monkeypatch.setattr(geo.ingest, "_PIPELINES", {})
     return pipe
 
 
