@@ -120,7 +120,7 @@ def decode_bytes(data: bytes, *, source: str) -> str:
 
 # --- metadata at the head of a text ---------------------------------------------------
 
-_DATE_LINE = re.compile(r"\A\s*date\s*:?\s*(?P<date>\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.I)
+_DATE_LINE = re.compile(r"\A\s*+date\s*+:?\s*+(?P<date>\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.I)
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 # A dateline: place words, then optionally a date and a wire agency in brackets, then a dash.
@@ -164,22 +164,38 @@ def split_metadata(text: str, *, source: str = "article") -> Metadata:
 # --- formats --------------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.S)
-_MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+def _heading(m: re.Match[str]) -> str:
+    # The optional closing run of '#' counts only after a space ("C#" keeps its '#'). Done in
+    # Python: as a regex tail (`[ \t#]*$` after a lazy group) it is quadratic on long runs.
+    text = m.group(1).rstrip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip(" \t")
+    return text
+
+
+# Every repeat below stops at the next character that could open or close the construct it
+# is inside ([^\[\]\n], [^*\n], ...), and runs of blanks are possessive (*+). A repeat that may
+# run over its own delimiters makes each opener scan to the end of the line, and two blank runs
+# side by side split a long one every possible way: "[" * 50_000, "**x " * 12_000 or a line of
+# 8,000 spaces then take seconds to minutes.
+_MD_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"^```.*$|^~~~.*$", re.M), ""),                      # code fences
-    (re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M), ""),      # link reference definitions
-    (re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M), ""),           # horizontal rules
-    (re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.M), ""),  # table rule
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$", re.M), r"\1"),  # headings
+    (re.compile(r"^[ \t]*\[[^\[\]\n]+\]:[ \t]*\S+.*$", re.M), ""),    # link reference definitions
+    (re.compile(r"^[ \t]*+(?:[-*_][ \t]*+){3,}$", re.M), ""),         # horizontal rules
+    (re.compile(r"^[ \t]*+\|?[ \t]*+:?-{3,}+:?[ \t]*+(?:\|[ \t]*+:?-{3,}+:?[ \t]*+)*+\|?[ \t]*+$", re.M), ""),  # table rule
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*)$", re.M), _heading),    # headings
     (re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M), ""),                  # block quotes
     (re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+", re.M), ""),   # list markers
-    (re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),               # images -> alt text
-    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),                # inline links -> text
-    (re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]"), r"\1"),               # reference links -> text
-    (re.compile(r"<(?:https?|mailto):[^>\s]+>"), ""),                 # autolinks
-    (re.compile(r"</?[A-Za-z][^>\n]*>"), ""),                         # inline HTML tags
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),            # strong
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)"), r"\1"),   # emphasis *x*
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w])"), r"\1"),   # emphasis _x_
+    (re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)"), r"\1"),           # images -> alt text
+    (re.compile(r"\[([^\[\]\n]+)\]\([^()\n]*\)"), r"\1"),            # inline links -> text
+    (re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]"), r"\1"),          # reference links -> text
+    (re.compile(r"<(?:https?|mailto):[^<>\s]+>"), ""),                # autolinks
+    (re.compile(r"</?[A-Za-z][^<>\n]*>"), ""),                        # inline HTML tags
+    (re.compile(r"\*\*(?=\S)((?:[^*\n]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),  # strong **x**
+    (re.compile(r"__(?=\S)((?:[^_\n]|_(?!_))+?)(?<=\S)__"), r"\1"),     # strong __x__
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\w)"), r"\1"),  # emphasis *x*
+    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w])"), r"\1"),    # emphasis _x_
     (re.compile(r"`+([^`\n]*)`+"), r"\1"),                            # inline code
     (re.compile(r"^[ \t]*\|(.*)\|[ \t]*$", re.M), r"\1"),            # table row edges
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),              # backslash escapes
@@ -201,10 +217,10 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
 def _markdown_to_text(text: str) -> tuple[str, str | None, dict[str, str]]:
     fields, text = _front_matter(text)
     title = fields.get("title") or None
-    h1 = re.match(r"\A\s*#[ \t]+(.+?)[ \t#]*\n", text)
-    if h1 and title is None:
+    h1 = re.match(r"\A\s*+#[ \t]++([^\n]*+)\n", text)
+    if h1 and h1.group(1).strip() and title is None:
         # A leading level-1 heading is the title, not part of the body.
-        title = h1.group(1).strip()
+        title = _heading(h1).strip()
         text = text[h1.end():]
     for pattern, repl in _MD_RULES:
         text = pattern.sub(repl, text)
@@ -259,13 +275,49 @@ def _html_to_text(markup: str) -> tuple[str, str | None, dt.date | None, str | N
     canonical = soup.find("link", rel="canonical", href=True)
     if canonical is not None and url is None:
         url = str(canonical["href"]).strip() or None
-    for tag in soup.find_all(_HTML_DROP):
-        tag.decompose()
-    root = soup.find("article") or soup.body or soup
-    for tag in root.find_all(_HTML_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    return _tidy(root.get_text()), title, date, url
+    return _tidy(_main_text(soup)), title, date, url
+
+
+def _main_text(soup: object) -> str:
+    """The page's text: its first ``<article>`` outside the dropped elements, else its
+    ``<body>``, else all of it; each block element on its own lines.
+
+    One walk with an explicit stack: not recursion, and not bs4's ``insert_before`` or
+    ``decompose``, each of which walks to the element's last descendant (quadratic: hours on
+    100,000 nested ``<div>``)."""
+    from bs4.element import CData, NavigableString, Tag
+
+    parts: list[str] = []
+    spans: dict[str, list[int]] = {}        # "article"/"body" -> [start, end) in parts
+    stack = [iter(soup.contents)]
+    closing: list[tuple[bool, str | None]] = [(False, None)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            block, focus = closing.pop()
+            if block:
+                parts.append("\n")
+            if focus is not None:
+                spans[focus].append(len(parts))
+        elif isinstance(node, Tag):
+            if node.name in _HTML_DROP:
+                continue
+            block = node.name in _HTML_BLOCKS
+            if block:
+                parts.append("\n")
+            focus = node.name if node.name in ("article", "body") and node.name not in spans else None
+            if focus is not None:
+                spans[focus] = [len(parts)]
+            stack.append(iter(node.contents))
+            closing.append((block, focus))
+        elif type(node) in (NavigableString, CData):   # not comments, doctypes, ...
+            parts.append(str(node))
+    for focus in ("article", "body"):
+        if focus in spans:
+            start, end = spans[focus]
+            return "".join(parts[start:end])
+    return "".join(parts)
 
 
 def _tidy(text: str) -> str:
