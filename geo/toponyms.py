@@ -552,6 +552,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     if not n:
         return []
     keys = [t.key for t in toks]
+    starts = [t.start for t in toks]
     runs = _cap_runs(toks, text)
     run_span: dict[int, tuple[int, int]] = {}
     for i, r in enumerate(runs):
@@ -604,8 +605,8 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
 
     # Country abbreviations written with dots (U.S.) do not survive tokenising as one word.
     for m in _ACRONYM_RE.finditer(text):
-        t0 = next((i for i, t in enumerate(toks) if t.start >= m.start()), None)
-        if t0 is None:
+        t0 = bisect_left(starts, m.start())
+        if t0 >= n:
             continue
         t1 = t0
         while t1 < n and toks[t1].end <= m.end():
@@ -620,7 +621,6 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
 
     # "Richmond, Va.", "Seattle, WA": state abbreviations after a comma.
     if lex.abbrev_re is not None and ", " in text:
-        starts = [t.start for t in toks]
         for m in lex.abbrev_re.finditer(text):
             t0 = bisect_left(starts, m.start())
             t1 = t0
@@ -662,13 +662,15 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     for i in caps:
         if not toks[i].initial:
             occurrences.setdefault(keys[i], []).append(i)
+    ctx = _RunContext(runs, run_span, list(accumulate((k in ORG_WORDS for k in keys), initial=0)),
+                      _CapsLines(text))
     for t0, t1, value in matches:
         if any(taken[t0:t1]):
             continue
         if not toks[t0].cap:
             continue
         value |= info(" ".join(keys[t0:t1]))
-        f = _judge(text, toks, t0, t1, value, runs, run_span, person_tok, lex, occurrences)
+        f = _judge(text, toks, t0, t1, value, ctx, person_tok, lex, occurrences)
         if f is None:
             continue
         found.append(f)
@@ -699,9 +701,42 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     return found
 
 
-def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, runs: list[int],
-           run_span: dict[int, tuple[int, int]], person_tok: list[bool], lex: Lexicon,
-           occurrences: dict[str, list[int]]) -> Found | None:
+class _CapsLines:
+    """Whether the line holding a position is written in capitals (a dateline, a headline).
+
+    Judged once per line: a text without a newline is one line, asked about at every acronym."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._breaks: list[int] | None = None
+        self._memo: dict[int, bool] = {}
+
+    def __call__(self, pos: int) -> bool:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in re.finditer("\n", self.text)]
+        i = bisect_left(self._breaks, pos)
+        caps = self._memo.get(i)
+        if caps is None:
+            start = self._breaks[i - 1] + 1 if i else 0
+            end = self._breaks[i] if i < len(self._breaks) else len(self.text)
+            line = self.text[start:end]
+            letters = sum(c.isalpha() for c in line)
+            caps = self._memo[i] = bool(letters) and sum(c.isupper() for c in line) >= 0.6 * letters
+        return caps
+
+
+class _RunContext(NamedTuple):
+    """What ``_judge`` asks of the whole text, computed once per text, so that judging one
+    match costs the same in a 40,000-word capitalised run as in a short one."""
+
+    runs: list[int]                        # token -> capitalised run id, or -1
+    run_span: dict[int, tuple[int, int]]   # run id -> [first, last + 1) tokens
+    org_before: list[int]                  # token i -> organisation words among tokens < i
+    caps_line: _CapsLines
+
+
+def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: _RunContext,
+           person_tok: list[bool], lex: Lexicon, occurrences: dict[str, list[int]]) -> Found | None:
     """Decide whether the gazetteer match ``[t0, t1)`` is a place name, and extend it over
     an admin word ("Kursk region")."""
     first = toks[t0]
@@ -713,7 +748,7 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, runs:
     if t1 - t0 == 1 and (first.key in MONTHS_DAYS or len(first.key) <= 2):
         return None  # two letters are an abbreviation or an alternate-name artefact ("Le")
     # An acronym in prose (NATO, AFP, ATACMS) is not a place name unless it is a country's.
-    if first.upper and t1 - t0 == 1 and len(first.text) <= 6 and not _caps_line(text, first.start):
+    if first.upper and t1 - t0 == 1 and len(first.text) <= 6 and not ctx.caps_line(first.start):
         return None
     strong = bool(value & (F_STRONG | F_UNIT))
     admin_named = bool(value & F_ADMIN)
@@ -736,16 +771,17 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, runs:
         return f
 
     # Inside a longer capitalised run: a person's, an organisation's or a feature's name.
-    r = runs[t0]
+    r = ctx.runs[t0]
     if r >= 0 and not first.headline:
-        a, b = run_span[r]
+        a, b = ctx.run_span[r]
         if a < t0 and toks[a].initial and toks[a].key in lex.common_words:
             a += 1  # "In Kursk", "But Moscow": a capitalised first word of a sentence
         if a < t0 or b > t1:
-            rest_keys = {t.key for k, t in enumerate(toks[a:b], a) if not t0 <= k < t1}
+            org = ctx.org_before
+            org_rest = (org[b] - org[a]) - (org[t1] - org[t0])
             abbreviated = (b < len(toks) and text[toks[b - 1].end:toks[b].start] == " ("
                            and toks[b].upper)
-            if rest_keys & ORG_WORDS or abbreviated:
+            if org_rest > 0 or abbreviated:
                 # "Kyiv Independent", "New York Times": the place is named, not located.
                 if not strong:
                     return None
@@ -790,15 +826,6 @@ def _is_language(text: str, toks: Sequence[Token], t0: int, t1: int) -> bool:
     gap = text[toks[t1 - 1].end:toks[t1].start]
     return bool(gap.strip()) and gap.strip()[0] in ".,;:!?)\"”"
 
-
-@lru_cache(maxsize=64)
-def _caps_line(text: str, pos: int) -> bool:
-    """Whether the line holding ``pos`` is written in capitals (a dateline, a headline)."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    line_end = text.find("\n", pos)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    letters = sum(c.isalpha() for c in line)
-    return bool(letters) and sum(c.isupper() for c in line) >= 0.6 * letters
 
 
 def mark_literal(text: str, toks: Sequence[Token], f: Found) -> None:
