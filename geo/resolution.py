@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 from gazetteer.model import Place
 from gazetteer.names import admin_form, name_key, token_key
 
@@ -65,19 +66,29 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _near_km(lat: float, lon: float, others: Sequence[Place]) -> float:
+def _near_km(lat: float, lon: float, others: _Anchors) -> float:
     """Distance to the nearest of ``others``, equirectangular: a pull that decays over tens
     of kilometres needs no geodesy, and this runs for every candidate of every name."""
-    best = math.inf
-    k = math.cos(math.radians(lat))
-    for p in others:
-        dlon = abs(p.lon - lon)
-        if dlon > 180.0:
-            dlon = 360.0 - dlon
-        d = (p.lat - lat) ** 2 + (k * dlon) ** 2
-        if d < best:
-            best = d
-    return 111.195 * math.sqrt(best)
+    if not len(others.lat):
+        return math.inf
+    dlon = np.abs(others.lon - lon)
+    dlon = np.minimum(dlon, 360.0 - dlon)
+    d = (others.lat - lat) ** 2 + (math.cos(math.radians(lat)) * dlon) ** 2
+    return 111.195 * math.sqrt(float(d.min()))
+
+
+class _Anchors:
+    """Distinct places, as arrays: an article that names Kyiv 40,000 times pulls towards one
+    anchor, not 40,000 (a pull per occurrence made resolution quadratic in the text)."""
+
+    __slots__ = ("places", "lat", "lon", "hromadas", "inside")
+
+    def __init__(self, places: Sequence[Place]) -> None:
+        self.places = list({p.id: p for p in places}.values())
+        self.lat = np.array([p.lat for p in self.places], dtype=float)
+        self.lon = np.array([p.lon for p in self.places], dtype=float)
+        self.hromadas = {p.hromada for p in self.places if p.hromada}
+        self.inside = {p.admin1 for p in self.places if p.admin1}    # their first-level units
 
 
 @dataclass(slots=True)
@@ -362,7 +373,7 @@ class Geoparser:
         # Context: countries and first-level units the article speaks of.
         countries: Counter[str] = Counter()
         strong_countries: set[str] = set()
-        admin1s: dict[str, list[int]] = {}
+        admin1s: dict[str, set[int]] = {}      # unit -> sentences naming it
         for it in items:
             if not it.cands:
                 continue
@@ -376,7 +387,7 @@ class Geoparser:
                 if not f.weak:
                     strong_countries.add(top.country)
             if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1:
-                admin1s.setdefault(top.admin1, []).append(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
+                admin1s.setdefault(top.admin1, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
         total = sum(countries.values()) or 1.0
         # A unit named right beside a name ("Trudove, Donetsk region", "X (Sumy region)").
         by_tok0 = {it.found.tok0: it for it in items}
@@ -399,8 +410,8 @@ class Geoparser:
             s += 3.0 * countries.get(c.country, 0.0) / total
             if c.admin1 and c.admin1 in admin1s and c.kind != "admin1":
                 sentence = toks[f.tok0].sentence if f.tok1 > f.tok0 else -2
-                local = sentence in admin1s[c.admin1] or any(
-                    sentence - 1 <= s2 <= sentence + 1 for s2 in admin1s[c.admin1])
+                near = admin1s[c.admin1]
+                local = sentence in near or sentence - 1 in near or sentence + 1 in near
                 s += 5.0 if local else 3.0
             if f.admin:
                 s += 4.0 if c.kind in _ADMIN_KINDS else (-2.0 if c.kind == "country" else -4.0)
@@ -427,28 +438,40 @@ class Geoparser:
 
         # Second pass: pull ambiguous names towards the places resolved with confidence, and
         # into the first-level units those lie in ("Parkland" after "Florida").
-        anchors = [(i, it.cands[it.best]) for i, it in enumerate(items)
-                   if it.best >= 0 and it.confident and it.cands[it.best].kind in _LOCAL_KINDS]
+        anchored: dict[str, tuple[Place, set[str | None]]] = {}   # place id -> (place, names)
+        for it in items:
+            if it.best >= 0 and it.confident and it.cands[it.best].kind in _LOCAL_KINDS:
+                p = it.cands[it.best]
+                anchored.setdefault(p.id, (p, set()))[1].add(it.found.key)
+        anchors = _Anchors([p for p, _ in anchored.values()])
+        # A name is pulled by the places the article's *other* names resolved to; all the
+        # occurrences of one name share their anchors, so pulls are computed once per name.
+        others_of: dict[str | None, _Anchors] = {}
+        pulls: dict[tuple[str | None, str], float] = {}
         units: Counter[str] = Counter()
         for it in items:
             if it.best >= 0 and it.confident:
                 p = it.cands[it.best]
                 if p.admin1 and p.kind != "country":
                     units[p.admin1] += 2 if p.kind == "admin1" else 1
-        if anchors or units:
-            for i, it in enumerate(items):
+        if anchored or units:
+            for it in items:
                 if len(it.cands) < 2:
                     continue
                 own_unit = it.cands[it.best].admin1 if it.best >= 0 and it.confident else None
-                others = [p for j, p in anchors if j != i and items[j].found.key != it.found.key]
-                inside = {p.admin1 for p in others if p.admin1}
+                key = it.found.key
+                others = others_of.get(key)
+                if others is None:
+                    others = others_of[key] = _Anchors(
+                        [p for p, names in anchored.values() if names - {key}])
+                inside = others.inside
                 for n, c in enumerate(it.cands):
                     if c.admin1 and c.kind != "admin1" and units.get(c.admin1, 0) - (c.admin1 == own_unit) > 0:
                         it.scores[n] += 1.5
                     elif c.kind == "admin1" and c.admin1 in inside:
                         it.scores[n] += 4.0  # the unit holds places the article names
 
-                if not others:
+                if not others.places:
                     self._pick(it)
                     continue
                 # Only candidates already in contention can be pulled; the rest cost time.
@@ -456,21 +479,28 @@ class Geoparser:
                 for n, c in enumerate(it.cands):
                     if c.kind not in _LOCAL_KINDS or it.scores[n] < floor:
                         continue
-                    d = _near_km(c.lat, c.lon, others)
-                    bonus = 4.0 * math.exp(-d / 30.0) + 2.0 * math.exp(-d / 250.0)
-                    if c.hromada and any(p.hromada == c.hromada for p in others):
-                        bonus += 2.0
+                    bonus = pulls.get((key, c.id))
+                    if bonus is None:
+                        d = _near_km(c.lat, c.lon, others)
+                        bonus = 4.0 * math.exp(-d / 30.0) + 2.0 * math.exp(-d / 250.0)
+                        if c.hromada and c.hromada in others.hromadas:
+                            bonus += 2.0
+                        pulls[(key, c.id)] = bonus
                     it.scores[n] += bonus
                 self._pick(it)
 
+        supported: dict[str, bool] = {}
         out: list[Mention] = []
         for it in items:
             f = it.found
             place = it.cands[it.best] if it.best >= 0 else None
             score = 0.0
             if place is not None:
-                if drop_weak and f.weak and not self._supported(place, strong_countries, admin1s, anchors, it):
-                    continue
+                if drop_weak and f.weak:
+                    if place.id not in supported:
+                        supported[place.id] = self._supported(place, strong_countries, admin1s, anchors)
+                    if not supported[place.id]:
+                        continue
                 score = self._confidence(it)
             elif f.role != "pattern" and drop_weak:
                 continue
@@ -498,12 +528,13 @@ class Geoparser:
         return 1.0 / z
 
     @staticmethod
-    def _supported(place: Place, countries: set[str], admin1s: dict[str, list[int]],
-                   anchors: Sequence[tuple[int, Place]], it: _Item) -> bool:
+    def _supported(place: Place, countries: set[str], admin1s: dict[str, set[int]],
+                   anchors: _Anchors) -> bool:
+        """Whether a weak name's place lies where the article's other places are."""
         if place.country in countries or (place.admin1 and place.admin1 in admin1s):
             return True
-        others = [p for _, p in anchors if p is not place]
-        return bool(others) and _near_km(place.lat, place.lon, others) < 200
+        others = _Anchors([p for p in anchors.places if p.id != place.id])
+        return _near_km(place.lat, place.lon, others) < 200
 
 
 _NOT_NAME_WORDS = FEATURE_WORDS | ORG_WORDS
