@@ -243,26 +243,7 @@ BIG_INPUTS = {
 _SLOWDOWN = float(os.environ.get("BORDERLINE_FUZZ_SLOWDOWN", "1"))
 
 
-# Known defects this suite found and that are not fixed yet: each is an xfail; the exponential ones
-# are strict, so the test fails the day the defect is fixed and the mark must come off. The
-# superlinear-parse ones are time-bound, so an idle machine may pass them: not strict. See the open issue 7.
-_SUPERLINEAR_PARSE = ("known defect: recognition is superlinear on long runs of candidate "
-                      "tokens with no sentence break (geo/toponyms.py, geo/resolution.py)")
-_KNOWN_BIG = {"Kyiv repeated, 200 kB, no newline", "capitalised words, 200 kB, no newline",
-              "one sentence of commas, 200 kB", "acronyms, 200 kB, no newline",
-              "mixed scripts and RTL, 200 kB"}
-_KNOWN_SMALL = {("deep JSON", ".md"): "known defect: Markdown cleaning backtracks on 100,000 brackets (geo/articles.py)",
-                ("deep HTML", ".html"): "known defect: 100,000 nested tags make the HTML reader hang (geo/articles.py)"}
-_KNOWN_MARKDOWN = {"brackets", "image brackets", "underscores", "asterisks"}
-_MARKDOWN_HANG = "known defect: Markdown cleaning regexes backtrack catastrophically (geo/articles.py)"
-
-
-def _xfail(reason: str, *, strict: bool = True) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=strict, reason=reason)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_xfail(_SUPERLINEAR_PARSE, strict=False)) if n in _KNOWN_BIG else n
-                                  for n in BIG_INPUTS])
+@pytest.mark.parametrize("name", list(BIG_INPUTS))
 def test_big_inputs(name, work_dir, gazetteer, geoparser, border):
     make, seconds = BIG_INPUTS[name]
     seconds *= _SLOWDOWN
@@ -302,8 +283,7 @@ SMALL_HOSTILE = {
 
 
 @pytest.mark.parametrize(("name", "suffix"), [
-    pytest.param(n, x, marks=_xfail(_KNOWN_SMALL[(n, x)])) if (n, x) in _KNOWN_SMALL else (n, x)
-    for n in SMALL_HOSTILE for x in (".txt", ".md", ".html", ".jsonl")])
+    (n, x) for n in SMALL_HOSTILE for x in (".txt", ".md", ".html", ".jsonl")])
 def test_hand_picked(name, suffix, work_dir, gazetteer, geoparser, border):
     path = _unique(work_dir, suffix)
     path.write_bytes(SMALL_HOSTILE[name])
@@ -341,11 +321,15 @@ MARKDOWN_BIG = {
     "underscores": "_x " * 16_000,
     "asterisks": "**x " * 12_000,
     "angle brackets": "<a" * 25_000,
+    "inline links": "[a](" * 12_000,
+    "strong openers": "**a" * 16_000,
+    "a line of blanks": "x\n" + " \t" * 25_000 + "\nx",
+    "a run of hashes": "# " + "#" * 50_000 + " x",
+    "a date line of blanks": "date" + " " * 50_000 + "x",
 }
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_xfail(_MARKDOWN_HANG)) if n in _KNOWN_MARKDOWN else n
-                                  for n in MARKDOWN_BIG])
+@pytest.mark.parametrize("name", list(MARKDOWN_BIG))
 def test_markdown_pathological_runs(name):
     """50 kB lines of Markdown punctuation: the Markdown-to-text rules must stay linear."""
     text = MARKDOWN_BIG[name]
