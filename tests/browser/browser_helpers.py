@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+from _app_server import DRAWN, FIND_MARKER, MAP_IFRAME
+
+__all__ = ["DRAWN", "MAP_IFRAME", "click_marker", "open_map"]
 
 
 def open_map(session, url: str):
@@ -13,24 +15,6 @@ def open_map(session, url: str):
     frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
     frame.wait_for_function(DRAWN + " > 0")
     return frame
-
-
-#: How many event markers are on the map right now (canvas: count Leaflet layers, not DOM).
-DRAWN = ("Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
-         " && l.feature.properties.bl_id).length")
-
-#: Zoom onto the first marker whose property ``key`` contains ``text``, clear of the controls;
-#: returns its pixel position in the map's frame and its event id.
-FIND_MARKER = """([key, text]) => {
-    const layer = Object.values(window.map._layers).find(
-        l => l.feature && l.feature.properties && String(l.feature.properties[key]).includes(text));
-    if (!layer) { return null; }
-    window.map.setView(layer.getLatLng(), 11, {animate: false});
-    const size = window.map.getSize();
-    window.map.panBy([size.x * 0.25, -size.y * 0.15], {animate: false});
-    const pt = window.map.latLngToContainerPoint(layer.getLatLng());
-    return {x: pt.x, y: pt.y, id: layer.feature.id};
-}"""
 
 
 def click_marker(session, frame, key: str, text: str) -> str:

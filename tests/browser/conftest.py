@@ -9,28 +9,19 @@ with no network: vendored scripts, no CDN, no tiles.
 from __future__ import annotations
 
 import importlib.util
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from _app_server import running_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_ARTICLES = ROOT.parent / "shared" / "articles"
 ARTIFACTS = ROOT / "test-artifacts"
 TIMEOUT_MS = 120_000
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 # ``chromium`` (the session's one browser) comes from tests/conftest.py.
 
@@ -64,33 +55,9 @@ class App:
 
 @pytest.fixture(scope="module")
 def app(app_data, tmp_path_factory) -> Iterator[App]:
-    port = _free_port()
     log = tmp_path_factory.mktemp("streamlit-log") / "streamlit.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLINE_SYNTHETIC")}
-    env["BORDERLINE_DATA"] = str(app_data)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start: {log.read_text()[-800:]}")
-                time.sleep(0.3)
+    with running_app(app_data, log) as (url, proc):
         yield App(url, app_data, proc, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @dataclass

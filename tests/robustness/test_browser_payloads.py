@@ -11,21 +11,17 @@ no dialog, the page title unchanged, no element created from the text, the text 
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from _app_server import DRAWN, FIND_MARKER, MAP_IFRAME, running_app
 from _robustness import REPO, STATS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
 ARTIFACTS = REPO / "test-artifacts"
-MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 TITLE = "Borderline"
 
 NAME = "<img src=x onerror=alert(1)> ${alert(2)} `${alert(3)}` C:\\users\\x {{ 7*7 }}.txt"
@@ -36,30 +32,11 @@ PAGE = ("<html><head><title>&lt;img src=x onerror=alert(8)&gt; ${alert(9)}</titl
         "shelling hit Shebekino on Tuesday &lt;img src=x onerror=alert(10)&gt; &lt;/script&gt;&lt;script&gt;"
         "alert(11)&lt;/script&gt;, the mayor said.</p></body></html>")
 
-#: Markers on the map (canvas layers with an event id).
-DRAWN = ("Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
-         " && l.feature.properties.bl_id).length")
-FIND = """(text) => {
-    const layer = Object.values(window.map._layers).find(
-        l => l.feature && l.feature.properties && String(l.feature.properties.bl_excerpt).includes(text));
-    if (!layer) { return null; }
-    window.map.setView(layer.getLatLng(), 11, {animate: false});
-    const size = window.map.getSize();
-    window.map.panBy([size.x * 0.25, -size.y * 0.15], {animate: false});
-    const pt = window.map.latLngToContainerPoint(layer.getLatLng());
-    return {x: pt.x, y: pt.y, id: layer.feature.id};
-}"""
 CREATED = """() => ({
     img: document.querySelectorAll('img[src="x"]').length,
     handlers: document.querySelectorAll('[onerror],[onload],[onclick]').length,
     scripts: [...document.scripts].filter(s => (s.textContent || '').includes('alert(')).length,
 })"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -76,33 +53,9 @@ def payload_data(pipeline, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def app_url(payload_data, tmp_path_factory):
-    port = _free_port()
     log = tmp_path_factory.mktemp("rb-streamlit") / "streamlit.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLINE_SYNTHETIC")}
-    env["BORDERLINE_DATA"] = str(payload_data)
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"),
-                                 "--server.headless", "true", "--server.port", str(port),
-                                 "--server.address", "127.0.0.1"],
-                                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start: {log.read_text()[-800:]}")
-                time.sleep(0.3)
+    with running_app(payload_data, log) as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-3000:]
 
 
@@ -127,7 +80,7 @@ def test_payloads_in_names_titles_and_text_stay_text(page, app_url):
     # the event whose excerpt and source carry the payloads: click it like a user
     iframe = page.query_selector(MAP_IFRAME)
     iframe.scroll_into_view_if_needed()
-    found = frame.evaluate(FIND, "Belgorod")
+    found = frame.evaluate(FIND_MARKER, ["bl_excerpt", "Belgorod"])
     assert found is not None
     box = iframe.bounding_box()
     page.mouse.move(box["x"] + found["x"], box["y"] + found["y"])       # tooltip
