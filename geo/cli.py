@@ -46,14 +46,24 @@ def _cmd_gazetteer_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_gazetteer(cache: str | None):
+    """The gazetteer, or None after printing how to build it."""
+    from gazetteer.errors import GazetteerNotBuilt
+    from gazetteer.query import Gazetteer
+
+    try:
+        return Gazetteer.open(cache)
+    except GazetteerNotBuilt as err:
+        _err(str(err))
+        return None
+
+
 def _cmd_lookup(args: argparse.Namespace) -> int:
     import dataclasses
     import json
 
-    from gazetteer.errors import GazetteerNotBuilt
     from gazetteer.model import KINDS
     from gazetteer.names import name_key
-    from gazetteer.query import Gazetteer
 
     if not args.name.strip() or not name_key(args.name):
         _err("lookup: NAME is empty (give a place name with at least one letter or digit)")
@@ -67,10 +77,8 @@ def _cmd_lookup(args: argparse.Namespace) -> int:
     if args.limit < 1:
         _err("lookup: --limit must be at least 1")
         return 2
-    try:
-        gaz = Gazetteer.open(args.cache)
-    except GazetteerNotBuilt as err:
-        _err(str(err))
+    gaz = _open_gazetteer(args.cache)
+    if gaz is None:
         return 2
     with gaz:
         places = gaz.lookup(args.name, country=args.country, kind=args.kind, limit=args.limit)
@@ -170,8 +178,6 @@ def _parse_jsonl(gp, path_arg: str) -> int:
 def _cmd_parse(args: argparse.Namespace) -> int:
     import json
 
-    from gazetteer.errors import GazetteerNotBuilt
-    from gazetteer.query import Gazetteer
     from geo.articles import article_from_bytes, read_article
     from geo.errors import GazetteerError, InputError
     from geo.resolution import Geoparser
@@ -190,10 +196,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         except InputError as err:
             _err(str(err))
             return 2
-    try:
-        gaz = Gazetteer.open(args.cache)
-    except GazetteerNotBuilt as err:
-        _err(str(err))
+    gaz = _open_gazetteer(args.cache)
+    if gaz is None:
         return 2
     try:
         gp = Geoparser.build(gaz)
@@ -262,16 +266,14 @@ def _cmd_distance(args: argparse.Namespace) -> int:
 
 # --- events and store (owned by the events work) -----------------------------------
 
-def _date_option(value: str | None):
-    """--date YYYY-MM-DD as a date; raises ValueError with a one-line message."""
+def _date_option(value: str):
+    """--date YYYY-MM-DD as a date (argparse reports a bad one and exits 2)."""
     import datetime as dt
 
-    if value is None:
-        return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"--date {value!r}: want YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{value!r}: want YYYY-MM-DD") from None
 
 
 def _write_stdout(text: str) -> None:
@@ -307,11 +309,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
     from geo.events import events_to_frame, frame_to_acled, frame_to_geojson, merge_events
     from geo.pipeline import InputFailure, read_inputs
 
-    try:
-        default_date = _date_option(args.date)
-    except ValueError as err:
-        _err(str(err))
-        return 2
+    default_date = args.date
     if args.format == "gpkg" and not args.out:
         _err("--format gpkg writes a file: give --out PATH")
         return 2
@@ -355,11 +353,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from geo.ingest import ingest
     from geo.store import EventStore, store_path
 
-    try:
-        default_date = _date_option(args.date)
-    except ValueError as err:
-        _err(str(err))
-        return 2
+    default_date = args.date
     if args.workers is not None and args.workers < 1:
         _err(f"ingest: --workers must be at least 1, not {args.workers}")
         return 2
@@ -502,7 +496,8 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Extract events from article files and print them "
                                         "(GeoJSON on standard output by default).")
     events.add_argument("files", nargs="+", metavar="FILE", help="article files (txt, md, html, jsonl)")
-    events.add_argument("--date", metavar="D", help="publication date YYYY-MM-DD for articles that carry none")
+    events.add_argument("--date", metavar="D", type=_date_option,
+                        help="publication date YYYY-MM-DD for articles that carry none")
     events.add_argument("--format", choices=["geojson", "csv", "gpkg"], default="geojson",
                         help="output format (default geojson)")
     events.add_argument("--out", metavar="PATH", help="write here instead of standard output (required for gpkg)")
@@ -514,7 +509,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "their events to the store. Already stored articles are skipped.")
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or .jsonl files")
     ingest.add_argument("--data", metavar="DIR", help="data directory (default: $BORDERLINE_DATA or the user data dir)")
-    ingest.add_argument("--date", metavar="D", help="publication date YYYY-MM-DD for articles that carry none")
+    ingest.add_argument("--date", metavar="D", type=_date_option,
+                        help="publication date YYYY-MM-DD for articles that carry none")
     ingest.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: all cores)")
     ingest.add_argument("--scheduler", metavar="URL", help="a Dask scheduler, e.g. tcp://HOST:8786")
     ingest.add_argument("--cache", metavar="DIR", help="gazetteer directory")

@@ -179,3 +179,11 @@ def test_borderline_events_on_the_example_articles():
         for source in ev.sources:
             by_file[source].append(ev)
     check_against_seeds(by_file, seeds)
+
+
+def test_a_bad_date_option_is_refused_by_name(capfd):
+    with pytest.raises(SystemExit) as exit_:
+        main(["events", "--date", "2024-13-01", "whatever.txt"])
+    err = capfd.readouterr().err
+    assert exit_.value.code == 2
+    assert "--date" in err and "'2024-13-01': want YYYY-MM-DD" in err
