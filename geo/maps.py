@@ -33,7 +33,6 @@ import pandas as pd
 import shapely
 import shapely.geometry
 from branca.element import Element, MacroElement
-from folium.elements import ElementAddToElement
 from folium.template import Template
 
 from geo.assets import MapAssets, map_assets

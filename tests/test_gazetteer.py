@@ -12,7 +12,6 @@ import sys
 import pytest
 
 from gazetteer import Gazetteer, GazetteerNotBuilt, Place, PlaceNotFound
-from gazetteer.query import distance_km
 from gazetteer.names import name_key
 from gazetteer.query import distance_km
 
