@@ -69,12 +69,23 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _near_km(lat: float, lon: float, others: _Anchors) -> float:
     """Distance to the nearest of ``others``, equirectangular: a pull that decays over tens
     of kilometres needs no geodesy, and this runs for every candidate of every name."""
-    if not len(others.lat):
-        return math.inf
-    dlon = np.abs(others.lon - lon)
-    dlon = np.minimum(dlon, 360.0 - dlon)
-    d = (others.lat - lat) ** 2 + (math.cos(math.radians(lat)) * dlon) ** 2
-    return 111.195 * math.sqrt(float(d.min()))
+    k = math.cos(math.radians(lat))
+    if len(others.places) > _VECTOR_FROM:
+        dlon = np.abs(others.lon - lon)
+        dlon = np.minimum(dlon, 360.0 - dlon)
+        return 111.195 * math.sqrt(float(((others.lat - lat) ** 2 + (k * dlon) ** 2).min()))
+    best = math.inf
+    for p in others.places:           # an article's few anchors: cheaper than a numpy call
+        dlon = abs(p.lon - lon)
+        if dlon > 180.0:
+            dlon = 360.0 - dlon
+        d = (p.lat - lat) ** 2 + (k * dlon) ** 2
+        if d < best:
+            best = d
+    return 111.195 * math.sqrt(best)
+
+
+_VECTOR_FROM = 32   # anchors; below this a Python loop beats numpy's per-call overhead
 
 
 class _Anchors:
