@@ -120,6 +120,17 @@ def test_exact_path_against_brute_force(border, exact):
         assert got == pytest.approx(_brute_force_km(xy, lat, lon), abs=0.005)
 
 
+def test_far_points_against_brute_force(border):
+    """Points off the index's grid (Washington, Pyongyang, Cape Town, both poles, both sides
+    of the antimeridian) take the exact path with its great-circle prefilter."""
+    xy = np.asarray(border.line.coords)
+    far = [(38.9, -77.04), (39.03, 125.75), (-33.92, 18.42), (0.0, 179.99), (60.0, -179.99),
+           (89.9, 0.0), (-89.9, 0.0), (44.8, 20.46), (41.0, 29.0)]
+    got = borders.distance_km(border, [p[0] for p in far], [p[1] for p in far])
+    want = [_brute_force_km(xy, lat, lon) for lat, lon in far]
+    np.testing.assert_allclose(got, want, atol=0.005)
+
+
 def test_synthetic_border_without_index():
     import shapely
 
