@@ -133,24 +133,26 @@ def tokenize(text: str) -> list[Token]:
     h = 0
     head_start, head_end = heads[0] if heads else (-1, -1)
     cached = _KEY_CACHE.get
+    sentence_gap = _SENTENCE_GAP.search
+    initial_gap = _INITIAL_GAP.search
     for n, (start, end, word) in enumerate(_word_tokens(text)):
         gap = " " if start == prev_end + 1 and text[prev_end] == " " else text[prev_end:start]
         possessive = False
         prev_end = end
-        if len(word) > 2 and word[-1] == "s" and word[-2] in "'’ʼ":
+        if word[-1] == "s" and len(word) > 2 and word[-2] in "'’ʼ":
             word = word[:-2]
             end = start + len(word)
             possessive = True
-        while head_end >= 0 and start > head_end:
+        while start > head_end >= 0:
             h += 1
             head_start, head_end = heads[h] if h < len(heads) else (-1, -1)
         headline = head_start <= start <= head_end
         if gap == " ":
             initial = headline
         else:
-            if n and _SENTENCE_GAP.search(gap):
+            if n and sentence_gap(gap):
                 sentence += 1
-            initial = n == 0 or headline or bool(_INITIAL_GAP.search(gap))
+            initial = n == 0 or headline or initial_gap(gap) is not None
         append(new(Token, (start, end, word, cached(word) or _key(word), word[0].isupper(),
                            len(word) > 1 and word.isupper(), initial, headline, possessive,
                            gap == "-" and n > 0, sentence)))
@@ -469,7 +471,7 @@ class KeyIndex:
             return []
         line = " " + " ".join(keys) + " "
         # The space after token i sits at ends[i]; a match ending there ends on token i.
-        ends = list(accumulate(len(k) + 1 for k in keys))
+        ends = list(accumulate(map((1).__add__, map(len, keys))))   # C loops, not a generator
         out = []
         for end_char, value in self.automaton.iter(line):
             last = bisect_left(ends, end_char)
@@ -662,7 +664,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     for i in caps:
         if not toks[i].initial:
             occurrences.setdefault(keys[i], []).append(i)
-    ctx = _RunContext(runs, run_span, list(accumulate((k in ORG_WORDS for k in keys), initial=0)),
+    ctx = _RunContext(runs, run_span, list(accumulate(map(ORG_WORDS.__contains__, keys), initial=0)),
                       _CapsLines(text))
     for t0, t1, value in matches:
         if any(taken[t0:t1]):
@@ -720,8 +722,8 @@ class _CapsLines:
             start = self._breaks[i - 1] + 1 if i else 0
             end = self._breaks[i] if i < len(self._breaks) else len(self.text)
             line = self.text[start:end]
-            letters = sum(c.isalpha() for c in line)
-            caps = self._memo[i] = bool(letters) and sum(c.isupper() for c in line) >= 0.6 * letters
+            letters = sum(map(str.isalpha, line))
+            caps = self._memo[i] = bool(letters) and sum(map(str.isupper, line)) >= 0.6 * letters
         return caps
 
 
