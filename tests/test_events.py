@@ -132,6 +132,35 @@ def test_soft_wrapped_lines_stay_one_sentence():
     assert len(sents) == 1 and not sents[0].heading
 
 
+def test_runs_of_marks_and_unicode_blank_lines():
+    # a run of marks ends one sentence, at its last mark; a line of Unicode spaces is blank
+    text = "Wait... What?! Drones hit Kyiv.\u00a0\n \t\n\u2003Gen. Ivanov left!!!  Then more.\n"
+    sents = split_sentences(text)
+    assert [text[s.start:s.end] for s in sents] == [
+        "Wait...", "What?!", "Drones hit Kyiv.", "Gen. Ivanov left!!!", "Then more."]
+    assert [s.paragraph for s in sents] == [0, 0, 0, 1, 1]
+
+
+def test_gates_from_one_pass_equal_each_sentences_own():
+    # the trigger gates are found in one pass over the whole lower-cased article; lower-casing
+    # it whole differs from lower-casing each sentence (a final sigma, a letter whose lower
+    # case is two characters), but never in the ASCII gate keys, nor across sentence ends
+    from geo.events import _DRONE, _GATES, _gates, _lower, _sentence_gates
+
+    assert all(key.isascii() for keys in _GATES for key in keys)     # what makes it hold
+
+    # the last paragraph is too long for one sentence and is cut inside the key "no "
+    text = ("The ΟΔΟΣ drones attack. Then ΣΑΣ hit Kyiv. From İzmir sent troops. The \u212aILLED civilians "
+            "in Σ. Shelling\n\nNo drones.\nattack\n\n" + "Officials " + "say " * 246 + "no casualties were reported.")
+    sents = split_sentences(text)
+    first = sents[0]
+    assert len(sents) == 9 and _lower(text)[first.start:first.end] != _lower(text[first.start:first.end])
+    assert text[sents[-2].end - 2:sents[-1].start + 1] == "no c"
+    own = [_gates(_lower(text[s.start:s.end])) for s in sents]
+    assert _sentence_gates(text, sents) == own
+    assert own[0] & _DRONE.bit and not own[1] & _DRONE.bit
+
+
 # --- one small article per event type -------------------------------------------------------
 
 def test_drone_strike():
