@@ -17,7 +17,9 @@ How a distance is computed (:func:`distance_km`), vectorised over all points:
    * corners that agree (86 % of points in a box around the border): the five segments
      around theirs;
    * within ``_NEAR_KM`` of the line, where the border's 100-m wiggles decide: every
-     segment in a bucket grid within the distance already found (exact);
+     segment of the runs of ``_RUN`` whose box lies within the distance already found
+     (exact; each cell lists, nearest first, the runs that can hold the nearest point of
+     any of its points);
    * corners that disagree within ``_FAR_KM`` (tips of wiggles between their segments
      compete): every segment between theirs, or the exact search when too many;
    * corners that disagree further out (two stretches of the border compete): a window
@@ -26,6 +28,10 @@ How a distance is computed (:func:`distance_km`), vectorised over all points:
    mid-latitude of point and vertex; exact to centimetres within a few tens of km, and
    smooth enough to rank neighbouring segments further out).
 3. The distance: pyproj's ``Geod.inv`` (WGS84) from the point to that nearest point.
+
+Geod.inv takes most of the time (about 1.2 µs a point, some 70 % of it); the search runs
+a segment at a time over blocks of points in float32 (:meth:`_Engine._window`), so that
+numpy's cost per call and its temporaries stay small.
 
 Points outside the grid (and borders without an index, e.g. in tests) take the exact
 path: ``Geod.inv`` to the vertices bounds the segments that can hold the nearest point
@@ -77,7 +83,7 @@ _E2 = _F * (2 - _F)
 _RAD = math.pi / 180
 
 # Within this distance of the line (at any corner of its cell) a point gets the exact
-# bucket search: the border's 100-m wiggles decide its nearest point there.
+# search: the border's 100-m wiggles decide its nearest point there.
 _NEAR_KM = 8.0
 # Cells whose corners disagree and lie this far out: competing stretches are ranked
 # geodesically (the tangent plane's error grows with distance).
@@ -90,8 +96,19 @@ _RANGE = 64
 _SPREAD = 2
 # Half-width (segments) of the window around each corner's segment in disagreeing cells.
 _HALF = 2
-# Buckets of segments for the exact search near the line (degrees lon, lat).
-_BUCKET = (0.05, 0.03)
+# Segments per run for the exact search: each run's box is tested before its segments.
+_RUN = 8
+# NaN vertices either side of the line for _Engine._window: runs and windows reach up to
+# _RUN - 1, _SPREAD + 1 and _HALF vertices past the ends.
+_PAD = 16
+# Points per block in _Engine.nearest: the temporaries of a block (float32) stay in cache.
+_BLOCK = 32768
+# Exact-search cells per block when their runs are listed (cells x runs float64 temporaries).
+_CELL_BLOCK = 256
+# float32's least normal number: what _Engine._window divides by instead of 0.
+_TINY = np.finfo(np.float32).tiny
+# Keys of the exact-search lists: cell * _KEY_KM + km; more than any run's distance.
+_KEY_KM = 1e5
 
 
 # --- value objects ---------------------------------------------------------------------
@@ -281,6 +298,12 @@ class _Engine:
         ox, oy = self.origin
         self.ax32, self.bx32 = (self.ax - ox).astype(np.float32), (self.bx - ox).astype(np.float32)
         self.ay32, self.by32 = (self.ay - oy).astype(np.float32), (self.by - oy).astype(np.float32)
+        # The vertices for _window, _PAD NaNs either side: a run of segments that reaches past
+        # an end of the line gets NaN distances there, which never win a comparison, just as
+        # the clipped duplicates of the end segment never did.
+        pad = np.full(_PAD, np.nan, np.float32)
+        self.vx32 = np.concatenate([pad, (lon - ox).astype(np.float32), pad])
+        self.vy32 = np.concatenate([pad, (lat - oy).astype(np.float32), pad])
         self.nseg = len(xy) - 1
         self.seg_km = geod.inv(self.ax, self.ay, self.bx, self.by)[2] / 1000.0
         self.unit = _unit(lat, lon)
@@ -290,7 +313,6 @@ class _Engine:
         self.grid = grid
         if grid is not None:
             self._build_cells(grid)
-            self._build_buckets(grid)
 
     def points(self, lon: np.ndarray, lat: np.ndarray) -> _Points:
         kx, ky, half = _scales(lat)
@@ -298,7 +320,7 @@ class _Engine:
         return _Points(lon, lat, (lon - self.origin[0]).astype(f4), (lat - self.origin[1]).astype(f4),
                        kx.astype(f4), ky.astype(f4), half.astype(f4))
 
-    # cells and buckets ---------------------------------------------------------------
+    # cells and runs ------------------------------------------------------------------
 
     def _build_cells(self, g: _Grid) -> None:
         ny, nx = g.labels.shape
@@ -323,22 +345,56 @@ class _Engine:
         # ranked by Geod.  Else (most cells) the five segments around the corners' one.
         self.cell_kind = np.select(
             [near, agree, far, ranged], [_EXACT, _AGREE, _FAR, _RANGED], _EXACT).astype(np.int8)
+        self._build_runs(g, corners_d.max(0).ravel())
 
-    def _build_buckets(self, g: _Grid) -> None:
-        bw, bh = _BUCKET
-        self.bw, self.bh = bw, bh
-        self.bnx = int(math.ceil((self.nx - 1) * g.dlon / bw)) + 1
-        self.bny = int(math.ceil((self.ny - 1) * g.dlat / bh)) + 1
-        x0 = np.floor((np.minimum(self.ax, self.bx) - g.lon0) / bw).astype(np.int64)
-        x1 = np.floor((np.maximum(self.ax, self.bx) - g.lon0) / bw).astype(np.int64)
-        y0 = np.floor((np.minimum(self.ay, self.by) - g.lat0) / bh).astype(np.int64)
-        y1 = np.floor((np.maximum(self.ay, self.by) - g.lat0) / bh).astype(np.int64)
-        x0, x1 = np.clip(x0, 0, self.bnx - 1), np.clip(x1, 0, self.bnx - 1)
-        y0, y1 = np.clip(y0, 0, self.bny - 1), np.clip(y1, 0, self.bny - 1)
-        seg, cell = _expand_boxes(np.arange(self.nseg), x0, x1, y0, y1, self.bnx)
-        order = np.argsort(cell, kind="stable")
-        self.bucket_seg = seg[order]
-        self.bucket_start = np.searchsorted(cell[order], np.arange(self.bnx * self.bny + 1))
+    def _build_runs(self, g: _Grid, corner_km: np.ndarray) -> None:
+        """Runs of _RUN segments with their lon/lat boxes, and for each exact-search cell
+        the runs that can hold the nearest point of some point of the cell."""
+        starts = np.arange(0, self.nseg, _RUN)
+        ends = np.minimum(starts + _RUN, self.nseg)             # a run's last vertex
+        self.run_x0 = np.minimum(np.minimum.reduceat(self.lon, starts), self.lon[ends])
+        self.run_x1 = np.maximum(np.maximum.reduceat(self.lon, starts), self.lon[ends])
+        self.run_y0 = np.minimum(np.minimum.reduceat(self.lat, starts), self.lat[ends])
+        self.run_y1 = np.maximum(np.maximum.reduceat(self.lat, starts), self.lat[ends])
+        cells = np.flatnonzero(self.cell_kind == _EXACT)
+        cx, cy = cells % (self.nx - 1), cells // (self.nx - 1)
+        rx0, ry0 = g.lon0 + g.dlon * cx, g.lat0 + g.dlat * cy
+        rx1, ry1 = rx0 + g.dlon, ry0 + g.dlat
+        # Any point of a cell is within half its diagonal of a corner, so within that plus
+        # the corners' largest distance of the line (1 % and 50 m spare for the tangent
+        # planes of different points).
+        kx_s, ky_s, _ = _scales(np.stack([ry0, ry1]))
+        half_diag = 0.5 * np.hypot(g.dlon * kx_s.max(0), g.dlat * ky_s.max(0))
+        reach = (corner_km[cells] + half_diag) * 1.01 + 0.05
+        # The least km per degree anywhere between a cell and a run: of longitude at one of
+        # the four edges' latitudes (N cos(lat) falls away from the equator either side);
+        # of latitude at the equator, within 0.6 % everywhere.  And 1 % spare.
+        cell_kx = kx_s.min(0)
+        run_kx = np.minimum(*_scales(np.stack([self.run_y0, self.run_y1]))[0])
+        ky = float(_scales(np.zeros(1))[1][0])
+        owner, run, gap = [], [], []
+        for lo in range(0, len(cells), _CELL_BLOCK):
+            s = slice(lo, lo + _CELL_BLOCK)
+            # a block's cells lie in a few rows of the grid: only runs within reach of those
+            margin = reach[s].max() / (0.99 * ky)
+            nearby = np.flatnonzero((self.run_y1 >= ry0[s].min() - margin) & (self.run_y0 <= ry1[s].max() + margin))
+            x0, x1, y0, y1 = self.run_x0[nearby], self.run_x1[nearby], self.run_y0[nearby], self.run_y1[nearby]
+            gap_x = np.maximum(np.maximum(x0 - rx1[s, None], rx0[s, None] - x1), 0.0)
+            gap_y = np.maximum(np.maximum(y0 - ry1[s, None], ry0[s, None] - y1), 0.0)
+            gap_x *= np.minimum(cell_kx[s, None], run_kx[nearby])
+            gap_y *= ky
+            lower = np.hypot(gap_x, gap_y) * 0.99
+            i, k = np.nonzero(lower <= reach[s, None])
+            owner.append(cells[s][i])
+            run.append(nearby[k])
+            gap.append(lower[i, k])
+        owner, gap = np.concatenate(owner), np.concatenate(gap)
+        # each cell's runs nearest first, keyed so that one searchsorted finds, for every
+        # point, the runs within its reach of its cell: a prefix of its cell's list
+        order = np.lexsort((gap, owner))
+        self.cell_runs = np.concatenate(run)[order].astype(np.int32)
+        self.cell_run_key = owner[order] * _KEY_KM + gap[order]
+        self.cell_run_start = np.searchsorted(owner[order], np.arange(len(self.cell_kind) + 1))
 
     # the geometry --------------------------------------------------------------------
 
@@ -379,99 +435,193 @@ class _Engine:
         rows = np.arange(len(k))
         return cand[rows, k], t[rows, k].astype(np.float64), d2[rows, k].astype(np.float64)
 
+    def _window(self, p: _Points, lo: np.ndarray, width: int | np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each point, the nearest of the segments ``lo .. lo + width - 1`` (``width``
+        one for all or one per point): (segment, position 0..1, squared km as float32).
+
+        :meth:`_best` on those segments, with the same arithmetic in the same order (so the
+        same answers, ties to the first), but a segment at a time over all points: each
+        vertex is put in the tangent plane once, not once per segment that ends there, and
+        no (points x segments) temporaries are made."""
+        if np.ndim(width) == 0:
+            active = [len(lo)] * int(width)
+            order = None
+        else:
+            # longest runs first: the points still going at each step are a prefix
+            order = np.argsort(-width, kind="stable")
+            p, lo, width = p.take(order), lo[order], width[order]
+            active = np.searchsorted(-width, -np.arange(int(width[0]) if len(width) else 0), side="left")
+        n = len(lo)
+        vx, vy = self.vx32, self.vy32
+        x, y, kx, ky, half = p.x, p.y, p.kx, p.ky, p.half
+        v = lo + _PAD
+        dy = vy[v] - y
+        ax = (vx[v] - x) * (kx + half * dy)
+        ay = dy * ky
+        best = np.full(n, np.inf, np.float32)
+        best_t = np.zeros(n, np.float32)
+        best_k = np.zeros(n, np.int32)
+        fx, fy, better = np.empty(n, np.float32), np.empty(n, np.float32), np.empty(n, bool)
+        # in place and into buffers made once: fewer temporaries to allocate and fill
+        for k, m in enumerate(active):
+            if m < len(v):
+                x, y, kx, ky, half, v, ax, ay, fx, fy, better = (
+                    a[:m] for a in (x, y, kx, ky, half, v, ax, ay, fx, fy, better))
+            v += 1
+            dy = vy[v]
+            dy -= y
+            bx0 = half * dy
+            bx0 += kx
+            vxv = vx[v]
+            vxv -= x
+            bx0 *= vxv
+            dy *= ky
+            by0 = dy
+            bx = bx0 - ax                     # the segment's direction
+            by = by0 - ay
+            ee = bx * bx
+            np.multiply(by, by, out=fy)
+            ee += fy
+            t = ax * bx
+            np.multiply(ay, by, out=fy)
+            t += fy
+            # a zero-length segment gets t 0, as where(ee > 0, ee, 1) gave; NaN stays NaN
+            np.maximum(ee, _TINY, out=ee)
+            t /= ee
+            np.negative(t, out=t)
+            np.clip(t, 0, 1, out=t)
+            np.multiply(t, bx, out=fx)        # foot minus point
+            fx += ax
+            np.multiply(t, by, out=fy)
+            fy += ay
+            fx *= fx
+            fy *= fy
+            fx += fy
+            np.less(fx, best[:m], out=better)
+            np.copyto(best[:m], fx, where=better)
+            np.copyto(best_t[:m], t, where=better)
+            np.copyto(best_k[:m], k, where=better)
+            ax, ay = bx0, by0
+        j, t64 = lo + best_k, best_t.astype(np.float64)
+        if order is None:
+            return j, t64, best
+        out_j, out_t, out_d2 = np.empty_like(j), np.empty_like(t64), np.empty_like(best)
+        out_j[order], out_t[order], out_d2[order] = j, t64, best
+        return out_j, out_t, out_d2
+
     def point(self, j: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """lon, lat of position ``t`` on segment ``j`` (segments are <= 10 km: linear in
         lon/lat, as GeoJSON draws them)."""
         return self.ax[j] + t * (self.bx[j] - self.ax[j]), self.ay[j] + t * (self.by[j] - self.ay[j])
 
     def nearest(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per point: the nearest border point's segment, its position on it (0..1), and the
-        geodesic distance in metres to it (pyproj Geod.inv)."""
-        n = len(lon)
-        J = np.zeros(n, np.int64)
-        T = np.zeros(n)
-        M = np.full(n, np.nan)                      # metres, where a ranking already measured it
+        """Per point: the nearest border point (lon, lat) and the geodesic distance in
+        metres to it (pyproj Geod.inv)."""
         g = self.grid
-        inside = np.zeros(n, bool)
-        if g is not None:
+        if g is None:
+            J, T, M = self._exact(lon, lat)
+        else:
             fx = (lon - g.lon0) / g.dlon
             fy = (lat - g.lat0) / g.dlat
             inside = (fx >= 0) & (fx <= self.nx - 1) & (fy >= 0) & (fy <= self.ny - 1)
-            ii = np.flatnonzero(inside)
-            if len(ii):
-                J[ii], T[ii], M[ii] = self._inside(self.points(lon[ii], lat[ii]), fx[ii], fy[ii])
-        out = np.flatnonzero(~inside)
-        if len(out):
-            J[out], T[out], M[out] = self._exact(lon[out], lat[out])
-        todo = np.flatnonzero(np.isnan(M))
+            if inside.all():                        # the usual case: no copies
+                J, T, M = self._inside(lon, lat, fx, fy)
+            else:
+                n = len(lon)
+                J, T, M = np.zeros(n, np.int64), np.zeros(n), np.zeros(n)
+                ii, out = np.flatnonzero(inside), np.flatnonzero(~inside)
+                J[ii], T[ii], M[ii] = self._inside(lon[ii], lat[ii], fx[ii], fy[ii])
+                J[out], T[out], M[out] = self._exact(lon[out], lat[out])
+        plon, plat = self.point(J, T)
+        todo = np.flatnonzero(np.isnan(M))          # not yet measured by a ranking
         if len(todo):
-            M[todo] = self.geod.inv(lon[todo], lat[todo], *self.point(J[todo], T[todo]))[2]
+            # inplace: the gathered copies are ours, so pyproj need not copy them again
+            M[todo] = self.geod.inv(lon[todo], lat[todo], plon[todo], plat[todo], inplace=True,
+                                    return_back_azimuth=False)[2]
+        return plon, plat, M
+
+    def _inside(self, lon: np.ndarray, lat: np.ndarray, fx: np.ndarray, fy: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Segment, position and (where a ranking measured it, else NaN) metres for points
+        on the grid, at ``fx``, ``fy`` in grid steps."""
+        n = len(lon)
+        cell = (np.minimum(fy.astype(np.int64), self.ny - 2) * (self.nx - 1)
+                + np.minimum(fx.astype(np.int64), self.nx - 2))
+        kind = self.cell_kind[cell]
+        J, T, M = np.empty(n, np.int64), np.empty(n), np.full(n, np.nan)
+        upper = np.empty(n, np.float32)
+        # Every point first: the five segments around its cell's corners' nearest ones (the
+        # answer in most cells, and the exact search's upper bound), in blocks small enough
+        # for the temporaries to stay in the CPU's cache.
+        for lo in range(0, n, _BLOCK):
+            s = slice(lo, lo + _BLOCK)
+            J[s], T[s], upper[s] = self._window(self.points(lon[s], lat[s]), self.cell_lo[cell[s]], _SPREAD + 3)
+        # The other kinds together, so that numpy's cost per call is paid once for all blocks.
+        for which, solve in ((_FAR, self._far), (_RANGED, self._ranged), (_EXACT, self._near)):
+            m = np.flatnonzero(kind == which)
+            for lo in range(0, len(m), _BLOCK):
+                k = m[lo:lo + _BLOCK]
+                J[k], T[k], M[k] = solve(self.points(lon[k], lat[k]), cell[k], J[k], T[k], upper[k])
         return J, T, M
 
-    def _inside(self, p: _Points, fx: np.ndarray, fy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        cx = np.minimum(fx.astype(np.int64), self.nx - 2)
-        cy = np.minimum(fy.astype(np.int64), self.ny - 2)
-        cell = cy * (self.nx - 1) + cx
-        kind = self.cell_kind[cell]
-        # every point first: the five segments around its cell's corners' nearest ones
-        cand = np.minimum(np.maximum(self.cell_lo[cell][:, None] + np.arange(_SPREAD + 3), 0), self.nseg - 1)
-        j, t, d2 = self._best(p, cand)
-        metres = np.full(len(j), np.nan)
-        m = np.flatnonzero(kind == _FAR)
-        if len(m):
-            j[m], t[m], metres[m] = self._far(p.take(m), self.cell_corners[:, cell[m]])
-        m = np.flatnonzero(kind == _RANGED)
-        if len(m):
-            lo = self.cell_lo[cell[m]] - 1
-            width = self.cell_corners[:, cell[m]].max(0) - lo + 2
-            steps = np.arange(int(width.max()))
-            cand = np.minimum(lo[:, None] + np.minimum(steps, width[:, None] - 1), self.nseg - 1)
-            j[m], t[m], _ = self._best(p.take(m), np.maximum(cand, 0))
-        m = np.flatnonzero(kind == _EXACT)
-        if len(m):
-            j[m], t[m] = self._near(p.take(m), np.sqrt(d2[m]))
-        return j, t, metres
+    def _ranged(self, p: _Points, cell: np.ndarray, j: np.ndarray, t: np.ndarray, upper: np.ndarray,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Corners that disagree, not far out: every segment between theirs."""
+        lo = self.cell_lo[cell] - 1
+        width = self.cell_corners[:, cell].max(0) - lo + 2
+        j, t, _ = self._window(p, lo, width)
+        return j, t, np.full(len(j), np.nan)
 
-    def _far(self, p: _Points, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _far(self, p: _Points, cell: np.ndarray, j: np.ndarray, t: np.ndarray, upper: np.ndarray,
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Competing stretches far out: each corner's window's best, ranked by Geod (only
         where it differs from an earlier corner's).  Returns segment, position, metres."""
-        off = np.arange(-_HALF, _HALF + 1)
-        found = [self._best(p, np.clip(c[:, None] + off, 0, self.nseg - 1))[:2] for c in corners]
+        found = [self._window(p, c - _HALF, 2 * _HALF + 1)[:2] for c in self.cell_corners[:, cell]]
         best_j, best_t = found[0]
-        best_g = self.geod.inv(p.lon, p.lat, *self.point(best_j, best_t))[2]
+        best_g = self.geod.inv(p.lon, p.lat, *self.point(best_j, best_t), return_back_azimuth=False)[2]
         seen = [best_j]
         for cj, ct in found[1:]:
             new = np.flatnonzero(np.all([cj != s for s in seen], axis=0))
             seen.append(cj)
             if not len(new):
                 continue
-            gd = self.geod.inv(p.lon[new], p.lat[new], *self.point(cj[new], ct[new]))[2]
+            gd = self.geod.inv(p.lon[new], p.lat[new], *self.point(cj[new], ct[new]), return_back_azimuth=False)[2]
             better = new[gd < best_g[new]]
             best_g[better] = gd[gd < best_g[new]]
             best_j[better], best_t[better] = cj[better], ct[better]
         return best_j, best_t, best_g
 
-    def _near(self, p: _Points, upper_km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Exact: every segment in the buckets within ``upper_km`` (a distance already found,
-        so an upper bound) of each point."""
-        g = self.grid
-        r = upper_km * 1.002 + 0.01                 # the tangent plane is exact to ~1e-5 here
-        kx, ky = p.kx.astype(np.float64), p.ky.astype(np.float64)
-        x0 = np.clip(np.floor((p.lon - r / kx - g.lon0) / self.bw), 0, self.bnx - 1).astype(np.int64)
-        x1 = np.clip(np.floor((p.lon + r / kx - g.lon0) / self.bw), 0, self.bnx - 1).astype(np.int64)
-        y0 = np.clip(np.floor((p.lat - r / ky - g.lat0) / self.bh), 0, self.bny - 1).astype(np.int64)
-        y1 = np.clip(np.floor((p.lat + r / ky - g.lat0) / self.bh), 0, self.bny - 1).astype(np.int64)
-        pt, bucket = _expand_boxes(np.arange(len(p.lon)), x0, x1, y0, y1, self.bnx)
-        start = self.bucket_start[bucket]
-        count = self.bucket_start[bucket + 1] - start
-        pt = np.repeat(pt, count)                   # one row per (point, segment), by point
-        seg = self.bucket_seg[np.repeat(start, count) + _ramp(count)]
-        pairs = _Points(p.lon, p.lat, p.x[pt], p.y[pt], p.kx[pt], p.ky[pt], p.half[pt])
-        d2, t = self._dist2(pairs, seg)
+    def _near(self, p: _Points, cell: np.ndarray, j: np.ndarray, t: np.ndarray, upper: np.ndarray,
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Exact: every segment of the runs listed for the point's cell whose box lies within
+        the distance found so far (segment ``j`` at ``t``, squared km ``upper``) of it."""
+        # float32 rounding and the point's 0.1 m grid: 0.1 % and 10 m spare
+        reach = np.sqrt(upper.astype(np.float64)) * 1.001 + 0.01
+        start = self.cell_run_start[cell]
+        count = np.searchsorted(self.cell_run_key, cell * _KEY_KM + reach, side="right") - start
+        pt = np.repeat(np.arange(len(cell)), count)              # one row per (point, run), by point
+        run = self.cell_runs[np.repeat(start, count) + _ramp(count)]
+        lon, lat = p.lon[pt], p.lat[pt]
+        top = self.run_y1[run]
+        gap_x = np.maximum(np.maximum(self.run_x0[run] - lon, lon - self.run_x1[run]), 0.0)
+        gap_y = np.maximum(np.maximum(self.run_y0[run] - lat, lat - top), 0.0)
+        # x is scaled at the mid-latitude of point and vertex: least at the run's edge away
+        # from the equator
+        half = p.half[pt]
+        scale_x = p.kx[pt] + np.minimum(half * (top - lat), half * (self.run_y0[run] - lat))
+        keep = (gap_x * scale_x) ** 2 + (gap_y * p.ky[pt]) ** 2 <= (reach * reach)[pt]
+        pt, run = pt[keep], run[keep]
+        metres = np.full(len(j), np.nan)
+        if not len(pt):
+            return j, t, metres
+        rj, rt, d2 = self._window(p.take(pt), run * _RUN, _RUN)
         first = np.r_[0, np.flatnonzero(pt[1:] != pt[:-1]) + 1]
-        hit = np.flatnonzero(d2 == np.minimum.reduceat(d2, first)[pt])
-        hit = hit[np.r_[True, pt[hit][1:] != pt[hit][:-1]]]
-        return seg[hit], t[hit].astype(np.float64)
+        low = np.minimum.reduceat(d2, first)
+        hit = np.flatnonzero(d2 == np.repeat(low, np.diff(np.r_[first, len(pt)])))
+        hit = hit[np.r_[True, pt[hit][1:] != pt[hit][:-1]]]     # ties: the first run
+        j[pt[hit]], t[pt[hit]] = rj[hit], rt[hit]
+        return j, t, metres
 
     def _exact(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Any point: Geod to the vertices bounds the segments that can hold the nearest
@@ -531,16 +681,6 @@ def _ramp(count: np.ndarray) -> np.ndarray:
     return np.arange(total) - np.repeat(np.cumsum(count) - count, count)
 
 
-def _expand_boxes(ids, x0, x1, y0, y1, ncols):
-    """(id, cell) for every cell of each id's box [x0..x1] x [y0..y1] on a grid ncols wide."""
-    w = x1 - x0 + 1
-    count = w * (y1 - y0 + 1)
-    owner = np.repeat(np.arange(len(ids)), count)
-    k = _ramp(count)
-    cell = (y0[owner] + k // w[owner]) * ncols + x0[owner] + k % w[owner]
-    return ids[owner], cell
-
-
 # --- the public functions --------------------------------------------------------------
 
 def _points(lats: Any, lons: Any) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], np.ndarray]:
@@ -562,14 +702,17 @@ def _points(lats: Any, lons: Any) -> tuple[np.ndarray, np.ndarray, tuple[int, ..
 def _nearest(border: Border, lats: Any, lons: Any):
     lat, lon, shape, ok = _points(lats, lons)
     engine = border._engine
-    flat = np.full(lat.shape, np.nan)
-    flon = np.full(lat.shape, np.nan)
-    km = np.full(lat.shape, np.nan)
-    idx = np.flatnonzero(ok)
-    if len(idx):
-        j, t, metres = engine.nearest(lon[idx], lat[idx])
-        flon[idx], flat[idx] = engine.point(j, t)
-        km[idx] = metres / 1000.0
+    if ok.all():
+        flon, flat, km = engine.nearest(lon, lat)
+        km /= 1000.0
+    else:
+        flat = np.full(lat.shape, np.nan)
+        flon = np.full(lat.shape, np.nan)
+        km = np.full(lat.shape, np.nan)
+        idx = np.flatnonzero(ok)
+        if len(idx):
+            flon[idx], flat[idx], metres = engine.nearest(lon[idx], lat[idx])
+            km[idx] = metres / 1000.0
     return km.reshape(shape), flat.reshape(shape), flon.reshape(shape)
 
 

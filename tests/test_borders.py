@@ -113,6 +113,44 @@ def test_indexed_path_agrees_with_exact_path(border, exact):
     assert np.max(fast - slow) < 0.05            # 50 m; typically 0
 
 
+def test_exact_search_cells_and_line_ends_agree_with_exact_path(border, exact):
+    """Points in the cells that take the exact search (each lists the runs of segments that
+    can hold a nearest point), and around both ends of the line (runs past the ends)."""
+    engine = border._engine
+    g = engine.grid
+    rng = np.random.default_rng(5)
+    cells = rng.choice(np.flatnonzero(engine.cell_kind == borders._EXACT), 120)
+    cx, cy = cells % (engine.nx - 1), cells // (engine.nx - 1)
+    xy = np.asarray(border.line.coords)
+    ends = np.r_[xy[:3], xy[-3:]]
+    lon = np.r_[g.lon0 + g.dlon * (cx + rng.uniform(0, 1, len(cells))), ends[:, 0] + rng.normal(0, 0.1, 6)]
+    lat = np.r_[g.lat0 + g.dlat * (cy + rng.uniform(0, 1, len(cells))), ends[:, 1] + rng.normal(0, 0.1, 6)]
+    fast = borders.distance_km(border, lat, lon)
+    slow = borders.distance_km(exact, lat, lon)
+    np.testing.assert_allclose(fast, slow, rtol=0, atol=1e-6)    # 1 mm
+
+
+def test_window_search_matches_candidate_matrix(border):
+    """The segment-at-a-time search gives what the (points x candidates) matrix gives, bit
+    for bit, also for runs reaching past either end of the line and of varying widths."""
+    engine = border._engine
+    rng = np.random.default_rng(4)
+    n = 3000
+    lat, lon = _sample_points(border, n, seed=4)
+    p = engine.points(lon, lat)
+    lo = rng.integers(-2, engine.nseg - 1, n)
+    lo[:50], lo[50:100] = -2, engine.nseg - 2                     # both ends
+    width = rng.integers(3, 12, n)                                # every run holds a segment of the line
+    for w in (5, width):
+        j, t, d2 = engine._window(p, lo, w)
+        steps = np.arange(int(np.max(w)))
+        cand = np.clip(lo[:, None] + np.minimum(steps, np.asarray(w).reshape(-1, 1) - 1), 0, engine.nseg - 1)
+        bj, bt, bd2 = engine._best(p, cand)
+        np.testing.assert_array_equal(j, bj)
+        np.testing.assert_array_equal(t, bt)
+        np.testing.assert_array_equal(d2.astype(np.float64), bd2)
+
+
 def test_exact_path_against_brute_force(border, exact):
     xy = np.asarray(border.line.coords)
     for lat, lon in [(51.73, 36.19), (47.76, 39.93), (50.3, 36.37), (52.2, 33.0)]:
