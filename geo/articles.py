@@ -164,6 +164,8 @@ def split_metadata(text: str, *, source: str = "article") -> Metadata:
 # --- formats --------------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*\n", re.S)
+
+
 def _heading(m: re.Match[str]) -> str:
     # The optional closing run of '#' counts only after a space ("C#" keeps its '#'). Done in
     # Python: as a regex tail (`[ \t#]*$` after a lazy group) it is quadratic on long runs.

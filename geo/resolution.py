@@ -19,12 +19,11 @@ import hashlib
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
 from gazetteer.model import Place
 from gazetteer.names import admin_form, name_key, token_key
 
@@ -66,40 +65,61 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _near_km(lat: float, lon: float, others: _Anchors) -> float:
-    """Distance to the nearest of ``others``, equirectangular: a pull that decays over tens
-    of kilometres needs no geodesy, and this runs for every candidate of every name."""
-    k = math.cos(math.radians(lat))
-    if len(others.places) > _VECTOR_FROM:
-        dlon = np.abs(others.lon - lon)
-        dlon = np.minimum(dlon, 360.0 - dlon)
-        return 111.195 * math.sqrt(float(((others.lat - lat) ** 2 + (k * dlon) ** 2).min()))
-    best = math.inf
-    for p in others.places:           # an article's few anchors: cheaper than a numpy call
-        dlon = abs(p.lon - lon)
-        if dlon > 180.0:
-            dlon = 360.0 - dlon
-        d = (p.lat - lat) ** 2 + (k * dlon) ** 2
-        if d < best:
-            best = d
-    return 111.195 * math.sqrt(best)
-
-
-_VECTOR_FROM = 32   # anchors; below this a Python loop beats numpy's per-call overhead
-
-
 class _Anchors:
-    """Distinct places, as arrays: an article that names Kyiv 40,000 times pulls towards one
-    anchor, not 40,000 (a pull per occurrence made resolution quadratic in the text)."""
+    """The places an article's names resolved to with confidence, each once, sorted by
+    latitude; a name asks about the others, leaving out the places only it anchors.
 
-    __slots__ = ("places", "lat", "lon", "hromadas", "inside")
+    Built once per article: an article that names Kyiv 40,000 times has one anchor, and
+    one that lists 8,000 villages does not copy 8,000 anchors for each of them (either way
+    resolution was quadratic in the text)."""
 
-    def __init__(self, places: Sequence[Place]) -> None:
-        self.places = list({p.id: p for p in places}.values())
-        self.lat = np.array([p.lat for p in self.places], dtype=float)
-        self.lon = np.array([p.lon for p in self.places], dtype=float)
-        self.hromadas = {p.hromada for p in self.places if p.hromada}
-        self.inside = {p.admin1 for p in self.places if p.admin1}    # their first-level units
+    __slots__ = ("places", "lats", "units", "hromadas")
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self.places = sorted({p.id: p for p in places}.values(), key=lambda p: (p.lat, p.id))
+        self.lats = [p.lat for p in self.places]
+        self.units = Counter(p.admin1 for p in self.places if p.admin1)
+        self.hromadas = Counter(p.hromada for p in self.places if p.hromada)
+
+    def count(self, without: Sequence[Place] = ()) -> int:
+        return len(self.places) - len(without)
+
+    def has_unit(self, unit: str, without: Sequence[Place] = ()) -> bool:
+        return self.units.get(unit, 0) > sum(p.admin1 == unit for p in without)
+
+    def has_hromada(self, hromada: str, without: Sequence[Place] = ()) -> bool:
+        return self.hromadas.get(hromada, 0) > sum(p.hromada == hromada for p in without)
+
+    def nearest_km(self, lat: float, lon: float, without: Sequence[Place] = ()) -> float:
+        """Distance to the nearest anchor not in ``without``, equirectangular: a pull that
+        decays over tens of kilometres needs no geodesy.  Anchors are visited outwards in
+        latitude, which bounds the distance from below, until none can be nearer."""
+        skip = {p.id for p in without}
+        k = math.cos(math.radians(lat))
+        places, lats = self.places, self.lats
+        best = math.inf
+        hi = bisect.bisect_left(lats, lat)
+        lo = hi - 1
+        while lo >= 0 or hi < len(lats):
+            below = lat - lats[lo] if lo >= 0 else math.inf
+            above = lats[hi] - lat if hi < len(lats) else math.inf
+            if below <= above:
+                p, dlat = places[lo], below
+                lo -= 1
+            else:
+                p, dlat = places[hi], above
+                hi += 1
+            if dlat * dlat >= best:
+                break
+            if p.id in skip:
+                continue
+            dlon = abs(p.lon - lon)
+            if dlon > 180.0:
+                dlon = 360.0 - dlon
+            d = dlat ** 2 + (k * dlon) ** 2
+            if d < best:
+                best = d
+        return 111.195 * math.sqrt(best)
 
 
 @dataclass(slots=True)
@@ -454,10 +474,13 @@ class Geoparser:
             if it.best >= 0 and it.confident and it.cands[it.best].kind in _LOCAL_KINDS:
                 p = it.cands[it.best]
                 anchored.setdefault(p.id, (p, set()))[1].add(it.found.key)
-        anchors = _Anchors([p for p, _ in anchored.values()])
-        # A name is pulled by the places the article's *other* names resolved to; all the
-        # occurrences of one name share their anchors, so pulls are computed once per name.
-        others_of: dict[str | None, _Anchors] = {}
+        anchors = _Anchors(p for p, _ in anchored.values())
+        # A name is pulled by the places the article's *other* names resolved to: all but
+        # those it alone anchors.  Its occurrences share them, so pulls are made once per name.
+        own: dict[str | None, list[Place]] = {}
+        for p, names in anchored.values():
+            if len(names) == 1:
+                own.setdefault(next(iter(names)), []).append(p)
         pulls: dict[tuple[str | None, str], float] = {}
         units: Counter[str] = Counter()
         for it in items:
@@ -471,18 +494,14 @@ class Geoparser:
                     continue
                 own_unit = it.cands[it.best].admin1 if it.best >= 0 and it.confident else None
                 key = it.found.key
-                others = others_of.get(key)
-                if others is None:
-                    others = others_of[key] = _Anchors(
-                        [p for p, names in anchored.values() if names - {key}])
-                inside = others.inside
+                mine = own.get(key, ())
                 for n, c in enumerate(it.cands):
                     if c.admin1 and c.kind != "admin1" and units.get(c.admin1, 0) - (c.admin1 == own_unit) > 0:
                         it.scores[n] += 1.5
-                    elif c.kind == "admin1" and c.admin1 in inside:
+                    elif c.kind == "admin1" and c.admin1 and anchors.has_unit(c.admin1, mine):
                         it.scores[n] += 4.0  # the unit holds places the article names
 
-                if not others.places:
+                if not anchors.count(mine):
                     self._pick(it)
                     continue
                 # Only candidates already in contention can be pulled; the rest cost time.
@@ -492,15 +511,15 @@ class Geoparser:
                         continue
                     bonus = pulls.get((key, c.id))
                     if bonus is None:
-                        d = _near_km(c.lat, c.lon, others)
+                        d = anchors.nearest_km(c.lat, c.lon, mine)
                         bonus = 4.0 * math.exp(-d / 30.0) + 2.0 * math.exp(-d / 250.0)
-                        if c.hromada and c.hromada in others.hromadas:
+                        if c.hromada and anchors.has_hromada(c.hromada, mine):
                             bonus += 2.0
                         pulls[(key, c.id)] = bonus
                     it.scores[n] += bonus
                 self._pick(it)
 
-        supported: dict[str, bool] = {}
+        supported: dict[tuple[str | None, str], bool] = {}
         out: list[Mention] = []
         for it in items:
             f = it.found
@@ -508,9 +527,14 @@ class Geoparser:
             score = 0.0
             if place is not None:
                 if drop_weak and f.weak:
-                    if place.id not in supported:
-                        supported[place.id] = self._supported(place, strong_countries, admin1s, anchors)
-                    if not supported[place.id]:
+                    known = supported.get((f.key, place.id))
+                    if known is None:
+                        # support comes from other names' places: not from the place itself
+                        # when only this name anchors it
+                        alone = any(p.id == place.id for p in own.get(f.key, ()))
+                        known = supported[(f.key, place.id)] = self._supported(
+                            place, strong_countries, admin1s, anchors, [place] if alone else [])
+                    if not known:
                         continue
                 score = self._confidence(it)
             elif f.role != "pattern" and drop_weak:
@@ -540,12 +564,11 @@ class Geoparser:
 
     @staticmethod
     def _supported(place: Place, countries: set[str], admin1s: dict[str, set[int]],
-                   anchors: _Anchors) -> bool:
+                   anchors: _Anchors, without: Sequence[Place]) -> bool:
         """Whether a weak name's place lies where the article's other places are."""
         if place.country in countries or (place.admin1 and place.admin1 in admin1s):
             return True
-        others = _Anchors([p for p in anchors.places if p.id != place.id])
-        return _near_km(place.lat, place.lon, others) < 200
+        return anchors.nearest_km(place.lat, place.lon, without) < 200
 
 
 _NOT_NAME_WORDS = FEATURE_WORDS | ORG_WORDS
