@@ -43,6 +43,7 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from .errors import DumpFormatError, GazetteerBuildError
+from .kinds import KIND_PRIOR as _KIND_PRIOR
 from .names import name_key
 
 __all__ = ["build", "build_if_needed", "fingerprint", "is_current", "BUILD_VERSION", "DB_NAME",
@@ -152,7 +153,7 @@ def fingerprint() -> str:
     """What the base build depends on: builder code, curated data, package versions."""
     h = hashlib.sha256(f"build {BUILD_VERSION} schema {SCHEMA_VERSION}".encode())
     here = resources.files("gazetteer")
-    for name in ("build.py", "names.py"):
+    for name in ("build.py", "names.py", "kinds.py"):
         h.update(here.joinpath(name).read_bytes())
     for data in ("curated.csv", "country_points.csv"):
         h.update(here.joinpath("data", data).read_bytes())
@@ -1011,8 +1012,6 @@ def _indexable(name: str) -> bool:
     return _FOREIGN_LETTER.search(name) is None
 
 
-_KIND_PRIOR = {"country": 7.5, "admin1": 5.6, "admin2": 4.0, "hromada": 3.0,
-               "settlement": 2.0, "other": 1.0}
 _PRECISION_PRIOR = {"point": 0.3, "admin_centre": 0.2, "hromada_centre": 0.0, "anchor": 0.0}
 
 

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, read_articles
 from geo.errors import GazetteerError, InputError
 from geo.events import Event, extract_events
+from geo.protocols import GazetteerLike
 
 if TYPE_CHECKING:
-    from gazetteer.model import Place
     from geo.toponyms import Mention
 
 __all__ = [
@@ -42,12 +42,6 @@ __all__ = [
 
 class _Geoparser(Protocol):
     def parse(self, article: Article) -> list[Mention]: ...
-
-
-class _Gazetteer(Protocol):
-    def country(self, cc: str) -> Place: ...
-
-    def admin1(self, code: str) -> Place: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +96,14 @@ def measure_events(events: Sequence[Event], *, border: Any) -> list[Event]:
 
 
 def process_article(article: Article, *, geoparser: _Geoparser, border: Any,
-                    gazetteer: _Gazetteer | None) -> list[Event]:
+                    gazetteer: GazetteerLike | None) -> list[Event]:
     """Parse ``article``, extract its events and measure them."""
     events = extract_events(article, geoparser.parse(article), gazetteer=gazetteer)
     return measure_events(events, border=border)
 
 
 def process_many(articles: Iterable[Article], *, geoparser: _Geoparser, border: Any,
-                 gazetteer: _Gazetteer | None) -> list[ArticleResult]:
+                 gazetteer: GazetteerLike | None) -> list[ArticleResult]:
     """:func:`process_article` for a batch, measuring all events in one vectorised call."""
     found = [(a, extract_events(a, geoparser.parse(a), gazetteer=gazetteer)) for a in articles]
     measured = iter(measure_events([e for _, evs in found for e in evs], border=border))

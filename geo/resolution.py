@@ -22,13 +22,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from gazetteer.kinds import KIND_PRIOR as _KIND_PRIOR
 from gazetteer.model import Place
 from gazetteer.names import admin_form, name_key, token_key
 
 from geo.articles import Article
 from geo.errors import GazetteerError
+from geo.protocols import GazetteerLike
 from geo.toponyms import (
     F_ADMIN, F_COMMON, F_COUNTRY, F_STRONG, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
     COUNTRY_ACRONYMS, FEATURE_WORDS, ORG_WORDS, mark_literal, recognize, tokenize,
@@ -41,21 +42,8 @@ INDEX_VERSION = "4"
 
 _ADMIN_KINDS = frozenset({"admin1", "admin2", "hromada"})
 _LOCAL_KINDS = frozenset({"settlement", "hromada", "admin2", "other"})
-_KIND_PRIOR = {"country": 7.5, "admin1": 5.6, "admin2": 4.0, "hromada": 3.0,
-               "settlement": 2.0, "other": 1.0}
 _STRONG_POPULATION = 100_000
 _MAX_CANDIDATES = 200
-
-
-class GazetteerLike(Protocol):
-    """What the geoparser needs of :class:`gazetteer.query.Gazetteer` (tests pass small ones)."""
-
-    def candidates(self, key: str) -> list[Place]: ...
-    def lookup(self, name: str, *, country: str | None = None, kind: str | None = None,
-               limit: int = 25) -> list[Place]: ...
-    def country(self, cc: str) -> Place: ...
-    def admin1(self, code: str) -> Place: ...
-    def key_stats(self) -> object: ...
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
