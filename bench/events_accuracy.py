@@ -1,0 +1,353 @@
+"""Event accuracy on real war reporting: ACLED notes through the public pipeline.
+
+Writes the ``events_accuracy`` section of bench/RESULTS.md. Run:
+``.venv/bin/python bench/events_accuracy.py`` (``--jsonl PATH`` for another corpus in the same
+format, which writes its own section ``events_accuracy-<file stem>``; ``--no-write`` to print only).
+
+Each line of the corpus is ``{"id", "text", "date", "gold_places": [{"lat", "lon", "geo_precision",
+"admin1", ...}], "gold_event_type": "<ACLED event type>|<sub-event type>", "meta"}``. The notes are
+read with :func:`geo.pipeline.read_inputs` and processed with :meth:`geo.pipeline.Pipeline.process_many`
+(parse, extract, measure), exactly as ``borderline events`` does, one note an article and without the
+cross-article merge (each note is its own report).
+
+How a note is scored (the functions below are pure and unit-tested in
+tests/test_bench_events_accuracy.py):
+
+- **yield**: the note produced at least one event (any type).
+- **within 25 / 50 km**: the event nearest the true point (``gold_places[0]``) is that close;
+  a note with no located event counts as a miss.
+- the note's **matched events** are the events at the nearest point (within 1 km of it: one
+  place can carry several types, one per sentence). Type, date and precision are read from them.
+- **primary type**: a matched event's ``event_type`` is one that :data:`ACLED_TO_TYPES` accepts for
+  the note's ACLED sub-event type. ``civilian_casualties`` and ``energy_strike`` leave their ACLED
+  sub-type to their means (geo/event_types.py, ``acled_category``): they count as primary for an
+  explosion sub-type when their tags carry that sub-type's means (:data:`MEANS`), as the ACLED
+  export would code them. **primary-or-tag**: the primary type or any tag is accepted.
+  Sub-types with no counterpart in the registry (``None`` in the mapping) are left out of type
+  scoring (they still count for yield and distance).
+- **protest false positives**: protest notes (ACLED "Protests") with any event that is not
+  ``political``; protest notes are left out of every other figure.
+- **date**: a matched event's date equals the note's date.
+- **precision**: the matched event's precision, as an ACLED geo-precision code (settlement 1,
+  hromada 2, region/country 3), equals ``geo_precision``; only notes whose nearest event is within
+  25 km (a far event's precision says nothing) and whose ``geo_precision`` is given.
+
+Failures are put in one category each, first that applies: ``no event``; ``no located event``;
+``far, fallback`` (nearest > 25 km and it is a region or country point: the place was not found);
+``far, wrong place`` (nearest > 25 km at a settlement or hromada: another place, or a homonym);
+``wrong type`` (near enough, type not accepted even among the tags). Only note ids are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._results import machine_line, write_section  # noqa: E402
+
+__all__ = ["ACLED_TO_TYPES", "MEANS", "Gold", "Found", "NoteScore", "gold_from_record", "found_of",
+           "score_note", "summarise", "report", "main"]
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DEV = SHARED / "eval" / "acled_ukraine_dev.jsonl"
+
+#: ACLED sub-event type -> the type ids (geo/event_types.py) that agree with it. ``None``: no
+#: counterpart in the registry (not type-scored). Why each:
+ACLED_TO_TYPES: dict[str, frozenset[str] | None] = {
+    # shells, rockets, MLRS, missiles: the registry's missile_strike ("Missile or artillery strike")
+    "Shelling/artillery/missile attack": frozenset({"missile_strike"}),
+    # ACLED files drones and aircraft together; the registry keeps them apart, either agrees
+    "Air/drone strike": frozenset({"drone_strike", "air_strike"}),
+    "Armed clash": frozenset({"ground_assault"}),
+    # ACLED's code for shooting down / intercepting drones and missiles
+    "Disrupted weapons use": frozenset({"air_defense"}),
+    # mines, IEDs, UXO: no type of its own; nearly every such note reports the people it hurt
+    "Remote explosive/landmine/IED": frozenset({"civilian_casualties", "violence_against_civilians"}),
+    "Non-state actor overtakes territory": frozenset({"territorial_change"}),
+    "Government regains territory": frozenset({"territorial_change"}),
+    "Non-violent transfer of territory": frozenset({"territorial_change"}),
+    # shooting, abduction, torture of civilians: the new type, or the casualty type when people are hurt
+    "Attack": frozenset({"violence_against_civilians", "civilian_casualties"}),
+    "Abduction/forced disappearance": frozenset({"violence_against_civilians", "civilian_casualties"}),
+    "Sexual violence": frozenset({"violence_against_civilians", "civilian_casualties"}),
+    # looting, arson, land seizure; displacement, evacuations: nothing in the registry means these
+    "Looting/property destruction": None,
+    "Other": None,
+    "Agreement": frozenset({"political"}),
+    "Headquarters or base established": frozenset({"troop_deployment"}),
+    "Chemical weapon": frozenset({"missile_strike", "drone_strike", "air_strike"}),
+    "Suicide bomb": frozenset({"civilian_casualties"}),
+    "Grenade": frozenset({"civilian_casualties", "ground_assault"}),
+}
+
+#: Types whose ACLED sub-type is decided by the means in their tags (event_types.acled_category).
+MEANS_DECIDED = frozenset({"civilian_casualties", "energy_strike"})
+#: ACLED explosion sub-type -> the means tags that give it.
+MEANS: dict[str, frozenset[str]] = {
+    "Shelling/artillery/missile attack": frozenset({"missile_strike"}),
+    "Air/drone strike": frozenset({"drone_strike", "air_strike"}),
+}
+
+PROTESTS = "Protests"
+NEAR_KM = 25.0
+WIDE_KM = 50.0
+SAME_POINT_KM = 1.0
+_GEO_PRECISION = {"settlement": 1, "hromada": 2, "region": 3, "country": 3}
+TARGETS = (("yield", 0.95), ("within_25", 0.85), ("primary", 0.85), ("primary_or_tag", 0.92))
+PROTEST_FP_MAX = 0.05
+CATEGORIES = ("no event", "no located event", "far, fallback", "far, wrong place", "wrong type")
+
+
+@dataclass(frozen=True, slots=True)
+class Gold:
+    id: str
+    lat: float
+    lon: float
+    acled_type: str            # e.g. "Battles"
+    acled_sub_type: str        # e.g. "Armed clash"
+    date: str | None           # ISO
+    geo_precision: int | None  # ACLED 1, 2, 3; None unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What the scoring reads of one extracted event."""
+
+    event_type: str
+    tags: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    precision: str = "settlement"
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteScore:
+    id: str
+    sub_type: str
+    protest: bool
+    has_event: bool
+    war_event: bool                # an event that is not political
+    km: float | None               # nearest located event
+    type_scored: bool              # the sub-type has a mapping and the note has an event
+    primary: bool
+    primary_or_tag: bool
+    date_ok: bool | None
+    precision_ok: bool | None
+    nearest_precision: str | None
+    failure: str | None            # one of CATEGORIES, or None
+    got: str | None                # the matched primary type (for the confusion table)
+
+
+def gold_from_record(record: dict) -> Gold:
+    place = record["gold_places"][0]
+    acled_type, _, sub = record["gold_event_type"].partition("|")
+    gp = place.get("geo_precision")
+    return Gold(id=str(record["id"]), lat=float(place["lat"]), lon=float(place["lon"]),
+                acled_type=acled_type, acled_sub_type=sub, date=record.get("date"),
+                geo_precision=int(gp) if gp not in (None, "") else None)
+
+
+def found_of(event: object) -> Found:
+    """A :class:`Found` from a geo event (read by attribute, so the bench does not depend on
+    where the Event class lives)."""
+    return Found(event_type=event.event_type, tags=tuple(event.tags), lat=event.lat, lon=event.lon,
+                 precision=event.precision, date=event.date)
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _primary_ok(ev: Found, sub: str, accepted: frozenset[str]) -> bool:
+    if ev.event_type in accepted:
+        return True
+    return ev.event_type in MEANS_DECIDED and bool(MEANS.get(sub, frozenset()) & set(ev.tags))
+
+
+def score_note(gold: Gold, events: Sequence[Found]) -> NoteScore:
+    protest = gold.acled_type == PROTESTS
+    located = [(km_between(gold.lat, gold.lon, e.lat, e.lon), i) for i, e in enumerate(events)
+               if e.lat is not None and e.lon is not None]
+    km = min(located)[0] if located else None
+    if km is not None:
+        matched = [events[i] for d, i in sorted(located, key=lambda t: t[1]) if d <= km + SAME_POINT_KM]
+    else:
+        matched = list(events)
+    accepted = ACLED_TO_TYPES.get(gold.acled_sub_type)
+    type_scored = bool(events) and accepted is not None and not protest
+    primary = type_scored and any(_primary_ok(e, gold.acled_sub_type, accepted) for e in matched)
+    with_tag = type_scored and (primary or any(accepted & set(e.tags) for e in matched))
+    date_ok = any(e.date == gold.date for e in matched) if matched and gold.date else None
+    near = km is not None and km <= NEAR_KM
+    precision_ok = (any(_GEO_PRECISION.get(e.precision) == gold.geo_precision for e in matched)
+                    if near and gold.geo_precision is not None else None)
+    nearest_precision = matched[0].precision if matched else None
+    failure: str | None = None
+    if not protest:
+        if not events:
+            failure = "no event"
+        elif km is None:
+            failure = "no located event"
+        elif not near:
+            failure = "far, fallback" if nearest_precision in ("region", "country") else "far, wrong place"
+        elif type_scored and not with_tag:
+            failure = "wrong type"
+    return NoteScore(id=gold.id, sub_type=gold.acled_sub_type, protest=protest, has_event=bool(events),
+                     war_event=any(e.event_type != "political" for e in events), km=km,
+                     type_scored=type_scored, primary=primary, primary_or_tag=with_tag, date_ok=date_ok,
+                     precision_ok=precision_ok, nearest_precision=nearest_precision, failure=failure,
+                     got=matched[0].event_type if matched else None)
+
+
+def _share(hits: int, n: int) -> float | None:
+    return hits / n if n else None
+
+
+def summarise(scores: Iterable[NoteScore]) -> dict:
+    """The figures of the report, from per-note scores."""
+    scores = list(scores)
+    war = [s for s in scores if not s.protest]
+    protests = [s for s in scores if s.protest]
+    typed = [s for s in war if s.type_scored]
+    dated = [s for s in war if s.date_ok is not None]
+    precise = [s for s in war if s.precision_ok is not None]
+    failures = Counter(s.failure for s in war if s.failure)
+    samples = {c: [s.id for s in war if s.failure == c][:8] for c in CATEGORIES}
+    by_sub: dict[str, dict] = {}
+    for sub in sorted({s.sub_type for s in war}, key=lambda x: -sum(s.sub_type == x for s in war)):
+        rows = [s for s in war if s.sub_type == sub]
+        t = [s for s in rows if s.type_scored]
+        by_sub[sub] = {"n": len(rows), "yield": _share(sum(s.has_event for s in rows), len(rows)),
+                       "within_25": _share(sum(s.km is not None and s.km <= NEAR_KM for s in rows), len(rows)),
+                       "primary": _share(sum(s.primary for s in t), len(t)),
+                       "primary_or_tag": _share(sum(s.primary_or_tag for s in t), len(t))}
+    confusion = Counter((s.sub_type, s.got) for s in typed if not s.primary)
+    far_precision = Counter(s.nearest_precision for s in war if s.km is not None and s.km > NEAR_KM)
+    return {
+        "notes": len(scores), "war_notes": len(war), "protest_notes": len(protests),
+        "yield": _share(sum(s.has_event for s in war), len(war)),
+        "within_25": _share(sum(s.km is not None and s.km <= NEAR_KM for s in war), len(war)),
+        "within_50": _share(sum(s.km is not None and s.km <= WIDE_KM for s in war), len(war)),
+        "typed": len(typed),
+        "primary": _share(sum(s.primary for s in typed), len(typed)),
+        "primary_or_tag": _share(sum(s.primary_or_tag for s in typed), len(typed)),
+        "protest_fp": _share(sum(s.war_event for s in protests), len(protests)),
+        "dated": len(dated), "date": _share(sum(bool(s.date_ok) for s in dated), len(dated)),
+        "precise": len(precise), "precision": _share(sum(bool(s.precision_ok) for s in precise), len(precise)),
+        "failures": dict(failures), "samples": samples, "by_sub": by_sub,
+        "confusion": confusion.most_common(10), "far_precision": dict(far_precision),
+    }
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _verdict(value: float | None, target: float, *, at_most: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    ok = value <= target if at_most else value >= target
+    return "PASS" if ok else "MISS"
+
+
+def report(summary: dict, *, corpus: str, seconds: float, events: int) -> str:
+    s = summary
+    lines = ["## Event accuracy on ACLED notes (`python bench/events_accuracy.py`)", "",
+             machine_line(),
+             f"Corpus `{corpus}`: {s['notes']:,} notes ({s['protest_notes']} protests). Through "
+             f"`Pipeline.process_many` (parse, extract, measure), one note an article, no cross-note merge: "
+             f"{events:,} events in {seconds:.1f} s ({s['notes'] / seconds:,.0f} notes/s). Scoring and the "
+             "ACLED sub-type → type mapping: the docstring and `ACLED_TO_TYPES` in bench/events_accuracy.py.", "",
+             "| measure | value | target |", "|---|---|---|"]
+    targets = dict(TARGETS)
+    names = {"yield": "yield (notes with ≥ 1 event)", "within_25": "nearest event within 25 km",
+             "within_50": "nearest event within 50 km", "primary": f"primary type agrees ({s['typed']} typed notes)",
+             "primary_or_tag": "primary type or a tag agrees"}
+    for key in ("yield", "within_25", "within_50", "primary", "primary_or_tag"):
+        t = targets.get(key)
+        lines.append(f"| {names[key]} | **{_pct(s[key])}** | "
+                     + (f"≥ {t} {_verdict(s[key], t)}" if t is not None else "") + " |")
+    lines += [
+        f"| protest notes with a war event ({s['protest_notes']}) | **{_pct(s['protest_fp'])}** | "
+        f"≤ {PROTEST_FP_MAX} {_verdict(s['protest_fp'], PROTEST_FP_MAX, at_most=True)} |",
+        f"| event date = note date ({s['dated']} notes with an event; the note's date is also the "
+        f"article's, so a fallback to it agrees) | {_pct(s['date'])} | |",
+        f"| precision = ACLED geo_precision ({s['precise']} notes within 25 km, precision known) | "
+        f"{_pct(s['precision'])} | |", "",
+        "| failure (first that applies; of the non-protest notes) | notes | sample ids |", "|---|---|---|"]
+    for c in CATEGORIES:
+        lines.append(f"| {c} | {s['failures'].get(c, 0)} | {', '.join(s['samples'][c]) or '—'} |")
+    lines += ["", "Nearest-event precision when it is over 25 km away: "
+              + (", ".join(f"{k}: {v}" for k, v in sorted(s["far_precision"].items(), key=lambda kv: -kv[1]))
+                 or "none") + ".", "",
+              "| ACLED sub-event type | notes | yield | ≤ 25 km | primary | primary or tag |", "|---|---|---|---|---|---|"]
+    for sub, r in s["by_sub"].items():
+        lines.append(f"| {sub} | {r['n']} | {_pct(r['yield'])} | {_pct(r['within_25'])} | "
+                     f"{_pct(r['primary'])} | {_pct(r['primary_or_tag'])} |")
+    if s["confusion"]:
+        lines += ["", "Most common primary-type disagreements (ACLED sub-type → our primary type at the nearest "
+                  "point): " + "; ".join(f"{sub} → {got} ({n})" for (sub, got), n in s["confusion"]) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def run(path: Path, *, cache: str | None = None) -> tuple[list[NoteScore], float, int]:
+    from geo.pipeline import InputFailure, Pipeline, read_inputs
+
+    golds: dict[str, Gold] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                g = gold_from_record(json.loads(line))
+                golds[g.id] = g
+    articles = []
+    for item in read_inputs([path]):
+        if isinstance(item, InputFailure):
+            print(f"skipped: {item.message}", file=sys.stderr)
+            continue
+        articles.append(item)
+    pipe = Pipeline.open(cache=cache)
+    t0 = time.perf_counter()
+    results = pipe.process_many(articles)
+    seconds = time.perf_counter() - t0
+    scores = [score_note(golds[r.article.source], [found_of(e) for e in r.events]) for r in results]
+    return scores, seconds, sum(len(r.events) for r in results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jsonl", type=Path, default=DEV, help="corpus in the ACLED-notes format (default: %(default)s)")
+    ap.add_argument("--cache", metavar="DIR", help="gazetteer directory (default: the built one)")
+    ap.add_argument("--no-write", action="store_true", help="print only")
+    ap.add_argument("--json", type=Path, metavar="PATH", help="also write the summary as JSON")
+    args = ap.parse_args(argv)
+    if not args.jsonl.is_file():
+        print(f"{args.jsonl}: no such file", file=sys.stderr)
+        return 2
+    scores, seconds, n_events = run(args.jsonl, cache=args.cache)
+    summary = summarise(scores)
+    md = report(summary, corpus=args.jsonl.name, seconds=seconds, events=n_events)
+    if not args.no_write:
+        same = args.jsonl.resolve() == DEV.resolve()
+        write_section("events_accuracy" if same else f"events_accuracy-{args.jsonl.stem}", md)
+    if args.json:
+        args.json.write_text(json.dumps({k: v for k, v in summary.items() if k != "confusion"}
+                                        | {"confusion": [[a, b, n] for (a, b), n in summary["confusion"]]},
+                                        indent=1), encoding="utf-8")
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
