@@ -145,7 +145,9 @@ def test_gates_from_one_pass_equal_each_sentences_own():
     # the trigger gates are found in one pass over the whole lower-cased article; lower-casing
     # it whole differs from lower-casing each sentence (a final sigma, a letter whose lower
     # case is two characters), but never in the ASCII gate keys, nor across sentence ends
-    from geo.events import _DRONE, _GATES, _gates, _lower, _sentence_gates
+    from geo.events.gates import _GATES, _gates, _sentence_gates
+    from geo.events.sentences import _lower
+    from geo.events.triggers import _DRONE
 
     assert all(key.isascii() for keys in _GATES for key in keys)     # what makes it hold
 
@@ -327,7 +329,7 @@ def test_excerpt_offsets_point_at_the_place_name():
     ("Kyiv still controlled 800 square kilometers.", {"area_km2": 800}),
 ])
 def test_numbers(text, expected):
-    from geo.events import _numbers
+    from geo.events.numbers import _numbers
 
     assert _numbers(text) == expected
 

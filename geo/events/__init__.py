@@ -1,0 +1,77 @@
+"""Typed, geocoded incidents: resolved place mentions in, events out.
+
+An event is one reported incident at one place. Extraction is rule based and explainable:
+
+1. **Sentences.** The body is split into paragraphs and sentences with their offsets
+   (:func:`split_sentences`). Headings (a short line without final punctuation) are kept
+   for offsets but never produce events: they repeat what the paragraph below says.
+2. **Types.** Each sentence is matched against a trigger lexicon per type (``_TRIGGERS``):
+   an attack word plus a weapon (drone, missile/artillery), an attack plus an energy target,
+   an interception, a capture, a deployment, casualties of civilians, a visit or treaty.
+   A trigger is dropped when hedged ("close to capturing", "could be struck") and a sentence
+   about habits ("regularly attacks") is skipped. One primary type wins by ``_PRIORITY``;
+   the others become ``tags``; ``triggers`` lists the words that matched.
+3. **Place.** The most specific *literal* mention in the sentence (settlement < hromada <
+   admin2 < admin1 < country) that is not an actor: not a metonym (``Mention.literal`` is
+   False), not a speaker ("Ukraine said", "Russia's military said"), not the subject of an
+   attack verb ("Russia attacked with 132 drones"), not an origin ("soldiers from North
+   Korea"). Several equally specific places ("Stari Terny and Trudove") give one event each.
+   A town used for its region ("Oryol regional governor", "Kursk, a Russian region") is
+   promoted to the region when a gazetteer is given.
+4. **Runs of sentences.** A sentence with a trigger but no place of its own continues the
+   previous event when it refers back to it ("the attack", "the refinery", "the region") or
+   sits in the same paragraph: its types become tags and its numbers are added. Otherwise it
+   inherits the place of a previous sentence of the same paragraph, or, for attacks and
+   interceptions, becomes a country-level event at the target side's country ("Russia
+   attacked with 132 drones" is an event in Ukraine; "shot down 60 Ukrainian drones" in Russia).
+5. **Within an article** the same incident told twice (same type, same place, compatible
+   date) is one event, and a region-level event followed closely by the same type in a
+   settlement of that region folds into the settlement's event.
+
+Dates are resolved against the article date ("overnight", "Saturday", "last month", "in
+June"); with no expression the article date is used; with no article date relative
+expressions stay unknown. Dates are ISO strings at their precision: ``2024-12-14`` (day),
+``2024-11`` (month), ``2024`` (year).
+
+Precision follows ACLED's geo-precision: ``settlement`` (1), ``hromada`` (2: a village placed
+at its hromada's centre or at a nearby anchor, or a hromada), ``region`` (3: oblast or
+raion), ``country``. An event whose place is inferred, not named in its excerpt, has
+``place_start == place_end``.
+"""
+
+from __future__ import annotations
+
+from geo.events.dates import dates_compatible, resolve_date
+from geo.events.export import (
+    ACLED_COLUMNS, empty_events_frame, event_record, events_to_frame, frame_to_acled, frame_to_geojson,
+)
+from geo.events.extraction import extract_events
+from geo.events.merge import incident_key, merge_events, same_incident
+from geo.events.model import EVENT_COLUMNS, EVENT_TYPES, LIST_SEP, PRECISIONS, Event
+from geo.events.places import geo_precision, precision_of
+from geo.events.sentences import Sentence, clean_text, split_sentences
+
+__all__ = [
+    "Event",
+    "EVENT_TYPES",
+    "PRECISIONS",
+    "EVENT_COLUMNS",
+    "ACLED_COLUMNS",
+    "Sentence",
+    "split_sentences",
+    "resolve_date",
+    "extract_events",
+    "merge_events",
+    "same_incident",
+    "incident_key",
+    "dates_compatible",
+    "precision_of",
+    "geo_precision",
+    "events_to_frame",
+    "event_record",
+    "clean_text",
+    "LIST_SEP",
+    "empty_events_frame",
+    "frame_to_geojson",
+    "frame_to_acled",
+]

@@ -1,0 +1,204 @@
+"""The events table and its writers: GeoJSON, ACLED-style CSV (formula-looking text defused)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from geo.events.model import _FLOAT_COLUMNS, _INT_COLUMNS, EVENT_COLUMNS, EVENT_TYPES, LIST_SEP, Event
+from geo.events.places import geo_precision
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+__all__ = ["event_record", "empty_events_frame", "events_to_frame", "frame_to_geojson", "ACLED_COLUMNS",
+           "frame_to_acled"]
+
+def event_record(ev: Event) -> dict[str, object]:
+    """One event as a row of the events table (``EVENT_COLUMNS``, lists and dicts as text)."""
+    return {
+        "event_id": ev.event_id,
+        "event_type": ev.event_type,
+        "type_label": EVENT_TYPES.get(ev.event_type, ev.event_type),
+        "tags": LIST_SEP.join(ev.tags),
+        "place_name": ev.place_name,
+        "place_id": ev.place_id,
+        "place_kind": ev.place_kind,
+        "precision": ev.precision,
+        "country": ev.country,
+        "admin1": ev.admin1,
+        "border_km": ev.border_km,
+        "side": ev.side,
+        "date": ev.date,
+        "date_precision": ev.date_precision,
+        "actors": json.dumps(ev.actors, ensure_ascii=False, sort_keys=True),
+        "numbers": json.dumps(ev.numbers, ensure_ascii=False, sort_keys=True),
+        "excerpt": ev.excerpt,
+        "place_start": ev.place_start,
+        "place_end": ev.place_end,
+        "article": ev.article,
+        "article_id": ev.article_id,
+        "sources": LIST_SEP.join(ev.sources),
+        "confidence": ev.confidence,
+        "triggers": LIST_SEP.join(ev.triggers),
+        "lat": ev.lat,
+        "lon": ev.lon,
+    }
+
+
+def empty_events_frame() -> gpd.GeoDataFrame:
+    """A GeoDataFrame with no rows and the events table's columns and dtypes."""
+    import geopandas as gpd
+    import pandas as pd
+
+    data = {c: pd.Series([], dtype="float64" if c in _FLOAT_COLUMNS else
+                         "int64" if c in _INT_COLUMNS else object) for c in EVENT_COLUMNS}
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def events_to_frame(events: Iterable[Event]) -> gpd.GeoDataFrame:
+    """Events as a GeoDataFrame: exactly ``EVENT_COLUMNS`` plus Point geometry, EPSG:4326."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    rows = [event_record(ev) for ev in events]
+    if not rows:
+        return empty_events_frame()
+    frame = pd.DataFrame.from_records(rows, columns=list(EVENT_COLUMNS))
+    for c in _FLOAT_COLUMNS:
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
+    for c in _INT_COLUMNS:
+        frame[c] = frame[c].astype("int64")
+    lon, lat = frame["lon"].to_numpy(), frame["lat"].to_numpy()
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    geoms = np.full(len(frame), None, dtype=object)
+    geoms[ok] = shapely.points(lon[ok], lat[ok])
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def frame_to_geojson(frame: gpd.GeoDataFrame, *, indent: int | None = None) -> str:
+    """A GeoJSON FeatureCollection, one Feature per row, properties named as the columns.
+    List and dict fields stay text exactly as in the table, so the round trip is lossless."""
+    import math
+
+    features = []
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    records = frame[columns].to_dict(orient="records")
+    for record, geom in zip(records, frame.geometry, strict=True):
+        props = {}
+        for k, v in record.items():
+            if isinstance(v, float) and math.isnan(v):
+                v = None
+            elif hasattr(v, "item"):          # numpy scalars
+                v = v.item()
+            props[k] = v
+        geometry = None
+        if geom is not None and not geom.is_empty:
+            geometry = {"type": "Point", "coordinates": [round(geom.x, 6), round(geom.y, 6)]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=indent)
+
+
+#: ACLED's names first (where one exists), then ours.
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1", "actor2",
+    "civilian_targeting", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
+    "source", "notes", "fatalities",
+    "borderline_type", "type_label", "tags", "place_id", "place_kind", "precision", "border_km", "side",
+    "date_precision", "actors", "numbers", "place_start", "place_end", "article", "article_id",
+    "confidence", "triggers",
+)
+_ACLED_TYPES = {
+    "drone_strike": ("Explosions/Remote violence", "Air/drone strike"),
+    "missile_strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+    "energy_strike": ("Explosions/Remote violence", None),
+    "air_defense": ("Strategic developments", "Disrupted weapons use"),
+    "ground_assault": ("Battles", "Armed clash"),
+    "territorial_change": ("Battles", "Armed clash"),
+    "troop_deployment": ("Strategic developments", "Other"),
+    "civilian_casualties": ("Explosions/Remote violence", None),
+    "political": ("Strategic developments", "Agreement"),
+}
+
+
+def _acled_type(etype: str, tags: str) -> tuple[str, str]:
+    cat, sub = _ACLED_TYPES.get(etype, ("Strategic developments", "Other"))
+    if sub is None:
+        if "missile_strike" in tags:
+            sub = "Shelling/artillery/missile attack"
+        elif "drone_strike" in tags:
+            sub = "Air/drone strike"
+        elif etype == "civilian_casualties":
+            cat, sub = "Violence against civilians", "Attack"
+        else:
+            sub = "Shelling/artillery/missile attack"
+    return cat, sub
+
+
+def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The events table with ACLED's column names and vocabulary where one exists
+    (``event_type``/``sub_event_type`` are ACLED's categories; ours is ``borderline_type``)."""
+    import pandas as pd
+
+    def col(name: str) -> pd.Series:
+        return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
+
+    types = [_acled_type(str(t), str(g or "")) for t, g in zip(col("event_type"), col("tags"), strict=True)]
+
+    def actor(js: object, key: str) -> str | None:
+        try:
+            return json.loads(js).get(key) if isinstance(js, str) and js else None
+        except (ValueError, AttributeError):
+            return None
+
+    def number(js: object, key: str) -> int | None:
+        value = actor(js, key)
+        return int(value) if isinstance(value, (int, float)) else None
+
+    out = pd.DataFrame({
+        "event_id_cnty": col("event_id"),
+        "event_date": col("date"),
+        "time_precision": col("date_precision").map({"day": 1, "month": 3, "year": 3}),
+        "event_type": [t[0] for t in types],
+        "sub_event_type": [t[1] for t in types],
+        "actor1": [actor(a, "attacker") for a in col("actors")],
+        "actor2": [actor(a, "target") for a in col("actors")],
+        "civilian_targeting": ["Civilian targeting" if t == "civilian_casualties" else None
+                               for t in col("event_type")],
+        "country": col("country"),
+        "admin1": col("admin1"),
+        "location": col("place_name"),
+        "latitude": col("lat"),
+        "longitude": col("lon"),
+        "geo_precision": col("precision").map(geo_precision),
+        "source": col("sources"),
+        "notes": col("excerpt"),
+        "fatalities": [number(n, "killed") for n in col("numbers")],
+        "borderline_type": col("event_type"),
+    }, index=frame.index)
+    for c in ACLED_COLUMNS:
+        if c not in out:
+            out[c] = col(c)
+    out["time_precision"] = out["time_precision"].astype("Int64")
+    out["geo_precision"] = out["geo_precision"].astype("Int64")
+    out["fatalities"] = out["fatalities"].astype("Int64")
+    out = out[list(ACLED_COLUMNS)].reset_index(drop=True)
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(_defuse_formula)
+    return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defuse_formula(value: object) -> object:
+    # Spreadsheets run a cell that starts with one of these as a formula (CSV injection);
+    # a leading apostrophe keeps it text. Article text reaches the CSV verbatim otherwise.
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

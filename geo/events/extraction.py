@@ -1,0 +1,299 @@
+"""Events of one article: typed sentences, their places, runs of sentences, merged within the article."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geo.events.actors import _actor_refs, _actors, _sides
+from geo.events.dates import _resolve_date, dates_compatible
+from geo.events.gates import _sentence_gates
+from geo.events.model import Event
+from geo.events.numbers import _numbers
+from geo.events.places import _ANAPHOR, _KIND_RANK, _Candidate, _candidates, precision_of
+from geo.events.sentences import Sentence, _lower, clean_text, split_sentences
+from geo.events.triggers import _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _may_trigger, _primary
+
+if TYPE_CHECKING:
+    from gazetteer.model import Place
+    from geo.articles import Article
+    from geo.protocols import GazetteerLike
+    from geo.toponyms import Mention
+
+__all__ = ["extract_events"]
+
+@dataclass(slots=True)
+class _Draft:
+    etype: str
+    types: dict[str, list[str]]
+    place: Place
+    name: str
+    name_start: int            # in Article.text; == name_end when the place is inferred
+    name_end: int
+    anchor: int                # the sentence holding the place
+    sentences: set[int]        # every sentence that reported it (the excerpt is the run around anchor)
+    date: str | None
+    date_precision: str
+    date_explicit: bool
+    actors: dict[str, str]
+    numbers: dict[str, int]
+    score: float
+    how: str                   # "named", "inherited", "country"
+
+
+def _fold(into: _Draft, other: _Draft | None = None, *, types: dict[str, list[str]] | None = None,
+          sentence: int | None = None, numbers: dict[str, int] | None = None,
+          actors: dict[str, str] | None = None) -> None:
+    if other is not None:
+        types, numbers, actors = other.types, other.numbers, other.actors
+        into.sentences |= other.sentences
+        if not into.date_explicit and other.date_explicit and other.date_precision == "day":
+            into.date, into.date_precision, into.date_explicit = other.date, other.date_precision, True
+    for t, words in (types or {}).items():
+        into.types.setdefault(t, [])
+        into.types[t] += [w for w in words if w not in into.types[t]]
+    for k, v in (numbers or {}).items():
+        into.numbers.setdefault(k, v)
+    for k, v in (actors or {}).items():
+        into.actors.setdefault(k, v)
+    if sentence is not None:
+        into.sentences.add(sentence)
+
+
+def _contains(coarse: Place, fine: Place) -> bool:
+    if coarse.kind == "country":
+        return fine.kind != "country" and fine.country == coarse.country
+    if coarse.kind == "admin1":
+        return fine.kind not in ("country", "admin1") and bool(fine.admin1) and fine.admin1 == coarse.admin1
+    return False
+
+
+_HOW_BONUS = {"named": 0.15, "inherited": 0.05, "country": 0.0}
+
+
+def _confidence(d: _Draft) -> float:
+    words = sum(len(v) for v in d.types.values())
+    score = 0.3 + 0.3 * max(0.0, min(1.0, d.score)) + min(0.2, 0.07 * words)
+    score += _HOW_BONUS[d.how]
+    score += 0.05 if d.date_explicit else 0.0
+    if d.how == "country":
+        score = min(score, 0.6)
+    return round(max(0.05, min(0.99, score)), 2)
+
+
+def _event_id(article_id: str, etype: str, place_key: str, offset: int) -> str:
+    raw = f"{article_id}|{etype}|{place_key}|{offset}".encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _country_place(cc: str, mentions: Sequence[Mention], gazetteer: GazetteerLike | None) -> Place | None:
+    for m in mentions:
+        if m.place is not None and m.place.kind == "country" and m.place.country == cc:
+            return m.place
+    if gazetteer is not None:
+        try:
+            return gazetteer.country(cc)
+        except LookupError:
+            return None
+    return None
+
+
+def extract_events(article: Article, mentions: Sequence[Mention], *,
+                   gazetteer: GazetteerLike | None = None) -> list[Event]:
+    """The incidents ``article`` reports, one per (type, place), in text order.
+
+    ``mentions`` are the geoparser's resolved mentions (offsets into ``article.text``).
+    ``gazetteer`` (optional) promotes a town used for its region to the region and gives
+    the country point of country-level events whose country is not mentioned by name.
+    """
+    text = article.text
+    sentences = split_sentences(text)
+    by_sentence: dict[int, list[Mention]] = {}
+    ordered = sorted(mentions, key=lambda m: m.start)
+    si = 0
+    for m in ordered:
+        while si < len(sentences) and sentences[si].end <= m.start:
+            si += 1
+        if si < len(sentences) and sentences[si].start <= m.start and m.end <= sentences[si].end:
+            by_sentence.setdefault(si, []).append(m)
+
+    drafts: list[_Draft] = []
+    last_event_sentence: int | None = None
+    last_drafts: list[_Draft] = []
+    candidates_of: dict[int, list[_Candidate]] = {}
+
+    def candidates(i: int) -> list[_Candidate]:
+        if i not in candidates_of:
+            candidates_of[i] = _candidates(text, sentences[i], by_sentence.get(i, []), gazetteer)
+        return candidates_of[i]
+
+    sentence_gates = _sentence_gates(text, sentences)
+    for sent in sentences:
+        gates = sentence_gates[sent.index]
+        if sent.heading or not _may_trigger(gates):
+            continue
+        s_text = text[sent.start:sent.end]
+        found = _classify(_lower(s_text), gates)
+        if not found:
+            continue
+        cands = candidates(sent.index)
+        types = {t: [w for w, _ in v] for t, v in found.items()}
+        etype = _primary(types)
+        anchor = found[etype][0][1]
+        # where the event goes is decided first: a third of the typed sentences give
+        # nothing, and the actors, numbers and date below are the costly part
+        fold = False
+        inherited: tuple[int, list[_Candidate]] | None = None
+        if not cands:
+            recent = (last_event_sentence is not None and sent.index - last_event_sentence <= 2
+                      and not any(sentences[i].heading for i in range(last_event_sentence, sent.index)))
+            same_par = recent and sentences[last_event_sentence].paragraph == sent.paragraph
+            fold = bool(recent and (same_par or _ANAPHOR.search(s_text)))
+            if not fold:
+                for back in (1, 2):
+                    j = sent.index - back
+                    if j < 0 or sentences[j].paragraph != sent.paragraph or sentences[j].heading:
+                        break
+                    if candidates(j):
+                        inherited = (j, candidates(j))
+                        break
+                if inherited is None and etype not in _FALLBACK_TYPES:
+                    continue
+        sent_mentions = by_sentence.get(sent.index, [])
+        local = [(m.start - sent.start, m.end - sent.start, m) for m in sent_mentions]
+        refs = _actor_refs(s_text, local)
+        sided = etype in _SIDED_TYPES
+        sides = _sides(s_text, refs, etype) if sided else None
+        actors = _actors(sides, etype, anchor=anchor) if sides else {}
+        numbers = _numbers(s_text, gates)
+        date, precision, explicit = _resolve_date(s_text, article.date, gates)
+        if not cands:
+            if fold:
+                for d in last_drafts:
+                    _fold(d, types=types, sentence=sent.index, numbers=numbers, actors=actors)
+                last_event_sentence = sent.index
+                continue
+            if inherited is not None:
+                j, cands_j = inherited
+                new = [_Draft(etype, dict(types), c.place, c.mention.text, c.start, c.end, anchor=j,
+                              sentences={j, sent.index}, date=date, date_precision=precision,
+                              date_explicit=explicit, actors=dict(actors), numbers=dict(numbers),
+                              score=c.mention.score, how="inherited") for c in cands_j]
+            else:                                       # one of _FALLBACK_TYPES
+                target = actors.get("target")
+                if target is None and actors.get("attacker") in ("RU", "UA"):
+                    # in this war an attack by one side lands on the other
+                    target = "UA" if actors["attacker"] == "RU" else "RU"
+                    actors["target"] = target
+                place = _country_place(target, ordered, gazetteer) if target else None
+                if place is None:
+                    continue
+                names = {place.name, *place.alt_names}
+                named = next((r for r in refs if r.cc == target and s_text[r.start:r.end] in names), None)
+                if named is not None:
+                    n_start, n_end = sent.start + named.start, sent.start + named.end
+                    name = text[n_start:n_end]
+                else:
+                    n_start = n_end = sent.start
+                    name = place.name
+                new = [_Draft(etype, dict(types), place, name, n_start, n_end, anchor=sent.index,
+                              sentences={sent.index}, date=date, date_precision=precision,
+                              date_explicit=explicit, actors=dict(actors), numbers=dict(numbers),
+                              score=0.5, how="country")]
+        else:
+            new = []
+            for c in cands:
+                own = _actors(sides, etype, place_cc=c.place.country, anchor=anchor) if sides else {}
+                new.append(_Draft(etype, dict(types), c.place, c.mention.text, c.start, c.end,
+                                  anchor=sent.index, sentences={sent.index}, date=date,
+                                  date_precision=precision, date_explicit=explicit, actors=own,
+                                  numbers=dict(numbers), score=c.mention.score, how="named"))
+        drafts.extend(new)
+        last_drafts = new
+        last_event_sentence = sent.index
+
+    drafts = _merge_in_article(drafts)
+    return [_to_event(article, d, sentences) for d in sorted(drafts, key=lambda d: (d.name_start, d.etype))]
+
+
+def _merge_in_article(drafts: list[_Draft]) -> list[_Draft]:
+    import bisect
+
+    kept: list[_Draft] = []
+    groups: dict[tuple[str, str], list[_Draft]] = {}
+    for d in drafts:
+        group = groups.setdefault((d.etype, d.place.id), [])
+        same = next((k for k in group if dates_compatible(k.date, d.date, days=0)), None)
+        if same is not None:
+            _fold(same, d)
+            continue
+        group.append(d)
+        kept.append(d)
+    # a region- or country-level report and a settlement-level report of the same type,
+    # a few sentences apart, are one incident told at two scales; coarsest first, so a
+    # country report can fold into a region report that then folds into a settlement
+    by_anchor = sorted(kept, key=lambda k: k.anchor)
+    anchors = [k.anchor for k in by_anchor]
+    dropped: set[int] = set()
+    for d in sorted(kept, key=lambda k: -_KIND_RANK.get(k.place.kind, 0)):
+        if d.place.kind not in ("country", "admin1"):
+            continue
+        lo, hi = bisect.bisect_left(anchors, d.anchor - 3), bisect.bisect_right(anchors, d.anchor + 3)
+        fine = next((k for k in by_anchor[lo:hi] if k is not d and id(k) not in dropped and k.etype == d.etype
+                     and _contains(d.place, k.place) and dates_compatible(k.date, d.date, days=0)), None)
+        if fine is not None:
+            _fold(fine, d)
+            dropped.add(id(d))
+    return [d for d in kept if id(d) not in dropped]
+
+
+def _to_event(article: Article, d: _Draft, sentences: Sequence[Sentence]) -> Event:
+    text = article.text
+    # the excerpt is one contiguous verbatim run: the sentences around the place's sentence
+    # that this event covers, at most four
+    lo = hi = d.anchor
+    while lo - 1 in d.sentences and d.anchor - (lo - 1) < 4:
+        lo -= 1
+    while hi + 1 in d.sentences and (hi + 1) - lo < 4:
+        hi += 1
+    ex_start, ex_end = sentences[lo].start, sentences[hi].end
+    if not (ex_start <= d.name_start <= d.name_end <= ex_end):
+        ex_start, ex_end = sentences[d.anchor].start, sentences[d.anchor].end
+    excerpt = clean_text(text[ex_start:ex_end])
+    if d.name_start == d.name_end:
+        p_start = p_end = 0
+    else:
+        p_start, p_end = d.name_start - ex_start, d.name_end - ex_start
+    numbers = d.numbers                    # folded sentences have added theirs
+    etype = d.etype
+    tags = tuple(t for t in _PRIORITY if t in d.types and t != etype)
+    triggers = tuple(dict.fromkeys(w for t in (etype, *tags) for w in d.types.get(t, [])))
+    place = d.place
+    actors = {k: d.actors[k] for k in ("attacker", "target", "claimed_by") if k in d.actors}
+    return Event(
+        event_id=_event_id(article.id, etype, place.id or d.name, sentences[d.anchor].start),
+        event_type=etype,
+        place_name=clean_text(d.name),
+        precision=precision_of(place),
+        excerpt=excerpt,
+        place_start=p_start,
+        place_end=p_end,
+        article_id=article.id,
+        tags=tags,
+        place_id=place.id,
+        place_kind=place.kind,
+        lat=float(place.lat) if place.lat is not None else None,
+        lon=float(place.lon) if place.lon is not None else None,
+        country=place.country,
+        admin1=place.admin1 if place.kind != "country" else None,
+        date=d.date,
+        date_precision=d.date_precision,
+        actors=actors,
+        numbers=dict(sorted(numbers.items())),
+        confidence=_confidence(d),
+        triggers=tuple(clean_text(t) for t in triggers),
+        sources=(clean_text(article.source),),
+        article=clean_text(article.source),
+    )
