@@ -6,7 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from geo.events.model import _FLOAT_COLUMNS, _INT_COLUMNS, EVENT_COLUMNS, EVENT_TYPES, LIST_SEP, Event
+from geo.event_types import acled_category, label
+from geo.events.model import _FLOAT_COLUMNS, _INT_COLUMNS, EVENT_COLUMNS, LIST_SEP, Event
 from geo.events.places import geo_precision
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ def event_record(ev: Event) -> dict[str, object]:
     return {
         "event_id": ev.event_id,
         "event_type": ev.event_type,
-        "type_label": EVENT_TYPES.get(ev.event_type, ev.event_type),
+        "type_label": label(ev.event_type),
         "tags": LIST_SEP.join(ev.tags),
         "place_name": ev.place_name,
         "place_id": ev.place_id,
@@ -112,31 +113,8 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "date_precision", "actors", "numbers", "place_start", "place_end", "article", "article_id",
     "confidence", "triggers",
 )
-_ACLED_TYPES = {
-    "drone_strike": ("Explosions/Remote violence", "Air/drone strike"),
-    "missile_strike": ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-    "energy_strike": ("Explosions/Remote violence", None),
-    "air_defense": ("Strategic developments", "Disrupted weapons use"),
-    "ground_assault": ("Battles", "Armed clash"),
-    "territorial_change": ("Battles", "Armed clash"),
-    "troop_deployment": ("Strategic developments", "Other"),
-    "civilian_casualties": ("Explosions/Remote violence", None),
-    "political": ("Strategic developments", "Agreement"),
-}
-
-
-def _acled_type(etype: str, tags: str) -> tuple[str, str]:
-    cat, sub = _ACLED_TYPES.get(etype, ("Strategic developments", "Other"))
-    if sub is None:
-        if "missile_strike" in tags:
-            sub = "Shelling/artillery/missile attack"
-        elif "drone_strike" in tags:
-            sub = "Air/drone strike"
-        elif etype == "civilian_casualties":
-            cat, sub = "Violence against civilians", "Attack"
-        else:
-            sub = "Shelling/artillery/missile attack"
-    return cat, sub
+#: Types whose events target civilians (ACLED's civilian_targeting column).
+_CIVILIAN_TARGETING = frozenset({"civilian_casualties", "violence_against_civilians"})
 
 
 def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +125,7 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     def col(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
-    types = [_acled_type(str(t), str(g or "")) for t, g in zip(col("event_type"), col("tags"), strict=True)]
+    types = [acled_category(str(t), str(g or "")) for t, g in zip(col("event_type"), col("tags"), strict=True)]
 
     def actor(js: object, key: str) -> str | None:
         try:
@@ -167,7 +145,7 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
         "sub_event_type": [t[1] for t in types],
         "actor1": [actor(a, "attacker") for a in col("actors")],
         "actor2": [actor(a, "target") for a in col("actors")],
-        "civilian_targeting": ["Civilian targeting" if t == "civilian_casualties" else None
+        "civilian_targeting": ["Civilian targeting" if t in _CIVILIAN_TARGETING else None
                                for t in col("event_type")],
         "country": col("country"),
         "admin1": col("admin1"),

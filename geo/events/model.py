@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Event", "EVENT_TYPES", "PRECISIONS", "EVENT_COLUMNS", "LIST_SEP"]
+from geo.event_types import EVENT_TYPES  # re-exported: id -> label, in priority order
 
-#: Stable event-type ids and their labels (the map's layers, in this order).
-EVENT_TYPES: dict[str, str] = {
-    "drone_strike": "Drone strike",
-    "missile_strike": "Missile or artillery strike",
-    "energy_strike": "Strike on energy infrastructure",
-    "air_defense": "Air-defence interception",
-    "ground_assault": "Ground assault or battle",
-    "territorial_change": "Territorial change",
-    "troop_deployment": "Troop deployment",
-    "civilian_casualties": "Civilian casualties",
-    "political": "Political or diplomatic",
-}
+__all__ = ["Event", "EVENT_TYPES", "PRECISIONS", "EVENT_COLUMNS", "LIST_SEP"]
 
 #: Geo-precision of an event's point (after ACLED's geo_precision: 1, 2, 3).
 PRECISIONS = ("settlement", "hromada", "region", "country")
@@ -26,7 +15,7 @@ PRECISIONS = ("settlement", "hromada", "region", "country")
 @dataclass(frozen=True, slots=True)
 class Event:
     event_id: str                     # stable across re-runs of the same article
-    event_type: str                   # a key of EVENT_TYPES
+    event_type: str                   # a type id of geo.event_types.REGISTRY
     place_name: str                   # as written in the article
     precision: str                    # one of PRECISIONS
     excerpt: str                      # the sentence(s) it came from, verbatim

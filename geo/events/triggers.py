@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from geo.event_types import TYPE_IDS
 from geo.events.gates import _Gated
 
 __all__: list[str] = []
@@ -86,9 +87,9 @@ _HEDGE = frozenset("not no never unable close could would may might plans plan p
 _HABIT = frozenset("regularly often repeatedly routinely frequently usually sometimes constantly "
                    "occasionally typically".split())
 
-#: Primary type when a sentence triggers several (first wins); the rest become tags.
-_PRIORITY = ("civilian_casualties", "energy_strike", "territorial_change", "air_defense",
-             "missile_strike", "drone_strike", "ground_assault", "troop_deployment", "political")
+#: Primary type when a sentence triggers several (first wins); the rest become tags: the
+#: registry's order.
+_PRIORITY = TYPE_IDS
 #: Types that, without a named place, become country-level events at the target's country.
 _FALLBACK_TYPES = frozenset({"drone_strike", "missile_strike", "energy_strike", "air_defense"})
 #: Types whose attacker/target sides are worth stating.

@@ -1,0 +1,44 @@
+"""The per-type sentence cases of tests/events/<type>.toml through extraction (see README.md)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from test_events import extract
+
+HERE = Path(__file__).resolve().parent
+
+
+def load_cases() -> dict[str, dict]:
+    """Type id -> its parsed case file."""
+    return {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in sorted(HERE.glob("*.toml"))}
+
+
+def _params(kind: str) -> list:
+    out = []
+    for etype, data in load_cases().items():
+        marks = [pytest.mark.xfail(reason=data["untriggered"], strict=True)] if data.get("untriggered") else []
+        for i, case in enumerate(data.get(kind, [])):
+            own = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
+            out.append(pytest.param(etype, case, id=f"{etype}-{i}", marks=marks + own))
+    return out
+
+
+@pytest.mark.parametrize(("etype", "case"), _params("case"))
+def test_case_gives_its_type(etype: str, case: dict) -> None:
+    events = extract(case["text"])
+    hits = [e for e in events if e.event_type == etype
+            and ("place" not in case or e.place_name == case["place"])]
+    assert hits, [(e.event_type, e.place_name, e.tags) for e in events]
+    if "tags" in case:
+        assert any(list(e.tags) == case["tags"] for e in hits), [e.tags for e in hits]
+
+
+@pytest.mark.parametrize(("etype", "case"), _params("not"))
+def test_not_case_lacks_its_type(etype: str, case: dict) -> None:
+    events = extract(case["text"])
+    assert not [e for e in events if etype == e.event_type or etype in e.tags], \
+        [(e.event_type, e.place_name, e.tags) for e in events]

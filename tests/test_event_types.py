@@ -1,0 +1,86 @@
+"""The event-type registry (geo/event_types.py): every type has what each reader needs.
+
+The extractor reads the order and the ids, the map the label, colour and icon, the ACLED export the
+mapping; every type has sentence cases in tests/events/<type>.toml (run by
+tests/events/test_event_cases.py).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from geo import event_types
+from geo.event_types import REGISTRY, acled_category
+
+CASES = Path(__file__).resolve().parent / "events"
+
+# ACLED's codebook: event types and the sub-event types of each
+ACLED = {
+    "Battles": {"Armed clash", "Government regains territory", "Non-state actor overtakes territory"},
+    "Explosions/Remote violence": {"Chemical weapon", "Air/drone strike", "Suicide bomb",
+                                   "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
+                                   "Grenade"},
+    "Violence against civilians": {"Sexual violence", "Attack", "Abduction/forced disappearance"},
+    "Protests": {"Peaceful protest", "Protest with intervention", "Excessive force against protesters"},
+    "Riots": {"Violent demonstration", "Mob violence"},
+    "Strategic developments": {"Agreement", "Arrests", "Change to group/activity", "Disrupted weapons use",
+                               "Headquarters or base established", "Looting/property destruction",
+                               "Non-violent transfer of territory", "Other"},
+}
+IDS = [t.id for t in REGISTRY]
+
+
+def test_ids_are_unique_and_stable_words():
+    assert len(set(IDS)) == len(IDS)
+    assert all(re.fullmatch(r"[a-z]+(?:_[a-z]+)*", i) for i in IDS)
+    assert list(event_types.EVENT_TYPES) == IDS == list(event_types.TYPE_IDS)
+
+
+def test_geo_events_reexports_the_registry():
+    from geo.events import EVENT_TYPES
+    from geo.events.triggers import _PRIORITY
+
+    assert EVENT_TYPES == {t.id: t.label for t in REGISTRY}
+    assert tuple(_PRIORITY) == tuple(IDS)
+
+
+@pytest.mark.parametrize("etype", REGISTRY, ids=IDS)
+def test_type_has_label_style_and_acled_mapping(etype):
+    assert etype.label.strip() and etype.label != etype.id
+    assert re.fullmatch(r"#[0-9a-f]{6}", etype.color)
+    fa = pytest.importorskip("fontawesomefree")
+    svg = Path(fa.__file__).parent / "static" / "fontawesomefree" / "svgs" / "solid" / f"{etype.icon}.svg"
+    assert svg.is_file(), f"{etype.icon} is not a Font Awesome free solid icon"
+    for tags in ("", "missile_strike", "drone_strike", "air_strike"):
+        kind, sub = acled_category(etype.id, tags)
+        assert kind in ACLED and sub in ACLED[kind], (etype.id, tags, kind, sub)
+    assert event_types.get(etype.id) is etype and event_types.label(etype.id) == etype.label
+
+
+def test_colours_tell_types_apart():
+    colours = [t.color.lower() for t in REGISTRY]
+    assert len(set(colours)) == len(colours)
+
+
+def test_unknown_type_still_draws_and_exports():
+    assert event_types.label("made_up") == "made_up"
+    assert event_types.get("made_up").color.startswith("#")
+    kind, sub = acled_category("made_up")
+    assert kind in ACLED and sub in ACLED[kind]
+
+
+@pytest.mark.parametrize("etype", IDS)
+def test_type_has_test_cases(etype):
+    path = CASES / f"{etype}.toml"
+    assert path.is_file(), f"add {path.relative_to(CASES.parent.parent)} (see tests/events/README.md)"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data.get("case"), f"{path.name} has no [[case]]"
+    assert all(c.get("text", "").strip() for c in data["case"] + data.get("not", []))
+
+
+def test_no_case_file_for_an_unregistered_type():
+    assert {p.stem for p in CASES.glob("*.toml")} <= set(IDS)
