@@ -4,6 +4,18 @@
 (a leading ``date YYYY-MM-DD`` line, a dateline such as ``KYIV, UKRAINE —``) removed;
 all offsets elsewhere in the pipeline are offsets into ``text``.
 
+Identity (``Article.id``): a JSON Lines record's own ``id`` when it has one, else the body
+text. Two records with the same text but different ids are two reports (ACLED notes repeat
+word for word on different days); the same file read twice is one. Text-only ids are
+``sha256(body)[:16]``, unchanged since the first store, so event ids derived from them stay
+valid.
+
+Dates, most trusted first: a JSON Lines ``date`` field; the text's own ``date YYYY-MM-DD``
+line; Markdown front matter or HTML ``<meta>`` dates; the caller's ``default_date``
+(``--date``, the app's upload field); a date in the file name (``2024-12-14-...`` or
+``20241214...`` to the day, ``2024-12-...`` to the month, see :func:`date_from_name`);
+else none.
+
 Everything here treats its input as hostile: sizes are bounded before reading, bytes must
 decode as text, HTML is reduced to text by the standard library's parser and nothing it
 references is fetched. Every refusal is a :class:`geo.errors.InputError` whose message is one
@@ -33,7 +45,10 @@ __all__ = [
     "article_from_text",
     "article_from_bytes",
     "article_from_record",
+    "article_id",
     "articles_from_jsonl",
+    "date_from_name",
+    "NameDate",
     "bounded_lines",
     "decode_bytes",
     "split_metadata",
@@ -50,13 +65,16 @@ FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
 
 @dataclass(frozen=True, slots=True)
 class Article:
-    id: str                      # stable: sha256 of the body text, first 16 hex
-    source: str                  # file name, JSONL id, or "pasted"
+    id: str                      # stable: see article_id (record id, else body text)
+    source: str                  # file name; JSONL "source", else its id; or "pasted"
     text: str                    # body text, metadata stripped
     date: dt.date | None = None  # publication date when known
     dateline: str | None = None  # e.g. "KYIV, UKRAINE" (where it was filed)
     title: str | None = None
     url: str | None = None
+    record_id: str | None = None  # a JSON Lines record's own "id", as given
+    date_precision: str = "day"  # of ``date``: "day", or "month" (a file named 2024-12-...;
+    #                              ``date`` is then the 1st of that month)
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,8 +347,55 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _article_id(body: str) -> str:
+def article_id(body: str, *, record_id: str | None = None) -> str:
+    """An article's stable id: from the record's own id when it has one, else from its body.
+
+    The record-id form hashes a prefix that no body can produce alone, so a record id can
+    never collide with the id of a text that happens to read the same."""
+    if record_id is not None:
+        return hashlib.sha256(b"record-id\x00" + record_id.encode("utf-8", "replace")).hexdigest()[:16]
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class NameDate:
+    """A date read from a file name; ``precision`` "day" or "month" (``date`` is then the 1st)."""
+
+    date: dt.date
+    precision: str
+
+
+# Digits bounded by non-digits: "2024-12-14-x", "x_2024-12", "20241214-x"; not a run of an id.
+_NAME_DAY = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
+_NAME_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_](\d{2})(?![-_.]?\d)")
+_NAME_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+def date_from_name(name: str) -> NameDate | None:
+    """The date a file name carries, if any: ``2024-12-14-...`` (also ``_`` or ``.``
+    between the parts) and ``20241214...`` give the day, ``2024-12-...`` the month. The
+    first valid one counts; an impossible one (``2024-13-40``) is no date."""
+    stem = Path(name).name
+    for rx, precision in ((_NAME_DAY, "day"), (_NAME_COMPACT, "day"), (_NAME_MONTH, "month")):
+        for m in rx.finditer(stem):
+            try:
+                day = int(m.group(3)) if precision == "day" else 1
+                return NameDate(dt.date(int(m.group(1)), int(m.group(2)), day), precision)
+            except ValueError:
+                continue
+    return None
+
+
+_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"']+", re.I)
+
+
+def _web_url(value: str | None) -> str | None:
+    # The url becomes a link in the map and the app: only an http(s) address is kept, so a
+    # "javascript:" or "data:" one can never be clicked, whatever the renderer escapes.
+    if not value:
+        return None
+    value = value.strip()
+    return value if len(value) <= 2048 and _URL.fullmatch(value) else None
 
 
 def _check_date(value: object, source: str) -> dt.date | None:
@@ -346,11 +411,14 @@ def _check_date(value: object, source: str) -> dt.date | None:
 
 def article_from_text(text: str, *, source: str = "pasted", default_date: dt.date | None = None,
                       fmt: str | None = None, title: str | None = None, url: str | None = None,
-                      date: dt.date | None = None) -> Article:
+                      date: dt.date | None = None, name_date: NameDate | None = None,
+                      record_id: str | None = None) -> Article:
     """An article from decoded text in format ``fmt`` (txt, md, html; default txt).
 
     ``date`` given by the caller (a JSON Lines field) wins over a date found in the text,
-    which wins over ``default_date``.
+    which wins over ``default_date`` (what the user typed for undated input), which wins
+    over ``name_date`` (from the file name). ``record_id`` (a JSON Lines ``id``) is the
+    article's identity when given.
     """
     fmt = (fmt or "txt").lower().lstrip(".")
     fmt = FORMATS.get("." + fmt, fmt)
@@ -372,20 +440,27 @@ def article_from_text(text: str, *, source: str = "pasted", default_date: dt.dat
     body = text[meta.body_start:].rstrip()
     if not body:
         raise InputError(f"{source}: empty article (no body text)")
-    return Article(id=_article_id(body), source=source, text=body,
-                   date=date or meta.date or found_date or default_date,
-                   dateline=meta.dateline, title=title, url=url)
+    chosen = date or meta.date or found_date or default_date
+    precision = "day"
+    if chosen is None and name_date is not None:
+        chosen, precision = name_date.date, name_date.precision
+    return Article(id=article_id(body, record_id=record_id), source=source, text=body, date=chosen,
+                   dateline=meta.dateline, title=title, url=_web_url(url), record_id=record_id,
+                   date_precision=precision)
 
 
 def article_from_bytes(data: bytes, *, source: str, fmt: str | None = None,
                        default_date: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Check size, decode and parse raw article bytes (an upload, standard input)."""
+    """Check size, decode and parse raw article bytes (an upload, standard input).
+
+    ``source`` is the file name: a date in it (:func:`date_from_name`) dates an article that
+    has no date of its own and no ``default_date``."""
     if len(data) > max_bytes:
         raise InputError(f"{source}: too large ({len(data):,} bytes; the limit is {max_bytes:,})")
     if not data.strip():
         raise InputError(f"{source}: empty input")
     return article_from_text(decode_bytes(data, source=source), source=source,
-                             default_date=default_date, fmt=fmt)
+                             default_date=default_date, fmt=fmt, name_date=date_from_name(source))
 
 
 def _format_of(path: Path) -> str:
@@ -431,7 +506,12 @@ def _record_text(value: object, field: str, where: str) -> str | None:
 
 def article_from_record(record: object, *, where: str, default_date: dt.date | None = None,
                         max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """An article from one decoded JSON Lines object ``{"id", "text", "date"?, "source"?, "title"?, "url"?}``."""
+    """An article from one decoded JSON Lines object ``{"id"?, "text", "date"?, "source"?, "title"?, "url"?}``.
+
+    ``id`` (string or number) is the record's identity: records with the same text and
+    different ids are different articles. ``source`` (a publication, an agency) is what the
+    map and the app show as the source, linked to ``url``; without it the id is shown.
+    A batch file's name does not date its records."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: not a JSON object")
     text = record.get("text")
@@ -443,14 +523,18 @@ def article_from_record(record: object, *, where: str, default_date: dt.date | N
         raise InputError(f"{where}: text is not plain text (control characters)")
     text = text.encode("utf-8", "replace").decode("utf-8")   # a lone surrogate (JSON "\ud800") -> "?"
     rid = record.get("id")
-    if rid is not None and not isinstance(rid, (str, int)):
+    if rid is not None and (not isinstance(rid, (str, int)) or isinstance(rid, bool)):
         raise InputError(f"{where}: field 'id' must be a string or number")
-    source = str(rid) if rid is not None else (_record_text(record.get("source"), "source", where) or where)
+    record_id = None if rid is None else str(rid)
+    if record_id is not None and not record_id.strip():
+        raise InputError(f"{where}: field 'id' is empty")
+    named = (_record_text(record.get("source"), "source", where) or "").strip()
+    source = named or record_id or where
     return article_from_text(
         text, source=source, default_date=default_date, fmt="txt",
         title=_record_text(record.get("title"), "title", where),
         url=_record_text(record.get("url"), "url", where),
-        date=_check_date(record.get("date"), where))
+        date=_check_date(record.get("date"), where), record_id=record_id)
 
 
 def read_articles(path: str | Path, *, default_date: dt.date | None = None,

@@ -13,6 +13,32 @@ from collections.abc import Sequence
 __all__ = ["main", "build_parser"]
 
 
+#: What ``ingest --help`` and ``events --help`` say about inputs (README "Input formats").
+_INPUTS_HELP = """\
+inputs:
+  .txt .md .html/.htm   one article per file. Optional metadata at its head: a line
+                        "date YYYY-MM-DD" and a dateline ("KYIV, UKRAINE —"); Markdown
+                        front matter (title, date, url); HTML <title>, <meta> dates, og:url.
+  .jsonl/.ndjson        one JSON object per line:
+                          {"id": "acled-123", "text": "...", "date": "2024-12-14",
+                           "source": "Ukrinform", "title": "...", "url": "https://..."}
+                        text is required, the rest optional. id is the record's identity:
+                        records with the same text and different ids are different
+                        reports; an id already stored is skipped. Without an id the text
+                        is the identity. source and url are shown (and linked) in the
+                        map and the app; only http(s) urls are kept.
+
+dates (first found wins):
+  1. the JSON Lines "date" field
+  2. the text's own "date YYYY-MM-DD" line, else front matter / HTML meta date
+  3. --date (for inputs that carry no date of their own)
+  4. a date in the file name: 2024-12-14-x.txt or 20241214-x.txt (the day),
+     2024-12-x.txt (the month: events without a date of their own get 2024-12);
+     not for the records of a .jsonl file
+  5. none: the events stay undated
+"""
+
+
 def _err(message: str) -> None:
     print(f"borderline: {message}", file=sys.stderr)
 
@@ -318,6 +344,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
         return 2
     failed = 0
     events = []
+    urls: dict[str, str | None] = {}
     for item in read_inputs(args.files, default_date=default_date):
         if isinstance(item, InputFailure):
             _err(item.message)
@@ -327,8 +354,9 @@ def _cmd_events(args: argparse.Namespace) -> int:
         if found is None:
             failed += 1
             continue
+        urls[item.id] = item.url
         events.extend(found)
-    frame = events_to_frame(merge_events(events))
+    frame = _with_urls(events_to_frame(merge_events(events)), urls)
     if args.out:
         from geo.errors import StoreError
         from geo.store import write_frame
@@ -344,6 +372,18 @@ def _cmd_events(args: argparse.Namespace) -> int:
     else:
         _write_stdout(frame_to_geojson(frame))
     return 1 if failed else 0
+
+
+def _with_urls(frame, urls: dict[str, str | None]):
+    """The events frame with the ``url`` column the store's frames have (geo.store.URL_COLUMN):
+    the web address of each event's first report."""
+    import pandas as pd
+
+    from geo.store import URL_COLUMN
+
+    column = pd.Series([urls.get(a) for a in frame["article_id"]], index=frame.index, dtype=object)
+    frame.insert(frame.columns.get_loc(frame.geometry.name), URL_COLUMN, column)
+    return frame
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -493,11 +533,14 @@ def build_parser() -> argparse.ArgumentParser:
     dist.set_defaults(handler=_cmd_distance)
 
     events = sub.add_parser("events", help="extract typed, geocoded events from articles",
-                            description="Extract events from article files and print them "
-                                        "(GeoJSON on standard output by default).")
+                            description="Extract events from article files and print them (GeoJSON\n"
+                                        "on standard output by default), each with the url of its\n"
+                                        "first report.",
+                            epilog=_INPUTS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     events.add_argument("files", nargs="+", metavar="FILE", help="article files (txt, md, html, jsonl)")
     events.add_argument("--date", metavar="D", type=_date_option,
-                        help="publication date YYYY-MM-DD for articles that carry none")
+                        help="publication date YYYY-MM-DD for articles that carry none in their "
+                             "text or metadata (it overrides a date in the file name)")
     events.add_argument("--format", choices=["geojson", "csv", "gpkg"], default="geojson",
                         help="output format (default geojson)")
     events.add_argument("--out", metavar="PATH", help="write here instead of standard output (required for gpkg)")
@@ -505,12 +548,16 @@ def build_parser() -> argparse.ArgumentParser:
     events.set_defaults(handler=_cmd_events)
 
     ingest = sub.add_parser("ingest", help="add articles' events to the store",
-                            description="Process articles (files, directories, JSON Lines) and add "
-                                        "their events to the store. Already stored articles are skipped.")
+                            description="Process articles (files, directories, JSON Lines) and add\n"
+                                        "their events to the store. Already stored articles are skipped.\n"
+                                        "Progress goes to standard error: a bar on a terminal, else a\n"
+                                        "line every 10 seconds (articles done/total, events, rate).",
+                            epilog=_INPUTS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or .jsonl files")
     ingest.add_argument("--data", metavar="DIR", help="data directory (default: $BORDERLINE_DATA or the user data dir)")
     ingest.add_argument("--date", metavar="D", type=_date_option,
-                        help="publication date YYYY-MM-DD for articles that carry none")
+                        help="publication date YYYY-MM-DD for articles that carry none in their "
+                             "text or metadata (it overrides a date in the file name)")
     ingest.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: all cores)")
     ingest.add_argument("--scheduler", metavar="URL", help="a Dask scheduler, e.g. tcp://HOST:8786")
     ingest.add_argument("--cache", metavar="DIR", help="gazetteer directory")

@@ -3,8 +3,10 @@
 Where the work happens
 ----------------------
 - The calling process **reads** the inputs (files, directories, JSON Lines) in order, drops
-  articles already in the store (by :attr:`Article.id`) *before* anything is dispatched, so
-  an interrupted run resumes where it stopped, and cuts the rest into chunks.
+  articles already in the store (by :attr:`Article.id`: a record's own id, else its text)
+  *before* anything is dispatched, so an interrupted run resumes where it stopped, and cuts
+  the rest into chunks. A store written before records had their own identity holds such a
+  record under its text's id with the record id as its source; that counts as stored too.
 - **Workers** turn chunks into events with :func:`geo.pipeline.process_many`. Each worker
   process opens the gazetteer, builds the geoparser and loads the border once, by path
   (:func:`_pipeline`, a per-process cache): local processes from a
@@ -19,6 +21,10 @@ Why input order: the store merges a report into an incident already stored (the 
 report is kept, later ones add their source), so what a run stores depends on the order
 articles reach it. Writing in input order makes a parallel run store exactly what a
 single-process run stores, and event ids depend only on the article, so they are stable.
+
+Progress goes to standard error: a tqdm bar on a terminal; otherwise (a log file, a pipe, a
+CI job) one line every :data:`PROGRESS_EVERY_S` seconds with the articles done of the total,
+the events found, failures and the processing rate, and a last line when the run ends.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.articles import Article, bounded_lines
+from geo.articles import Article, article_id, bounded_lines
 from geo.errors import BorderlineError, GazetteerError, StoreError
 from geo.pipeline import ArticleResult, InputFailure, Pipeline, iter_input_paths, read_inputs
 
@@ -47,7 +53,7 @@ if TYPE_CHECKING:
     from geo.events import Event
     from geo.store import AddResult, EventStore
 
-__all__ = ["IngestSummary", "ingest", "count_inputs", "default_workers"]
+__all__ = ["IngestSummary", "ingest", "count_inputs", "default_workers", "PROGRESS_EVERY_S"]
 
 #: Articles per task sent to a worker: large enough that sending costs little next to
 #: processing (tens of ms an article), small enough that the bar moves and workers stay
@@ -58,6 +64,8 @@ WRITE_BATCH = 256
 WRITE_EVERY_S = 2.0
 #: Chunks in flight per worker: keeps workers busy while bounding memory.
 IN_FLIGHT_PER_WORKER = 3
+#: Seconds between progress lines when standard error is not a terminal.
+PROGRESS_EVERY_S = 10.0
 #: Modules the forkserver imports once, so each worker forks with them loaded.
 _PRELOAD = ["geo.pipeline", "geo.resolution", "geo.events", "geo.borders", "gazetteer.query"]
 
@@ -177,7 +185,7 @@ def _process_chunk(articles: Sequence[Article], gazetteer_path: str | None) -> l
         try:
             out.append(tuple(pipe.process(a)))
         except Exception as err:  # noqa: BLE001
-            out.append(f"{a.source}: processing failed ({type(err).__name__}: {_one_line(str(err))[:200]})")
+            out.append(f"{_name(a)}: processing failed ({type(err).__name__}: {_one_line(str(err))[:200]})")
     return out
 
 
@@ -245,7 +253,8 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
            scheduler: str | Any | None = None, default_date: dt.date | None = None,
            progress: bool = True, chunk_size: int = CHUNK_SIZE, write_batch: int = WRITE_BATCH,
            on_failure: Callable[[str], None] | None = None,
-           on_progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+           on_progress: Callable[[int, int], None] | None = None,
+           progress_every_s: float = PROGRESS_EVERY_S) -> IngestSummary:
     """Read ``paths`` (files, directories, JSON Lines), process every article not yet in
     ``store`` and add its events, one batch of whole articles per transaction.
 
@@ -253,7 +262,8 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
     so does a run that fits in one chunk). ``scheduler``: a Dask scheduler address
     (``"tcp://HOST:8786"``) or a ``distributed.Client``; its workers need Borderline
     installed and the gazetteer at ``gazetteer_path`` (default: each worker's own default
-    cache). ``progress`` shows a tqdm bar on standard error. Failures never stop the batch:
+    cache). ``progress`` shows a tqdm bar on standard error when it is a terminal, else a
+    progress line every ``progress_every_s`` seconds (and one at the end). Failures never stop the batch:
     each becomes one line in :attr:`IngestSummary.failed` and is passed to ``on_failure`` as
     it happens (default: written above the bar when ``progress`` is on). ``on_progress``
     is called with (articles processed, events found) each time a chunk comes back (for a
@@ -277,13 +287,19 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
     paths = list(paths)
     gaz = _cache_key(gazetteer_path)
     t0 = time.perf_counter()
-    stored = store.stored_article_ids()
+    stored_sources = store.stored_article_sources()
+    stored = set(stored_sources)
     failed: list[str] = []
-    bar = tqdm(total=count_inputs(paths) if progress else None, unit="article", desc="ingest",
-               file=sys.stderr, dynamic_ncols=True, disable=None if progress else True, smoothing=0.1)
+    total = count_inputs(paths) if progress else None
+    if progress and not _is_terminal(sys.stderr):
+        bar: Any = _ProgressLines(total, every_s=progress_every_s, file=sys.stderr)
+    else:
+        bar = _Bar(tqdm(total=total, unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True,
+                        disable=not progress, smoothing=0.1))
 
     def fail(message: str) -> None:
         failed.append(message)
+        bar.set_postfix(failed=len(failed), refresh=False)
         if on_failure is not None:
             on_failure(message)
         elif progress:
@@ -299,8 +315,9 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
                 bar.update(1)
                 continue
             counts["read"] += 1
-            if item.id in stored:
+            if item.id in stored or _stored_before_record_ids(item, stored_sources):
                 counts["skipped"] += 1
+                bar.set_postfix(skipped=counts["skipped"], refresh=False)
                 bar.update(1)
                 continue
             stored.add(item.id)  # a second copy later in the same run is skipped too
@@ -365,6 +382,87 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
                          events_merged=runner.totals.events_merged, events_found=runner.found,
                          seconds=seconds, articles_per_s=runner.processed / seconds if seconds > 0 else 0.0,
                          mode=runner.mode)
+
+
+def _stored_before_record_ids(article: Article, stored_sources: dict[str, str]) -> bool:
+    """Whether a store written before records had their own identity holds this record:
+    such a store keyed it by its text and kept its id as the source."""
+    if article.record_id is None:
+        return False
+    return stored_sources.get(article_id(article.text)) == article.record_id
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):   # no isatty, or a closed stream
+        return False
+
+
+class _Bar:
+    """A tqdm bar whose postfix fields accumulate (tqdm's ``set_postfix`` replaces them all,
+    and events, failures and skips are set from different places)."""
+
+    def __init__(self, bar: Any) -> None:
+        self._bar = bar
+        self._values: dict[str, object] = {}
+
+    def update(self, n: int = 1) -> None:
+        self._bar.update(n)
+
+    def set_postfix(self, *, refresh: bool = False, **values: object) -> None:
+        self._values.update(values)
+        self._bar.set_postfix(refresh=refresh, **self._values)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+class _ProgressLines:
+    """The part of tqdm's interface ingest uses, printing a plain line every ``every_s``
+    seconds instead of redrawing a bar: a log or a pipe gets readable progress, and tqdm
+    itself (``disable=None``) would print nothing at all off a terminal."""
+
+    def __init__(self, total: int | None, *, every_s: float, file: Any) -> None:
+        self.total = total
+        self.every_s = max(0.0, every_s)
+        self.file = file
+        self.n = 0
+        self.postfix: dict[str, object] = {}
+        self._t0 = time.perf_counter()
+        self._last = self._t0
+        self._printed_at_n = -1
+
+    def update(self, n: int = 1) -> None:
+        self.n += n
+        now = time.perf_counter()
+        if now - self._last >= self.every_s:
+            self._last = now
+            self._print()
+
+    def set_postfix(self, *, refresh: bool = False, **values: object) -> None:
+        self.postfix.update(values)
+
+    def close(self) -> None:
+        if self._printed_at_n != self.n or self.n == 0:
+            self._print(final=True)
+
+    def _print(self, *, final: bool = False) -> None:
+        self._printed_at_n = self.n
+        elapsed = time.perf_counter() - self._t0
+        of = f"/{self.total:,}" if self.total is not None else ""
+        pct = f" ({100 * self.n / self.total:.0f}%)" if self.total else ""
+        rate = self.postfix.get("articles_per_s")
+        parts = [f"{self.n:,}{of} articles{pct}", f"{int(self.postfix.get('events', 0)):,} events"]
+        for key, label in (("skipped", "already stored"), ("failed", "failed")):
+            if self.postfix.get(key):
+                parts.append(f"{int(self.postfix[key]):,} {label}")
+        if rate is not None:
+            parts.append(f"{rate} articles/s")
+        parts.append(f"{elapsed:.0f} s")
+        line = "ingest: " + ", ".join(parts)
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=self.file, flush=True)
 
 
 def _chain(head: list[_Chunk], rest: Iterator[_Chunk]) -> Iterator[_Chunk]:
@@ -469,7 +567,7 @@ class _Runner:
             n_done += len(chunk.articles)
             bar.update(len(chunk.articles))
             bar.set_postfix(events=self.found,
-                            articles_per_s=f"{n_done / max(1e-9, time.perf_counter() - t_start):.0f}",
+                            articles_per_s=f"{n_done / max(1e-9, time.perf_counter() - t_start):.1f}",
                             refresh=False)
             if on_progress is not None:
                 on_progress(n_done, self.found)
@@ -484,7 +582,7 @@ class _Runner:
                 self.totals = self.totals + store.add((r.article, r.events) for r in batch)
             except StoreError as err:
                 store_failed = True
-                fail(f"{_one_line(str(err))}; {len(batch)} articles (from {batch[0].article.source}) "
+                fail(f"{_one_line(str(err))}; {len(batch)} articles (from {_name(batch[0].article)}) "
                      "not stored: run ingest again to retry them")
                 return
             self.processed += len(batch)
@@ -592,4 +690,12 @@ def _unavailable_error(kind: str, message: str) -> BorderlineError:
 
 
 def _failed(articles: Sequence[Article], why: str) -> list[str]:
-    return [f"{a.source}: processing failed ({why})" for a in articles]
+    return [f"{_name(a)}: processing failed ({why})" for a in articles]
+
+
+def _name(article: Article) -> str:
+    """How a failure names an article: its source, and its record id when that differs
+    (many records share one source, such as a news agency)."""
+    if article.record_id is not None and article.record_id != article.source:
+        return f"{article.source} (id {article.record_id})"
+    return article.source

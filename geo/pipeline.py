@@ -95,17 +95,29 @@ def measure_events(events: Sequence[Event], *, border: Any) -> list[Event]:
     return out
 
 
+def _extract(article: Article, *, geoparser: _Geoparser, gazetteer: GazetteerLike | None) -> list[Event]:
+    """The article's events. An article known only to the month (a file named
+    ``2024-12-...``) is read as undated, so "Saturday" or "yesterday" is not resolved
+    against a made-up day, and the events it leaves undated get that month."""
+    if article.date is None or article.date_precision == "day":
+        return extract_events(article, geoparser.parse(article), gazetteer=gazetteer)
+    undated = dataclasses.replace(article, date=None)
+    month = article.date.isoformat()[:7]
+    return [e if e.date is not None else dataclasses.replace(e, date=month, date_precision="month")
+            for e in extract_events(undated, geoparser.parse(undated), gazetteer=gazetteer)]
+
+
 def process_article(article: Article, *, geoparser: _Geoparser, border: Any,
                     gazetteer: GazetteerLike | None) -> list[Event]:
     """Parse ``article``, extract its events and measure them."""
-    events = extract_events(article, geoparser.parse(article), gazetteer=gazetteer)
+    events = _extract(article, geoparser=geoparser, gazetteer=gazetteer)
     return measure_events(events, border=border)
 
 
 def process_many(articles: Iterable[Article], *, geoparser: _Geoparser, border: Any,
                  gazetteer: GazetteerLike | None) -> list[ArticleResult]:
     """:func:`process_article` for a batch, measuring all events in one vectorised call."""
-    found = [(a, extract_events(a, geoparser.parse(a), gazetteer=gazetteer)) for a in articles]
+    found = [(a, _extract(a, geoparser=geoparser, gazetteer=gazetteer)) for a in articles]
     measured = iter(measure_events([e for _, evs in found for e in evs], border=border))
     return [ArticleResult(a, tuple(next(measured) for _ in evs)) for a, evs in found]
 

@@ -6,7 +6,14 @@ Layers (all registered in ``gpkg_contents``, so QGIS, GDAL and geopandas see the
   incident (a merged incident lists every reporting article in ``sources``).
 - ``event_sources``: one row per (incident, article that reported it), with that article's
   own excerpt, so the app can show every report of a merged incident.
-- ``articles``: id, source, date, dateline, title, url, ingested_at, n_events, text.
+- ``articles``: id, source, date, dateline, title, url, ingested_at, n_events, text. ``id`` is
+  :attr:`geo.articles.Article.id` (a record's own id when it has one, else its text), so
+  "already stored" means the same record id, or the same text for input without ids.
+  ``date`` is ``YYYY-MM-DD``, or ``YYYY-MM`` for an article dated only to the month.
+
+:meth:`EventStore.read_events` adds a ``url`` column to ``EVENT_COLUMNS``: the web address of
+the incident's first report (its article's ``url``), or None; :meth:`EventStore.read_sources`
+adds each report's ``url``. Only ``http(s)`` addresses are ever stored (``geo.articles``).
 - ``borderline_meta``: key/value, including ``schema_version``.
 
 How it is written, and why
@@ -83,6 +90,7 @@ __all__ = [
     "EXPORT_FORMATS",
     "ARTICLE_COLUMNS",
     "SOURCE_COLUMNS",
+    "URL_COLUMN",
     "default_data_dir",
     "store_path",
     "gpkg_point_blobs",
@@ -97,6 +105,9 @@ EVENTS, SOURCES, ARTICLES, META = "events", "event_sources", "articles", "border
 ARTICLE_COLUMNS = ("id", "source", "date", "dateline", "title", "url", "ingested_at", "n_events", "text")
 SOURCE_COLUMNS = ("event_id", "article_id", "source", "own_event_id", "excerpt", "place_start",
                   "place_end", "date", "confidence", "added_at")
+#: The column :meth:`EventStore.read_events` and :meth:`EventStore.read_sources` add: a report's
+#: web address (http or https only), read from its article.
+URL_COLUMN = "url"
 _FLOATS = ("border_km", "confidence", "lat", "lon")
 _INTS = ("place_start", "place_end", "n_events")
 _SRS_ID = 4326
@@ -259,6 +270,13 @@ def _checked(values: Iterable[str] | None, allowed: Iterable[str], what: str) ->
     if bad:
         raise ValueError(f"unknown {what}: {', '.join(map(str, bad[:5]))}")
     return values
+
+
+def _article_date(article: Article) -> str | None:
+    if article.date is None:
+        return None
+    iso = article.date.isoformat()
+    return iso[:7] if getattr(article, "date_precision", "day") == "month" else iso
 
 
 def _now() -> str:
@@ -434,7 +452,7 @@ class EventStore:
         updates: dict[int, tuple[str, str, float]] = {}
         n_new = n_merged = 0
         for article, events in fresh:
-            articles.append((article.id, clean_text(article.source), article.date.isoformat() if article.date else None,
+            articles.append((article.id, clean_text(article.source), _article_date(article),
                              *(clean_text(v) if v else v for v in (article.dateline, article.title, article.url)),
                              now, len(events), clean_text(article.text)))
             for ev in events:
@@ -524,7 +542,9 @@ class EventStore:
                     date_to: str | None = None, bbox: tuple[float, float, float, float] | None = None,
                     article_id: str | None = None, min_confidence: float | None = None,
                     max_border_km: float | None = None, limit: int | None = None) -> gpd.GeoDataFrame:
-        """Stored events as a GeoDataFrame (``EVENT_COLUMNS`` + Point geometry, EPSG:4326).
+        """Stored events as a GeoDataFrame (``EVENT_COLUMNS``, ``url``, Point geometry, EPSG:4326).
+
+        ``url`` is the first report's web address (None when its article gave none).
 
         Filters combine with AND; ``bbox`` is (minx, miny, maxx, maxy) in degrees and uses
         the GeoPackage R-tree; dates compare as ISO strings (``date_to="2024-12"`` keeps
@@ -566,9 +586,10 @@ class EventStore:
                          "AND miny <= ? AND maxy >= ?)")
             params += [maxx, minx, maxy, miny]
         if not self.path.exists():
-            return empty_events_frame()
+            return _with_url(empty_events_frame())
         cols = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
-        sql = f'SELECT e.geom, {cols} FROM "{EVENTS}" e'
+        sql = (f'SELECT e.geom, {cols}, a.url FROM "{EVENTS}" e '
+               f'LEFT JOIN "{ARTICLES}" a ON a.id = e.article_id')
         if where:
             sql += " WHERE " + " AND ".join(f"({w})" for w in where)
         sql += " ORDER BY e.fid"
@@ -580,8 +601,8 @@ class EventStore:
         except sqlite3.Error as err:
             raise StoreError(f"{self.path}: cannot read events ({err})") from err
         if not rows:
-            return empty_events_frame()
-        frame = pd.DataFrame.from_records([r[1:] for r in rows], columns=list(EVENT_COLUMNS))
+            return _with_url(empty_events_frame())
+        frame = pd.DataFrame.from_records([r[1:] for r in rows], columns=[*EVENT_COLUMNS, URL_COLUMN])
         for c in _FLOATS:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
         for c in ("place_start", "place_end"):
@@ -608,6 +629,16 @@ class EventStore:
         try:
             with self._connect(readonly=True) as con:
                 return int(con.execute(sql, params).fetchone()[0])
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: cannot read ({err})") from err
+
+    def stored_article_sources(self) -> dict[str, str]:
+        """Every stored article's id and source (what ingest checks inputs against)."""
+        if not self.path.exists():
+            return {}
+        try:
+            with self._connect(readonly=True) as con:
+                return dict(con.execute(f'SELECT id, source FROM "{ARTICLES}"'))
         except sqlite3.Error as err:
             raise StoreError(f"{self.path}: cannot read ({err})") from err
 
@@ -648,19 +679,22 @@ class EventStore:
         return pd.DataFrame.from_records(rows, columns=columns)
 
     def read_sources(self, event_id: str | None = None) -> pd.DataFrame:
-        """Every report of an incident (or of all incidents): article, excerpt, offsets."""
+        """Every report of an incident (or of all incidents): article, excerpt, offsets, and
+        the report's ``url`` (None when its article gave none)."""
         import pandas as pd
 
+        columns = [*SOURCE_COLUMNS, URL_COLUMN]
         if not self.path.exists():
-            return pd.DataFrame(columns=list(SOURCE_COLUMNS))
-        sql = f'SELECT {", ".join(SOURCE_COLUMNS)} FROM "{SOURCES}"'
+            return pd.DataFrame(columns=columns)
+        sql = (f'SELECT {", ".join(f"s.{c}" for c in SOURCE_COLUMNS)}, a.url FROM "{SOURCES}" s '
+               f'LEFT JOIN "{ARTICLES}" a ON a.id = s.article_id')
         params: tuple = ()
         if event_id is not None:
-            sql += " WHERE event_id = ?"
+            sql += " WHERE s.event_id = ?"
             params = (event_id,)
         with self._connect(readonly=True) as con:
-            rows = con.execute(sql + " ORDER BY fid", params).fetchall()
-        return pd.DataFrame.from_records(rows, columns=list(SOURCE_COLUMNS))
+            rows = con.execute(sql + " ORDER BY s.fid", params).fetchall()
+        return pd.DataFrame.from_records(rows, columns=columns)
 
     def check(self) -> list[str]:
         """Problems found (empty when healthy): SQLite integrity, the GeoPackage feature count,
@@ -707,6 +741,14 @@ class EventStore:
             raise ValueError(f"{fmt} is a binary format: give a path")
         write_frame(frame, fmt, Path(path), sources=self.read_sources() if fmt == "gpkg" else None)
         return None
+
+
+def _with_url(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with an empty ``url`` column before its geometry (a store read with no rows)."""
+    frame = frame.copy()
+    frame.insert(len(EVENT_COLUMNS), URL_COLUMN, None)
+    frame[URL_COLUMN] = frame[URL_COLUMN].astype(object)
+    return frame
 
 
 def write_frame(frame: gpd.GeoDataFrame, fmt: str, path: Path, *, sources: pd.DataFrame | None = None) -> None:

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from geo.articles import (
-    article_from_bytes, article_from_text, read_article, read_articles, split_metadata,
+    NameDate, article_from_bytes, article_from_record, article_from_text, article_id, date_from_name,
+    read_article, read_articles, split_metadata,
 )
 from geo.errors import InputError
 from _geoparse_support import SHARED
@@ -139,5 +140,106 @@ def test_shared_example_articles():
     a = read_article(SHARED / "articles" / "2024-12-14-north-korean-troops-kursk.txt")
     assert a.date == dt.date(2024, 12, 14) and a.dateline == "KYIV, UKRAINE"
     assert a.text.startswith("Ukrainian President")
+    assert a.date_precision == "day"
     b = read_article(SHARED / "articles" / "2024-12-novoshakhtinsk-refinery-strike.txt")
-    assert b.date is None and b.dateline is None and b.id != a.id
+    # no date in the text: the file name dates it to the month
+    assert (b.date, b.date_precision) == (dt.date(2024, 12, 1), "month")
+    assert b.dateline is None and b.id != a.id
+
+
+# --- identity -------------------------------------------------------------------------------
+
+def test_identity_is_the_record_id_when_given_else_the_text(tmp_path):
+    text = "Shelling hit the school in Testivka this morning."
+    one = article_from_record({"id": "n-1", "text": text, "date": "2024-03-01"}, where="f:1")
+    two = article_from_record({"id": "n-2", "text": text, "date": "2024-03-02"}, where="f:2")
+    again = article_from_record({"id": "n-1", "text": text + " Updated.", "date": "2024-03-05"}, where="f:3")
+    assert one.id != two.id                       # same text, two reports
+    assert one.id == again.id                     # the same record, even if its text was edited
+    assert (one.record_id, two.record_id) == ("n-1", "n-2")
+    assert article_from_record({"id": 7, "text": text}, where="f:4").id == \
+        article_from_record({"id": "7", "text": text}, where="f:5").id
+    # no id: the text is the identity, and it is the same id a plain file gets (and always got)
+    plain = article_from_record({"text": text, "date": "2024-03-09"}, where="f:6")
+    f = tmp_path / "note.txt"
+    f.write_text(text, encoding="utf-8")
+    assert plain.id == read_article(f).id == hashlib.sha256(text.encode()).hexdigest()[:16] == article_id(text)
+    assert plain.record_id is None
+    # a record id never takes the id of a text that reads the same
+    assert article_from_record({"id": text, "text": "Other words."}, where="f:7").id != article_id(text)
+
+
+@pytest.mark.parametrize("rid", [True, "", "  ", [1], {"a": 1}, 1.5])
+def test_bad_record_ids_are_refused(rid):
+    with pytest.raises(InputError, match="f:1: field 'id'"):
+        article_from_record({"id": rid, "text": "Kharkiv."}, where="f:1")
+
+
+def test_record_source_is_shown_and_the_id_kept():
+    a = article_from_record({"id": "x-9", "text": "Kharkiv was shelled.", "source": " Example Wire ",
+                             "url": "https://example.org/x-9"}, where="f:1")
+    assert (a.source, a.record_id, a.url) == ("Example Wire", "x-9", "https://example.org/x-9")
+    assert article_from_record({"text": "Kharkiv.", "source": "Desk"}, where="f:2").source == "Desk"
+    assert article_from_record({"text": "Kharkiv."}, where="f:3").source == "f:3"
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("https://example.org/a?b=1&c=<2>", None),
+    ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"),
+    ("  HTTP://Example.org/x  ", "HTTP://Example.org/x"),
+    ("javascript:alert(1)", None),
+    ("data:text/html,<b>x</b>", None),
+    ("//example.org/x", None),
+    ("https://example.org/a b", None),
+    ("", None),
+])
+def test_only_web_urls_are_kept(url, kept):
+    assert article_from_record({"text": "Kharkiv.", "url": url}, where="f:1").url == kept
+    assert article_from_text("---\nurl: x\n---\nKharkiv.", fmt="md", url=url).url == kept
+
+
+# --- dates from the file name and their precedence ----------------------------------------
+
+@pytest.mark.parametrize("name, expected", [
+    ("2024-12-14-north-korean-troops.txt", NameDate(dt.date(2024, 12, 14), "day")),
+    ("report_2024_12_14.md", NameDate(dt.date(2024, 12, 14), "day")),
+    ("20241214-strike.html", NameDate(dt.date(2024, 12, 14), "day")),
+    ("2024-12-refinery-strike.txt", NameDate(dt.date(2024, 12, 1), "month")),
+    ("notes-2023-02.txt", NameDate(dt.date(2023, 2, 1), "month")),
+    ("2024-13-40-bad.txt", None),                # impossible: no date
+    ("2024-1214.txt", None),                     # neither form
+    ("ukr-10558.txt", None),
+    ("id-202412145.txt", None),                  # nine digits: an id, not a date
+    ("1812-06-24-invasion.txt", None),           # only 19xx and 20xx
+    ("plain.txt", None),
+])
+def test_date_from_name(name, expected):
+    assert date_from_name(name) == expected
+
+
+def test_date_precedence(tmp_path):
+    typed = dt.date(2025, 1, 5)
+    named = tmp_path / "2024-12-14-report.txt"
+    named.write_text("Kyiv was quiet.", encoding="utf-8")
+    a = read_article(named)
+    assert (a.date, a.date_precision) == (dt.date(2024, 12, 14), "day")        # file name
+    assert read_article(named, default_date=typed).date == typed               # --date beats the name
+    named.write_text("date 2024-11-30\nKyiv was quiet.", encoding="utf-8")
+    assert read_article(named, default_date=typed).date == dt.date(2024, 11, 30)   # the text beats both
+    month = tmp_path / "2024-12-report.md"
+    month.write_text("---\ndate: 2024-10-02\n---\nKyiv was quiet.", encoding="utf-8")
+    assert read_article(month).date == dt.date(2024, 10, 2)                    # front matter beats the name
+    month.write_text("Kyiv was quiet.", encoding="utf-8")
+    b = read_article(month)
+    assert (b.date, b.date_precision) == (dt.date(2024, 12, 1), "month")
+    undated = tmp_path / "report.txt"
+    undated.write_text("Kyiv was quiet.", encoding="utf-8")
+    assert read_article(undated).date is None                                  # undated stays undated
+    # an upload is named like a file; a JSON Lines file's name dates none of its records
+    assert article_from_bytes(b"Kyiv was quiet.", source="2024-12-14.txt").date == dt.date(2024, 12, 14)
+    batch = tmp_path / "2024-12-14-batch.jsonl"
+    batch.write_text(json.dumps({"id": "r1", "text": "Kyiv was quiet."}) + "\n" +
+                     json.dumps({"id": "r2", "text": "Kyiv was quiet.", "date": "2024-01-02"}) + "\n",
+                     encoding="utf-8")
+    assert [r.date for r in read_articles(batch)] == [None, dt.date(2024, 1, 2)]
+    assert [r.date for r in read_articles(batch, default_date=typed)] == [typed, dt.date(2024, 1, 2)]

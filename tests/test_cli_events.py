@@ -70,7 +70,7 @@ def test_events_geojson_to_stdout(small_pipeline, articles, capfd):
     doc = json.loads(out)
     assert doc["type"] == "FeatureCollection"
     props = [f["properties"] for f in doc["features"]]
-    assert all(list(p) == list(EVENT_COLUMNS) for p in props)
+    assert all(list(p) == [*EVENT_COLUMNS, "url"] for p in props)
     assert sorted((p["event_type"], p["place_name"]) for p in props) == [
         ("civilian_casualties", "Dnipro"), ("energy_strike", "Bryansk")]
     bryansk = next(p for p in props if p["place_name"] == "Bryansk")
@@ -174,7 +174,7 @@ def test_borderline_events_on_the_example_articles():
     doc = json.loads(proc.stdout)
     by_file: dict[str, list[Event]] = {f.name: [] for f in files}
     for feature in doc["features"]:
-        assert list(feature["properties"]) == list(EVENT_COLUMNS)
+        assert list(feature["properties"]) == [*EVENT_COLUMNS, "url"]
         ev = _event(feature["properties"], feature["geometry"])
         for source in ev.sources:
             by_file[source].append(ev)
@@ -187,3 +187,36 @@ def test_a_bad_date_option_is_refused_by_name(capfd):
     err = capfd.readouterr().err
     assert exit_.value.code == 2
     assert "--date" in err and "'2024-13-01': want YYYY-MM-DD" in err
+
+
+def test_jsonl_source_and_url_reach_the_events_and_the_store(small_pipeline, tmp_path, capfd):
+    inputs = tmp_path / "wire.jsonl"
+    inputs.write_text(
+        json.dumps({"id": "w-1", "text": "Ukrainian drones hit an oil depot in Bryansk overnight.",
+                    "date": "2024-12-14", "source": "Example Wire", "url": "https://example.org/w-1"}) + "\n"
+        + json.dumps({"id": "w-2", "text": "A missile strike on Dnipro killed three civilians.",
+                      "date": "2024-12-14", "url": "javascript:alert(1)"}) + "\n", encoding="utf-8")
+    code, out, err = run(["events", inputs], capfd)
+    assert code == 0, err
+    props = {f["properties"]["place_name"]: f["properties"] for f in json.loads(out)["features"]}
+    assert (props["Bryansk"]["article"], props["Bryansk"]["url"]) == ("Example Wire", "https://example.org/w-1")
+    assert (props["Dnipro"]["article"], props["Dnipro"]["url"]) == ("w-2", None)   # not a web address: dropped
+    code, _, err = run(["ingest", inputs, "--data", tmp_path / "data"], capfd)
+    assert code == 0, err
+    frame = EventStore(tmp_path / "data" / "events.gpkg").read_events()
+    urls = {r.place_name: r.url for r in frame.itertuples()}
+    assert urls["Bryansk"] == "https://example.org/w-1" and not isinstance(urls["Dnipro"], str)
+    code, _, err = run(["events", inputs, "--format", "gpkg", "--out", tmp_path / "e.gpkg"], capfd)
+    import pyogrio
+
+    assert code == 0 and list(pyogrio.read_dataframe(tmp_path / "e.gpkg").url.dropna()) == ["https://example.org/w-1"]
+
+
+@pytest.mark.parametrize("command", ["ingest", "events"])
+def test_help_documents_the_input_formats_and_dates(command, capfd):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capfd.readouterr().out
+    for field in ('"id"', '"text"', '"date"', '"source"', '"title"', '"url"'):
+        assert field in out, field
+    assert "2024-12-14-x.txt" in out and "--date" in out and "identity" in out

@@ -403,3 +403,131 @@ def test_cli_ingest_uses_the_batch_ingest(single, corpus, gaz, tmp_path, capsys)
     code = main(["ingest", *map(str, corpus), "--data", str(tmp_path), "--workers", "1", "--cache", gaz])
     assert code == 0
     assert f"{single[0].processed} skipped as already stored" in capsys.readouterr().err
+
+
+# --- identity: a record's id, else its text ---------------------------------------------------
+
+def _fake(monkeypatch, tmp_path) -> Path:
+    import geo.ingest as gi
+
+    fake_gaz = tmp_path / "fake-gazetteer"
+    monkeypatch.setitem(gi._PIPELINES, gi._cache_key(fake_gaz), _FakePipeline())
+    return fake_gaz
+
+
+def test_same_text_under_different_ids_or_dates_is_stored_each_time(tmp_path, monkeypatch):
+    fake_gaz = _fake(monkeypatch, tmp_path)
+    text = "Shelling hit Testivka, officials said."
+    records = [{"id": "n1", "text": text, "date": "2024-12-01"},
+               {"id": "n2", "text": text, "date": "2024-12-02"},      # the same words, another day
+               {"id": "n3", "text": text, "date": "2024-12-01"},      # the same words, another report
+               {"id": "n1", "text": text, "date": "2024-12-01"}]      # the same record again
+    inputs = tmp_path / "notes.jsonl"
+    inputs.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_text(text, encoding="utf-8")
+    path = tmp_path / "events.gpkg"
+    first = ingest([inputs, plain], store=EventStore(path), gazetteer_path=fake_gaz, workers=1, progress=False)
+    assert (first.read, first.processed, first.skipped_stored) == (5, 4, 1)
+    stored = EventStore(path).read_articles()
+    assert sorted(stored["source"]) == ["n1", "n2", "n3", "plain.txt"]
+    again = ingest([inputs, plain], store=EventStore(path), gazetteer_path=fake_gaz, workers=1, progress=False)
+    assert (again.processed, again.skipped_stored) == (0, 5)       # the same ids, the same file: nothing new
+    assert EventStore(path).count_articles() == 4
+
+
+def test_a_store_from_before_record_ids_is_not_filled_twice(tmp_path, monkeypatch):
+    """Before records had their own identity, a record was stored under its text's id with
+    its record id as the source: ingesting that file again must not store it again."""
+    from geo.articles import article_id
+
+    fake_gaz = _fake(monkeypatch, tmp_path)
+    old_text, new_text = "Drones hit Testivka.", "Drones hit Probne."
+    store = EventStore(tmp_path / "events.gpkg")
+    store.add([(Article(id=article_id(old_text), source="old-1", text=old_text), [])])
+    inputs = tmp_path / "notes.jsonl"
+    inputs.write_text(json.dumps({"id": "old-1", "text": old_text}) + "\n"
+                      + json.dumps({"id": "new-1", "text": new_text}) + "\n"
+                      + json.dumps({"id": "other", "text": old_text}) + "\n", encoding="utf-8")
+    summary = ingest([inputs], store=store, gazetteer_path=fake_gaz, workers=1, progress=False)
+    assert (summary.processed, summary.skipped_stored) == (2, 1)
+    assert sorted(store.read_articles()["source"]) == ["new-1", "old-1", "other"]
+
+
+# --- progress off a terminal ---------------------------------------------------------------------
+
+def test_progress_lines_when_stderr_is_not_a_terminal(tmp_path, monkeypatch, capsys):
+    fake_gaz = _fake(monkeypatch, tmp_path)
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps({"id": f"p{i}", "text": f"Report {i}. {'BOOM' if i == 4 else 'calm'}."})
+                              + "\n" for i in range(10)), encoding="utf-8")
+    summary = ingest([inputs], store=EventStore(tmp_path / "events.gpkg"), gazetteer_path=fake_gaz, workers=1,
+                     chunk_size=3, progress=True, progress_every_s=0.0, on_failure=lambda _m: None)
+    assert summary.processed == 9
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("ingest: ")]
+    assert len(lines) >= 4                           # one a chunk (every_s=0), then the last
+    done = [int(line.split()[1].split("/")[0]) for line in lines]
+    assert done == sorted(done) and done[-1] == 10
+    assert lines[-1].startswith("ingest: 10/10 articles (100%), 0 events, 1 failed, ")
+    assert " articles/s, " in lines[-1] and "\r" not in "".join(lines)
+
+
+def test_a_terminal_gets_the_bar_not_lines(tmp_path, monkeypatch):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake_gaz = _fake(monkeypatch, tmp_path)
+    inputs = tmp_path / "in.jsonl"
+    inputs.write_text("".join(json.dumps({"id": f"t{i}", "text": f"Report {i}."}) + "\n" for i in range(5)),
+                      encoding="utf-8")
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    ingest([inputs], store=EventStore(tmp_path / "events.gpkg"), gazetteer_path=fake_gaz, workers=1,
+           progress=True, progress_every_s=0.0)
+    out = err.getvalue()
+    assert "\r" in out and "5/5" in out                     # tqdm redrew its bar
+    assert "articles (" not in out                          # no progress lines
+
+
+def test_cli_ingest_into_a_pipe_prints_progress_lines(corpus, gaz, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run([sys.executable, "-m", "geo", "ingest", *map(str, corpus), "--data", str(tmp_path),
+                           "--workers", "1", "--cache", gaz], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    progress = [line for line in lines if line.startswith("ingest: ") and " articles (" in line]
+    n = count_inputs(corpus)
+    assert progress and progress[-1].startswith(f"ingest: {n}/{n} articles (100%), ")
+    events = int(progress[-1].split(", ")[1].split()[0].replace(",", ""))
+    assert events >= 15
+    assert lines[-1].startswith("borderline: ingest: ")       # the summary comes last
+
+
+# --- dates: a file name to the month ------------------------------------------------------------
+
+def test_a_file_named_for_a_month_dates_its_undated_events_to_that_month(gaz, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "2024-11-kharkiv.txt").write_text(
+        "Russian drones struck Kharkiv overnight, damaging apartment buildings, the governor said.\n\n"
+        "On 14 November 2024 a Russian missile hit Odesa, killing four civilians.", encoding="utf-8")
+    (inbox / "2024-11-20-sumy.txt").write_text(
+        "A Russian glide bomb struck a hospital in Sumy overnight, killing one person.", encoding="utf-8")
+    path = tmp_path / "events.gpkg"
+    summary = ingest([inbox], store=EventStore(path), gazetteer_path=gaz, workers=1, progress=False)
+    assert summary.failed == () and summary.processed == 2
+    events = EventStore(path).read_events()
+    got = {(r.place_name, r.date, r.date_precision) for r in events.itertuples()}
+    assert ("Kharkiv", "2024-11", "month") in got            # "overnight" of an unknown day: the month
+    assert ("Odesa", "2024-11-14", "day") in got             # its own date stands
+    assert ("Sumy", "2024-11-20", "day") in got              # named to the day
+    dates = dict(EventStore(path).read_articles()[["source", "date"]].itertuples(index=False))
+    assert dates == {"2024-11-kharkiv.txt": "2024-11", "2024-11-20-sumy.txt": "2024-11-20"}

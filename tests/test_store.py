@@ -92,7 +92,7 @@ def test_refuses_foreign_and_future_files(tmp_path, store):
 
 def test_missing_store_reads_empty_and_is_not_created(tmp_path):
     st = EventStore(tmp_path / "none" / "events.gpkg", create=False)
-    assert list(st.read_events().columns) == [*EVENT_COLUMNS, "geometry"]
+    assert list(st.read_events().columns) == [*EVENT_COLUMNS, "url", "geometry"]
     assert st.stored_article_ids() == set() and st.read_article("x") is None
     assert not st.path.exists()
     with pytest.raises(StoreError):
@@ -106,7 +106,7 @@ def test_add_and_read_back(store):
     result = store.add(items)
     assert (result.articles_added, result.events_added, result.events_merged) == (4, 12, 0)
     frame = store.read_events()
-    assert list(frame.columns) == [*EVENT_COLUMNS, "geometry"] and len(frame) == 12
+    assert list(frame.columns) == [*EVENT_COLUMNS, "url", "geometry"] and len(frame) == 12
     assert frame.crs.to_epsg() == 4326
     expected = events_to_frame([e for _, evs in items for e in evs])
     for column in EVENT_COLUMNS:
@@ -267,7 +267,7 @@ def test_exports(store, tmp_path):
     for fmt in ("geojson", "csv", "gpkg", "parquet"):
         store.export(fmt, tmp_path / f"out.{fmt}")
     doc = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))
-    assert len(doc["features"]) == 9 and list(doc["features"][0]["properties"]) == list(EVENT_COLUMNS)
+    assert len(doc["features"]) == 9 and list(doc["features"][0]["properties"]) == [*EVENT_COLUMNS, "url"]
     csv = pd.read_csv(tmp_path / "out.csv")
     assert tuple(csv.columns) == ACLED_COLUMNS and len(csv) == 9 and set(csv.geo_precision) == {1}
     gpkg = pyogrio.read_dataframe(tmp_path / "out.gpkg", layer="events")   # another file: no shared SQLite
@@ -278,3 +278,55 @@ def test_exports(store, tmp_path):
     with pytest.raises(ValueError):
         store.export("parquet")
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
+
+
+# --- identity, urls, month dates -----------------------------------------------------------
+
+def test_same_text_under_two_record_ids_is_two_articles(store):
+    from geo.articles import article_from_record
+
+    text = "Drones hit the depot in Place 0 overnight."
+    first = article_from_record({"id": "note-1", "text": text, "date": "2024-12-14"}, where="t:1")
+    second = article_from_record({"id": "note-2", "text": text, "date": "2024-12-20"}, where="t:2")
+    assert first.id != second.id
+    result = store.add([(first, [make_event(first, 0, place_id="gn:1")]),
+                        (second, [make_event(second, 0, place_id="gn:1", date="2024-12-20")])])
+    assert (result.articles_added, result.articles_skipped) == (2, 0)
+    assert store.stored_article_ids() == {first.id, second.id}
+    again = article_from_record({"id": "note-2", "text": text, "date": "2024-12-20"}, where="t:9")
+    assert store.add([(again, [make_event(again, 0, place_id="gn:1")])]).articles_skipped == 1
+    assert store.stored_article_sources() == {first.id: "note-1", second.id: "note-2"}
+
+
+def test_url_reaches_events_sources_and_gpkg_export(store, tmp_path):
+    import pyogrio
+
+    a = Article(id="web1", source="Example Wire", text="Body one.", url="https://example.org/a?x=1&y=2")
+    b = Article(id="web2", source="Other Desk", text="Body two.")
+    ea = make_event(a, 0, place_id="gn:7", etype="energy_strike")
+    eb = make_event(b, 0, place_id="gn:7", etype="energy_strike")       # the same incident, merged
+    ec = make_event(b, 1)
+    store.add([(a, [ea]), (b, [eb, ec])])
+    def text(values):       # missing strings read back as pandas' NA, like every text column
+        return [v if isinstance(v, str) else None for v in values]
+
+    frame = store.read_events()
+    assert dict(zip(frame.event_id, text(frame.url))) == {ea.event_id: "https://example.org/a?x=1&y=2",
+                                                         ec.event_id: None}
+    sources = store.read_sources(ea.event_id)
+    assert list(zip(sources.source, text(sources.url))) == [("Example Wire", "https://example.org/a?x=1&y=2"),
+                                                            ("Other Desk", None)]
+    assert store.read_article("web1").url == "https://example.org/a?x=1&y=2"
+    assert text(store.read_events(article_id="web2").url) == ["https://example.org/a?x=1&y=2", None]
+    store.export("gpkg", tmp_path / "out.gpkg")
+    exported = pyogrio.read_dataframe(tmp_path / "out.gpkg", layer="events")
+    assert set(exported.url.dropna()) == {"https://example.org/a?x=1&y=2"}
+
+
+def test_month_precision_article_date_is_stored_as_the_month(store):
+    a = Article(id="m1", source="2024-12-report.txt", text="Body.", date=dt.date(2024, 12, 1),
+                date_precision="month")
+    b = make_article(2)
+    store.add([(a, []), (b, [])])
+    assert store.read_article("m1").date == "2024-12"
+    assert store.read_article("art00002").date == "2024-12-14"
