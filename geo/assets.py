@@ -70,6 +70,8 @@ VENDOR_FILES: tuple[VendorFile, ...] = (
     *_files("fontawesomefree", f"{_FA}/css", "fontawesome/css", ("all.min.css",)),
     *_files("fontawesomefree", f"{_FA}/webfonts", "fontawesome/webfonts",
             tuple(f"{f}.{ext}" for f in _FA_FONTS for ext in ("woff2", "ttf"))),
+    # Leaflet.heat (folium.plugins.HeatMap) ships inside folium itself
+    *_files("folium", "templates", "leaflet-heat", ("leaflet_heat.min.js",)),
 )
 
 
@@ -82,6 +84,7 @@ class MapAssets:
     css: tuple[tuple[str, str], ...]
     markercluster_js: tuple[tuple[str, str], ...]
     markercluster_css: tuple[tuple[str, str], ...]
+    heat_js: tuple[tuple[str, str], ...]
     icon_image_path: str   # for L.Icon.Default.imagePath, with the trailing slash
 
 
@@ -110,6 +113,8 @@ def map_assets(base_url: str = APP_STATIC_URL) -> MapAssets:
             ("markerclustercss", f"{b}/markercluster/MarkerCluster.css"),
             ("markerclusterdefaultcss", f"{b}/markercluster/MarkerCluster.Default.css"),
         ),
+        # the name folium's HeatMap uses, so this replaces its CDN link rather than adding one
+        heat_js=(("leaflet-heat.js", f"{b}/leaflet-heat/leaflet_heat.min.js"),),
         icon_image_path=f"{b}/leaflet/images/",
     )
 

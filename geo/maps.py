@@ -7,25 +7,38 @@ Design, measured on this machine (see ../shared/notes/stack-notes.md and bench/m
   event: 10,000 DOM markers take ~37 s to appear, per-marker popups cost seconds of Jinja
   per Streamlit rerun. Each layer's data is serialised once; the app has the page fetch
   it (``data_sink``) so a click reruns a few-kB script, a saved page embeds it.
-- Popups and tooltips are one function per layer over properties that are ALL escaped
+- Popups and tooltips are one page-level function over properties that are ALL escaped
   here (``escape``): they are inserted as HTML, and raw article text would execute.
+- Stacked events stay reachable: a click lists every event drawn within a few pixels of
+  the clicked marker (seven on one region centre, two villages on one hromada point), each
+  with its own details. The popup's text starts with ``Event id: <clicked id>`` and then
+  ``Event ids here: <id> <id> ...`` (every listed id, the clicked one first), before any
+  event text: :func:`event_id_from_popup` and :func:`event_ids_from_popup` read them.
+- Time: every marker carries its first and last possible day (``bl_t``/``bl_u``, days since
+  1970-01-01; a month-precision date spans its month). The map's time control (off: "all
+  dates") steps a day/week/30-day window or an "up to" date over the data and adds/removes
+  only the markers whose state changes, on the same canvas. Undated events show with
+  "all dates" and are hidden (and counted in the control) while a window is active.
 - Precision is drawn honestly: settlement = filled dot; hromada = dot with a dashed rim
   (placed at the hromada's centre); region = a hollow dashed ring to click plus a faint,
   non-clickable 40 km dashed circle (the place is somewhere in that region); country =
-  hollow dotted rings in their own layer, off by default.
+  hollow dotted rings in their own layer, off by default. Heat layers use settlement and
+  hromada events only: a region centre is not where anything happened.
 - No CDN: ``default_js``/``default_css`` point at vendored files (``geo.assets``); the
-  legend is plain HTML (a branca ColorMap makes st_folium fetch d3 from a CDN); with no
-  tile server the country outlines and the border still draw.
+  legend is plain HTML, collapsed in the top-left corner (a branca ColorMap makes st_folium
+  fetch d3 from a CDN); with no tile server the country outlines and the border still draw.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib.resources
 import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import folium
 import numpy as np
@@ -33,23 +46,25 @@ import pandas as pd
 import shapely
 import shapely.geometry
 from branca.element import Element, MacroElement
+from folium.plugins import HeatMap
 from folium.template import Template
 
+from geo import event_types
 from geo.assets import MapAssets, map_assets
-from geo.events import EVENT_TYPES
 
 __all__ = [
-    "TypeStyle",
-    "TYPE_STYLES",
     "PRECISION_TEXT",
     "SIDE_TEXT",
     "POPUP_FIELDS",
     "EVENT_ID_LABEL",
+    "EVENT_IDS_LABEL",
     "escape",
     "excerpt_html",
     "border_text",
+    "link_url",
     "popup_properties",
     "event_id_from_popup",
+    "event_ids_from_popup",
     "DataSink",
     "build_map",
 ]
@@ -100,27 +115,12 @@ def excerpt_html(excerpt: object, start: object, end: object, *, max_chars: int 
             + escape(text[e:hi]) + tail)
 
 
-# --- styles -------------------------------------------------------------------------
+# --- styles and popup text ------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class TypeStyle:
-    color: str   # CSS colour of the markers
-    icon: str    # Font Awesome 6 (free, solid) icon name, shown in the legend, layer control, popup
+def _type_label(etype: str) -> str:
+    """The registry's label; an id this version does not know is shown as itself."""
+    return event_types.label(etype) if etype else event_types.get(etype).label
 
-
-#: d3's category10 without its grey (grey is the legend's precision key).
-TYPE_STYLES: dict[str, TypeStyle] = {
-    "drone_strike": TypeStyle("#d62728", "paper-plane"),
-    "missile_strike": TypeStyle("#9467bd", "rocket"),
-    "energy_strike": TypeStyle("#ff7f0e", "bolt"),
-    "air_defense": TypeStyle("#1f77b4", "shield-halved"),
-    "ground_assault": TypeStyle("#2ca02c", "person-rifle"),
-    "territorial_change": TypeStyle("#8c564b", "flag"),
-    "troop_deployment": TypeStyle("#17becf", "truck-moving"),
-    "civilian_casualties": TypeStyle("#e377c2", "user-injured"),
-    "political": TypeStyle("#bcbd22", "handshake"),
-}
-_FALLBACK_STYLE = TypeStyle("#333333", "circle")
 
 PRECISION_TEXT: dict[str, str] = {
     "settlement": "settlement",
@@ -131,7 +131,7 @@ PRECISION_TEXT: dict[str, str] = {
 
 SIDE_TEXT: dict[str, str] = {"RU": "Russian side", "UA": "Ukrainian side"}
 
-#: Popup rows: (property, label). The property values are escaped HTML.
+#: Popup rows: (property, label). The property values are escaped HTML; empty ones are not shown.
 POPUP_FIELDS: tuple[tuple[str, str], ...] = (
     ("bl_excerpt", "Excerpt"),
     ("bl_type", "Type"),
@@ -139,15 +139,22 @@ POPUP_FIELDS: tuple[tuple[str, str], ...] = (
     ("bl_place", "Place"),
     ("bl_precision", "Precision"),
     ("bl_border", "Border"),
+    ("bl_conf", "Confidence"),
     ("bl_source", "Source"),
     ("bl_id", "Event id"),
 )
 EVENT_ID_LABEL = "Event id"
+#: The popup's second line: every event listed in it, the clicked one first, space-separated.
+EVENT_IDS_LABEL = "Event ids here"
 _TOOLTIP_FIELDS = ("bl_place", "bl_type")
 
 _REGION_RADIUS_M = 40_000
 _FIT_KM = 500.0   # events further than this from the border do not set the first view
 _DEFAULT_CENTER = (49.0, 36.5)   # the border's middle, for an empty map
+_SELECTED_ZOOM = 9
+_NEAR_PX = 3        # a click lists every marker whose disc is within this many pixels of the clicked one
+_LIST_DETAILS = 25  # events shown in full in one popup; all ids are listed up to _LIST_IDS
+_LIST_IDS = 500
 
 
 def border_text(border_km: object, side: object) -> str:
@@ -171,20 +178,62 @@ def _date_text(date: object, precision: object) -> str:
 
 
 def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) == ""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
+
+
+_URL_BAD = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
+
+
+def link_url(value: object) -> str | None:
+    """``value`` if it is an absolute http(s) URL fit to be a link, else None
+    (``javascript:``, ``data:``, relative paths and anything with spaces or quotes are not)."""
+    if _is_blank(value):
+        return None
+    url = str(value).strip()
+    if len(url) > 2048 or _URL_BAD.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def _confidence_text(value: object) -> str:
+    try:
+        c = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return f"{c:.2f}" if math.isfinite(c) else ""
 
 
 def popup_properties(row: dict[str, object], *, excerpt_chars: int | None = 300) -> dict[str, str]:
-    """The escaped popup/tooltip properties of one event (a dict of EVENT_COLUMNS)."""
+    """The escaped popup/tooltip properties of one event (a dict of EVENT_COLUMNS, and
+    optionally ``source`` and ``url``).
+
+    A region-level event's place is its region's name (``admin1``), not the word the text
+    used ("Oryol regional"); ``bl_source`` links ``url`` when it is an http(s) URL
+    (``target=_blank``, ``rel=noopener noreferrer``), and is escaped text otherwise.
+    """
     etype = str(row.get("event_type") or "")
     label = row.get("type_label")
-    label = EVENT_TYPES.get(etype, etype) if _is_blank(label) else label
+    label = _type_label(etype) if _is_blank(label) else label
     precision = "" if _is_blank(row.get("precision")) else str(row.get("precision"))
-    sources = row.get("sources")
-    source = row.get("article") if _is_blank(sources) else sources
     place = row.get("place_name")
     admin1 = row.get("admin1")
-    place_t = escape(place) + ("" if _is_blank(admin1) else f" ({escape(admin1)})")
+    if precision == "region" and not _is_blank(admin1):
+        place_t = escape(admin1)
+    else:
+        place_t = escape(place) + ("" if _is_blank(admin1) else f" ({escape(admin1)})")
+    source = next((row.get(k) for k in ("source", "sources", "article") if not _is_blank(row.get(k))), None)
+    url = link_url(row.get("url"))
+    if url is not None:
+        source_t = (f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">'
+                    f'{escape(url if source is None else source)}</a>')
+    else:
+        source_t = escape(source)
     return {
         "bl_excerpt": excerpt_html(row.get("excerpt"), row.get("place_start"), row.get("place_end"),
                                    max_chars=excerpt_chars),
@@ -193,130 +242,290 @@ def popup_properties(row: dict[str, object], *, excerpt_chars: int | None = 300)
         "bl_place": place_t,
         "bl_precision": escape(PRECISION_TEXT.get(precision, precision)),
         "bl_border": escape(border_text(row.get("border_km"), row.get("side"))),
-        "bl_source": escape(source),
+        "bl_conf": escape(_confidence_text(row.get("confidence"))),
+        "bl_source": source_t,
         "bl_id": escape(row.get("event_id")),
     }
 
 
-_ID_RE = re.compile(re.escape(EVENT_ID_LABEL) + r"\s*:?\s*(\S+)")
+# (?!s here): "Event ids here" starts with "Event id"
+_ID_RE = re.compile(re.escape(EVENT_ID_LABEL) + r"(?!s here)\s*:?\s*(\S+)")
+_IDS_RE = re.compile(re.escape(EVENT_IDS_LABEL) + r"\s*:?[ \t]*([^\n]*)")
 
 
 def event_id_from_popup(popup_text: object) -> str | None:
-    """The event id in a popup's text (what st_folium returns as ``last_object_clicked_popup``)."""
+    """The clicked event's id in a popup's text (what st_folium returns as
+    ``last_object_clicked_popup``): the first ``Event id`` in it, which the popup puts
+    before any event's text."""
     if not isinstance(popup_text, str):
         return None
-    found = _ID_RE.findall(popup_text)
-    return found[-1] if found else None
+    found = _ID_RE.search(popup_text)
+    return found.group(1) if found else None
 
 
-# --- folium elements --------------------------------------------------------------
-
-class _Legend(MacroElement):
-    """A Leaflet control holding prebuilt, escaped HTML (no branca, no CDN)."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function() {
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "bl-legend");
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, html_text: str):
-        super().__init__()
-        self._name = "Legend"
-        self.html = html_text
+def event_ids_from_popup(popup_text: object) -> list[str]:
+    """Every event listed in a popup (the clicked one first): its ``Event ids here`` line;
+    a popup without one (an older map) gives its one ``Event id``, or nothing."""
+    if not isinstance(popup_text, str):
+        return []
+    found = _IDS_RE.search(popup_text)
+    if found:
+        return [i for i in found.group(1).split() if i != "…"]
+    one = event_id_from_popup(popup_text)
+    return [one] if one else []
 
 
-class _IconImagePath(MacroElement):
-    """Default Leaflet pins (if any ever appear) load their images from the vendored copy."""
+# --- the page's script: one copy per page, state per map -----------------------------
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        L.Icon.Default.imagePath = {{ this.path|tojson }};
-        {% endmacro %}
-    """)
+#: Defines ``window.BL``: popups listing every event at the clicked point, the time filter,
+#: heat layers fed from the event layers, the selected event. Kept free of ``{{``, ``{%``
+#: and ``{#`` (branca compiles rendered scripts as Jinja templates) and of any data: the
+#: event properties it reads are escaped HTML made in Python.
+_LIBRARY_JS = r"""
+(function () {
+"use strict";
+if (window.BL) { return; }
+var BL = window.BL = {
+    FIELDS: __FIELDS__, ID_LABEL: __ID_LABEL__, IDS_LABEL: __IDS_LABEL__,
+    NEAR_PX: __NEAR_PX__, MAX_DETAILS: __MAX_DETAILS__, MAX_IDS: __MAX_IDS__, PLAY_MS: 800
+};
+var DAY = 86400000;
 
-    def __init__(self, path: str):
-        super().__init__()
-        self._name = "IconImagePath"
-        self.path = path
+BL.state = function (map) {
+    if (!map._bl) {
+        map._bl = {points: [], timed: [], heats: [], time: null, pending: 0,
+                   selected: null, selDone: false};
+    }
+    return map._bl;
+};
+function each(gj, fn) {
+    var all = gj._blAll || [];
+    for (var i = 0; i < all.length; i++) { fn(all[i]); }
+}
 
+// A data layer exists; BL.loaded follows once its data is in.
+BL.expect = function (map) { BL.state(map).pending += 1; };
+BL.loaded = function (map, gj, kind) {
+    var s = BL.state(map), all = [];
+    gj.eachLayer(function (l) { l._blOn = true; all.push(l); });
+    gj._blAll = all;
+    s.timed.push(gj);
+    if (kind === "points") { s.points.push(gj); }
+    if (s.time) { BL.filterLayer(gj, s.time); }
+    s.heats.forEach(function (h) { if (h.src === gj) { BL.heat(h); } });
+    s.pending -= 1;
+    BL.trySelect(map);
+    map.fire("bl:data");
+};
 
-def _swatch(color: str, *, ring: str | None = None, fill: str | None = None) -> str:
-    """A small circle like the markers: filled, or a ``ring`` ("dashed", "dotted") only."""
-    border = f"2px {ring} {color}" if ring else f"1px solid {color}"
-    background = fill or ("transparent" if ring else color)
-    return (f'<span style="display:inline-block;width:11px;height:11px;border-radius:50%;'
-            f'background:{background};border:{border};vertical-align:middle"></span>')
+// --- every event at the clicked point ---
+BL.here = function (layer) {
+    var map = layer._map, s = map && map._bl, out = [];
+    if (!s || !layer._point) { return [layer]; }
+    var p0 = layer._point, r0 = layer._radius || 0;
+    s.points.forEach(function (gj) {
+        if (!gj._map) { return; }
+        each(gj, function (l) {
+            if (l === layer || !l._map || !l._point) { return; }
+            var dx = l._point.x - p0.x, dy = l._point.y - p0.y;
+            var d = Math.max(r0, l._radius || 0) + BL.NEAR_PX;
+            if (dx * dx + dy * dy <= d * d) { out.push(l); }
+        });
+    });
+    out.sort(function (a, b) {
+        var ta = a.feature.properties.bl_t, tb = b.feature.properties.bl_t;
+        ta = ta == null ? -1e9 : ta;
+        tb = tb == null ? -1e9 : tb;
+        return (tb - ta) || (a.feature.id < b.feature.id ? -1 : (a.feature.id > b.feature.id ? 1 : 0));
+    });
+    return [layer].concat(out);
+};
+function colorOf(l) { return l.options.fillColor || l.options.color || "#333333"; }
+function table(p) {
+    return "<table>" + BL.FIELDS.map(function (f) {
+        var v = p[f[0]];
+        if (v == null || v === "") { return ""; }
+        // the space and newline keep label and value apart in textContent (st_folium reads that)
+        return "<tr><th>" + f[1] + "</th><td> " + v + "</td></tr>\n";
+    }).join("") + "</table>";
+}
+BL.popup = function (layer) {
+    var list = BL.here(layer), n = list.length;
+    var ids = list.slice(0, BL.MAX_IDS).map(function (l) { return l.feature.properties.bl_id; });
+    // ids first, before any event text: what the app parses (geo.maps.event_ids_from_popup)
+    var h = "<div class=\"bl-sr\">" + BL.ID_LABEL + ": " + ids[0] + "\n</div>" +
+            "<div class=\"bl-sr\">" + BL.IDS_LABEL + ": " + ids.join(" ") + (n > ids.length ? " …" : "") + "\n</div>";
+    if (n > 1) {
+        h += "<div class=\"bl-here\"><b>" + n + " events at this point</b>" +
+             (n > BL.MAX_DETAILS ? " (the first " + BL.MAX_DETAILS + " below)" : "") +
+             ": the one clicked first, then newest first.</div>\n";
+    }
+    list.slice(0, BL.MAX_DETAILS).forEach(function (l, i) {
+        var p = l.feature.properties;
+        h += "<div class=\"bl-ev\" data-bl-id=\"" + p.bl_id + "\">" +
+             (n > 1 ? "<div class=\"bl-evh\"><span class=\"bl-dot\" style=\"background:" + colorOf(l) +
+                      "\"></span>" + (i + 1) + ". " + p.bl_type + " · " + p.bl_date + "</div>\n" : "") +
+             table(p) + "</div>\n";
+    });
+    if (n > BL.MAX_DETAILS) {
+        h += "<div class=\"bl-more\">… and " + (n - BL.MAX_DETAILS) +
+             " more here: zoom in to separate them, or use the table.</div>";
+    }
+    var div = L.DomUtil.create("div", "bl-popup");
+    div.innerHTML = h;
+    return div;
+};
+BL.tooltip = function (layer) {
+    var p = layer.feature.properties, n = BL.here(layer).length;
+    var div = L.DomUtil.create("div", "bl-tooltip");
+    div.innerHTML = "<table><tr><td>" + p.bl_place + "</td></tr>\n<tr><td>" + p.bl_type + "</td></tr>\n" +
+        (n > 1 ? "<tr><td><b>" + n + " events here: click to list them all</b></td></tr>\n" : "") + "</table>";
+    return div;
+};
 
+// --- time ---
+BL.inTime = function (p, t) {
+    if (p.bl_t == null) { return false; }
+    var u = p.bl_u == null ? p.bl_t : p.bl_u;
+    return u >= t.lo && p.bl_t <= t.hi;
+};
+BL.filterLayer = function (gj, t) {
+    // only markers whose state changes are added or removed: a step of a week touches a week
+    each(gj, function (l) {
+        var want = !t || BL.inTime(l.feature.properties, t);
+        if (want !== l._blOn) {
+            l._blOn = want;
+            if (want) { gj.addLayer(l); } else { gj.removeLayer(l); }
+        }
+    });
+};
+BL.setTime = function (map, t) {
+    var s = BL.state(map);
+    s.time = t;
+    s.timed.forEach(function (gj) { BL.filterLayer(gj, t); });
+    s.heats.forEach(BL.heat);
+    map.fire("bl:time");
+};
+BL.counts = function (map) {
+    var s = BL.state(map), shown = 0, undated = 0;
+    s.points.forEach(function (gj) {
+        if (!gj._map) { return; }
+        each(gj, function (l) {
+            if (l._blOn) { shown += 1; } else if (l.feature.properties.bl_t == null) { undated += 1; }
+        });
+    });
+    return {shown: shown, undated: undated};
+};
+function day(d) { return new Date(d * DAY).toISOString().slice(0, 10); }
+BL.timeControl = function (map, o) {
+    var Ctl = L.Control.extend({
+        options: {position: o.position},
+        onAdd: function () {
+            var div = L.DomUtil.create("div", "bl-time leaflet-bar");
+            div.innerHTML =
+                "<button type=\"button\" class=\"bl-play\" title=\"Play: step the window through time\">&#9654;</button>" +
+                "<select class=\"bl-mode\" title=\"Time window\"><option value=\"all\">All dates</option>" +
+                "<option value=\"1\">Day</option><option value=\"7\">Week</option>" +
+                "<option value=\"30\">30 days</option><option value=\"cum\">Up to date</option></select>" +
+                "<input class=\"bl-slider\" type=\"range\" min=\"" + o.lo + "\" max=\"" + o.hi +
+                "\" step=\"1\" value=\"" + o.hi + "\" disabled title=\"Last day of the window\">" +
+                "<span class=\"bl-tlabel\"></span>";
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            var mode = div.querySelector(".bl-mode"), slider = div.querySelector(".bl-slider");
+            var play = div.querySelector(".bl-play"), label = div.querySelector(".bl-tlabel"), timer = null;
+            function win() {
+                var m = mode.value, e = +slider.value;
+                if (m === "all") { return null; }
+                if (m === "cum") { return {lo: -1e9, hi: e, mode: m}; }
+                return {lo: e - (+m) + 1, hi: e, mode: m};
+            }
+            function show() {
+                var t = win(), c = BL.counts(map);
+                if (!t) { label.textContent = "all dates · " + c.shown + " events"; return; }
+                label.textContent = (t.mode === "cum" ? "up to " + day(t.hi) :
+                    (t.lo === t.hi ? day(t.hi) : day(t.lo) + " – " + day(t.hi))) + " · " + c.shown + " events" +
+                    (c.undated ? " · " + c.undated + " undated hidden" : "");
+            }
+            function apply() {
+                slider.disabled = mode.value === "all";
+                BL.setTime(map, win());
+                show();
+            }
+            function stop() {
+                if (timer) { clearInterval(timer); timer = null; }
+                play.innerHTML = "&#9654;";
+            }
+            function stepOf() { return mode.value === "cum" ? 7 : +mode.value; }
+            function step() {
+                if (+slider.value >= o.hi) { stop(); return; }
+                slider.value = Math.min(o.hi, +slider.value + stepOf());
+                apply();
+            }
+            mode.addEventListener("change", function () { stop(); apply(); });
+            slider.addEventListener("input", apply);
+            play.addEventListener("click", function () {
+                if (timer) { stop(); return; }
+                if (mode.value === "all") { mode.value = "7"; }
+                if (+slider.value >= o.hi) { slider.value = Math.min(o.hi, o.lo + (mode.value === "cum" ? 0 : stepOf() - 1)); }
+                apply();
+                play.innerHTML = "&#10074;&#10074;";
+                timer = setInterval(step, BL.PLAY_MS);
+            });
+            map.on("bl:data overlayadd overlayremove", show);
+            this.bl = {mode: mode, slider: slider, apply: apply, stop: stop};
+            setTimeout(show, 0);
+            return div;
+        }
+    });
+    var c = new Ctl();
+    c.addTo(map);
+    BL.state(map).timeCtl = c;
+    return c;
+};
 
-def _layer_label(style: TypeStyle, text: str) -> str:
-    # Leaflet's layer control inserts names as HTML: text is escaped, the rest is ours.
-    return (f'{_swatch(style.color)} <i class="fa-solid fa-{style.icon}" style="color:{style.color};'
-            f'width:1.2em;text-align:center"></i> {escape(text)}')
+// --- heat layers, fed from an event layer's visible markers ---
+BL.addHeat = function (map, heat, src) {
+    var h = {layer: heat, src: src};
+    BL.state(map).heats.push(h);
+    if (src._blAll) { BL.heat(h); }
+};
+BL.heat = function (h) {
+    var pts = [];
+    each(h.src, function (l) {
+        var c = l.feature.properties.bl_p;
+        if (l._blOn && (c === "s" || c === "h")) { var ll = l.getLatLng(); pts.push([ll.lat, ll.lng]); }
+    });
+    h.layer.setLatLngs(pts);
+};
 
-
-def _legend_html(counts: Sequence[tuple[str, str, int]], *, country_count: int, unmapped: int) -> str:
-    rows = []
-    for etype, label, n in counts:
-        st = TYPE_STYLES.get(etype, _FALLBACK_STYLE)
-        rows.append(f"<div>{_layer_label(st, label)} <span style='color:#666'>({n:,})</span></div>")
-    grey = "#555555"
-    key = (
-        "<div style='margin-top:4px;border-top:1px solid #ccc;padding-top:3px'>"
-        f"<div>{_swatch(grey)} settlement</div>"
-        f"<div>{_swatch(grey, ring='dashed', fill='rgba(85,85,85,.45)')} hromada centre (approx.)</div>"
-        f"<div>{_swatch(grey, ring='dashed')} region only (dashed area)</div>"
-        f"<div>{_swatch(grey, ring='dotted')} country only (own layer)</div>"
-        "</div>"
-    )
-    notes = []
-    if country_count:
-        notes.append(f"{country_count:,} country-level events: see their layer")
-    if unmapped:
-        notes.append(f"{unmapped:,} events without coordinates are not drawn")
-    note_html = "".join(f"<div style='color:#666'>{escape(n)}</div>" for n in notes)
-    # <details>: the reader can fold it away on a small map, no script needed
-    return ("<details open style='background:rgba(255,255,255,.92);padding:4px 8px;border-radius:4px;"
-            "font:12px/1.45 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:270px'>"
-            "<summary style='cursor:pointer;font-weight:bold'>Legend</summary>"
-            + "".join(rows) + key + note_html + "</details>")
-
-
-_PRECISION_CODE = {"settlement": "s", "hromada": "h", "region": "r", "country": "c"}
-_ROW_FIELDS = ("event_id", "event_type", "type_label", "place_name", "admin1", "precision", "excerpt",
-               "place_start", "place_end", "date", "date_precision", "border_km", "side", "article",
-               "sources")
-
-
-def _feature_collection(frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray,
-                        *, excerpt_chars: int | None) -> dict:
-    n = len(frame)
-    # Column lists, not per-row dicts: pandas' row iteration over Arrow strings costs
-    # more than building the popups themselves.
-    cols = {c: (frame[c].tolist() if c in frame.columns else [None] * n) for c in _ROW_FIELDS}
-    features = []
-    for i in range(n):
-        row = {c: cols[c][i] for c in _ROW_FIELDS}
-        props = popup_properties(row, excerpt_chars=excerpt_chars)
-        props["bl_p"] = _PRECISION_CODE.get(str(row["precision"]), "s")
-        features.append({
-            "type": "Feature",
-            "id": props["bl_id"],
-            "geometry": {"type": "Point",
-                         "coordinates": [round(float(lons[i]), 5), round(float(lats[i]), 5)]},
-            "properties": props,
-        })
-    return {"type": "FeatureCollection", "features": features}
+// --- the selected event: centred (in Python), ringed, its popup open ---
+BL.select = function (map, id) {
+    var s = BL.state(map);
+    s.selected = id;
+    BL.trySelect(map);
+};
+BL.trySelect = function (map) {
+    var s = BL.state(map), found = null;
+    if (s.selected == null || s.selDone || s.pending > 0) { return; }
+    s.points.forEach(function (gj) {
+        if (found) { return; }
+        each(gj, function (l) { if (!found && l.feature.id === s.selected) { found = l; } });
+    });
+    if (!found) { return; }
+    s.selDone = true;
+    var ll = found.getLatLng();
+    if (found._map) { found.bringToFront(); }
+    s.highlight = L.layerGroup([
+        L.circleMarker(ll, {radius: 14, color: "#ffffff", weight: 6, opacity: 0.9, fill: false, interactive: false}),
+        L.circleMarker(ll, {radius: 14, color: "#111111", weight: 2.5, fill: false, interactive: false})
+    ]).addTo(map);
+    s.selectedLayer = found;
+    L.popup({maxWidth: 380, minWidth: 240}).setLatLng(ll).setContent(BL.popup(found)).openOn(map);
+    map.fire("bl:selected", {id: s.selected});
+};
+})();
+"""
 
 
 def _htmlsafe_json(data: object) -> str:
@@ -325,6 +534,23 @@ def _htmlsafe_json(data: object) -> str:
             .replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("&", "\\u0026").replace("'", "\\u0027"))
 
+
+def _library_js() -> str:
+    consts = {
+        "__FIELDS__": _htmlsafe_json([[k, escape(label)] for k, label in POPUP_FIELDS]),
+        "__ID_LABEL__": _htmlsafe_json(escape(EVENT_ID_LABEL)),
+        "__IDS_LABEL__": _htmlsafe_json(escape(EVENT_IDS_LABEL)),
+        "__NEAR_PX__": str(_NEAR_PX),
+        "__MAX_DETAILS__": str(_LIST_DETAILS),
+        "__MAX_IDS__": str(_LIST_IDS),
+    }
+    text = _LIBRARY_JS
+    for key, value in consts.items():
+        text = text.replace(key, value)
+    return text
+
+
+# --- folium elements --------------------------------------------------------------
 
 class _RawScript(Element):
     """Script text put into the page as is.
@@ -343,37 +569,253 @@ class _RawScript(Element):
         return self.text
 
 
+def _map_of(element: object) -> folium.Map:
+    el = element
+    while el is not None and not isinstance(el, folium.Map):
+        el = getattr(el, "_parent", None)
+    if el is None:
+        raise TypeError("a borderline map element must be inside a folium.Map")
+    return el
+
+
+class _Library(MacroElement):
+    """``window.BL`` (see _LIBRARY_JS) and this map's state; the map's first child."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.js }}
+        BL.state({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "BorderlineLibrary"
+        self.js = _library_js()
+
+    def render(self, **kwargs: object) -> None:
+        self.get_root().script.add_child(_RawScript(self._template.module.script(self, kwargs)),
+                                         name=self.get_name())
+
+
+class _Legend(MacroElement):
+    """A Leaflet control holding prebuilt, escaped HTML (no branca, no CDN)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: {{ this.position|tojson }}});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "bl-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html_text: str, *, position: str = "topleft"):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self.position = position
+
+
+class _TimeControl(MacroElement):
+    """The date window control (``BL.timeControl``): off ("All dates") until the reader picks one."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        BL.timeControl({{ this._parent.get_name() }}, {{ this.options|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lo: int, hi: int, *, position: str = "bottomleft"):
+        super().__init__()
+        self._name = "TimeControl"
+        self.options = {"lo": int(lo), "hi": int(hi), "position": position}
+
+
+class _Selection(MacroElement):
+    """Ring the selected event and open its popup once every event layer has its data."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        BL.select({{ this._parent.get_name() }}, {{ this.event_id|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, event_id: str):
+        super().__init__()
+        self._name = "Selection"
+        self.event_id = event_id
+
+
+class _IconImagePath(MacroElement):
+    """Default Leaflet pins (if any ever appear) load their images from the vendored copy."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.path|tojson }};
+        {% endmacro %}
+    """)
+
+    def __init__(self, path: str):
+        super().__init__()
+        self._name = "IconImagePath"
+        self.path = path
+
+
+def _swatch(color: str, *, ring: str | None = None, fill: str | None = None,
+            square: bool = False, opacity: float = 1.0) -> str:
+    """A small circle like the markers: filled, or a ``ring`` ("dashed", "dotted") only;
+    ``square`` for area fills (bands)."""
+    border = f"2px {ring} {color}" if ring else f"1px solid {color}"
+    background = fill or ("transparent" if ring else color)
+    shape = "2px" if square else "50%"
+    return (f'<span style="display:inline-block;width:11px;height:11px;border-radius:{shape};'
+            f'background:{background};border:{border};opacity:{opacity};vertical-align:middle"></span>')
+
+
+def _layer_label(color: str, icon: str, text: str) -> str:
+    # Leaflet's layer control inserts names as HTML: text is escaped, the rest is ours.
+    return (f'{_swatch(color)} <i class="fa-solid fa-{escape(icon)}" style="color:{color};'
+            f'width:1.2em;text-align:center"></i> {escape(text)}')
+
+
+#: Distance band fills, nearest band first: hue, opacity and outline all differ, so the bands
+#: read apart with or without tiles and when several are ticked at once.
+_BAND_STYLES: tuple[dict[str, object], ...] = (
+    {"color": "#67000d", "weight": 1.2, "fill": True, "fillColor": "#cb181d", "fillOpacity": 0.38},
+    {"color": "#a63603", "weight": 1, "dashArray": "6 3", "fill": True, "fillColor": "#fd8d3c",
+     "fillOpacity": 0.30},
+    {"color": "#7a6a00", "weight": 1, "dashArray": "2 3", "fill": True, "fillColor": "#fee391",
+     "fillOpacity": 0.42},
+    {"color": "#08519c", "weight": 1, "dashArray": "1 5", "fill": True, "fillColor": "#9ecae1",
+     "fillOpacity": 0.22},
+)
+
+
+def _band_style(index: int) -> dict[str, object]:
+    return dict(_BAND_STYLES[min(index, len(_BAND_STYLES) - 1)])
+
+
+def _legend_html(counts: Sequence[tuple[str, str, int]], *, country_count: int, unmapped: int,
+                 band_labels: Sequence[str] = (), undated: int = 0, timed: bool = False) -> str:
+    rows = []
+    for etype, label, n in counts:
+        t = event_types.get(etype)
+        rows.append(f"<div>{_layer_label(t.color, t.icon, label)} <span style='color:#666'>({n:,})</span></div>")
+    grey = "#555555"
+    key = (
+        "<div style='margin-top:4px;border-top:1px solid #ccc;padding-top:3px'>"
+        f"<div>{_swatch(grey)} settlement</div>"
+        f"<div>{_swatch(grey, ring='dashed', fill='rgba(85,85,85,.45)')} hromada centre (approx.)</div>"
+        f"<div>{_swatch(grey, ring='dashed')} region only (dashed area)</div>"
+        f"<div>{_swatch(grey, ring='dotted')} country only (own layer)</div>"
+        "<div style='color:#666'>Stacked events: a click lists every event at that point.</div>"
+        "</div>"
+    )
+    bands = ""
+    if band_labels:
+        items = []
+        for i, label in enumerate(band_labels):
+            st = _band_style(i)
+            items.append(f"<div>{_swatch(str(st['fillColor']), square=True)} {escape(label)}</div>")
+        bands = ("<div style='margin-top:4px;border-top:1px solid #ccc;padding-top:3px'>"
+                 "<div style='color:#666'>Border bands (layers, off at first):</div>" + "".join(items) + "</div>")
+    notes = []
+    if country_count:
+        notes.append(f"{country_count:,} country-level events: see their layer")
+    if unmapped:
+        notes.append(f"{unmapped:,} events without coordinates are not drawn")
+    if timed:
+        notes.append("Time control (bottom left): all dates at first"
+                     + (f"; {undated:,} undated events are hidden while a window is set" if undated else ""))
+    note_html = "".join(f"<div style='color:#666'>{escape(n)}</div>" for n in notes)
+    # <details>, closed: a small button until the reader opens it, so it hides no data
+    return ("<details class='bl-legend-box'>"
+            "<summary title='Legend'><i class='fa-solid fa-circle-info'></i> Legend</summary>"
+            "<div class='bl-legend-body'>" + "".join(rows) + key + bands + note_html + "</div></details>")
+
+
+_PRECISION_CODE = {"settlement": "s", "hromada": "h", "region": "r", "country": "c"}
+_ROW_FIELDS = ("event_id", "event_type", "type_label", "place_name", "admin1", "precision", "excerpt",
+               "place_start", "place_end", "date", "date_precision", "border_km", "side", "article",
+               "sources", "source", "url", "confidence")
+_EPOCH = pd.Timestamp("1970-01-01")
+
+
+def _day_spans(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """First and last possible day of each event (days since 1970-01-01; -1: undated).
+
+    A month-precision date ("2024-12" or "2024-12-01" with precision "month") spans its
+    month, a year its year: a time window shows the event when it overlaps that span.
+    """
+    n = len(frame)
+    if n == 0 or "date" not in frame.columns:
+        return np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64)
+    text = frame["date"].astype("string").str.strip().str.slice(0, 10)
+    start = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    if "date_precision" in frame.columns:
+        precision = frame["date_precision"].astype("string").fillna("").to_numpy()
+    else:
+        precision = np.full(n, "", dtype=object)
+    length = text.str.len().fillna(0).to_numpy()
+    month = (precision == "month") | (length == 7)
+    year = (precision == "year") | (length == 4)
+    end = start.copy()
+    if month.any():
+        end[month] = start[month] + pd.offsets.MonthEnd(0)
+    if year.any():
+        end[year] = start[year] + pd.offsets.YearEnd(0)
+    known = start.notna().to_numpy()
+    lo = np.full(n, -1, dtype=np.int64)
+    hi = np.full(n, -1, dtype=np.int64)
+    lo[known] = ((start[known] - _EPOCH) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
+    hi[known] = ((end[known] - _EPOCH) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
+    return lo, np.maximum(lo, hi)
+
+
+def _feature_collection(frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray,
+                        days: tuple[np.ndarray, np.ndarray], *, excerpt_chars: int | None) -> dict:
+    n = len(frame)
+    # Column lists, not per-row dicts: pandas' row iteration over Arrow strings costs
+    # more than building the popups themselves.
+    cols = {c: (frame[c].tolist() if c in frame.columns else [None] * n) for c in _ROW_FIELDS}
+    lo, hi = days[0].tolist(), days[1].tolist()
+    features = []
+    for i in range(n):
+        row = {c: cols[c][i] for c in _ROW_FIELDS}
+        props: dict[str, object] = popup_properties(row, excerpt_chars=excerpt_chars)  # type: ignore[assignment]
+        props["bl_p"] = _PRECISION_CODE.get(str(row["precision"]), "s")
+        if lo[i] >= 0:
+            props["bl_t"] = lo[i]
+            if hi[i] != lo[i]:
+                props["bl_u"] = hi[i]
+        features.append({
+            "type": "Feature",
+            "id": props["bl_id"],
+            "geometry": {"type": "Point",
+                         "coordinates": [round(float(lons[i]), 5), round(float(lats[i]), 5)]},
+            "properties": props,
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
 #: Given the JSON text of one layer, store it and return the URL the page fetches it from.
 DataSink = Callable[[str], str]
-
-
-_POPUP_JS = """function (layer) {
-            var p = layer.feature.properties, fields = %s;
-            var div = L.DomUtil.create("div", %s);
-            div.innerHTML = "<table>" + fields.map(function (f) {
-                var v = p[f[0]] == null ? "" : p[f[0]];
-                return "<tr>" + (f[1] ? "<th>" + f[1] + "</th>" : "") + "<td>" + v + "</td></tr>";
-            }).join("") + "</table>";
-            return div;
-        }"""
-
-
-def _popup_js(fields: Sequence[tuple[str, str]], class_name: str) -> str:
-    """A popup/tooltip content function: a table of the feature's (escaped) properties.
-
-    What folium's GeoJsonPopup/GeoJsonTooltip do, without their two Jinja compiles per
-    render. Bound as a function of the clicked layer, which is also how st_folium reads
-    the popup's text (``last_object_clicked_popup``) on a click, before the popup opens.
-    """
-    return _POPUP_JS % (_htmlsafe_json([[k, escape(label)] for k, label in fields]),
-                        _htmlsafe_json(class_name))
 
 
 class _DataLayer(folium.map.Layer):
     """A Leaflet GeoJSON layer whose data is serialised once, at build time, and either
     embedded or fetched from the URL ``data_sink`` returns. ``kind``: "points" (event
-    markers on the canvas, styled per precision code, with popup and tooltip), "extent"
-    (unclickable geographic circles), "shapes" (lines/polygons with one style).
+    markers on the canvas, styled per precision code, with the page's popup and tooltip,
+    filtered by the time control), "extent" (unclickable geographic circles, filtered by
+    time), "shapes" (lines/polygons with one style).
 
     Why not folium.GeoJson: st_folium renders the whole map two or three times on every
     Streamlit rerun (every marker click); folium's template re-encodes all the data each
@@ -401,19 +843,33 @@ class _DataLayer(folium.map.Layer):
             interactive: {{ "true" if this.kind == "points" else "false" }},
         });
         {%- if this.kind == "points" %}
-        {{ this.get_name() }}.bindPopup({{ this.popup_js }}, {"maxWidth": 380, "minWidth": 220});
-        {{ this.get_name() }}.bindTooltip({{ this.tooltip_js }}, {"sticky": false});
+        {{ this.get_name() }}.bindPopup(BL.popup, {"maxWidth": 380, "minWidth": 240});
+        {{ this.get_name() }}.bindTooltip(BL.tooltip, {"sticky": false});
+        {%- endif %}
+        {%- if this.kind != "shapes" %}
+        BL.expect({{ this.map_name }});
         {%- endif %}
         {%- if this.data_url %}
         fetch({{ this.data_url|tojson }})
             .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-            .then(function (d) { {{ this.get_name() }}.addData(d); })
+            .then(function (d) {
+                {{ this.get_name() }}.addData(d);
+                {%- if this.kind != "shapes" %}
+                BL.loaded({{ this.map_name }}, {{ this.get_name() }}, {{ this.kind|tojson }});
+                {%- endif %}
+            })
             .catch(function (e) { console.error("borderline: map data not loaded", e); });
-        {%- else %}
-        {{ this.get_name() }}.addData({{ this.data_json }});
-        {%- endif %}
         {%- if this.show %}
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- endif %}
+        {%- else %}
+        {{ this.get_name() }}.addData({{ this.data_json }});
+        {%- if this.show %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- endif %}
+        {%- if this.kind != "shapes" %}
+        BL.loaded({{ this.map_name }}, {{ this.get_name() }}, {{ this.kind|tojson }});
+        {%- endif %}
         {%- endif %}
         {% endmacro %}
     """)
@@ -425,6 +881,7 @@ class _DataLayer(folium.map.Layer):
         super().__init__(name=name, overlay=True, control=name is not None, show=show)
         self._name = "DataLayer"
         self.kind = kind
+        self.map_name = ""
         if bounds is None:   # points: (lon, lat) of every feature
             xy = np.array([f["geometry"]["coordinates"] for f in data["features"]], dtype=float).reshape(-1, 2)
             bounds = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()) if len(xy) else None
@@ -434,29 +891,72 @@ class _DataLayer(folium.map.Layer):
         self.data_url = data_sink(text) if data_sink is not None else None
         self.data_json = None if data_sink is not None else text
         self.styles_json = _htmlsafe_json(styles)
-        self.popup_js = _popup_js(POPUP_FIELDS, "bl-popup")
-        self.tooltip_js = _popup_js([(f, "") for f in _TOOLTIP_FIELDS], "bl-tooltip")
 
     def _get_self_bounds(self) -> list[list[float | None]]:
         return self._bounds
 
     def render(self, **kwargs: object) -> None:
+        self.map_name = _map_of(self).get_name()
         # Raw, not MacroElement.render: that would Jinja-compile the output (see _RawScript).
         self.get_root().script.add_child(_RawScript(self._template.module.script(self, kwargs)),
                                          name=self.get_name())
 
 
+class _Heat(HeatMap):
+    """folium's HeatMap (Leaflet.heat, vendored) fed in the page from one event layer's
+    visible markers: no second copy of the data, and it follows the time control."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.heatLayer([], {{ this.options|tojson }});
+        BL.addHeat({{ this.map_name }}, {{ this.get_name() }}, {{ this.source.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, source: _DataLayer, *, name: str, color: str, assets: MapAssets):
+        super().__init__([], name=name, show=False, min_opacity=0.35, radius=18, blur=16,
+                         gradient={0.3: "#ffffcc", 0.65: color, 1.0: color})
+        self.default_js = list(assets.heat_js)
+        self.source = source
+        self.map_name = ""
+
+    def render(self, **kwargs: object) -> None:
+        self.map_name = _map_of(self).get_name()
+        super().render(**kwargs)
+
+
 class _Style(MacroElement):
-    """Page CSS for the popups and tooltips (a header element, compiled once)."""
+    """Page CSS for the popups, tooltips, legend and time control (a header element, compiled once)."""
 
     _template = Template("""
         {% macro header(this, kwargs) %}
         <style>
+            .bl-popup { max-height: 340px; overflow-y: auto; font: 12px/1.4 sans-serif; }
             .bl-popup table { border-collapse: collapse; font: 12px/1.4 sans-serif; }
             .bl-popup th { text-align: left; vertical-align: top; padding: 1px 8px 1px 0; color: #555; }
             .bl-popup td { vertical-align: top; padding: 1px 0; }
             .bl-popup mark { background: #ffe066; padding: 0 1px; }
+            .bl-popup a { color: #0b5cad; }
+            .bl-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+                     white-space: nowrap; }
+            .bl-here { margin: 0 0 4px; padding: 2px 5px; background: #fff4cc; border-radius: 3px; }
+            .bl-ev + .bl-ev { border-top: 1px solid #ddd; margin-top: 5px; padding-top: 4px; }
+            .bl-evh { font-weight: bold; margin-bottom: 2px; }
+            .bl-dot { display: inline-block; width: 9px; height: 9px; border-radius: 50%; margin-right: 4px;
+                      vertical-align: middle; }
+            .bl-more { color: #666; margin-top: 4px; }
             .bl-tooltip table { font: 12px/1.3 sans-serif; }
+            .bl-legend-box { background: rgba(255,255,255,.94); padding: 3px 7px; border-radius: 4px;
+                             font: 12px/1.45 sans-serif; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 270px; }
+            .bl-legend-box summary { cursor: pointer; font-weight: bold; }
+            .bl-legend-body { max-height: 60vh; overflow-y: auto; }
+            .bl-time { background: rgba(255,255,255,.94); padding: 3px 6px; font: 12px/1.3 sans-serif;
+                       display: flex; align-items: center; gap: 5px; }
+            .bl-time button { width: 26px; height: 22px; padding: 0; cursor: pointer; border: 1px solid #999;
+                              background: #fff; border-radius: 3px; line-height: 20px; }
+            .bl-time select { font-size: 12px; height: 22px; }
+            .bl-time input[type=range] { width: 170px; }
+            .bl-time .bl-tlabel { white-space: nowrap; color: #333; }
         </style>
         {% endmacro %}
     """)
@@ -474,22 +974,29 @@ def _marker_styles(color: str) -> dict[str, dict[str, object]]:
     }
 
 
-def _event_layer(frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray, color: str,
+def _event_layer(frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray,
+                 days: tuple[np.ndarray, np.ndarray], color: str,
                  *, excerpt_chars: int | None, data_sink: DataSink | None) -> _DataLayer:
-    return _DataLayer(_feature_collection(frame, lons, lats, excerpt_chars=excerpt_chars),
+    return _DataLayer(_feature_collection(frame, lons, lats, days, excerpt_chars=excerpt_chars),
                       kind="points", styles=_marker_styles(color), data_sink=data_sink)
 
 
-def _extent_layer(lons: np.ndarray, lats: np.ndarray, color: str,
+def _extent_layer(lons: np.ndarray, lats: np.ndarray, days: tuple[np.ndarray, np.ndarray], color: str,
                   *, data_sink: DataSink | None) -> _DataLayer:
     """Faint, unclickable circles where a region-level event may be: never hides a dot."""
-    data = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {},
-         "geometry": {"type": "Point", "coordinates": [round(float(x), 5), round(float(y), 5)]}}
-        for x, y in zip(lons, lats)]}
+    features = []
+    for x, y, lo, hi in zip(lons, lats, days[0].tolist(), days[1].tolist()):
+        props: dict[str, int] = {}
+        if lo >= 0:
+            props["bl_t"] = lo
+            if hi != lo:
+                props["bl_u"] = hi
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [round(float(x), 5), round(float(y), 5)]}})
     styles = {"a": {"radius": _REGION_RADIUS_M, "color": color, "weight": 1, "dashArray": "6 6",
                     "fill": True, "fillColor": color, "fillOpacity": 0.04, "interactive": False}}
-    return _DataLayer(data, kind="extent", styles=styles, data_sink=data_sink)
+    return _DataLayer({"type": "FeatureCollection", "features": features}, kind="extent", styles=styles,
+                      data_sink=data_sink)
 
 
 def _shapes_layer(geometry: object, *, name: str, show: bool, style: dict[str, object],
@@ -545,47 +1052,91 @@ def _geojson_of(obj: object) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+#: Oblast outlines shipped as package data (geo/data/build_admin1.py writes it).
+ADMIN1_FILE = "admin1_ru_ua.geojson"
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_admin1() -> dict | None:
+    """The shipped first-level units of Ukraine and Russia's border regions, or None when
+    the file is not there (the map then simply has no such layer). Read once per process."""
+    res = importlib.resources.files("geo") / "data" / ADMIN1_FILE
+    try:
+        return json.loads(res.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def build_map(
     events: pd.DataFrame,
     *,
     border: object | None = None,
     bands: Iterable[tuple[str, object]] | None = None,
     outlines: object | None = None,
+    admin1: object | bool = True,
     assets: MapAssets | None = None,
     tiles: bool = True,
     selected_types: Iterable[str] | None = None,
+    selected_id: str | None = None,
     excerpt_chars: int | None = 300,
     border_label: str = "Russia–Ukraine border",
     height: str | int = "100%",
-    collapse_layer_control: bool = False,
+    collapse_layer_control: bool = True,
+    heat: bool = True,
+    time_control: bool = True,
     data_sink: DataSink | None = None,
 ) -> folium.Map:
-    """A layered map of ``events`` (a (Geo)DataFrame with ``EVENT_COLUMNS``; Point geometry or lat/lon).
+    """A layered map of ``events`` (a (Geo)DataFrame with ``EVENT_COLUMNS``, and optionally
+    ``source``/``url``; Point geometry or lat/lon).
 
-    - One overlay per event type present, named "<icon> <label> (<count>)", shown when its
-      type is in ``selected_types`` (default: all); country-level events in one extra
-      overlay, off by default.
+    - One overlay per event type present, named "<icon> <label> (<count>)", in the registry's
+      order and colours (``geo.event_types``), shown when its type is in ``selected_types``
+      (default: all); country-level events in one extra overlay, off by default.
+    - A click on a marker lists every event drawn at that point (see the module docstring for
+      the popup text the app parses).
     - ``border``: the border line (shapely geometry or GeoJSON), its own overlay.
-    - ``bands``: ``[(label, polygon)]`` distance bands, one overlay each, off by default.
+    - ``bands``: ``[(label, polygon)]`` distance bands, nearest first, one overlay each, off by
+      default, each with its own fill.
     - ``outlines``: country outlines (GeoDataFrame/geometry/GeoJSON), an overlay drawn in
       grey so the map reads with no tiles at all.
+    - ``admin1``: oblast outlines, an overlay off by default: True = the shipped Natural Earth
+      units of Ukraine and Russia's border regions (none if the file is missing), False/None
+      = no layer, or any geometry/GeoJSON.
     - ``assets``: URLs of the vendored JS/CSS (default: the app's ``/app/static/vendor``).
     - ``tiles``: OpenStreetMap as the base layer; without a network the tiles simply fail
       to load and everything else still draws. ``False`` draws no tile layer.
+    - ``selected_id``: the map opens centred on that event (zoom 9), ringed, its popup open
+      (an id not among the mapped events is ignored).
     - ``excerpt_chars``: popups show this much of the excerpt around the place (None: all).
-    - ``collapse_layer_control``: show the layer list only on hover (small maps, e.g. in the
-      app); the legend always shows the types and the precision key.
+    - ``collapse_layer_control``: show the layer list only on hover (default: the list is
+      long, and open it would cover the Kursk and Belgorod regions).
+    - ``heat``: one heat layer per type present (settlement/hromada events), off by default.
+    - ``time_control``: the date window control, bottom left, "All dates" at first.
     - ``data_sink``: store each layer's GeoJSON and let the page fetch it from the URL it
       returns (the app: a few-kB script per rerun); default: embedded (a standalone page).
     """
     assets = assets or map_assets()
-    shown = set(EVENT_TYPES if selected_types is None else selected_types)
+    shown = set(event_types.TYPE_IDS if selected_types is None else selected_types)
 
-    m = folium.Map(location=list(_DEFAULT_CENTER), zoom_start=6, tiles=None, prefer_canvas=True,
-                   max_zoom=18, min_zoom=2, control_scale=True, height=height)
+    frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
+    lons, lats = _lonlat(frame) if len(frame) else (np.array([]), np.array([]))
+    located = np.isfinite(lons) & np.isfinite(lats)
+    unmapped = int((~located).sum())
+    frame = frame.loc[located]
+    lons, lats = lons[located], lats[located]
+
+    selected_at: tuple[float, float] | None = None
+    if selected_id is not None and len(frame) and "event_id" in frame.columns:
+        hit = np.flatnonzero(frame["event_id"].astype("string").to_numpy() == str(selected_id))
+        if len(hit):
+            selected_at = (float(lats[hit[0]]), float(lons[hit[0]]))
+
+    m = folium.Map(location=list(selected_at or _DEFAULT_CENTER), zoom_start=_SELECTED_ZOOM if selected_at else 6,
+                   tiles=None, prefer_canvas=True, max_zoom=18, min_zoom=2, control_scale=True, height=height)
     # Per-instance lists: mutating folium's class-level defaults would leak into every map.
     m.default_js = list(assets.js)
     m.default_css = list(assets.css)
+    _Library().add_to(m)
     _IconImagePath(assets.icon_image_path).add_to(m)
     _Style().add_to(m)
 
@@ -596,73 +1147,99 @@ def build_map(
         _shapes_layer(outlines, name="Country outlines", show=True, data_sink=data_sink,
                       style={"color": "#6b6b6b", "weight": 1, "fill": True, "fillColor": "#f3f1ea",
                              "fillOpacity": 0.35}).add_to(m)
-    for label, geometry in (bands or ()):
+    admin1_data = _shipped_admin1() if admin1 is True else (None if admin1 is False else admin1)
+    if admin1_data is not None:
+        _shapes_layer(admin1_data, name="Oblasts and border regions (Natural Earth)", show=False,
+                      data_sink=data_sink,
+                      style={"color": "#4d4d4d", "weight": 1, "opacity": 0.8, "dashArray": "4 3",
+                             "fill": False}).add_to(m)
+    band_labels: list[str] = []
+    for i, (label, geometry) in enumerate(bands or ()):
+        band_labels.append(str(label))
         _shapes_layer(geometry, name=escape(f"Border band {label}"), show=False, data_sink=data_sink,
-                      style={"color": "#c0392b", "weight": 0.5, "fill": True, "fillColor": "#c0392b",
-                             "fillOpacity": 0.08}).add_to(m)
+                      style=_band_style(i)).add_to(m)
     if border is not None:
         _shapes_layer(border, name=escape(border_label), show=True, data_sink=data_sink,
                       style={"color": "#b2182b", "weight": 2.5, "opacity": 0.9, "dashArray": "8 4",
                              "fill": False}).add_to(m)
 
-    frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
-    lons, lats = _lonlat(frame) if len(frame) else (np.array([]), np.array([]))
-    located = np.isfinite(lons) & np.isfinite(lats)
-    unmapped = int((~located).sum())
-    frame = frame.loc[located]
-    lons, lats = lons[located], lats[located]
     precision = frame["precision"].astype("string").fillna("settlement").to_numpy() if len(frame) \
         else np.array([], dtype=object)
     etypes = frame["event_type"].astype("string").fillna("").to_numpy() if len(frame) \
         else np.array([], dtype=object)
     cols = [c for c in frame.columns if c != "geometry"]
     plain = pd.DataFrame(frame[cols]) if len(frame) else frame
+    day_lo, day_hi = _day_spans(plain)
 
-    order = list(EVENT_TYPES) + sorted(set(etypes) - set(EVENT_TYPES))
+    order = list(event_types.TYPE_IDS) + sorted(set(etypes) - set(event_types.TYPE_IDS))
     counts: list[tuple[str, str, int]] = []
+    heat_sources: list[tuple[_DataLayer, str, str]] = []
     is_country = precision == "country"
     for etype in order:
         in_type = (etypes == etype) & ~is_country
         n = int(in_type.sum())
         if n == 0:
             continue
-        label = EVENT_TYPES.get(etype, etype or "Unknown type")
-        st = TYPE_STYLES.get(etype, _FALLBACK_STYLE)
+        label = _type_label(etype)
+        t = event_types.get(etype)
         counts.append((etype, label, n))
-        group = folium.FeatureGroup(name=_layer_label(st, f"{label} ({n:,})"), show=etype in shown,
+        group = folium.FeatureGroup(name=_layer_label(t.color, t.icon, f"{label} ({n:,})"), show=etype in shown,
                                     overlay=True, control=True)
         region = in_type & (precision == "region")
         if region.any():
-            _extent_layer(lons[region], lats[region], st.color, data_sink=data_sink).add_to(group)
+            ridx = np.flatnonzero(region)
+            _extent_layer(lons[ridx], lats[ridx], (day_lo[ridx], day_hi[ridx]), t.color,
+                          data_sink=data_sink).add_to(group)
         # Region rings first so the exact dots are drawn (and hit) on top of them.
         rank = np.where(precision[in_type] == "region", 0, np.where(precision[in_type] == "hromada", 1, 2))
         idx = np.flatnonzero(in_type)[np.argsort(rank, kind="stable")]
-        _event_layer(plain.iloc[idx], lons[idx], lats[idx], st.color,
-                     excerpt_chars=excerpt_chars, data_sink=data_sink).add_to(group)
+        layer = _event_layer(plain.iloc[idx], lons[idx], lats[idx], (day_lo[idx], day_hi[idx]), t.color,
+                             excerpt_chars=excerpt_chars, data_sink=data_sink)
+        layer.add_to(group)
         group.add_to(m)
+        if heat and (precision[in_type] != "region").any():
+            heat_sources.append((layer, label, t.color))
 
     n_country = int(is_country.sum())
     if n_country:
-        grey = TypeStyle("#555555", "globe")
         group = folium.FeatureGroup(
-            name=_layer_label(grey, f"Country-level events, place unknown ({n_country:,})"),
+            name=_layer_label("#555555", "globe", f"Country-level events, place unknown ({n_country:,})"),
             show=False, overlay=True, control=True)
         for etype in order:
             sel = is_country & (etypes == etype)
             if sel.any():
                 idx = np.flatnonzero(sel)
-                st = TYPE_STYLES.get(etype, _FALLBACK_STYLE)
-                _event_layer(plain.iloc[idx], lons[idx], lats[idx], st.color,
-                             excerpt_chars=excerpt_chars, data_sink=data_sink).add_to(group)
+                _event_layer(plain.iloc[idx], lons[idx], lats[idx], (day_lo[idx], day_hi[idx]),
+                             event_types.get(etype).color, excerpt_chars=excerpt_chars,
+                             data_sink=data_sink).add_to(group)
         group.add_to(m)
 
-    _Legend(_legend_html(counts, country_count=n_country, unmapped=unmapped)).add_to(m)
+    for layer, label, color in heat_sources:
+        _Heat(layer, name=_layer_label(color, "fire", f"Heat: {label}"), color=color, assets=assets).add_to(m)
+
+    dated = day_lo >= 0
+    timed = bool(time_control and dated.any())
+    undated = int((~dated).sum())
+    _Legend(_legend_html(counts, country_count=n_country, unmapped=unmapped, band_labels=band_labels,
+                         undated=undated, timed=timed)).add_to(m)
+    if timed:
+        _TimeControl(int(day_lo[dated].min()), int(day_hi[dated].max())).add_to(m)
     folium.LayerControl(collapsed=collapse_layer_control, position="topright").add_to(m)
 
+    if selected_at is not None:
+        _Selection(str(selected_id)).add_to(m)
+    else:
+        _fit_first_view(m, frame, lons, lats, is_country, border)
+    _name_like_st_folium(m)
+    return m
+
+
+def _fit_first_view(m: folium.Map, frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray,
+                    is_country: np.ndarray, border: object | None) -> None:
     # Open on the war, not on the world: events far from the border (a summit in Pyongyang)
     # stay on the map but do not set the first view.
-    km = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy(dtype=float) if len(frame) \
-        else np.array([], dtype=float)
+    km = pd.to_numeric(frame["border_km"], errors="coerce").to_numpy(dtype=float) \
+        if len(frame) and "border_km" in frame.columns else np.full(len(frame), np.nan)
     near = ~is_country & ~(km > _FIT_KM)
     south, west, north, east = [], [], [], []
     if near.any():
@@ -680,8 +1257,6 @@ def build_map(
     if south:
         m.fit_bounds([[float(min(south)), float(min(west))], [float(max(north)), float(max(east))]],
                      max_zoom=10)
-    _name_like_st_folium(m)
-    return m
 
 
 def _name_like_st_folium(element: MacroElement, base: str = "div") -> None:

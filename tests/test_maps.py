@@ -46,7 +46,7 @@ def _features(m: folium.Map) -> list[dict]:
     out = []
     for g in _groups(m):
         for layer in _layers(g):
-            out.extend(f for f in _data(layer) if f["properties"])
+            out.extend(f for f in _data(layer) if "bl_id" in f["properties"])
     return out
 
 
@@ -70,7 +70,7 @@ def test_one_layer_per_type_named_with_label_and_count(events, rendered):
         name = next((k for k in groups if f"{EVENT_TYPES[etype]} ({n:,})" in k), None)
         assert name is not None, f"no layer named for {etype} with count {n}"
         # the count in the name is the number of events drawn in it
-        drawn = sum(len([f for f in _data(lay) if f["properties"]]) for lay in _layers(groups[name]))
+        drawn = sum(len([f for f in _data(lay) if "bl_id" in f["properties"]]) for lay in _layers(groups[name]))
         assert drawn == n
         assert f"{EVENT_TYPES[etype]} ({n:,})" in html
     assert html.count("L.control.layers(") == 1
@@ -329,7 +329,7 @@ def test_data_sink_takes_the_data_out_of_the_page(events):
     assert len(page) < len(embedded) / 3
     for url in stored:
         assert f'fetch("{url}")' in page
-    drawn = [f for text in stored.values() for f in json.loads(text)["features"] if f["properties"]]
+    drawn = [f for text in stored.values() for f in json.loads(text)["features"] if "bl_id" in f["properties"]]
     assert sorted(f["id"] for f in drawn) == sorted(events["event_id"])
 
 
