@@ -1,7 +1,11 @@
 """What the app shows, as pure functions over the events table (no Streamlit).
 
-Filters, the event a map click points at, text made safe for ``st.markdown``, upload
-handling (bytes in, articles or plain-words errors out) and the filtered downloads.
+Filters (type, date, side, distance bands and range, place search, actors, counts), the
+derived columns the table and filters read (``enrich_events``), the event a map click or a
+table row points at, the events stacked at one point, the per-day chart data, text made safe
+for ``st.markdown``, upload handling (bytes in, articles or plain-words errors out), the
+filtered downloads, and reading a file of events (``read_events_file``) for the app's
+``BORDERLINE_EVENTS`` seam.
 """
 
 from __future__ import annotations
@@ -29,8 +33,32 @@ from geo.maps import event_id_from_popup
 __all__ = [
     "EventFilter",
     "SIDES",
+    "DistanceBand",
+    "DISTANCE_BANDS",
+    "FRONT_LINE_NOTE",
+    "KM_STEPS",
+    "km_step_label",
+    "snap_km_range",
+    "NUMBER_KEYS",
+    "ACTOR_NAMES",
+    "actor_name",
+    "DERIVED_COLUMNS",
+    "parse_json_column",
+    "enrich_events",
+    "search_key",
+    "place_label",
+    "actor_options",
     "filter_events",
     "selected_event_id",
+    "Selection",
+    "next_selection",
+    "table_event_id",
+    "events_at_point",
+    "safe_url",
+    "TimeCounts",
+    "time_counts",
+    "type_colors",
+    "read_events_file",
     "markdown_safe",
     "excerpt_markdown",
     "safe_source_name",
@@ -49,6 +77,65 @@ SIDES: dict[str, str] = {"RU": "Russian side", "UA": "Ukrainian side", "unknown"
 
 
 @dataclass(frozen=True, slots=True)
+class DistanceBand:
+    id: str
+    label: str
+    lo: float      # exclusive, except the first band, which holds 0
+    hi: float      # inclusive; inf for the open band
+
+
+#: Distance from the Russia-Ukraine state border, the bands analysts of the border war use.
+DISTANCE_BANDS: tuple[DistanceBand, ...] = (
+    DistanceBand("0-25", "0–25 km", 0.0, 25.0),
+    DistanceBand("25-50", "25–50 km", 25.0, 50.0),
+    DistanceBand("50-100", "50–100 km", 50.0, 100.0),
+    DistanceBand("100-200", "100–200 km", 100.0, 200.0),
+    DistanceBand("200+", "over 200 km", 200.0, math.inf),
+)
+_BANDS_BY_ID = {b.id: b for b in DISTANCE_BANDS}
+
+#: Why there is no "beyond the front" band (shown under the distance filter).
+FRONT_LINE_NOTE = ("Distances are to the Russia–Ukraine state border (geo.borders), not to the front "
+                   "line: Borderline has no front-line data, so it offers no \"beyond the front\" band. "
+                   "Sides follow the internationally recognised border: occupied Ukraine is the Ukrainian side.")
+
+#: The distance slider's stops: fine near the border, coarse far from it; the last is "no limit".
+KM_STEPS: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0,
+                               100.0, 125.0, 150.0, 200.0, 250.0, 300.0, math.inf)
+
+
+def km_step_label(value: float) -> str:
+    return "300+ (no limit)" if math.isinf(value) else f"{value:g} km"
+
+
+def snap_km_range(km_min: float | None, km_max: float | None) -> tuple[float, float]:
+    """The slider stops that hold the range [km_min, km_max] (outward: nothing in it is cut)."""
+    lo = 0.0 if km_min is None else max(float(km_min), 0.0)
+    hi = math.inf if km_max is None else float(km_max)
+    lo_step = max((k for k in KM_STEPS if k <= lo), default=0.0)
+    hi_step = min((k for k in KM_STEPS if k >= hi), default=math.inf)
+    return lo_step, max(hi_step, lo_step)
+
+
+#: Counts extracted from the text (``numbers`` JSON) that the table shows and the filters read.
+NUMBER_KEYS: dict[str, str] = {"killed": "Killed", "injured": "Injured", "drones": "Drones",
+                               "missiles": "Missiles"}
+_ACTOR_KEYS = ("attacker", "target")
+
+#: Actor codes (ISO 3166-1 alpha-2, as geo.events writes them) as a reader knows them.
+ACTOR_NAMES: dict[str, str] = {"RU": "Russia", "UA": "Ukraine", "KP": "North Korea", "BY": "Belarus",
+                               "KR": "South Korea", "US": "United States", "IR": "Iran"}
+
+
+def actor_name(code: object) -> str:
+    return ACTOR_NAMES.get(str(code), str(code))
+
+
+#: Columns ``enrich_events`` adds (the exports leave them out).
+DERIVED_COLUMNS: tuple[str, ...] = (*NUMBER_KEYS, *_ACTOR_KEYS, "place_label", "place_key")
+
+
+@dataclass(frozen=True, slots=True)
 class EventFilter:
     """The sidebar's state. ``None`` means "no restriction" for every set-valued field."""
 
@@ -59,9 +146,14 @@ class EventFilter:
     sides: frozenset[str] | None = None
     km_min: float | None = None
     km_max: float | None = None
+    km_bands: frozenset[str] | None = None     # ids of DISTANCE_BANDS, any of them
     include_unknown_distance: bool = True
     articles: frozenset[str] | None = None
     min_confidence: float = 0.0
+    place_query: str | None = None             # part of the place's name (search_key-insensitive)
+    attackers: frozenset[str] | None = None
+    targets: frozenset[str] | None = None
+    min_numbers: tuple[tuple[str, int], ...] = ()   # (("killed", 1),): at least that many
 
 
 def empty_events() -> gpd.GeoDataFrame:
@@ -74,8 +166,106 @@ def _col(events: pd.DataFrame, name: str) -> pd.Series:
     return events[name] if name in events.columns else pd.Series([None] * len(events), index=events.index)
 
 
+# --- derived columns ------------------------------------------------------------------
+
+def parse_json_column(values: pd.Series, keys: tuple[str, ...]) -> pd.DataFrame:
+    """The ``keys`` of a column of JSON objects (``numbers``, ``actors``): one column per key,
+    None where the key is missing or the text is not a JSON object."""
+    out: dict[str, list[object]] = {k: [] for k in keys}
+    for text in values.tolist():
+        try:
+            obj = json.loads(text) if isinstance(text, str) and text else {}
+        except ValueError:
+            obj = {}
+        if not isinstance(obj, dict):
+            obj = {}
+        for k in keys:
+            out[k].append(obj.get(k))
+    return pd.DataFrame(out, index=values.index)
+
+
+def _counts(values: pd.Series) -> pd.Series:
+    num = pd.to_numeric(values, errors="coerce")
+    num = num.where(np.isfinite(num) & (num >= 0))
+    return num.round().astype("Int64")
+
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "‑": "-",
+                              "–": "-", "—": "-"})
+
+
+def search_key(text: object) -> str:
+    """Text for matching: no case, no diacritics, one kind of apostrophe and dash, single spaces
+    ("Stal’noi Kon" and "stal'noi kon", "Zaporizhzhia" and "ZAPORIZHZHIA")."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text).translate(_APOSTROPHES))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().split())
+
+
+def place_label(place_name: object, precision: object, admin1: object,
+                region_names: Mapping[str, str] | None = None) -> str:
+    """What a reader sees as the place: the region's own name for a region-precision event
+    (the text may have said "Oryol regional"), else the name as written."""
+    written = "" if place_name is None or (isinstance(place_name, float) and math.isnan(place_name)) \
+        else str(place_name)
+    if str(precision) == "region" and region_names and isinstance(admin1, str):
+        name = region_names.get(admin1)
+        if name:
+            return name
+    return written
+
+
+def enrich_events(events: gpd.GeoDataFrame, *, region_names: Mapping[str, str] | None = None) -> gpd.GeoDataFrame:
+    """``events`` with ``DERIVED_COLUMNS`` added (a copy): the counts and actors parsed from
+    their JSON, the place as shown (``place_label``) and its search key. Done once per store
+    version, so filtering and the table read plain columns."""
+    out = events.copy()
+    numbers = parse_json_column(_col(events, "numbers"), tuple(NUMBER_KEYS))
+    for k in NUMBER_KEYS:
+        out[k] = _counts(numbers[k])
+    actors = parse_json_column(_col(events, "actors"), _ACTOR_KEYS)
+    for k in _ACTOR_KEYS:
+        out[k] = actors[k].map(lambda v: v if isinstance(v, str) and v else None)
+    labels = [place_label(p, pr, a, region_names) for p, pr, a in
+              zip(_col(events, "place_name").tolist(), _col(events, "precision").tolist(),
+                  _col(events, "admin1").tolist(), strict=True)]
+    out["place_label"] = labels
+    written = _col(events, "place_name").tolist()
+    # the name as written and as shown are both searchable ("Oryol" finds "Oryol regional")
+    out["place_key"] = [search_key(w) if str(w) == lab else f"{search_key(w)} | {search_key(lab)}"
+                        for w, lab in zip(written, labels, strict=True)]
+    return out
+
+
+def actor_options(events: pd.DataFrame, role: str) -> list[str]:
+    """The actor codes present in ``role`` ("attacker" or "target"), most frequent first."""
+    values = events[role] if role in events.columns else \
+        parse_json_column(_col(events, "actors"), (role,))[role]
+    counts = values.dropna().astype(str).value_counts()
+    return [str(c) for c in counts.index if c]
+
+
+# --- filtering ------------------------------------------------------------------------
+
+def _in_bands(km: pd.Series, band_ids: frozenset[str]) -> np.ndarray:
+    ok = np.zeros(len(km), dtype=bool)
+    values = km.to_numpy(dtype=float)
+    for band_id in band_ids:
+        band = _BANDS_BY_ID.get(band_id)
+        if band is None:
+            continue
+        above = values >= band.lo if band.lo == 0 else values > band.lo
+        ok |= above & (values <= band.hi)
+    return ok
+
+
 def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFrame:
-    """The rows of ``events`` that pass ``flt`` (vectorised; the input is not modified)."""
+    """The rows of ``events`` that pass ``flt`` (vectorised; the input is not modified).
+
+    Reads ``enrich_events``' columns when present, and parses what it needs otherwise.
+    """
     if len(events) == 0:
         return events
     keep = np.ones(len(events), dtype=bool)
@@ -94,7 +284,8 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
         side = _col(events, "side").astype("string")
         unknown = (side.isna() | ~side.isin(["RU", "UA"])).to_numpy()
         keep &= side.isin(flt.sides).fillna(False).to_numpy(dtype=bool) | (unknown & ("unknown" in flt.sides))
-    if flt.km_min is not None or flt.km_max is not None or not flt.include_unknown_distance:
+    if (flt.km_min is not None or flt.km_max is not None or flt.km_bands is not None
+            or not flt.include_unknown_distance):
         km = pd.to_numeric(_col(events, "border_km"), errors="coerce")
         known = km.notna().to_numpy()
         ok = known.copy()
@@ -102,6 +293,8 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
             ok &= (km >= flt.km_min).fillna(False).to_numpy(dtype=bool)
         if flt.km_max is not None:
             ok &= (km <= flt.km_max).fillna(False).to_numpy(dtype=bool)
+        if flt.km_bands is not None:
+            ok &= _in_bands(km, flt.km_bands)
         keep &= ok | (~known & flt.include_unknown_distance)
     if flt.articles is not None:
         wanted = set(flt.articles)
@@ -112,8 +305,25 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
     if flt.min_confidence > 0:
         conf = pd.to_numeric(_col(events, "confidence"), errors="coerce").fillna(0.0)
         keep &= (conf >= flt.min_confidence).to_numpy()
+    query = search_key(flt.place_query)
+    if query:
+        keys = events["place_key"] if "place_key" in events.columns else \
+            _col(events, "place_name").map(search_key)
+        keep &= keys.astype(str).str.contains(query, regex=False).to_numpy(dtype=bool)
+    for role, wanted in (("attacker", flt.attackers), ("target", flt.targets)):
+        if wanted is not None:
+            values = events[role] if role in events.columns else \
+                parse_json_column(_col(events, "actors"), (role,))[role]
+            keep &= values.isin(wanted).to_numpy(dtype=bool)
+    for key, least in flt.min_numbers:
+        if least > 0:
+            values = events[key] if key in events.columns else \
+                _counts(parse_json_column(_col(events, "numbers"), (key,))[key])
+            keep &= (pd.to_numeric(values, errors="coerce").fillna(0) >= least).to_numpy(dtype=bool)
     return events.loc[keep]
 
+
+# --- what is selected -----------------------------------------------------------------
 
 def selected_event_id(map_state: Mapping[str, object] | None, known_ids: Container[str]) -> str | None:
     """The event a map click points at, from st_folium's returned values, if it is known.
@@ -128,6 +338,125 @@ def selected_event_id(map_state: Mapping[str, object] | None, known_ids: Contain
         if event_id is not None and event_id in known_ids:
             return event_id
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The event the side panel shows, and what the map and table said when it was chosen.
+
+    The map and the table each keep their own last value across reruns; whichever of them
+    changed since the last run is what the user just did.
+    """
+
+    event_id: str | None = None
+    source: str | None = None          # "map" or "table": where it was chosen
+    map_seen: str | None = None        # the map click's event id at the last run
+    table_seen: str | None = None      # the table row's event id at the last run
+
+
+def next_selection(prev: Selection, *, map_id: str | None, table_id: str | None) -> Selection:
+    """The selection after a run in which the map reports ``map_id`` and the table ``table_id``
+    (a new click or row wins; a cleared one keeps what was shown)."""
+    event_id, source = prev.event_id, prev.source
+    if table_id is not None and table_id != prev.table_seen:
+        event_id, source = table_id, "table"
+    if map_id is not None and map_id != prev.map_seen:
+        event_id, source = map_id, "map"
+    return Selection(event_id, source, map_id, table_id)
+
+
+def table_event_id(rows: object, event_ids: pd.Series) -> str | None:
+    """The event id of the first selected row (positions into the table as given)."""
+    try:
+        first = int(list(rows)[0])  # type: ignore[call-overload]
+    except (TypeError, ValueError, IndexError):
+        return None
+    if not 0 <= first < len(event_ids):
+        return None
+    return str(event_ids.iloc[first])
+
+
+def events_at_point(events: pd.DataFrame, lat: object, lon: object, *, decimals: int = 5) -> pd.DataFrame:
+    """Every event drawn at (lat, lon), to the map's precision: events that share a point (a
+    region's centre, a hromada's point) cover each other on the map; this lists them all."""
+    try:
+        la, lo = round(float(lat), decimals), round(float(lon), decimals)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return events.iloc[0:0]
+    if not (math.isfinite(la) and math.isfinite(lo)) or len(events) == 0:
+        return events.iloc[0:0]
+    lats = pd.to_numeric(_col(events, "lat"), errors="coerce").round(decimals)
+    lons = pd.to_numeric(_col(events, "lon"), errors="coerce").round(decimals)
+    return events.loc[((lats == la) & (lons == lo)).to_numpy(dtype=bool)]
+
+
+_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s\x00-\x1f\x7f<>\"'`\\{}|^]*)?",
+                     re.ASCII)
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` if it is a plain http(s) address (no script, data or file scheme, no spaces or
+    quotes), else None: only such addresses become links."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if len(url) > 2048 or not _URL_RE.fullmatch(url):
+        return None
+    return url
+
+
+# --- the time chart -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TimeCounts:
+    frame: pd.DataFrame     # period (Timestamp), event_type, label, events: one row per non-zero cell
+    freq: str               # "D" (per day) or "W" (per week, Monday start)
+    undated: int            # events with no date
+    coarse: int             # events dated only to a month or a year (not on a day axis)
+
+
+def _day_dates(events: pd.DataFrame) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    raw = _col(events, "date").astype("string")
+    day_like = raw.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).to_numpy(dtype=bool)
+    if "date_precision" in events.columns:
+        prec = events["date_precision"].astype("string").fillna("")
+        coarse_prec = prec.isin(["month", "year"]).to_numpy(dtype=bool)
+        day_like &= ~coarse_prec
+    dates = pd.to_datetime(raw.where(day_like), errors="coerce", format="%Y-%m-%d")
+    has_date = raw.notna().to_numpy() & (raw.str.strip() != "").fillna(False).to_numpy(dtype=bool)
+    return dates, has_date, dates.notna().to_numpy()
+
+
+def time_counts(events: pd.DataFrame, *, max_days: int = 183) -> TimeCounts:
+    """Events per day (per week beyond ``max_days``) by type, for a stacked bar chart; events
+    with no date, or a date only to the month or year, are counted, not dropped."""
+    from geo.event_types import label as type_label
+
+    dates, has_date, on_axis = _day_dates(events)
+    undated = int((~has_date).sum())
+    coarse = int((has_date & ~on_axis).sum())
+    empty = pd.DataFrame({"period": pd.Series([], dtype="datetime64[ns]"), "event_type": [], "label": [],
+                          "events": pd.Series([], dtype="int64")})
+    if not on_axis.any():
+        return TimeCounts(empty, "D", undated, coarse)
+    d = dates[on_axis]
+    span = (d.max() - d.min()).days
+    freq = "D" if span <= max_days else "W"
+    period = d.dt.normalize() if freq == "D" else (d - pd.to_timedelta(d.dt.day_of_week, unit="D")).dt.normalize()
+    types = _col(events, "event_type").astype("string").fillna("unknown")[on_axis]
+    grouped = (pd.DataFrame({"period": period.to_numpy(), "event_type": types.to_numpy()})
+               .groupby(["period", "event_type"], sort=True).size().rename("events").reset_index())
+    grouped["label"] = grouped["event_type"].map(type_label)
+    return TimeCounts(grouped[["period", "event_type", "label", "events"]], freq, undated, coarse)
+
+
+def type_colors(type_ids: list[str]) -> tuple[list[str], list[str]]:
+    """(labels, colours) of ``type_ids`` in the registry's order: an Altair colour scale."""
+    from geo import event_types
+
+    order = [t for t in event_types.TYPE_IDS if t in set(type_ids)] + \
+        sorted(set(type_ids) - set(event_types.TYPE_IDS))
+    return [event_types.label(t) for t in order], [event_types.get(t).color for t in order]
 
 
 # --- text for st.markdown ---------------------------------------------------------
@@ -223,7 +552,7 @@ class MapGeography:
 
 
 def map_geography() -> MapGeography:
-    """The border line, its distance bands (0-25, 25-50, 50-100 km; beyond 100 km is
+    """The border line, its distance bands (0-25, 25-50, 50-100, 100-200 km; beyond 200 km is
     everything else, so it is a filter, not a polygon) and country outlines, from
     ``geo.borders``; outlines from ``geo/data/countries_region.geojson`` when shipped, else
     Russia and Ukraine from the border data. Whatever is missing is None (the map still draws).
@@ -238,7 +567,7 @@ def map_geography() -> MapGeography:
         border = loaded.line
         parts = [getattr(loaded, "source", None), getattr(loaded, "crimea", None)]
         note = "; ".join(str(p) for p in parts if p) or None
-        bands = tuple(borders.bands(loaded))
+        bands = tuple(borders.bands(loaded, km=(*borders.BAND_KM, 200.0)))
     except ImportError as err:
         problem = f"no border module ({err})"
     except (BorderlineError, OSError, ValueError, TypeError, AttributeError) as err:
@@ -255,18 +584,24 @@ def map_geography() -> MapGeography:
 
 
 # --- downloads --------------------------------------------------------------------
-# The same writers as ``borderline export`` (geo.events / geo.store), on the filtered rows.
+# The same writers as ``borderline export`` (geo.events / geo.store), on the filtered rows,
+# without the columns the app derived (``DERIVED_COLUMNS``).
+
+def _stored_columns(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    derived = [c for c in DERIVED_COLUMNS if c in events.columns]
+    return events.drop(columns=derived) if derived else events
+
 
 def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
     """GeoJSON FeatureCollection (EPSG:4326), properties named as ``EVENT_COLUMNS``."""
     from geo.events import frame_to_geojson
-    return frame_to_geojson(events).encode("utf-8")
+    return frame_to_geojson(_stored_columns(events)).encode("utf-8")
 
 
 def to_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
     """CSV with ACLED's column names (``geo.events.frame_to_acled``), formula-looking text defused."""
     from geo.events import frame_to_acled
-    return frame_to_acled(events).to_csv(index=False).encode("utf-8")
+    return frame_to_acled(_stored_columns(events)).to_csv(index=False).encode("utf-8")
 
 
 def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = None) -> bytes:
@@ -278,3 +613,44 @@ def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = No
                                  geometry=events.geometry.values, crs="EPSG:4326")
         write_frame(frame, "gpkg", path, sources=sources)
         return path.read_bytes()
+
+
+# --- a file of events (the app's BORDERLINE_EVENTS) ----------------------------------
+
+def read_events_file(path: str | Path) -> gpd.GeoDataFrame:
+    """The events in ``path``: a Borderline store (``events.gpkg``, read through
+    ``geo.store``), or a file ``borderline export`` or ``geo.store.write_frame`` wrote
+    (GeoPackage layer ``events``, GeoParquet, GeoJSON). Columns missing from the file are
+    added empty, so the app reads any of them the same way."""
+    from geo.errors import StoreError
+    from geo.store import EventStore
+
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"{path}: no such events file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".gpkg":
+            try:
+                return EventStore(path, create=False).read_events()
+            except StoreError:
+                pass   # not a store: an exported GeoPackage, read below
+            import pyogrio
+            frame = pyogrio.read_dataframe(path, layer="events")
+        elif suffix in (".parquet", ".geoparquet"):
+            frame = gpd.read_parquet(path)
+        elif suffix in (".geojson", ".json"):
+            frame = gpd.read_file(path)
+        else:
+            raise StoreError(f"{path}: unknown events file type {suffix or '(none)'} "
+                             "(use .gpkg, .parquet or .geojson)")
+    except StoreError:
+        raise
+    except (OSError, ValueError, RuntimeError, ImportError) as err:   # pyogrio's errors are RuntimeErrors
+        raise StoreError(f"{path}: cannot read events ({err})") from err
+    for c in EVENT_COLUMNS:
+        if c not in frame.columns:
+            frame[c] = None
+    if frame.crs is None:
+        frame = frame.set_crs("EPSG:4326")
+    return frame

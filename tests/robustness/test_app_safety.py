@@ -97,6 +97,7 @@ def no_network(monkeypatch):
 def _app(monkeypatch, data: Path) -> AppTest:
     monkeypatch.delenv("BORDERLINE_SYNTHETIC", raising=False)
     monkeypatch.delenv("BORDERLINE_SYNTHETIC_PAYLOAD", raising=False)
+    monkeypatch.delenv("BORDERLINE_EVENTS", raising=False)
     monkeypatch.setenv("BORDERLINE_DATA", str(data))
     at = AppTest.from_file(APP, default_timeout=300)
     at.run()
