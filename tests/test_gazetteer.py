@@ -47,7 +47,10 @@ def test_trudove_has_many_candidates_one_near_kurakhove(gazetteer, name):
     assert near, [(p.id, p.admin1) for p in got]
     assert near[0].katottg == "UA14160110240086395"
     assert near[0].hromada == "Kurakhivska hromada"
-    assert near[0].precision in ("point", "hromada_centre")
+    # Its own GeoNames point (from the shipped Ukraine extract), not its hromada's centre.
+    assert near[0].precision == "point" and near[0].kind == "settlement"
+    assert abs(near[0].lat - 47.898) < 0.002 and abs(near[0].lon - 37.217) < 0.002
+    assert len(near) == 1  # one entry for the village, not a codifier one beside GeoNames'
 
 
 @pytest.mark.parametrize("name", ["Stari Terny", "Старі Терни"])
@@ -55,7 +58,58 @@ def test_stari_terny_near_kurakhove(gazetteer, name):
     got = gazetteer.lookup(name, country="UA")
     kurakhove = gazetteer.get(KURAKHOVE_ID)
     near = [p for p in got if p.admin1 == "UA-14" and distance_km(p, kurakhove) <= 15]
-    assert near and near[0].katottg == "UA14160110280090708"
+    assert len(near) == 1 and near[0].katottg == "UA14160110280090708"
+    assert near[0].precision == "point" and near[0].kind == "settlement"
+    assert abs(near[0].lat - 48.014) < 0.002 and abs(near[0].lon - 37.212) < 0.002
+
+
+def test_trudove_is_one_entry_per_village(gazetteer):
+    got = [p for p in gazetteer.lookup("Трудове", country="UA", limit=100)
+           if "Трудове" in (p.name, *p.alt_names)]
+    codes = [p.katottg for p in got if p.katottg]
+    assert len(codes) == len(set(codes)) == 21  # the codifier's 21 villages, each once
+    for p in got:
+        if p.katottg and p.id.startswith("gn:"):
+            assert p.precision == "point"  # joined to its GeoNames point
+        elif p.katottg:
+            assert p.precision in ("hromada_centre", "admin_centre") and p.note
+    # No GeoNames point left beside a codifier entry for the same village.
+    for a in got:
+        for b in got:
+            if a.id < b.id:
+                assert distance_km(a, b) > 2, (a.id, b.id)
+    assert sum(p.precision == "point" for p in got) > sum(p.precision != "point" for p in got)
+
+
+def test_no_codifier_unit_has_two_entries(gazetteer):
+    import sqlite3
+
+    con = sqlite3.connect(f"{gazetteer.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dup = con.execute("SELECT katottg, count(*) FROM places WHERE katottg IS NOT NULL "
+                          "GROUP BY katottg HAVING count(*) > 1 LIMIT 5").fetchall()
+        joined, placed = con.execute(
+            "SELECT sum(id LIKE 'gn:%'), sum(id LIKE 'katottg:%') FROM places "
+            "WHERE katottg IS NOT NULL AND kind = 'settlement'").fetchone()
+    finally:
+        con.close()
+    assert dup == []
+    # Most of the codifier's settlements have a GeoNames point of their own.
+    assert joined > 5 * placed
+
+
+@pytest.mark.parametrize("name", ["Kakhovka Hydroelectric Power Station", "Poltava Air Base",
+                                  "Crimean Bridge"])
+def test_war_relevant_spots_are_points(gazetteer, name):
+    first = gazetteer.lookup(name, country="UA")[0]
+    assert (first.kind, first.precision, first.country) == ("other", "point", "UA")
+    assert first.source.startswith("geonames:UA.zip")
+
+
+def test_stalnoy_kon_is_one_entry(gazetteer):
+    ids = {p.id for name in ("Stal'noi Kon", "Stalnoy Kon", "Стальной Конь")
+           for p in gazetteer.lookup(name) if p.admin1 == "RU-ORL"}
+    assert len(ids) == 1
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -199,6 +253,8 @@ def test_cli_lookup_table(gazetteer):
     lines = r.stdout.splitlines()
     assert lines[0].split()[:3] == ["#", "name", "kind"]
     assert len(lines) >= 11 and any("UA-14" in line for line in lines)
+    trudove = [line for line in lines if "47.89825" in line]
+    assert len(trudove) == 1 and "37.21653" in trudove[0] and " point " in trudove[0]
 
 
 @pytest.mark.parametrize("args", [[""], ["   "], ["'"], ["Kursk", "--kind", "planet"],

