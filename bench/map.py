@@ -140,8 +140,11 @@ def _free_port() -> int:
 
 def _start_app(n: int, data: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = dict(os.environ, BORDERLINE_SYNTHETIC=str(n), BORDERLINE_DATA=str(data))
-    env.pop("BORDERLINE_SYNTHETIC_PAYLOAD", None)
+    # the app reads a file of events (BORDERLINE_EVENTS); the same events bench_app clicks
+    data.mkdir(parents=True, exist_ok=True)
+    events_file = data / f"synthetic-{n}.parquet"
+    synthetic_events(n, seed=0).to_parquet(events_file, index=False)
+    env = dict(os.environ, BORDERLINE_EVENTS=str(events_file), BORDERLINE_DATA=str(data))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
