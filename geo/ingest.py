@@ -432,6 +432,7 @@ class _ProgressLines:
         self._t0 = time.perf_counter()
         self._last = self._t0
         self._printed_at_n = -1
+        self._print()            # a log shows at once that the run started, and its size
 
     def update(self, n: int = 1) -> None:
         self.n += n
@@ -565,10 +566,10 @@ class _Runner:
             done[chunk.index] = outcomes
             self.found += sum(len(o) for o in outcomes if not isinstance(o, str))
             n_done += len(chunk.articles)
-            bar.update(len(chunk.articles))
             bar.set_postfix(events=self.found,
                             articles_per_s=f"{n_done / max(1e-9, time.perf_counter() - t_start):.1f}",
                             refresh=False)
+            bar.update(len(chunk.articles))       # after the postfix: a progress line prints here
             if on_progress is not None:
                 on_progress(n_done, self.found)
 
