@@ -841,6 +841,9 @@ class _DataLayer(folium.map.Layer):
             },
             {%- endif %}
             interactive: {{ "true" if this.kind == "points" else "false" }},
+            {%- if this.attribution %}
+            attribution: {{ this.attribution|tojson }},
+            {%- endif %}
         });
         {%- if this.kind == "points" %}
         {{ this.get_name() }}.bindPopup(BL.popup, {"maxWidth": 380, "minWidth": 240});
@@ -876,11 +879,12 @@ class _DataLayer(folium.map.Layer):
 
     def __init__(self, data: dict, *, kind: str, styles: dict[str, object],
                  bounds: Sequence[float] | None = None, name: str | None = None, show: bool = True,
-                 data_sink: DataSink | None = None):
+                 data_sink: DataSink | None = None, attribution: str | None = None):
         # name=None: part of a FeatureGroup, not listed in the layer control itself
         super().__init__(name=name, overlay=True, control=name is not None, show=show)
         self._name = "DataLayer"
         self.kind = kind
+        self.attribution = escape(attribution) if attribution else None
         self.map_name = ""
         if bounds is None:   # points: (lon, lat) of every feature
             xy = np.array([f["geometry"]["coordinates"] for f in data["features"]], dtype=float).reshape(-1, 2)
@@ -1000,12 +1004,12 @@ def _extent_layer(lons: np.ndarray, lats: np.ndarray, days: tuple[np.ndarray, np
 
 
 def _shapes_layer(geometry: object, *, name: str, show: bool, style: dict[str, object],
-                  data_sink: DataSink | None) -> _DataLayer:
+                  data_sink: DataSink | None, attribution: str | None = None) -> _DataLayer:
     data = _geojson_of(geometry)
     geoms = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
     bounds = shapely.total_bounds(geoms) if geoms else None
     return _DataLayer(data, kind="shapes", styles=style, bounds=bounds, name=name, show=show,
-                      data_sink=data_sink)
+                      data_sink=data_sink, attribution=attribution)
 
 
 def _lonlat(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -1150,7 +1154,7 @@ def build_map(
     admin1_data = _shipped_admin1() if admin1 is True else (None if admin1 is False else admin1)
     if admin1_data is not None:
         _shapes_layer(admin1_data, name="Oblasts and border regions (Natural Earth)", show=False,
-                      data_sink=data_sink,
+                      data_sink=data_sink, attribution="Oblasts: Natural Earth (public domain)",
                       style={"color": "#4d4d4d", "weight": 1, "opacity": 0.8, "dashArray": "4 3",
                              "fill": False}).add_to(m)
     band_labels: list[str] = []

@@ -343,3 +343,193 @@ def test_first_view_is_the_border_region_not_the_world():
     (south, west), (north, east) = fits[0].bounds
     assert east < 45 and north < 56                      # Pyongyang is drawn, not framed
     assert any(f["id"] == frame.loc[far, "event_id"] for f in _features(m))
+
+
+# --- issue 11: registry styles, stacked events, legend, bands, time, heat, oblasts, popup -------
+
+from geo import event_types  # noqa: E402
+from geo.maps import EVENT_IDS_LABEL, event_ids_from_popup, link_url, popup_properties  # noqa: E402
+
+
+def _script(m: folium.Map) -> str:
+    return m.get_root().render()
+
+
+def test_layers_use_the_registry_colours_and_unknown_types_get_its_stand_in():
+    frame = synthetic_events(40, seed=8)
+    frame["precision"] = "settlement"
+    frame["event_type"] = ["drone_strike", "political", "missile_strike"] * 13 + ["drone_strike"]
+    frame.loc[frame.index[:3], "event_type"] = "air_strike"
+    frame.loc[frame.index[3:5], "event_type"] = "from_a_newer_version"
+    m = build_map(frame, tiles=False)
+    groups = {g.layer_name: g for g in _groups(m)}
+    air = event_types.get("air_strike")
+    name = next(k for k in groups if f"{air.label} (3)" in k)
+    assert air.color in name and f"fa-{air.icon}" in name
+    layer = _layers(groups[name])[0]
+    assert json.loads(layer.styles_json)["s"]["fillColor"] == air.color
+    stand_in = event_types.get("from_a_newer_version")
+    odd = next(k for k in groups if "from_a_newer_version (2)" in k)
+    assert stand_in.color in odd and f"fa-{stand_in.icon}" in odd
+    # layers in the registry's priority order, unknown types last
+    names = [g.layer_name for g in _groups(m) if "Country-level" not in g.layer_name]
+    present = [t for t in event_types.TYPE_IDS if (frame["event_type"] == t).any()]
+    firsts = [next(i for i, n in enumerate(names) if f"{event_types.label(t)} (" in n) for t in present]
+    assert firsts == sorted(firsts) and "from_a_newer_version" in names[-1]
+
+
+def test_every_point_layer_uses_the_page_popup_that_lists_stacked_events(rendered):
+    _, html = rendered
+    assert html.count("window.BL = ") == 1                      # the library, once per page
+    n_layers = html.count("L.circleMarker(latlng")
+    assert n_layers and html.count(".bindPopup(BL.popup,") == n_layers
+    assert html.count(".bindTooltip(BL.tooltip,") == n_layers
+    # the popup starts with the clicked id, then every listed id, before any event text
+    lib = html[html.index("BL.popup = function"):]
+    assert lib.index("BL.ID_LABEL") < lib.index("BL.IDS_LABEL") < lib.index("table(p)")
+
+
+def test_popup_text_gives_the_clicked_id_first_and_every_id():
+    # the text a browser gives for a popup listing three events (textContent, as st_folium reads it)
+    text = ("Event id: e-2\nEvent ids here: e-2 e-1 e-3\n3 events at this point: ...\n"
+            "1. Drone strike · 2024-12-10\nExcerpt Someone wrote Event id: spoofed here\nEvent id e-2\n"
+            "2. ...\nEvent id e-1\n")
+    assert event_id_from_popup(text) == "e-2"
+    assert event_ids_from_popup(text) == ["e-2", "e-1", "e-3"]
+    # an older single-event popup (no ids line) still gives its one id; nothing gives nothing
+    assert event_ids_from_popup("Excerpt x\nEvent id\tabc") == ["abc"]
+    assert event_ids_from_popup(None) == [] and event_ids_from_popup("no ids") == []
+    assert EVENT_IDS_LABEL.startswith(EVENT_ID_LABEL)           # why _ID_RE needs its lookahead
+
+
+def test_legend_starts_closed_in_the_top_left_corner(rendered):
+    m, html = rendered
+    legend = next(c for c in m._children.values() if type(c).__name__ == "_Legend")
+    assert legend.position == "topleft"
+    assert "<details" in legend.html and "<details open" not in legend.html
+    assert '"topleft"' in html
+    control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
+    assert control.options["collapsed"] is True
+
+
+def test_band_layers_have_distinct_fills(events):
+    square = Polygon([(35, 50), (36, 50), (36, 51), (35, 51)])
+    bands = [(f"{a}-{b} km", square) for a, b in ((0, 25), (25, 50), (50, 100), (100, 200))]
+    m = build_map(events.head(5), bands=bands, tiles=False)
+    layers = {c.layer_name: json.loads(c.styles_json) for c in m._children.values()
+              if isinstance(c, folium.map.Layer) and "Border band" in (c.layer_name or "")}
+    assert list(layers) == [f"Border band {label}" for label, _ in bands]
+    assert all(not c.show for c in m._children.values() if "Border band" in (getattr(c, "layer_name", "") or ""))
+    fills = [(s["fillColor"], s["fillOpacity"], s["color"], s.get("dashArray")) for s in layers.values()]
+    assert len({f[0] for f in fills}) == 4 and len({f[3] for f in fills}) == 4
+    assert all(f[1] >= 0.2 for f in fills)
+    legend = next(c for c in m._children.values() if type(c).__name__ == "_Legend").html
+    assert all(label in legend for label, _ in bands)
+
+
+def test_time_spans_and_the_time_control():
+    frame = synthetic_events(12, seed=9)
+    frame["precision"] = "settlement"
+    frame["date"] = ["2024-03-05", "2024-03", "2024", None, "", "not a date"] * 2
+    frame["date_precision"] = ["day", "month", "year", "unknown", "unknown", "unknown"] * 2
+    m = build_map(frame, tiles=False)
+    by_id = {f["id"]: f["properties"] for f in _features(m)}
+    day = (pd.Timestamp("2024-03-05") - pd.Timestamp("1970-01-01")).days
+    march = ((pd.Timestamp("2024-03-01") - pd.Timestamp("1970-01-01")).days,
+             (pd.Timestamp("2024-03-31") - pd.Timestamp("1970-01-01")).days)
+    year = ((pd.Timestamp("2024-01-01") - pd.Timestamp("1970-01-01")).days,
+            (pd.Timestamp("2024-12-31") - pd.Timestamp("1970-01-01")).days)
+    for eid, date in zip(frame["event_id"], frame["date"]):
+        p = by_id[eid]
+        if date == "2024-03-05":
+            assert p["bl_t"] == day and "bl_u" not in p
+        elif date == "2024-03":
+            assert (p["bl_t"], p["bl_u"]) == march
+        elif date == "2024":
+            assert (p["bl_t"], p["bl_u"]) == year
+        else:
+            assert "bl_t" not in p
+    ctl = next(c for c in m._children.values() if type(c).__name__ == "_TimeControl")
+    assert ctl.options == {"lo": year[0], "hi": year[1], "position": "bottomleft"}
+    html = _script(m)
+    assert "BL.timeControl(" in html and '<option value=\\"all\\">All dates</option>' in html
+    legend = next(c for c in m._children.values() if type(c).__name__ == "_Legend").html
+    assert "6 undated events are hidden while a window is set" in legend
+    # no dates, or asked not to: no control
+    frame["date"] = None
+    assert "BL.timeControl(" not in _script(build_map(frame, tiles=False))
+    assert "BL.timeControl(" not in _script(build_map(synthetic_events(5, seed=1), tiles=False,
+                                                      time_control=False))
+
+
+def test_extent_circles_follow_time_but_are_not_events(events, rendered):
+    m, _ = rendered
+    extents = [c for g in _groups(m) for c in g._children.values() if getattr(c, "kind", "") == "extent"]
+    assert extents
+    for layer in extents:
+        for f in _data(layer):
+            assert "bl_id" not in f["properties"] and "bl_t" in f["properties"]
+
+
+def test_heat_layers_per_type_off_by_default_and_served_locally(events, rendered):
+    m, html = rendered
+    heats = [c for c in m._children.values() if isinstance(c, folium.plugins.HeatMap)]
+    pinned = events[~events["precision"].isin(["country", "region"])]
+    assert len(heats) == pinned["event_type"].nunique()
+    assert all(not h.show for h in heats) and all("Heat: " in h.layer_name for h in heats)
+    assert html.count("L.heatLayer([]") == len(heats) and html.count("BL.addHeat(") == len(heats)
+    assert '/app/static/vendor/leaflet-heat/leaflet_heat.min.js' in html
+    assert "cdn.jsdelivr" not in html
+    assert not [c for c in build_map(events.head(5), heat=False, tiles=False)._children.values()
+                if isinstance(c, folium.plugins.HeatMap)]
+
+
+def test_oblast_layer_is_shipped_and_off_by_default(events):
+    path = ROOT / "geo" / "data" / "admin1_ru_ua.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    codes = {f["properties"]["iso_3166_2"] for f in data["features"]}
+    assert {"UA-14", "UA-63", "UA-59", "UA-43", "RU-BEL", "RU-KRS", "RU-ROS", "RU-BRY"} <= codes
+    assert "Natural Earth" in data["attribution"] and path.stat().st_size < 400_000
+    m = build_map(events.head(5), tiles=False)
+    layer = next(c for c in m._children.values() if "Oblasts" in (getattr(c, "layer_name", "") or ""))
+    assert layer.show is False and "Natural Earth" in layer.attribution
+    assert not any("Oblasts" in (getattr(c, "layer_name", "") or "")
+                   for c in build_map(events.head(5), tiles=False, admin1=False)._children.values())
+
+
+def test_popup_shows_confidence_region_name_and_a_safe_source_link():
+    base = {"event_id": "e1", "event_type": "drone_strike", "place_name": "Oryol regional",
+            "admin1": "Oryol Oblast", "precision": "region", "confidence": 0.8342,
+            "excerpt": "x", "place_start": 0, "place_end": 1}
+    p = popup_properties(base)
+    assert p["bl_place"] == "Oryol Oblast" and p["bl_conf"] == "0.83"
+    p = popup_properties(base | {"precision": "settlement", "place_name": "Livny"})
+    assert p["bl_place"] == "Livny (Oryol Oblast)"
+    p = popup_properties(base | {"source": "Kyiv <Independent>", "url": "https://example.org/a?b=1&c=$x"})
+    assert p["bl_source"] == ('<a href="https://example.org/a?b=1&amp;c=&#36;x" target="_blank" '
+                              'rel="noopener noreferrer">Kyiv &lt;Independent&gt;</a>')
+    for bad in ("javascript:alert(1)", "data:text/html,x", "/relative", "https://x.org/\" onclick=\"x",
+                "http://", "ftp://x.org/a", "https://x.org/ a"):
+        assert link_url(bad) is None, bad
+        p = popup_properties(base | {"source": "src", "url": bad})
+        assert "<a" not in p["bl_source"] and p["bl_source"] == "src"
+    p = popup_properties(base | {"url": "http://example.org/"})          # no source: the url is the text
+    assert p["bl_source"].endswith(">http://example.org/</a>")
+    assert popup_properties(base | {"confidence": None})["bl_conf"] == ""
+
+
+def test_selected_id_centres_rings_and_opens_its_popup(events):
+    pinned = events[events["precision"] == "settlement"]
+    eid = pinned["event_id"].iloc[3]
+    row = pinned.iloc[3]
+    m = build_map(events, tiles=False, selected_id=eid)
+    assert m.location == [pytest.approx(row.geometry.y), pytest.approx(row.geometry.x)]
+    assert m.options["zoom"] == 9
+    html = _script(m)
+    assert f'BL.select(map_div, "{eid}")' in html or f'BL.select(div, "{eid}")' in html or \
+        re.search(r'BL\.select\(\w+, "' + re.escape(eid) + '"\\)', html)
+    assert "fitBounds" not in html
+    # an id that is not on the map: the usual first view, nothing selected
+    other = _script(build_map(events, tiles=False, selected_id="no-such-event"))
+    assert "BL.select(" not in other.split("BL.trySelect = function")[1].split("})();")[1]
+    assert "fitBounds" in other
