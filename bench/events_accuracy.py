@@ -321,7 +321,9 @@ def run(path: Path, *, cache: str | None = None) -> tuple[list[NoteScore], float
     t0 = time.perf_counter()
     results = pipe.process_many(articles)
     seconds = time.perf_counter() - t0
-    scores = [score_note(golds[r.article.source], [found_of(e) for e in r.events]) for r in results]
+    # the record's own id (Article.record_id where the article model has it, else its source)
+    scores = [score_note(golds[getattr(r.article, "record_id", None) or r.article.source],
+                         [found_of(e) for e in r.events]) for r in results]
     return scores, seconds, sum(len(r.events) for r in results)
 
 

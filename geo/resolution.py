@@ -18,6 +18,7 @@ import bisect
 import hashlib
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from geo.articles import Article
 from geo.errors import GazetteerError
 from geo.protocols import GazetteerLike
 from geo.toponyms import (
-    F_ADMIN, F_COMMON, F_COUNTRY, F_STRONG, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
+    F_ADMIN, F_CAPITAL, F_COMMON, F_COUNTRY, F_STRONG, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
     COUNTRY_ACRONYMS, FEATURE_WORDS, ORG_WORDS, mark_literal, recognize, tokenize,
 )
 
@@ -153,6 +154,8 @@ class Geoparser:
         self._countries: dict[str, Place | None] = {}
         self._admin1: dict[str, Place | None] = {}
         self._priors: dict[str, float] = {}
+        self._namesakes: dict[str, Place | None] = {}
+        self._unit_stems: dict[str, set[str]] = {}
 
     # --- construction -------------------------------------------------------------------
 
@@ -258,7 +261,7 @@ class Geoparser:
         return got
 
     def _key_info(self, key: str) -> int:
-        """F_STRONG / F_ADMIN for a key, from its candidates."""
+        """F_STRONG / F_ADMIN / F_CAPITAL ... for a key, from its candidates."""
         got = self._info.get(key)
         if got is None:
             got = 0
@@ -269,6 +272,8 @@ class Geoparser:
                     got |= F_UNIT | F_ADMIN
                 elif p.kind in _ADMIN_KINDS:
                     got |= F_ADMIN
+                elif self._namesake_unit(p) is not None:
+                    got |= F_CAPITAL
                 if p.population and p.population >= _STRONG_POPULATION:
                     got |= F_STRONG
             self._info[key] = got
@@ -384,6 +389,9 @@ class Geoparser:
     def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
                  drop_weak: bool) -> list[Mention]:
         items = [_Item(f, self._cands_for(f, text), []) for f in found]
+        # "X, Donetsk", "near X, Kharkiv", "X (Sumy region)": the unit qualifies X; it is read as
+        # the unit (never its capital city) and it decides which X is meant.
+        beside, qualifiers = self._qualifiers(text, items)
 
         # Context: countries and first-level units the article speaks of.
         countries: Counter[str] = Counter()
@@ -404,15 +412,9 @@ class Geoparser:
             if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1:
                 admin1s.setdefault(top.admin1, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
         total = sum(countries.values()) or 1.0
-        # A unit named right beside a name ("Trudove, Donetsk region", "X (Sumy region)").
-        by_tok0 = {it.found.tok0: it for it in items}
-        beside: dict[int, Place] = {}
-        for n_it, it in enumerate(items):
-            u = by_tok0.get(it.found.unit_tok) if it.found.unit_tok is not None else None
-            if u is not None and u.cands:
-                top = max(u.cands, key=self._prior)
-                if top.kind in ("country", "admin1", "admin2", "hromada"):
-                    beside[n_it] = top
+        # Context was read from the names as written; a qualifier now means its unit alone.
+        for n_it, unit in qualifiers.items():
+            items[n_it].cands = [unit]
 
         def base_score(it: _Item, c: Place) -> float:
             f = it.found
@@ -447,8 +449,9 @@ class Geoparser:
                 for n, c in enumerate(it.cands):
                     if unit.kind == "country":
                         it.scores[n] += 3.0 if c.country == unit.country else 0.0
-                    elif c.admin1 == unit.admin1 or (unit.admin2 and c.admin2 == unit.admin2):
-                        it.scores[n] += 5.0
+                    else:
+                        # the text says which unit: a homonym elsewhere is out of contention
+                        it.scores[n] += 5.0 if _within(unit, c) else -8.0
             self._pick(it)
 
         # Second pass: pull ambiguous names towards the places resolved with confidence, and
@@ -505,7 +508,7 @@ class Geoparser:
 
         supported: dict[tuple[str | None, str], bool] = {}
         out: list[Mention] = []
-        for it in items:
+        for n_it, it in enumerate(items):
             f = it.found
             place = it.cands[it.best] if it.best >= 0 else None
             score = 0.0
@@ -526,9 +529,98 @@ class Geoparser:
             role = f.role
             if place is None and role == "name":
                 role = "pattern"
+            if n_it in qualifiers:
+                role = "qualifier"
             out.append(Mention(start=f.start, end=f.end, text=text[f.start:f.end], place=place,
                                score=round(score, 3), literal=f.literal, role=role))
         return out
+
+    def _qualifiers(self, text: str, items: list[_Item]) -> tuple[dict[int, Place], dict[int, Place]]:
+        """Units named right beside a name: ``{item: unit}`` for the names they qualify, and
+        ``{item: unit}`` for the qualifier mentions themselves. Read in text order, so in a
+        chain ("X, Donetsk Oblast, Ukraine") a qualifier is qualified as its unit, and a list
+        of units ("Bakhmut, Donetsk, Luhansk") does not make one unit a place in the next."""
+        by_tok0 = {it.found.tok0: n for n, it in enumerate(items)}
+        beside: dict[int, Place] = {}
+        qualifiers: dict[int, Place] = {}
+        for n_it, it in enumerate(items):
+            ut = it.found.unit_tok
+            nu = by_tok0.get(ut) if ut is not None else None
+            if (nu is None or nu == n_it or nu in qualifiers or not items[nu].cands
+                    or items[nu].found.role == "demonym"):
+                continue
+            unit = self._unit_beside(text, items, n_it, nu, qualifiers.get(n_it))
+            if unit is None:
+                continue
+            beside[n_it] = unit
+            qualifiers[nu] = unit
+        return beside, qualifiers
+
+    def _unit_beside(self, text: str, items: Sequence[_Item], n_it: int, nu: int,
+                     read_as: Place | None) -> Place | None:
+        """The unit the name ``items[nu]`` stands for as a qualifier of ``items[n_it]`` (itself
+        read as ``read_as`` when it is a qualifier too), or None when it is not one (two places
+        in a row: "Kharkiv, Kyiv and Odesa")."""
+        it, u = items[n_it], items[nu]
+        it_cands = [read_as] if read_as is not None else it.cands
+        f, uf = it.found, u.found
+        # bare: "X, Donetsk" (not "X, Donetsk region", not "X (Donetsk)"): the name alone
+        # must be read as its unit, and could be a list
+        bare = not uf.admin and "(" not in text[f.end:uf.start]
+        units: dict[str, Place] = {}
+        for c in u.cands:
+            if c.kind in ("country", "admin1") or (c.kind in ("admin2", "hromada") and not bare):
+                units.setdefault(c.id, c)
+            elif c.kind == "settlement":
+                # "X, Zaporizhia": the region's city stands for the region
+                ns = self._namesake_unit(c)
+                if ns is not None:
+                    units.setdefault(ns.id, ns)
+        if not units:
+            return None
+        if bare and nu + 1 < len(items) and _LIST_GAP.fullmatch(text, uf.end, items[nu + 1].found.start):
+            nxt = items[nu + 1]
+            if nxt.found.unit_tok is None and not any(c.kind == "country" for c in nxt.cands):
+                return None               # "Bakhmut, Donetsk and Kharkiv": a list of places
+        found = list(units.values())
+        if it_cands:
+            found = [p for p in found if any(_within(p, c) for c in it_cands)]
+            if not found:
+                return None
+            top = max(it_cands, key=self._prior)
+            if bare and top.kind in ("country", "admin1") and not any(_within(p, top) for p in found):
+                return None               # "Donetsk, Luhansk": two regions, not a village of one
+        if not it_cands:
+            # an unknown X ("near Unknownivka, Donetsk"): the unit's likeliest reading
+            return max(found, key=lambda p: (self._prior(p), p.id))
+        order = {"admin1": 0, "admin2": 1, "hromada": 2, "country": 3}
+        return min(found, key=lambda p: (order.get(p.kind, 4),
+                                         -sum(_within(p, c) for c in it_cands), -self._prior(p), p.id))
+
+    def _namesake_unit(self, p: Place) -> Place | None:
+        """The first-level unit a town is the namesake city of (Zaporizhzhia of Zaporizhzhia
+        Oblast, Odesa of Odesa Oblast), or None: what "X, Zaporizhia" or "X, Odessa" names when
+        only the city carries that spelling."""
+        if p.kind != "settlement" or not p.admin1 or (p.population or 0) < 10_000:
+            return None
+        if p.id in self._namesakes:
+            return self._namesakes[p.id]
+        unit = self._admin1_place(p.admin1)
+        got = None
+        if unit is not None:
+            stems = self._unit_stems.get(unit.id)
+            if stems is None:
+                stems = set()
+                for n in (unit.name, *unit.alt_names):
+                    form = admin_form(n)
+                    stems.update(name_key(x) for x in (form.stems if form else (n,)))
+                stems.discard("")
+                self._unit_stems[unit.id] = stems
+            # by its own name only: an alternate name shared with the unit proves nothing
+            if name_key(p.name) in stems:
+                got = unit
+        self._namesakes[p.id] = got
+        return got
 
     @staticmethod
     def _pick(it: _Item) -> None:
@@ -554,6 +646,24 @@ class Geoparser:
             return True
         return anchors.nearest_km(place.lat, place.lon, without) < 200
 
+
+def _within(unit: Place, c: Place) -> bool:
+    """Whether ``c`` lies in ``unit`` (a country, first-level unit, raion or hromada)."""
+    if c.id == unit.id or c.kind == "country":
+        return False
+    if unit.kind == "country":
+        return c.country == unit.country
+    if unit.kind == "admin1":
+        return c.kind != "admin1" and bool(c.admin1) and c.admin1 == unit.admin1
+    if unit.kind == "admin2":
+        return c.admin1 == unit.admin1 and c.admin2 == unit.name
+    if unit.kind == "hromada":
+        return c.admin1 == unit.admin1 and c.hromada == unit.name
+    return False
+
+
+#: Between two names of a list: ", ", " and ", ", or ".
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)")
 
 _NOT_NAME_WORDS = FEATURE_WORDS | ORG_WORDS
 

@@ -49,6 +49,7 @@ __all__ = [
     "F_ADMIN",
     "F_COUNTRY",
     "F_UNIT",
+    "F_CAPITAL",
 ]
 
 
@@ -307,6 +308,7 @@ F_STRONG = 1 << 5   # a country, a first-level unit or a large city bears this n
 F_ADMIN = 1 << 6    # a country or an admin unit bears this name
 F_COUNTRY = 1 << 7  # a country bears this name
 F_UNIT = 1 << 8     # a first-level unit bears this name
+F_CAPITAL = 1 << 9  # a first-level unit's namesake city bears this name ("Zaporizhia", "Odessa")
 
 
 def _read_data(name: str) -> str:
@@ -892,15 +894,17 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
         elif prev in _STRONG_CUES or (prev2 in _STRONG_CUES and prev in ("the", "of")):
             cue = "near"
         after_admin = b < n and toks[b].key in ADMIN_AFTER and text[toks[b - 1].end:toks[b].start] == " "
-        # "in X, Donetsk", "X (Sumy region)", "X, a village in": an appositive names the unit
-        # or the kind.
+        # "in X, Donetsk", "X (Sumy region)", "X district, Poltava", "X, a village in": an
+        # appositive names the unit or the kind; ``e`` is the token after the name and its
+        # admin word.
+        e = b + 1 if after_admin else b
         appositive = None
-        sep = text[toks[b - 1].end:toks[b].start].strip() if b < n else ""
+        sep = text[toks[e - 1].end:toks[e].start].strip() if e < n else ""
         if sep in (",", "("):
-            if sep == "," and toks[b].key in ("a", "an") and b + 1 < n and toks[b + 1].key in SETTLEMENT_CUES:
+            if sep == "," and toks[e].key in ("a", "an") and e + 1 < n and toks[e + 1].key in SETTLEMENT_CUES:
                 appositive = "settlement"
-            elif toks[b].cap and (by_tok.get(b) is not None and by_tok[b].flags & F_ADMIN
-                                  or b + 1 < n and toks[b + 1].key in ADMIN_AFTER):
+            elif toks[e].cap and (by_tok.get(e) is not None and by_tok[e].flags & (F_ADMIN | F_CAPITAL)
+                                  or e + 1 < n and toks[e + 1].key in ADMIN_AFTER):
                 appositive = "unit"
         if cue is None and not after_admin and appositive is None:
             continue
@@ -910,12 +914,12 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             for f in inside:
                 if cue == "settlement" or appositive == "settlement":
                     f.settlement = True
-                if appositive == "unit" and b in by_tok:
-                    f.unit_tok = b
+                if appositive == "unit" and e in by_tok:
+                    f.unit_tok = e
             continue
         if any(taken[a:b]):
             continue
-        if appositive == "unit" and cue is None and b not in by_tok:
+        if appositive == "unit" and cue is None and e not in by_tok:
             continue  # "Smith, Jones Ltd": a comma before a capital proves nothing by itself
         words = toks[a:b]
         if all(t.key in lex.common_words or t.key in MONTHS_DAYS for t in words):
@@ -926,7 +930,8 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
         if after_admin:
             end_tok = b + 1
         f = Found(a, end_tok, toks[a].start, toks[end_tok - 1].end, None, role="pattern",
-                  settlement=cue == "settlement" or appositive == "settlement", admin=after_admin)
+                  settlement=cue == "settlement" or appositive == "settlement", admin=after_admin,
+                  unit_tok=e if appositive == "unit" else None)
         found.append(f)
         for k in range(a, end_tok):
             taken[k] = True
