@@ -84,3 +84,43 @@ def test_type_has_test_cases(etype):
 
 def test_no_case_file_for_an_unregistered_type():
     assert {p.stem for p in CASES.glob("*.toml")} <= set(IDS)
+
+
+@pytest.mark.parametrize("etype", IDS)
+def test_type_has_triggers_or_says_it_has_none(etype):
+    # a type without trigger rules must say so in its case file (its cases then xfail), and one
+    # with rules must not: adding the triggers of air_strike means removing its `untriggered`
+    from geo.events.triggers import _TRIGGERED
+
+    data = tomllib.loads((CASES / f"{etype}.toml").read_text(encoding="utf-8"))
+    assert (etype in _TRIGGERED) != bool(data.get("untriggered")), etype
+
+
+def test_triggered_types_are_registered():
+    from geo.events.triggers import _TRIGGERED
+
+    assert _TRIGGERED <= set(IDS)
+
+
+def test_every_trigger_rule_is_used():
+    import re as _re
+
+    from geo import lang
+    from geo.events import triggers
+
+    data = lang.load("triggers", lang="en")
+    source = Path(triggers.__file__).read_text(encoding="utf-8")
+    used = set(_re.findall(r'r\["(\w+)"\]', source)) | set(triggers._ALONE) | set(triggers._ATTACK_OBJECTS)
+    assert set(data["rules"]) == used          # no rule in the data that nothing reads, and the reverse
+    assert data["hedge"] and data["habit"]
+
+
+def test_importing_reads_no_language_data():
+    import subprocess
+    import sys
+
+    code = ("import geo.events, geo.lang, geo.events.gates as g; "
+            "print(geo.lang.load.cache_info().currsize, g._automaton is None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    assert out == ["0", "True"]

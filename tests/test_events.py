@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import math
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -145,11 +146,12 @@ def test_gates_from_one_pass_equal_each_sentences_own():
     # the trigger gates are found in one pass over the whole lower-cased article; lower-casing
     # it whole differs from lower-casing each sentence (a final sigma, a letter whose lower
     # case is two characters), but never in the ASCII gate keys, nor across sentence ends
-    from geo.events.gates import _GATES, _gates, _sentence_gates
+    from geo.events.gates import _gate_keysets, _gates, _sentence_gates
     from geo.events.sentences import _lower
-    from geo.events.triggers import _DRONE
+    from geo.events.triggers import _lexicon
 
-    assert all(key.isascii() for keys in _GATES for key in keys)     # what makes it hold
+    _DRONE = _lexicon().rules["drone"]
+    assert all(key.isascii() for keys in _gate_keysets() for key in keys)     # what makes it hold
 
     # the last paragraph is too long for one sentence and is cut inside the key "no "
     text = ("The ΟΔΟΣ drones attack. Then ΣΑΣ hit Kyiv. From İzmir sent troops. The \u212aILLED civilians "
@@ -161,6 +163,51 @@ def test_gates_from_one_pass_equal_each_sentences_own():
     own = [_gates(_lower(text[s.start:s.end])) for s in sents]
     assert _sentence_gates(text, sents) == own
     assert own[0] & _DRONE.bit and not own[1] & _DRONE.bit
+
+
+def test_gate_keys_are_derived_from_the_patterns():
+    from geo.events.gates import gate_keys
+
+    assert gate_keys(r"(?<!\w)(?:pulled\s+back|fell\s+to)\b") == {"pulled back", "fell to"}
+    assert gate_keys(r"(?<!\w)wom[ae]n\b") == {"woman", "women"}
+    assert gate_keys(r"\bin\s+((?:19|20)\d{2})\b") == {"in 19", "in 20"}
+    assert gate_keys(r"(?<!\w)(?:drones?|uavs?)\b") == {"drone", "uav"}     # "drones" adds nothing
+    with pytest.raises(ValueError):
+        gate_keys(r"\d+\s+\w+")                 # no fixed word: cannot be gated
+
+
+@pytest.mark.parametrize("space", ["\n", "\r\n", " \n  ", "\t", "\u00a0"])
+def test_soft_wrapped_trigger_phrases_trigger(space):
+    # a line break (or any whitespace run) inside a trigger phrase: the pattern's \s+ matches
+    # it, and the gate must open as for a plain space
+    for text, etype in (("In Stari Terny, Ukrainian units pulled{}back to new lines.", "territorial_change"),
+                        ("The minister went to Dnipro and met{}with the council.", "political")):
+        plain = one(extract(text.format(" ")))
+        wrapped = one(extract(text.format(space)))
+        assert plain.event_type == wrapped.event_type == etype
+        assert wrapped.triggers == plain.triggers
+
+
+def test_every_match_opens_its_gate():
+    # the gate keys are necessary: wherever a gated rule's pattern matches, its gate is open
+    from geo.events.gates import _GATES, _gate_keysets, _gates, _sentence_gates
+    from geo.events.sentences import _lower
+
+    _gate_keysets()
+    cases = Path(__file__).resolve().parent / "events"
+    texts = [c["text"] for p in cases.glob("*.toml") for kind in ("case", "not")
+             for c in tomllib.loads(p.read_text(encoding="utf-8")).get(kind, [])]
+    texts += ["Russia said it shot\ndown 30 drones; two of\n them  were intercepted near Kursk.",
+              "At least 12 civilians were killed and 40\r\nwounded, no one was\thurt in Sumy on 3 March 2024."]
+    for text in texts:
+        for variant in (text, text.replace(" ", "\n"), text.replace(" ", " \n ")):
+            low = _lower(variant)
+            gates = _gates(low)
+            sents = split_sentences(variant)
+            assert _sentence_gates(variant, sents) == [_gates(_lower(variant[s.start:s.end])) for s in sents]
+            for bit, rx in enumerate(_GATES):
+                if rx.search(low):
+                    assert gates >> bit & 1, (rx.pattern[:60], variant)
 
 
 # --- one small article per event type -------------------------------------------------------

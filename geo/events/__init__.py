@@ -5,12 +5,14 @@ An event is one reported incident at one place. Extraction is rule based and exp
 1. **Sentences.** The body is split into paragraphs and sentences with their offsets
    (:func:`split_sentences`). Headings (a short line without final punctuation) are kept
    for offsets but never produce events: they repeat what the paragraph below says.
-2. **Types.** Each sentence is matched against a trigger lexicon per type (``_TRIGGERS``):
+2. **Types.** Each sentence is matched against the trigger rules of its language
+   (``geo/lang/en/triggers.toml``, combined in :func:`geo.events.triggers._classify`):
    an attack word plus a weapon (drone, missile/artillery), an attack plus an energy target,
    an interception, a capture, a deployment, casualties of civilians, a visit or treaty.
    A trigger is dropped when hedged ("close to capturing", "could be struck") and a sentence
-   about habits ("regularly attacks") is skipped. One primary type wins by ``_PRIORITY``;
-   the others become ``tags``; ``triggers`` lists the words that matched.
+   about habits ("regularly attacks") is skipped. One primary type wins by the order of the
+   event-type registry (:mod:`geo.event_types`); the others become ``tags``; ``triggers``
+   lists the words that matched.
 3. **Place.** The most specific *literal* mention in the sentence (settlement < hromada <
    admin2 < admin1 < country) that is not an actor: not a metonym (``Mention.literal`` is
    False), not a speaker ("Ukraine said", "Russia's military said"), not the subject of an
@@ -37,6 +39,10 @@ Precision follows ACLED's geo-precision: ``settlement`` (1), ``hromada`` (2: a v
 at its hromada's centre or at a nearby anchor, or a hromada), ``region`` (3: oblast or
 raion), ``country``. An event whose place is inferred, not named in its excerpt, has
 ``place_start == place_end``.
+
+Modules: ``model`` (Event, columns), ``sentences``, ``gates`` (the one-pass pre-filter, keys
+derived from the patterns), ``triggers``, ``actors``, ``numbers``, ``dates``, ``places``,
+``extraction`` (one article), ``merge`` (across articles), ``export`` (tables, GeoJSON, ACLED).
 """
 
 from __future__ import annotations

@@ -92,17 +92,7 @@ def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None) -> tuple[str,
     return None
 
 
-_MONTH_KEYS = tuple(sorted({m[:3].lower() for m in _MONTHS}))
-_DATE_KEYS: dict[str, tuple[str, ...]] = {
-    "iso": ("-",), "mdy": _MONTH_KEYS, "dmy": _MONTH_KEYS, "month": _MONTH_KEYS,
-    "today": ("overnight", "tonight", "today", "morning", "afternoon", "evening", "early hours"),
-    "yesterday": ("yesterday", "last night"), "weekday": ("day",), "this_month": ("month",),
-    "last_month": ("month",), "this_week": ("week",), "last_week": ("week",), "this_year": ("year",),
-    "last_year": ("year",), "year": ("in 1", "in 2"),
-}
-
-
-_DATE_GATES = {kind: _new_gate(keys) for kind, keys in _DATE_KEYS.items()}
+_DATE_GATES = {kind: _new_gate(rx) for kind, rx in _DATE_RULES}
 
 
 def resolve_date(text: str, article_date: dt.date | None) -> tuple[str | None, str, bool]:

@@ -17,12 +17,8 @@ _QUAL = r"(?:(?:at\s+least|more\s+than|over|about|around|nearly|almost|up\s+to|s
 _PERSON = (r"(?:people|persons?|civilians?|residents?|child(?:ren)?|boys?|girls?|teen(?:ager)?s?|wom[ae]n|m[ae]n"
            r"|mothers?|fathers?|sisters?|brothers?|sons?|daughters?|bab(?:y|ies)|infants?|pensioners?|workers?"
            r"|troops|soldiers|servicem[ae]n|fighters|passengers?)")
-_NUMBER_KEYS = {"drones": ("drone", "uav", "shahed"), "missiles": ("missile", "rocket"),
-                "killed": ("kill", "dead", "death"), "injured": ("injur", "wound", "hurt"),
-                "downed": ("down", "intercept", "destroy"), "troops": ("troop", "soldier", "servicem"),
-                "area_km2": ("square", "km")}
-_NUMBER_RULES: tuple[tuple[str, _Gated], ...] = tuple((key, _Gated(re.sub(r"^\\b", r"(?<!\\w)", p),
-                                                                    _NUMBER_KEYS[key])) for key, p in (
+_NUMBER_RULES: tuple[tuple[str, _Gated], ...] = tuple((key, _Gated(re.sub(r"^\\b", r"(?<!\\w)", p)))
+                                                      for key, p in (
     ("drones", rf"\b{_QUAL}{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:drones|uavs|shaheds)\b"),
     ("missiles", rf"\b{_QUAL}{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:missiles|rockets)\b"),
     ("killed", rf"\b(?:killed|killing|kills)\s+{_QUAL}{_NUM}\b"),
@@ -36,16 +32,14 @@ _NUMBER_RULES: tuple[tuple[str, _Gated], ...] = tuple((key, _Gated(re.sub(r"^\\b
     ("area_km2", rf"\b{_QUAL}{_NUM}\s+(?:square\s+kilomet(?:er|re)s|sq\.?\s*km|km2|km²)"),
 ))
 _ONE_PERSON = {
-    "killed": _Gated(rf"(?<!\w)(?:killed|killing)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON}\b", ("kill",)),
-    "injured": _Gated(rf"(?<!\w)(?:injured|injuring|wounded|wounding)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON}\b",
-                      ("injur", "wound")),
+    "killed": _Gated(rf"(?<!\w)(?:killed|killing)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON}\b"),
+    "injured": _Gated(rf"(?<!\w)(?:injured|injuring|wounded|wounding)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON}\b"),
 }
 _LIST_OF_PERSONS = {
     "killed": _Gated(rf"(?<!\w)(?:killed|killing)\s+((?:his|her|their|the|a|an|two|three)?\s*(?:[\w-]+\s+)?{_PERSON}"
-                     rf"(?:\s*(?:,|and)\s*(?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?{_PERSON})+)", ("kill",)),
+                     rf"(?:\s*(?:,|and)\s*(?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?{_PERSON})+)"),
     "injured": _Gated(rf"(?<!\w)(?:injured|injuring|wounded|wounding)\s+((?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?"
-                      rf"{_PERSON}(?:\s*(?:,|and)\s*(?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?{_PERSON})+)",
-                      ("injur", "wound")),
+                      rf"{_PERSON}(?:\s*(?:,|and)\s*(?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?{_PERSON})+)"),
 }
 
 
