@@ -430,14 +430,19 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
     with right:
         st.subheader("Selected event")
         if event is not None:
-            here = view.events_at_point(filtered, event.get("lat"), event.get("lon"))
-            if len(here) > 1 and sel.event_id in set(here["event_id"]):
-                options = [str(i) for i in here["event_id"]]
-                labels = {str(r["event_id"]): _event_choice(r) for _, r in here.iterrows()}
+            # every event at the point: those the clicked popup lists (within a few pixels
+            # on the map) and those on exactly the same coordinates
+            listed = view.popup_event_ids(st.session_state.get(MAP_KEY), ids) if sel.source == "map" else []
+            if sel.event_id not in listed:
+                listed = [sel.event_id]
+            same = [str(i) for i in view.events_at_point(filtered, event.get("lat"), event.get("lon"))["event_id"]]
+            options = list(dict.fromkeys(listed + same))
+            if len(options) > 1:
+                labels = {i: _event_choice(_row_of(events_all, ids, i)) for i in options}
                 picker = st.radio if len(options) <= 30 else st.selectbox
                 picked = picker(f"{len(options)} events at this point", options=options,
                                 index=options.index(sel.event_id), format_func=labels.get,
-                                key=f"stack_{sel.event_id}")
+                                key="stack_" + hashlib.sha1("|".join(options).encode()).hexdigest()[:12])
                 event = _row_of(events_all, ids, picked)
         event_panel(event, src, version)
         if geo_data.note:

@@ -28,7 +28,7 @@ import pandas as pd
 from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes, articles_from_jsonl
 from geo.errors import BorderlineError, InputError
 from geo.events import EVENT_COLUMNS
-from geo.maps import event_id_from_popup
+from geo.maps import event_id_from_popup, event_ids_from_popup
 
 __all__ = [
     "EventFilter",
@@ -50,6 +50,7 @@ __all__ = [
     "actor_options",
     "filter_events",
     "selected_event_id",
+    "popup_event_ids",
     "Selection",
     "next_selection",
     "table_event_id",
@@ -338,6 +339,14 @@ def selected_event_id(map_state: Mapping[str, object] | None, known_ids: Contain
         if event_id is not None and event_id in known_ids:
             return event_id
     return None
+
+
+def popup_event_ids(map_state: Mapping[str, object] | None, known_ids: Container[str]) -> list[str]:
+    """Every known event the clicked popup lists (the map lists all events drawn within a
+    few pixels of the click, the clicked one first); [] without a click."""
+    if not map_state:
+        return []
+    return [i for i in event_ids_from_popup(map_state.get("last_object_clicked_popup")) if i in known_ids]
 
 
 @dataclass(frozen=True, slots=True)

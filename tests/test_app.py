@@ -262,6 +262,20 @@ def test_stacked_events_are_listed_and_each_can_be_shown(app, events):
         assert f"<b>Event id</b>: {event_id}" in _markdown_text(at)
 
 
+def test_events_the_popup_lists_are_listed_in_the_panel(app, events):
+    # the map lists every event within a few pixels of a click, not only exact twins
+    near = list(events["event_id"].iloc[[50, 51]])
+    at = app
+    at.session_state["events_map"] = {"last_object_clicked_popup":
+                                      f"Event id: {near[0]}\nEvent ids here: {near[0]} {near[1]}\nType\tx"}
+    at.run()
+    assert not at.exception
+    [picker] = [r for r in at.radio if "events at this point" in r.label]
+    assert picker.value == near[0] and len(picker.options) == 2
+    picker.set_value(near[1]).run()
+    assert f"<b>Event id</b>: {near[1]}" in _markdown_text(at)
+
+
 def test_link_only_for_a_plain_web_address(app, events):
     at = app
     _click(at, events["event_id"].iloc[40])

@@ -307,6 +307,13 @@ def test_next_selection_takes_whatever_changed_last():
     assert (s.event_id, s.source) == ("t1", "table")
 
 
+def test_popup_event_ids_lists_the_known_events_in_the_popup():
+    state = {"last_object_clicked_popup": "Event id: b\nEvent ids here: b a zz c\nType\tDrone"}
+    assert view.popup_event_ids(state, {"a", "b", "c"}) == ["b", "a", "c"]
+    assert view.popup_event_ids({"last_object_clicked_popup": "Event id\tb"}, {"b"}) == ["b"]
+    assert view.popup_event_ids(None, {"a"}) == []
+
+
 def test_table_event_id():
     ids = pd.Series(["a", "b", "c"])
     assert view.table_event_id([1], ids) == "b"

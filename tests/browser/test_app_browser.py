@@ -1,10 +1,12 @@
-"""The app in Debian's chromium, offline: map, layers, clicks, and untrusted uploads.
+"""The app in Debian's chromium, offline: map, layers, clicks, the distance bands, table
+selection, and untrusted uploads.
 
-Screenshots go to test-artifacts/. The upload test runs last: it adds events.
+Screenshots go to test-artifacts/ (git-ignored). The upload test runs last: it adds events.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import pytest
@@ -63,7 +65,8 @@ def test_unticking_a_layer_hides_its_markers(session, app):
     etype, n = counts.most_common(1)[0]
     before = frame.evaluate(DRAWN)
     frame.hover(".leaflet-control-layers")
-    label = frame.locator(".leaflet-control-layers-overlays label", has_text=EVENT_TYPES[etype])
+    # "<label> (<n>)": the type's own layer, not its heat layer
+    label = frame.locator(".leaflet-control-layers-overlays label", has_text=f"{EVENT_TYPES[etype]} ({n:,})")
     label.locator("input").uncheck()
     frame.wait_for_function(f"{DRAWN} === {before - n}")
     session.shot("03-layer-unticked")
@@ -88,6 +91,79 @@ def test_click_on_novoshakhtinsk_shows_excerpt_and_distance(session, app):
     # the click reran the page without remounting the map: the popup is still open
     assert frame.query_selector(".leaflet-popup-content") is not None
     session.shot("04-novoshakhtinsk-clicked")
+    assert not session.dialogs
+
+
+def _stored(data):
+    return EventStore(store_path(data), create=False).read_events()
+
+
+def _map_frame(page):
+    """The map's frame now (a rebuilt map is a new iframe document)."""
+    return page.wait_for_selector(MAP_IFRAME).content_frame()
+
+
+def _poll(page, fn, *, seconds: float = 90.0):
+    """fn(frame) until it returns a true value, across map reloads; the last value."""
+    deadline = time.monotonic() + seconds
+    value = None
+    while time.monotonic() < deadline:
+        try:
+            value = fn(_map_frame(page))
+        except Exception:   # noqa: BLE001 - the frame was replaced mid-call: ask the new one
+            value = None
+        if value:
+            return value
+        page.wait_for_timeout(250)
+    return value
+
+
+DRAWN_KM = ("Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
+            " && l.feature.properties.bl_id).map(l => [l.feature.id, parseFloat(l.feature.properties.bl_border)])")
+
+
+def test_the_0_25_km_band_leaves_only_events_within_25_km(session, app):
+    page = session.page
+    frame = open_map(session, app.url)
+    events = _stored(app.data)
+    pinned = events[(events["precision"] != "country") & events.geometry.notna()]
+    near = pinned[pinned["border_km"] <= 25.0]
+    assert 0 < len(near) < len(pinned), "the example data must have events on both sides of 25 km"
+    assert frame.evaluate(DRAWN) == len(pinned)
+    page.locator("[data-testid=stSidebar] button", has_text="0–25 km").click()
+    drawn = _poll(page, lambda f: (lambda v: v if len(v) == len(near) else None)(f.evaluate(DRAWN_KM)))
+    assert drawn is not None, "the map did not redraw with the band"
+    assert {i for i, _ in drawn} == set(near["event_id"])
+    assert all(km <= 25.0 for _, km in drawn), drawn
+    page.wait_for_function("document.body.innerText.includes('events match the filters')")
+    assert f"{len(near) + int(events['border_km'].isna().sum())} events match" in page.inner_text("body")
+    session.shot("06-band-0-25-km")
+    assert not session.dialogs
+
+
+def test_a_table_row_click_selects_its_event_and_centres_the_map(session, app):
+    page = session.page
+    open_map(session, app.url)
+    events = _stored(app.data)
+    rows = [i for i in range(min(8, len(events))) if events["precision"].iloc[i] in ("settlement", "hromada")]
+    assert rows, "no settlement event among the table's first rows"
+    row = rows[0]
+    want = events.iloc[row]
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # glide-data-grid: a 35 px header, 35 px rows; the row marker (its checkbox) is at the left edge
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + row * 35 + 17)
+    page.wait_for_function("(id) => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
+                           ".some(e => e.innerText.includes('Event id: ' + id))", arg=want["event_id"])
+    assert want["event_id"] in _panel_text(page)
+    centre = _poll(page, lambda f: f.evaluate(
+        "([lat, lon]) => { if (!window.map) return null; const c = window.map.getCenter();"
+        " return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01 ? [c.lat, c.lng] : null; }",
+        [float(want["lat"]), float(want["lon"])]))
+    assert centre, "the map is not centred on the selected event"
+    _map_frame(page).locator("body").scroll_into_view_if_needed()
+    session.shot("07-table-row-selected")
     assert not session.dialogs
 
 
