@@ -584,7 +584,10 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
             # A demonym or title may open the run: "Russian Vladimir Putin".
             while k < b - 1 and (toks[k].key in lex.demonyms or toks[k].key in TITLES):
                 k += 1
-            if b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in FEATURE_WORDS:
+            # ... unless the whole run is a place's name: "Mala Tokmachka", "Velyka Novosilka"
+            # open with a word that is also a first name
+            if (b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in FEATURE_WORDS
+                    and index.get(" ".join(keys[k:b])) is None):
                 start = k
         if start < 0 or any(t.key in ORG_WORDS for t in toks[start:b]):
             continue

@@ -52,6 +52,9 @@ PLACES = [
     # a large town elsewhere and a village in the named oblast
     _p("gn:kamianske", "Kamianske", "settlement", 48.51, 34.61, admin1="UA-12", population=230_000),
     _p("v:kamianske-zap", "Kamianske", "settlement", 47.49, 35.40, admin1="UA-23"),
+    # opens with a word the first-name list also holds ("Mala", "Velyka")
+    _p("v:mala-tokmachka", "Mala Tokmachka", "settlement", 47.53, 35.90, admin1="UA-23"),
+    _p("v:velyka-novosilka", "Velyka Novosilka", "settlement", 47.84, 36.84, admin1="UA-14"),
 ]
 
 
@@ -141,3 +144,16 @@ def test_a_village_named_in_the_sentence_is_the_event_place_not_the_qualifier(gp
     events = extract_events(article, gp.parse(article), gazetteer=gp.gazetteer)
     assert events, "a shelling with a named place makes an event"
     assert {e.place_id for e in events} == {"v:andriivka-donetsk"}
+
+
+@pytest.mark.parametrize("text, name, pid", [
+    ("Russian forces shelled near Mala Tokmachka, Zaporizhzhia.", "Mala Tokmachka", "v:mala-tokmachka"),
+    ("Fighting went on around Velyka Novosilka all day.", "Velyka Novosilka", "v:velyka-novosilka"),
+])
+def test_a_village_whose_first_word_is_a_first_name_is_still_a_place(gp, text, name, pid):
+    assert mentions(gp, text)[name] == (pid, "name")
+
+
+def test_a_first_name_and_a_surname_are_still_a_person(gp):
+    # "Mala" opens a person's name when the run is no place's name
+    assert "Mala" not in mentions(gp, "Mala Ivanenko, a teacher, said the school was hit.")
