@@ -162,7 +162,7 @@ def fingerprint() -> str:
         h.update(here.joinpath(name).read_bytes())
     for data in ("curated.csv", "country_points.csv"):
         h.update(here.joinpath("data", data).read_bytes())
-    h.update(_UA_EXTRACT().read_bytes())
+    h.update(_ua_extract_file().read_bytes())
     for pkg in _PACKAGES:
         try:
             h.update(f"{pkg}={metadata.version(pkg)}".encode())
@@ -336,7 +336,7 @@ def _build_into(con: sqlite3.Connection, *, dumps: list[Path], sources: Sequence
         say(f"GeoNames dump {dump}: {n} places")
     extract = _UAExtract()
     if "geonames_ua" in sources:
-        path = inputs.geonames_ua or _UA_EXTRACT()
+        path = inputs.geonames_ua or _ua_extract_file()
         with resources.as_file(path) as real:
             extract = _read_ua_extract(Path(real), admin1)
         n = _insert_geonames(con, extract.rows, admin1, source="geonames:UA.zip", replace=False)
@@ -351,6 +351,9 @@ def _build_into(con: sqlite3.Connection, *, dumps: list[Path], sources: Sequence
         stats = _katottg(con, admin1, units, extract)
         say(f"KATOTTG: {stats.merged} settlements joined to GeoNames points "
             f"(precision point), {stats.placed} placed at their hromada's centre")
+    if extract.small:
+        say(f"GeoNames Ukraine extract: {_quiet_alt_names(con, extract.small)} alternate "
+            "names with a number (of small places) kept but not indexed")
     if "curated" in sources:
         say(f"curated: {_curated(con, admin1)} places")
     _index(con)
@@ -730,7 +733,7 @@ def _keep_alt(alt: str) -> bool:
 
 # --- GeoNames' Ukraine extract ----------------------------------------------------------------
 
-def _UA_EXTRACT():
+def _ua_extract_file():
     """The shipped extract (a Traversable inside the installed package)."""
     return resources.files("gazetteer").joinpath("data", "geonames", "UA.zip")
 
@@ -756,6 +759,8 @@ class _UAExtract:
     rows: list[_GN] = field(default_factory=list)
     #: "gn:<id>" -> feature code of every populated place kept
     codes: dict[str, str] = field(default_factory=dict)
+    #: populated places too small for cities500 (numbered alternate names not indexed)
+    small: set[str] = field(default_factory=set)
     #: ISO 3166-2 oblast -> [(name keys, lat, lon)] of GeoNames' hromadas (ADM3)
     hromadas: dict[str, list[tuple[frozenset[str], float, float]]] = field(
         default_factory=lambda: defaultdict(list))
@@ -773,6 +778,8 @@ def _read_ua_extract(path: Path, admin1: _Admin1Table) -> _UAExtract:
         if gn.feature_class == "P" and gn.feature_code not in _DROPPED_PPL:
             out.rows.append(gn)
             out.codes[f"gn:{gn.geonameid}"] = gn.feature_code
+            if (gn.population or 0) < 500 and gn.feature_code not in _SEAT_CODES:
+                out.small.add(f"gn:{gn.geonameid}")
             a1 = admin1.resolve(gn.country, gn.admin1_code)[0]
             place_keys[a1].update(name_key(n) for n in (gn.name, *gn.alt_names) if n)
         elif fcode in _SPOT_CODES:
@@ -793,6 +800,27 @@ def _read_ua_extract(path: Path, admin1: _Admin1Table) -> _UAExtract:
         gn.name, gn.alt_names = names[0], names[1:]
         out.rows.append(gn)
     return out
+
+
+def _quiet_alt_names(con: sqlite3.Connection, small: set[str]) -> int:
+    """Mark the alternate names of small places that carry a number ("No 2", "Nas. punkt
+    5-go otd. sovkhoza": a farm's or a state farm section's) as not to be indexed.
+
+    They stay in the entry (``alt_names``); a village of 80 people would otherwise answer
+    to "No. 2" in any text.  Other alternate names stay searchable even when they are
+    another name altogether: pre-2016 and Russian names (Pervomaiske, Mnogopol'ye,
+    Krasnoye Ozero) are how much of the reporting still names a village.
+    """
+    con.execute("CREATE TABLE IF NOT EXISTS unindexed (id TEXT NOT NULL, key TEXT NOT NULL)")
+    rows = []
+    for pid, alts in con.execute("SELECT id, alt_names FROM places WHERE id LIKE 'gn:%' "
+                                 "AND country = 'UA' AND kind = 'settlement'").fetchall():
+        if pid not in small or not alts:
+            continue
+        rows.extend((pid, key) for alt in alts.split(_ALT_SEP)
+                    if any(ch.isdigit() for ch in alt) and (key := name_key(alt)))
+    con.executemany("INSERT INTO unindexed VALUES (?, ?)", rows)
+    return len(rows)
 
 
 # --- KATOTTG ---------------------------------------------------------------------------------
@@ -1311,6 +1339,11 @@ def _index(con: sqlite3.Connection) -> None:
         for pid, form in con.execute("SELECT id, form FROM forms"):
             forms[pid].append(form)
         con.execute("DROP TABLE forms")
+    unindexed: dict[str, set[str]] = defaultdict(set)
+    with contextlib.suppress(sqlite3.OperationalError):
+        for pid, key in con.execute("SELECT id, key FROM unindexed"):
+            unindexed[pid].add(key)
+        con.execute("DROP TABLE unindexed")
     rows = con.execute("SELECT rid, id, name, alt_names FROM places").fetchall()
     entries: list[tuple[str, int, int]] = []
     for rid, pid, name, alts in rows:
@@ -1321,7 +1354,7 @@ def _index(con: sqlite3.Connection) -> None:
         for alt in alts.split(_ALT_SEP) if alts else ():
             if _indexable(alt):
                 ka = name_key(alt)
-                if ka and ka not in keys:
+                if ka and ka not in keys and ka not in unindexed.get(pid, ()):
                     keys[ka] = HOW_ALT
         for form in forms.get(pid, ()):
             kf = name_key(form)

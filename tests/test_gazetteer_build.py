@@ -239,6 +239,8 @@ _EXTRACT = [
     (7010, "Vershyna", "Вершина", 47.39626, 36.8269, "P", "PPL", "UA", "05", 0),
     (7011, "Hruzke", "Грузьке", 47.30826, 36.72899, "P", "PPL", "UA", "05", 0),
     (7012, "Kamianka", "Кам'янка", 48.3, 37.8, "P", "PPL", "UA", "05", 0),
+    # A farm's number among a hamlet's alternate names.
+    (7013, "Promin", "No 2,Promin',Промінь,№ 2", 47.99, 37.35, "P", "PPL", "UA", "05", 131),
 ]
 
 
@@ -340,3 +342,10 @@ def test_spots_are_points_under_their_own_names_only(joined):
 
 def test_a_build_from_other_inputs_is_never_current(joined):
     assert not builder.is_current(joined.path)
+
+
+def test_a_small_place_does_not_answer_to_a_number(joined):
+    p = joined.get("gn:7013")
+    assert "No 2" in p.alt_names  # kept in the entry
+    assert joined.lookup("No 2") == [] and joined.lookup("№ 2") == []
+    assert [x.id for x in joined.lookup("Промінь")] == ["gn:7013"]
