@@ -978,10 +978,12 @@ def _katottg(con: sqlite3.Connection, admin1: _Admin1Table, units: dict[str, _KU
 
     Each settlement becomes the GeoNames entry of the same name (its own, alternate or
     pre-2016 name) in the same oblast that lies nearest its hromada's centre (within
-    :data:`_MERGE_RADIUS_KM`): one entry, point precision.  Hromada centres are joined
-    first, near GeoNames' point of the hromada where it has one; then every other
-    settlement, all pairs at once, nearest first, so a village never takes its
-    neighbouring hromada's namesake when that one is closer to its own.
+    :data:`_MERGE_RADIUS_KM`): one entry, point precision.  First each hromada is
+    located where its settlements' namesakes agree (:func:`_locate_hromada`) and its
+    centre joined there; then every other settlement, all pairs at once, nearest first,
+    so a village never takes its neighbouring hromada's namesake when that one is closer
+    to its own; last, leftovers whose name is unique on both sides.  A settlement with no
+    GeoNames point is added at its hromada's centre (``hromada_centre``).
     """
     # Ukrainian GeoNames settlements by oblast and name key.
     index: dict[str, dict[str, list[_GNCand]]] = defaultdict(lambda: defaultdict(list))
