@@ -11,7 +11,8 @@ word for word on different days); the same file read twice is one. Text-only ids
 valid.
 
 Dates, most trusted first: a JSON Lines ``date`` field; the text's own ``date YYYY-MM-DD``
-line; Markdown front matter or HTML ``<meta>`` dates; the caller's ``default_date``
+line; Markdown front matter or HTML ``<meta>`` dates; a dateline's date when it has its year
+(``LONDON, December 14, 2024 —``); the caller's ``default_date``
 (``--date``, the app's upload field); a date in the file name (``2024-12-14-...`` or
 ``20241214...`` to the day, ``2024-12-...`` to the month, see :func:`date_from_name`);
 else none.
@@ -84,6 +85,7 @@ class Metadata:
     date: dt.date | None
     dateline: str | None
     body_start: int
+    dateline_date: dt.date | None = None   # a full date in the dateline ("LONDON, Dec 14, 2024 —")
 
 
 # --- decoding ------------------------------------------------------------------------
@@ -149,12 +151,28 @@ _PLACE_ANY = r"[A-Z\u0400-\u042f][\w'’.\-]*(?:\s+[A-Z\u0400-\u042f][\w'’.\-]
 _DASH = r"\s*(?:—|–|--|-)\s+"
 _DATELINE_UP = re.compile(
     rf"\A\s*(?P<place>{_PLACE_UP}(?:,\s*{_PLACE_UP}){{0,2}})"
-    rf"(?:,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)?"
+    rf"(?P<date>,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)?"
     rf"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{{0,30}})\))?{_DASH}")
 _DATELINE_MIXED = re.compile(
     rf"\A\s*(?P<place>{_PLACE_ANY}(?:,\s*{_PLACE_ANY}){{0,2}})"
     rf"(?:(?P<date>,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)(?:\s*\((?P<agency1>[A-Za-z][\w .&-]{{0,30}})\))?"
     rf"|\s*\((?P<agency2>[A-Za-z][\w .&-]{{0,30}})\)){_DASH}")
+
+
+_DATELINE_DAY = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s*(\d{4})")
+_MONTH_NO = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                                         "oct", "nov", "dec"), 1)}
+
+
+def _dateline_date(text: str | None) -> dt.date | None:
+    # Only a date with its year: "Dec 14" alone would need a reference the text lacks.
+    m = _DATELINE_DAY.search(text or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(3)), _MONTH_NO[m.group(1).lower()], int(m.group(2)))
+    except (KeyError, ValueError):
+        return None
 
 
 def split_metadata(text: str, *, source: str = "article") -> Metadata:
@@ -168,15 +186,16 @@ def split_metadata(text: str, *, source: str = "article") -> Metadata:
         except ValueError as err:
             raise InputError(f"{source}: bad date line {m.group('date')!r}") from err
         pos = m.end()
-    dateline = None
+    dateline = dateline_date = None
     head = text[pos:pos + 200]
     dm = _DATELINE_UP.match(head) or _DATELINE_MIXED.match(head)
     if dm and "\n" not in dm.group("place"):
         dateline = dm.group("place").strip()
+        dateline_date = _dateline_date(dm.group("date"))
         pos += dm.end()
     while pos < len(text) and text[pos].isspace():
         pos += 1
-    return Metadata(date=date, dateline=dateline, body_start=pos)
+    return Metadata(date=date, dateline=dateline, body_start=pos, dateline_date=dateline_date)
 
 
 # --- formats --------------------------------------------------------------------------
@@ -415,8 +434,8 @@ def article_from_text(text: str, *, source: str = "pasted", default_date: dt.dat
                       record_id: str | None = None) -> Article:
     """An article from decoded text in format ``fmt`` (txt, md, html; default txt).
 
-    ``date`` given by the caller (a JSON Lines field) wins over a date found in the text,
-    which wins over ``default_date`` (what the user typed for undated input), which wins
+    ``date`` given by the caller (a JSON Lines field) wins over a date found in the text (its
+    date line, front matter or HTML meta, then its dateline), which wins over ``default_date`` (what the user typed for undated input), which wins
     over ``name_date`` (from the file name). ``record_id`` (a JSON Lines ``id``) is the
     article's identity when given.
     """
@@ -440,7 +459,7 @@ def article_from_text(text: str, *, source: str = "pasted", default_date: dt.dat
     body = text[meta.body_start:].rstrip()
     if not body:
         raise InputError(f"{source}: empty article (no body text)")
-    chosen = date or meta.date or found_date or default_date
+    chosen = date or meta.date or found_date or meta.dateline_date or default_date
     precision = "day"
     if chosen is None and name_date is not None:
         chosen, precision = name_date.date, name_date.precision

@@ -30,7 +30,8 @@ inputs:
 
 dates (first found wins):
   1. the JSON Lines "date" field
-  2. the text's own "date YYYY-MM-DD" line, else front matter / HTML meta date
+  2. the text's own "date YYYY-MM-DD" line, else front matter / HTML meta date,
+     else a dateline's date with its year ("LONDON, December 14, 2024 —")
   3. --date (for inputs that carry no date of their own)
   4. a date in the file name: 2024-12-14-x.txt or 20241214-x.txt (the day),
      2024-12-x.txt (the month: events without a date of their own get 2024-12);

@@ -408,7 +408,9 @@ class EventStore:
     def add(self, items: Iterable[tuple[Article, Sequence[Event]]]) -> AddResult:
         """Store articles and their events in ONE transaction: all of them or none.
 
-        An article already stored (same id) is skipped, with its events. An event that is the
+        An article already stored (same id; or, for a record with its own id, stored by a store
+        from before records had one: under its text's id with that record id as its source) is
+        skipped, with its events. An event that is the
         same incident as a stored one from another article (see :func:`geo.events.same_incident`)
         adds a source to that incident instead of a row.
         """
@@ -436,9 +438,10 @@ class EventStore:
     def _add_in(self, con: sqlite3.Connection, items: list[tuple[Article, Sequence[Event]]]) -> AddResult:
         now = _now()
         stored = self._stored_ids(con, [a.id for a, _ in items])
+        legacy = self._stored_before_record_ids(con, [a for a, _ in items])
         fresh: list[tuple[Article, Sequence[Event]]] = []
         for article, events in items:
-            if article.id not in stored:
+            if article.id not in stored and article.id not in legacy:
                 stored.add(article.id)
                 fresh.append((article, events))
         skipped = len(items) - len(fresh)
@@ -503,6 +506,24 @@ class EventStore:
             chunk = unique[i:i + 500]
             found.update(r[0] for r in con.execute(
                 f'SELECT id FROM "{ARTICLES}" WHERE id IN ({", ".join("?" for _ in chunk)})', chunk))
+        return found
+
+    @staticmethod
+    def _stored_before_record_ids(con: sqlite3.Connection, articles: Sequence[Article]) -> set[str]:
+        """Ids of the records among ``articles`` that a store from before records had their own
+        identity holds: keyed by their text, with the record id as the source."""
+        from geo.articles import article_id
+
+        old = {(article_id(a.text), a.record_id): a.id for a in articles
+               if getattr(a, "record_id", None) is not None}
+        found: set[str] = set()
+        pairs = list(old)
+        for i in range(0, len(pairs), 250):
+            chunk = pairs[i:i + 250]
+            rows = con.execute(f'SELECT id, source FROM "{ARTICLES}" WHERE '
+                               + " OR ".join("(id = ? AND source = ?)" for _ in chunk),
+                               [v for pair in chunk for v in pair])
+            found.update(old[(rid, source)] for rid, source in rows)
         return found
 
     @staticmethod

@@ -243,3 +243,20 @@ def test_date_precedence(tmp_path):
                      encoding="utf-8")
     assert [r.date for r in read_articles(batch)] == [None, dt.date(2024, 1, 2)]
     assert [r.date for r in read_articles(batch, default_date=typed)] == [typed, dt.date(2024, 1, 2)]
+
+
+@pytest.mark.parametrize("head, date", [
+    ("LONDON, December 14, 2024 — Talks went on.", dt.date(2024, 12, 14)),
+    ("Kyiv, Sept. 3, 2023 (AP) - Drones hit Kyiv.", dt.date(2023, 9, 3)),
+    ("Kyiv, Dec 14 (Reuters) - Drones hit Kyiv.", None),         # no year: nothing to anchor it
+    ("MOSCOW, Feb 30, 2024 — Talks went on.", None),             # no such day
+    ("KYIV, UKRAINE — Drones hit Kyiv.", None),
+])
+def test_a_dateline_with_its_year_dates_the_article(head, date):
+    assert article_from_text(head).date == date
+    # below the text's own date line, above what the user typed and the file name
+    assert article_from_text("date 2024-01-02\n" + head).date == dt.date(2024, 1, 2)
+    typed = dt.date(2025, 5, 5)
+    assert article_from_text(head, default_date=typed).date == (date or typed)
+    named = article_from_bytes(head.encode(), source="2020-01-01-x.txt")
+    assert named.date == (date or dt.date(2020, 1, 1))

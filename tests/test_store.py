@@ -330,3 +330,16 @@ def test_month_precision_article_date_is_stored_as_the_month(store):
     store.add([(a, []), (b, [])])
     assert store.read_article("m1").date == "2024-12"
     assert store.read_article("art00002").date == "2024-12-14"
+
+
+def test_a_record_stored_before_records_had_their_own_identity_is_not_stored_again(store):
+    from geo.articles import article_from_record, article_id
+
+    text = "Drones hit Place 0."
+    # what a store written before kept for {"id": "old-7", "text": ...}: the text's id, the id as source
+    store.add([(Article(id=article_id(text), source="old-7", text=text), [])])
+    again = article_from_record({"id": "old-7", "text": text, "source": "Example Wire"}, where="f:1")
+    other = article_from_record({"id": "new-8", "text": text}, where="f:2")
+    result = store.add([(again, [make_event(again, 0)]), (other, [make_event(other, 0)])])
+    assert (result.articles_added, result.articles_skipped) == (1, 1)
+    assert sorted(store.read_articles()["source"]) == ["new-8", "old-7"]
