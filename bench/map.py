@@ -70,6 +70,47 @@ def _blocked_context(browser, allow_prefix: str):
 _AFTER_PAINT = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
 
 
+#: In our page: zoom to a settlement marker and return its pixel (for a real mouse click).
+_OUR_MARKER = """() => {
+    const m = Object.values(window).find(v => v instanceof L.Map);
+    const l = m._bl.points.flatMap(g => g._blAll).find(x => x._map && x.feature.properties.bl_p === "s");
+    m.setView(l.getLatLng(), 8, {animate: false});
+    const p = m.latLngToContainerPoint(l.getLatLng());
+    return [p.x, p.y];
+}"""
+#: In our page: seconds to apply a time window (the control's own apply) and paint it.
+_WINDOW = """(mode) => new Promise(r => {
+    const m = Object.values(window).find(v => v instanceof L.Map), c = m._bl.timeCtl.bl;
+    const t0 = performance.now();
+    c.mode.value = mode;
+    c.apply();
+    requestAnimationFrame(() => requestAnimationFrame(() => r((performance.now() - t0) / 1000)));
+})"""
+
+
+def interactions(browser, page_file: Path) -> dict:
+    """Our page only: a marker click to its popup (which lists every event at that point),
+    and the time control switched to a week and back to all dates."""
+    ctx = _blocked_context(browser, "file://")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(page_file.as_uri())
+    page.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
+    page.wait_for_function("document.readyState === 'complete'", polling=100)
+    out: dict = {}
+    x, y = page.evaluate(_OUR_MARKER)
+    page.evaluate(_AFTER_PAINT)
+    t0 = time.perf_counter()
+    page.mouse.click(x, y)
+    page.wait_for_selector(".leaflet-popup-content .bl-popup")
+    out["popup"] = time.perf_counter() - t0
+    page.keyboard.press("Escape")
+    out["week"] = page.evaluate(_WINDOW, "7")
+    out["all"] = page.evaluate(_WINDOW, "all")
+    ctx.close()
+    return out
+
+
 def time_to_visible(browser, page_file: Path, *, plain: bool, n: int) -> float:
     """Seconds from navigation start until the markers are drawn."""
     ctx = _blocked_context(browser, "file://")
@@ -123,8 +164,12 @@ def bench_static(sizes: list[int], runs: int, plain_max: int) -> list[dict]:
                     shows.append(time_to_visible(browser, path, plain=kind == "plain", n=n))
                 row = {"n": n, "kind": kind, "runs": k_runs, "build": _median(builds),
                        "render": _median(renders), "mb": size / 1e6, "visible": _median(shows)}
+                if kind == "ours":
+                    row.update(interactions(browser, path))
                 print(f"  {kind:5} {n:>7,}: build {row['build']:.2f} s, render {row['render']:.2f} s, "
-                      f"{row['mb']:.1f} MB, visible {row['visible']:.2f} s  ({k_runs} run(s))", flush=True)
+                      f"{row['mb']:.1f} MB, visible {row['visible']:.2f} s  ({k_runs} run(s))"
+                      + (f"; click to popup {row['popup']:.2f} s, week window {row['week']:.2f} s, "
+                         f"all dates {row['all']:.2f} s" if "popup" in row else ""), flush=True)
                 rows.append(row)
         browser.close()
     return rows
@@ -255,15 +300,22 @@ def report(rows: list[dict], app: dict | None, *, n_click: int, n_memory: int) -
              "plain: every marker in the DOM). Plain folium: one `folium.Marker` + escaped `folium.Popup` "
              "per event in one FeatureGroup per type, measured up to 10,000 only (it takes tens of "
              "seconds there and grows linearly).", "",
-             "| events | map | runs | build s | render s | HTML MB | visible s | visible vs plain |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|"]
+             "Ours only: *click → popup*: a mouse click on a settlement marker (zoom 8) until its popup, "
+             "which lists every event within a few pixels, is in the page; *week* / *all dates*: the time "
+             "control switched to a one-week window, then back, until painted (markers added/removed on the "
+             "canvas).", "",
+             "| events | map | runs | build s | render s | HTML MB | visible s | visible vs plain "
+             "| click → popup s | week s | all dates s |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     plain = {r["n"]: r for r in rows if r["kind"] == "plain"}
     for r in rows:
         ratio = ""
         if r["kind"] == "ours" and r["n"] in plain:
             ratio = f"{plain[r['n']]['visible'] / r['visible']:.1f}× faster"
+        extra = (f" {r['popup']:.2f} | {r['week']:.2f} | {r['all']:.2f} |" if "popup" in r else " | | |")
         lines.append(f"| {r['n']:,} | {'build_map' if r['kind'] == 'ours' else 'plain folium'} | {r['runs']} | "
-                     f"{r['build']:.2f} | {r['render']:.2f} | {r['mb']:.1f} | {r['visible']:.2f} | {ratio} |")
+                     f"{r['build']:.2f} | {r['render']:.2f} | {r['mb']:.1f} | {r['visible']:.2f} | {ratio} |"
+                     + extra)
     if app:
         lines += ["", f"The app (`streamlit run`, synthetic store seam), {n_click:,} events: page load to map "
                   f"drawn {app['load_cold']:.1f} s cold (builds and caches the map), {app['load_warm']:.1f} s warm; "

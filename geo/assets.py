@@ -2,7 +2,8 @@
 
 folium and st_folium load Leaflet, jQuery, Bootstrap and Font Awesome from public CDNs,
 which are unreachable offline (and a privacy leak online). The same files ship inside
-PyPI packages (xstatic-*, fontawesomefree, bootstrap-wrapper); ``vendor_assets`` copies
+PyPI packages (xstatic-*, fontawesomefree, bootstrap-wrapper; Leaflet.heat, which folium's
+HeatMap loads from a CDN, inside folium itself); ``vendor_assets`` copies
 them into a directory the app or a standalone HTML map can serve, and ``map_assets``
 gives the URLs to put on a ``folium.Map``'s ``default_js`` / ``default_css``.
 

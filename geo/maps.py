@@ -1057,14 +1057,14 @@ def _geojson_of(obj: object) -> dict:
 
 
 #: Oblast outlines shipped as package data (geo/data/build_admin1.py writes it).
-ADMIN1_FILE = "admin1_ru_ua.geojson"
+_ADMIN1_FILE = "admin1_ru_ua.geojson"
 
 
 @functools.lru_cache(maxsize=1)
 def _shipped_admin1() -> dict | None:
     """The shipped first-level units of Ukraine and Russia's border regions, or None when
     the file is not there (the map then simply has no such layer). Read once per process."""
-    res = importlib.resources.files("geo") / "data" / ADMIN1_FILE
+    res = importlib.resources.files("geo") / "data" / _ADMIN1_FILE
     try:
         return json.loads(res.read_text(encoding="utf-8"))
     except (OSError, ValueError):
