@@ -324,6 +324,14 @@ def _shown(value: object, default: str = "unknown") -> object:
     return default if blank else value
 
 
+def _date_text(event: pd.Series) -> str:
+    date = _shown(event.get("date"), "")
+    if not date:
+        return "undated"
+    precision = str(_shown(event.get("date_precision"), ""))
+    return f"{date} ({precision} only)" if precision in ("month", "year") else str(date)
+
+
 def _event_choice(event: pd.Series) -> str:
     """One line per event in the list of events at a point."""
     parts = [str(_shown(event.get("date"), "undated")), event_types.label(str(event.get("event_type"))),
@@ -362,7 +370,7 @@ def event_panel(event: pd.Series | None, src: EventSource, version: tuple) -> No
     confidence = event.get("confidence")
     rows = [
         ("Type", label),
-        ("Date", _shown(event.get("date"), "undated")),
+        ("Date", _date_text(event)),
         ("Place", place),
         ("Precision", PRECISION_TEXT.get(precision, precision)),
         ("Border", border_text(event.get("border_km"), event.get("side"))),
@@ -417,12 +425,14 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
     event = _row_of(events_all, ids, sel.event_id) if sel.event_id is not None else None
 
     center = zoom = None
-    from_table = sel.source == "table" and event is not None
-    if from_table and np.isfinite(pd.to_numeric(event.get("lat"), errors="coerce")) \
+    if sel.source == "table" and event is not None \
+            and np.isfinite(pd.to_numeric(event.get("lat"), errors="coerce")) \
             and np.isfinite(pd.to_numeric(event.get("lon"), errors="coerce")):
         center = (float(event["lat"]), float(event["lon"]))
         zoom = SELECTED_ZOOM.get(str(event.get("precision")), 10)
-    m = cached_map(version, flt_key, sel.event_id if from_table else None, filtered, geo_data, base_url)
+    # The map marks the table's row for as long as it is selected, whatever is clicked since:
+    # a click must not change the map's script (that would remount it and close the popup).
+    m = cached_map(version, flt_key, sel.table_seen, filtered, geo_data, base_url)
     left, right = st.columns([5, 2], gap="medium")
     with left:
         st_folium(m, key=MAP_KEY, height=680, use_container_width=True, returned_objects=RETURNED,

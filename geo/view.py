@@ -169,19 +169,24 @@ def _col(events: pd.DataFrame, name: str) -> pd.Series:
 
 # --- derived columns ------------------------------------------------------------------
 
+def _json_object(text: object) -> dict:
+    try:
+        obj = json.loads(text) if isinstance(text, str) and text else {}
+    except ValueError:
+        return {}
+    return obj if isinstance(obj, dict) else {}
+
+
 def parse_json_column(values: pd.Series, keys: tuple[str, ...]) -> pd.DataFrame:
     """The ``keys`` of a column of JSON objects (``numbers``, ``actors``): one column per key,
     None where the key is missing or the text is not a JSON object."""
-    out: dict[str, list[object]] = {k: [] for k in keys}
-    for text in values.tolist():
-        try:
-            obj = json.loads(text) if isinstance(text, str) and text else {}
-        except ValueError:
-            obj = {}
-        if not isinstance(obj, dict):
-            obj = {}
-        for k in keys:
-            out[k].append(obj.get(k))
+    # each distinct text parsed once: most rows repeat a few texts ("{}", one actor pair)
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    parsed = [_json_object(u) for u in uniques]
+    out = {}
+    for k in keys:
+        per_unique = np.array([obj.get(k) for obj in parsed] + [None], dtype=object)
+        out[k] = per_unique[codes]   # code -1 (missing) takes the trailing None
     return pd.DataFrame(out, index=values.index)
 
 
@@ -228,15 +233,28 @@ def enrich_events(events: gpd.GeoDataFrame, *, region_names: Mapping[str, str] |
         out[k] = _counts(numbers[k])
     actors = parse_json_column(_col(events, "actors"), _ACTOR_KEYS)
     for k in _ACTOR_KEYS:
-        out[k] = actors[k].map(lambda v: v if isinstance(v, str) and v else None)
-    labels = [place_label(p, pr, a, region_names) for p, pr, a in
-              zip(_col(events, "place_name").tolist(), _col(events, "precision").tolist(),
-                  _col(events, "admin1").tolist(), strict=True)]
-    out["place_label"] = labels
-    written = _col(events, "place_name").tolist()
-    # the name as written and as shown are both searchable ("Oryol" finds "Oryol regional")
-    out["place_key"] = [search_key(w) if str(w) == lab else f"{search_key(w)} | {search_key(lab)}"
-                        for w, lab in zip(written, labels, strict=True)]
+        out[k] = pd.Series([v if isinstance(v, str) and v else None for v in actors[k].tolist()],
+                           index=events.index, dtype=object)
+    def plain(name: str) -> pd.Series:   # NaN -> None: NaN keys never equal each other in a dict
+        col = _col(events, name).astype(object)
+        return col.where(col.notna(), None)
+
+    keyed = pd.DataFrame({"p": plain("place_name"), "r": plain("precision"), "a": plain("admin1")},
+                         index=events.index)
+    # per distinct (name, precision, region): a store holds far fewer places than events
+    distinct = keyed.drop_duplicates()
+    label_of = {}
+    key_of = {}
+    for p, r, a in distinct.itertuples(index=False, name=None):
+        lab = place_label(p, r, a, region_names)
+        written = search_key(p)
+        shown = search_key(lab)
+        # the name as written and as shown are both searchable ("Oryol" finds "Oryol regional")
+        label_of[(p, r, a)] = lab
+        key_of[(p, r, a)] = written if written == shown else f"{written} | {shown}"
+    rows = list(keyed.itertuples(index=False, name=None))
+    out["place_label"] = [label_of[t] for t in rows]
+    out["place_key"] = [key_of[t] for t in rows]
     return out
 
 

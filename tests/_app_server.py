@@ -42,14 +42,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(data: Path, log: Path, *, start_seconds: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
-    """The app serving the store in ``data`` (its output in ``log``): its URL and process,
-    once it answers its health check; stopped on the way out."""
+def running_app(data: Path, log: Path, *, events: Path | None = None,
+                start_seconds: float = 120) -> Iterator[tuple[str, subprocess.Popen]]:
+    """The app serving the store in ``data``, or the file of events ``events`` (its output in
+    ``log``): its URL and process, once it answers its health check; stopped on the way out."""
     import pytest
 
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLINE_SYNTHETIC")}
+    env = {k: v for k, v in os.environ.items() if k not in ("BORDERLINE_EVENTS", "BORDERLINE_DATA")}
     env["BORDERLINE_DATA"] = str(data)
+    if events is not None:
+        env["BORDERLINE_EVENTS"] = str(events)
     with log.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),

@@ -162,8 +162,19 @@ def test_a_table_row_click_selects_its_event_and_centres_the_map(session, app):
         " return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01 ? [c.lat, c.lng] : null; }",
         [float(want["lat"]), float(want["lon"])]))
     assert centre, "the map is not centred on the selected event"
-    _map_frame(page).locator("body").scroll_into_view_if_needed()
     session.shot("07-table-row-selected")
+    # a marker clicked after the row: the panel follows the click, and the map is not
+    # reloaded under it (its popup stays open)
+    frame = _map_frame(page)
+    frame.wait_for_function(DRAWN + " > 0")
+    clicked = click_marker(session, frame, "bl_place", "Novoshakhtinsk")
+    assert clicked != want["event_id"]
+    page.wait_for_function("(id) => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
+                           ".some(e => e.innerText.includes('Event id: ' + id))", arg=clicked)
+    page.wait_for_timeout(1500)
+    assert _map_frame(page).query_selector(".leaflet-popup-content") is not None
+    assert "Novoshakhtinsk" in _map_frame(page).inner_text(".leaflet-popup-content")
+    session.shot("08-marker-after-table-row")
     assert not session.dialogs
 
 
