@@ -4,6 +4,13 @@ The rules are data: ``geo/lang/<lang>/triggers.toml`` holds one regular expressi
 name (and the hedge and habit words); :func:`_lexicon` compiles them on first use. How the
 rules combine into types (an attack word needs a weapon, casualties count as civilian or
 military, ...) is :func:`_classify`, which refers to rules by those names.
+
+Adding a type (after its :mod:`geo.event_types` entry): its rules under ``[rules.<name>]`` in
+the TOML; a few lines in :func:`_classify` that put ``found["<type id>"]`` from their matches;
+the id in :data:`_TRIGGERED` (and the rule in :data:`_ALONE` if it can type a sentence on its
+own, else :func:`_may_trigger` skips the sentence before it runs); the type in
+:data:`_FALLBACK_TYPES` / :data:`_STRIKE_TYPES` if it is a strike; its cases in
+``tests/events/<type id>.toml`` without ``untriggered``.
 """
 
 from __future__ import annotations
