@@ -639,11 +639,18 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
                 for k in range(t0, t1):
                     taken[k] = True
 
+    matches = [m for m in index.matches(keys) if toks[m[0]].cap]
+    # A demonym inside a longer capitalised place name is part of it: "Zelene Pole", "Vilne Pole".
+    inside_name: set[int] = set()
+    for t0, t1, _value in matches:
+        if (t1 - t0 >= 2 and all(toks[k].cap for k in range(t0, t1))
+                and keys[t0] not in lex.common_words):       # not "The South Korean ..."
+            inside_name.update(range(t0 + 1, t1))
     # Demonyms first: "North Korean" must not become "North" + a place called "Korean";
     # then names of countries and continents the gazetteer lacks ("Britain", "Europe").
     firsts = lex.first_keys
     for i in caps:
-        if taken[i] or person_tok[i] or keys[i] not in firsts:
+        if taken[i] or person_tok[i] or keys[i] not in firsts or i in inside_name:
             continue
         for width in range(min(lex.demonym_max_tokens, n - i), 0, -1):
             key = " ".join(keys[i:i + width])
@@ -663,7 +670,6 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
                 break
 
     # Gazetteer names: longest match first, then leftmost.
-    matches = [m for m in index.matches(keys) if toks[m[0]].cap]
     matches.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
     occurrences: dict[str, list[int]] = {}
     for i in caps:

@@ -55,6 +55,9 @@ PLACES = [
     # opens with a word the first-name list also holds ("Mala", "Velyka")
     _p("v:mala-tokmachka", "Mala Tokmachka", "settlement", 47.53, 35.90, admin1="UA-23"),
     _p("v:velyka-novosilka", "Velyka Novosilka", "settlement", 47.84, 36.84, admin1="UA-14"),
+    # ends with a word that is also a demonym ("Pole")
+    _p("v:vilne-pole", "Vilne Pole", "settlement", 47.98, 36.75, admin1="UA-14"),
+    _p("country:PL", "Poland", "country", 52.2, 21.0, population=38_000_000),
 ]
 
 
@@ -157,3 +160,11 @@ def test_a_village_whose_first_word_is_a_first_name_is_still_a_place(gp, text, n
 def test_a_first_name_and_a_surname_are_still_a_person(gp):
     # "Mala" opens a person's name when the run is no place's name
     assert "Mala" not in mentions(gp, "Mala Ivanenko, a teacher, said the school was hit.")
+
+
+def test_a_demonym_inside_a_place_name_is_part_of_the_name(gp):
+    got = mentions(gp, "Russian forces shelled Vilne Pole, Donetsk, at night.")
+    assert got["Vilne Pole"] == ("v:vilne-pole", "name")
+    assert got["Donetsk"] == ("adm1:UA-14", "qualifier")
+    # alone, or after a sentence's first word, the demonym is still one
+    assert mentions(gp, "The Pole and his Ukrainian host spoke.")["Pole"] == ("country:PL", "demonym")
