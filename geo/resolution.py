@@ -372,6 +372,8 @@ class Geoparser:
             p = self._target(f.target)
             return [p] if p is not None else []
         if f.key is None:
+            if f.role == "pattern" and not f.admin:
+                return self._spelled_otherwise(f, text)
             return []
         cands = self._candidates(f.key)
         if f.admin:
@@ -385,6 +387,19 @@ class Geoparser:
             if admin:
                 return admin
         return cands
+
+    def _spelled_otherwise(self, f: Found, text: str) -> list[Place]:
+        """Candidates of a name found by its context alone ("near Klischiivka, Donetsk") under
+        the other common romanisations of its Ukrainian letters; on a match the mention takes
+        that key and counts as a name."""
+        surface = text[f.start:f.end]
+        for variant in _romanisations(surface):
+            key = name_key(variant)
+            cands = self._candidates(key)
+            if cands:
+                f.key, f.role = key, "name"
+                return cands
+        return []
 
     def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
                  drop_weak: bool) -> list[Mention]:
@@ -660,6 +675,23 @@ def _within(unit: Place, c: Place) -> bool:
     if unit.kind == "hromada":
         return c.admin1 == unit.admin1 and c.hromada == unit.name
     return False
+
+
+#: Romanisations of Ukrainian letters that name keys do not fold: щ written "sch" for "shch"
+#: (Klischiivka, Schastia), ьо written "yo" for "o" after a consonant (Verkhnyotoretske).
+_SCH = re.compile(r"(?i)s(?=ch)")
+_SOFT_O = re.compile(r"(?i)(?<=[bcdfghklmnpqrstvwxz])y(?=o)")
+
+
+def _romanisations(surface: str) -> list[str]:
+    """Other spellings of ``surface`` to try, most specific first (none if nothing applies)."""
+    out: list[str] = []
+    sch = _SCH.sub(lambda m: m.group() + "h", surface) if "sch" in surface.lower() else surface
+    soft = _SOFT_O.sub("", sch)
+    for v in (soft, sch, _SOFT_O.sub("", surface)):
+        if v != surface and v not in out:
+            out.append(v)
+    return out
 
 
 #: Between two names of a list: ", ", " and ", ", or ".

@@ -58,6 +58,9 @@ PLACES = [
     # ends with a word that is also a demonym ("Pole")
     _p("v:vilne-pole", "Vilne Pole", "settlement", 47.98, 36.75, admin1="UA-14"),
     _p("country:PL", "Poland", "country", 52.2, 21.0, population=38_000_000),
+    # spelled here as the official romanisation (щ = shch, ьо = o)
+    _p("v:klishchiivka", "Klishchiivka", "settlement", 48.53, 37.96, admin1="UA-14"),
+    _p("v:verkhnotoretske", "Verkhnotoretske", "settlement", 48.22, 37.87, admin1="UA-14"),
 ]
 
 
@@ -168,3 +171,20 @@ def test_a_demonym_inside_a_place_name_is_part_of_the_name(gp):
     assert got["Donetsk"] == ("adm1:UA-14", "qualifier")
     # alone, or after a sentence's first word, the demonym is still one
     assert mentions(gp, "The Pole and his Ukrainian host spoke.")["Pole"] == ("country:PL", "demonym")
+
+
+@pytest.mark.parametrize("text, name, pid", [
+    ("Russian forces clashed with Ukrainian units near Klischiivka, Donetsk.", "Klischiivka", "v:klishchiivka"),
+    ("Mortars were fired at positions near Verkhnyotoretske on Sunday.", "Verkhnyotoretske", "v:verkhnotoretske"),
+])
+def test_a_name_found_by_context_is_tried_in_other_romanisations(gp, text, name, pid):
+    assert mentions(gp, text)[name] == (pid, "name")
+
+
+def test_romanisation_variants_only_where_the_letters_allow():
+    from geo.resolution import _romanisations
+
+    assert _romanisations("Schastia") == ["Shchastia"]
+    assert _romanisations("Verkhnyokamianka") == ["Verkhnokamianka"]
+    # already official, or a y that is not a soft sign: nothing to try
+    assert _romanisations("Shchastia") == [] and _romanisations("Mayorsk") == []
