@@ -188,6 +188,12 @@ def test_soft_wrapped_trigger_phrases_trigger(space):
         assert wrapped.triggers == plain.triggers
 
 
+def test_other_whitespace_is_every_other_space():
+    from geo.events.gates import _OTHER_SPACES
+
+    assert set(_OTHER_SPACES) == {c for c in map(chr, range(0x110000)) if c.isspace() and c not in " \n"}
+
+
 def test_every_match_opens_its_gate():
     # the gate keys are necessary: wherever a gated rule's pattern matches, its gate is open
     from geo.events.gates import _GATES, _gate_keysets, _gates, _sentence_gates
@@ -200,7 +206,8 @@ def test_every_match_opens_its_gate():
     texts += ["Russia said it shot\ndown 30 drones; two of\n them  were intercepted near Kursk.",
               "At least 12 civilians were killed and 40\r\nwounded, no one was\thurt in Sumy on 3 March 2024."]
     for text in texts:
-        for variant in (text, text.replace(" ", "\n"), text.replace(" ", " \n ")):
+        for variant in (text, text.replace(" ", "\n"), text.replace(" ", " \n "), text.replace(" ", "  "),
+                        text.replace(" ", "\u2009\t")):
             low = _lower(variant)
             gates = _gates(low)
             sents = split_sentences(variant)

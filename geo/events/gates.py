@@ -38,8 +38,13 @@ _LOADERS: list[Callable[[], object]] = []
 _EXACT_LIMIT = 64
 _SPACES = re.compile(r"\s+")
 _NEEDS_FOLD = re.compile(r"\s{2,}|[^\S ]")          # what folding changes: runs, and \n, \t, ...
-_OTHER_SPACE = re.compile(r"[^\S ]")                 # whitespace other than a space
-_RUN = re.compile(r" {2,}")
+#: Whitespace other than a space and a line feed (what str.isspace accepts; checked by a test).
+_OTHER_SPACES = ("\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+                 "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_OTHER_SPACE = re.compile(r"[^\S\n]")
+#: Two or more whitespace characters with at most one line break: what may sit inside a
+#: sentence (two line breaks end a paragraph, and so a sentence).
+_INNER_RUN = re.compile(r" {2,}| *\n +| +\n")
 
 
 def _fold_key(key: str) -> str:
@@ -260,13 +265,19 @@ def _sentence_gates(text: str, sentences: Sequence[Sentence]) -> list[int]:
     sentence differs at most in non-ASCII letters (a final sigma depends on its neighbours;
     :func:`_lower` keeps offsets), and every gate key is ASCII, so the gates are the same.
 
-    The pass reads the text with each whitespace character as a space (offsets stay); that is
-    the folded text except where two or more whitespace characters meet, which between
-    sentences (a paragraph break) changes nothing inside them; the few sentences with such a
-    run inside get their own :func:`_gates`."""
+    The pass reads the text with each whitespace character as a space (offsets stay). That is
+    the folded text except where whitespace characters meet: between sentences (a paragraph
+    break, two line breaks) it changes nothing inside them, and the few sentences with such a
+    run inside ("in  Sumy", "pulled \n back") get their own :func:`_gates`."""
     low = _lower(text)
-    if _OTHER_SPACE.search(low):
-        low = _OTHER_SPACE.sub(" ", low)                # one for one: offsets stay
+    for ch in _OTHER_SPACES:
+        if ch in low:
+            low = _OTHER_SPACE.sub(" ", low)            # one for one: offsets stay
+            break
+    runs = ([m.start() for m in _INNER_RUN.finditer(low)]
+            if "  " in low or " \n" in low or "\n " in low else [])   # substring tests are far cheaper
+    if "\n" in low:
+        low = low.replace("\n", " ")
     out = [0] * len(sentences)
     si, n = 0, len(sentences)
     for end, (back, mask) in _gate_automaton().iter(low):
@@ -276,11 +287,11 @@ def _sentence_gates(text: str, sentences: Sequence[Sentence]) -> list[int]:
             break
         if end - back >= sentences[si].start:           # the key lies inside the sentence
             out[si] |= mask
-    if "  " in low:
+    if runs:
         starts = [s.start for s in sentences]
-        for m in _RUN.finditer(low):
-            k = bisect.bisect_right(starts, m.start()) - 1
-            if k >= 0 and m.end() < sentences[k].end:   # inside sentence k
+        for at in runs:
+            k = bisect.bisect_right(starts, at) - 1
+            if k >= 0 and at < sentences[k].end:        # inside sentence k
                 s = sentences[k]
                 out[k] = _gates(low[s.start:s.end])
     return out
