@@ -376,7 +376,8 @@ def event_panel(event: pd.Series | None, src: EventSource, version: tuple) -> No
         ("Border", border_text(event.get("border_km"), event.get("side"))),
         ("Attacker → target", _actors_text(event)),
         ("Counts", _counts_text(event)),
-        ("Source", _shown(event.get("sources"), "") or _shown(event.get("article"))),
+        ("Source", next((str(v) for v in (event.get(k) for k in ("source", "sources", "article"))
+                         if _shown(v, "")), "unknown")),
         ("Confidence", f"{float(confidence):.2f}" if not pd.isna(_shown(confidence, np.nan)) else "unknown"),
         ("Event id", _shown(event.get("event_id"))),
     ]
@@ -466,7 +467,7 @@ TABLE_COLUMNS = {
     "attacker": "Attacker", "target": "Target",
     **{k: st.column_config.NumberColumn(label, format="%d") for k, label in view.NUMBER_KEYS.items()},
     "confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),
-    "article": "Source", "url": "URL", "excerpt": "Excerpt", "event_id": "Event id",
+    "source": "Publisher", "article": "Source", "url": "URL", "excerpt": "Excerpt", "event_id": "Event id",
 }
 
 

@@ -57,6 +57,8 @@ def fixture_events():
     ev.loc[i[40], "url"] = "https://example.org/report-40"
     ev.loc[i[41], "url"] = "javascript:alert(1)"
     ev.loc[i[42], "actors"] = json.dumps({"attacker": "KP", "target": "UA"})
+    ev["source"] = None      # the publisher, when the input named one (JSON Lines "source")
+    ev.loc[i[40], "source"] = "Example Agency"
     return ev
 
 
@@ -280,6 +282,7 @@ def test_link_only_for_a_plain_web_address(app, events):
     at = app
     _click(at, events["event_id"].iloc[40])
     assert [b.proto.url for b in at.get("link_button")] == ["https://example.org/report-40"]
+    assert "<b>Source</b>: Example Agency" in _markdown_text(at)
     _click(at, events["event_id"].iloc[41])      # javascript: is no link
     assert list(at.get("link_button")) == []
     assert events["event_id"].iloc[41] in _markdown_text(at)
