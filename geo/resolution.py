@@ -8,6 +8,11 @@ and, in a second pass, how close it lies to the places already resolved with con
 (and whether it shares their hromada).  That is how "Trudove ... near the industrial town
 of Kurakhove" picks the Trudove in Kurakhove hromada out of twenty-one.
 
+A unit written right after a name ("near X, Kharkiv", "X (Sumy region)", "X district,
+Poltava") qualifies it: the mention is the unit itself (role ``"qualifier"``, never the unit's
+capital city), and of X's homonyms only those inside it stay in contention.  Lists of places
+("Kharkiv, Kyiv and Odesa") are not read that way.
+
 :class:`Geoparser` is built once from a gazetteer; it holds the name automaton, cached on
 disk next to the gazetteer and keyed by the gazetteer's build fingerprint.
 """

@@ -61,7 +61,8 @@ class Mention:
     place: Place | None        # resolved entry, or None when unresolved
     score: float               # 0..1 confidence of the resolution
     literal: bool = True       # False for metonyms (Moscow as the Russian government)
-    role: str = "name"         # "name", "demonym", "pattern" (found by context), "dateline"
+    role: str = "name"         # "name", "demonym", "pattern" (found by context), "dateline",
+    #                            "qualifier" (the unit of the name before it: "X, Donetsk" -> Donetsk Oblast)
 
 
 # --- tokens ---------------------------------------------------------------------------
