@@ -196,10 +196,10 @@ def test_other_whitespace_is_every_other_space():
 
 def test_every_match_opens_its_gate():
     # the gate keys are necessary: wherever a gated rule's pattern matches, its gate is open
-    from geo.events.gates import _GATES, _gate_keysets, _gates, _sentence_gates
+    from geo.events.gates import _GATES, _gate_automaton, _gates, _sentence_gates
     from geo.events.sentences import _lower
 
-    _gate_keysets()
+    _gate_automaton()                          # loads the lazily read rules: every gate is listed
     cases = Path(__file__).resolve().parent / "events"
     texts = [c["text"] for p in cases.glob("*.toml") for kind in ("case", "not")
              for c in tomllib.loads(p.read_text(encoding="utf-8")).get(kind, [])]
