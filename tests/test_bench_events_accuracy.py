@@ -35,6 +35,10 @@ def test_gold_from_record_reads_point_type_and_precision(ea):
         ("7", 50.1, 36.2, "Battles", "Armed clash", 2, "2022-05-01")
     rec["gold_places"][0]["geo_precision"] = None
     assert ea.gold_from_record(rec).geo_precision is None
+    # another corpus: no event type (not type-scored), or no point (not scored at all)
+    untyped = ea.gold_from_record({**rec, "gold_event_type": None})
+    assert untyped.acled_sub_type == "" and not ea.score_note(untyped, [ea.Found("missile_strike", lat=50.1, lon=36.2)]).type_scored
+    assert ea.gold_from_record({**rec, "gold_places": []}) is None
 
 
 def test_near_event_of_the_mapped_type_scores_everywhere(ea):
