@@ -608,8 +608,10 @@ class Geoparser:
             if not found:
                 return None
             top = max(it_cands, key=self._prior)
-            if bare and top.kind in ("country", "admin1") and not any(_within(p, top) for p in found):
+            if (bare and top.kind in ("country", "admin1") and uf.key != f.key
+                    and not any(_within(p, top) for p in found)):
                 return None               # "Donetsk, Luhansk": two regions, not a village of one
+                #                           (but "Kherson, Kherson" is the city and its region)
         if not it_cands:
             # an unknown X ("near Unknownivka, Donetsk"): the unit's likeliest reading
             return max(found, key=lambda p: (self._prior(p), p.id))

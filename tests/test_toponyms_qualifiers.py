@@ -39,7 +39,8 @@ PLACES = [
        alt=("Pokrovsk district",)),
     _p("gn:donetsk", "Donetsk", "settlement", 48.02, 37.80, admin1="UA-14", population=900_000),
     _p("gn:kharkiv", "Kharkiv", "settlement", 49.98, 36.25, admin1="UA-63", population=1_400_000),
-    _p("gn:sumy", "Sumy", "settlement", 50.91, 34.80, admin1="UA-59", population=256_000),
+    # smaller than its region's prior: the bare name alone reads as the region
+    _p("gn:sumy", "Sumy", "settlement", 50.91, 34.80, admin1="UA-59", population=56_000),
     _p("gn:zaporizhzhia", "Zaporizhzhya", "settlement", 47.85, 35.12, admin1="UA-23",
        population=710_000, alt=("Zaporizhia",)),
     _p("gn:odesa", "Odesa", "settlement", 46.48, 30.74, admin1="UA-51", population=1_000_000),
@@ -188,3 +189,9 @@ def test_romanisation_variants_only_where_the_letters_allow():
     assert _romanisations("Verkhnyokamianka") == ["Verkhnokamianka"]
     # already official, or a y that is not a soft sign: nothing to try
     assert _romanisations("Shchastia") == [] and _romanisations("Mayorsk") == []
+
+
+def test_a_city_then_its_own_region_is_the_city(gp):
+    got = [(m.place.id, m.role) for m in gp.parse_text("A drone struck a hospital in Sumy, Sumy, at night.")
+           if m.text == "Sumy"]
+    assert got == [("gn:sumy", "name"), ("adm1:UA-59", "qualifier")]
