@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/ (git-ignored). The upload test runs last: it a
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 
@@ -177,6 +178,37 @@ def test_a_table_row_click_selects_its_event_and_centres_the_map(session, app):
     session.shot("08-marker-after-table-row")
     assert not session.dialogs
 
+
+def test_every_event_at_a_clicked_point_can_be_shown_in_the_panel(session, app):
+    page = session.page
+    frame = open_map(session, app.url)
+    events = _stored(app.data)
+    pinned = events[(events["precision"] != "country") & events.geometry.notna()].copy()
+    pinned["point"] = list(zip(pinned["lat"].round(5), pinned["lon"].round(5)))
+    sizes = pinned.groupby("point").size()
+    assert sizes.max() >= 2, "the example data must have events that share a point (the Kursk region centre)"
+    here = pinned[pinned["point"] == sizes.idxmax()]
+    click_marker(session, frame, "bl_id", here["event_id"].iloc[0])
+    picker = page.locator("[data-testid=stRadio]", has_text="events at this point")
+    picker.wait_for()
+    options = picker.locator("label:has(input[type=radio])")   # the options, not the widget label
+    assert options.count() >= len(here)
+    def panel_id() -> str | None:
+        found = re.search(r"Event id: (\S+)", _panel_text(page))
+        return found.group(1) if found else None
+
+    shown = {panel_id()}
+    for k in range(1, options.count()):     # option 0 is the clicked event, shown already
+        before = panel_id()
+        options.nth(k).click()
+        page.wait_for_function(
+            "(before) => { const m = [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
+            ".map(e => e.innerText).join('\\n').match(/Event id: (\\S+)/); return m && m[1] !== before; }",
+            arg=before)
+        shown.add(panel_id())
+    assert set(here["event_id"]) <= shown, (set(here["event_id"]), shown)
+    session.shot("09-stacked-events-in-panel")
+    assert not session.dialogs
 
 PAYLOAD_ARTICLE = (
     "date 2024-12-11\n"
