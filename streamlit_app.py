@@ -627,7 +627,12 @@ def _plural(n: int, word: str) -> str:
 
 def _article_note(article: Article) -> str:
     """Where a stored article came from, for the report line."""
-    parts = [f"dated {article.date.isoformat()}" if article.date else "undated"]
+    if article.date is None:
+        parts = ["undated"]
+    elif article.date_precision == "month":
+        parts = [f"dated {article.date:%Y-%m} (month only)"]
+    else:
+        parts = [f"dated {article.date.isoformat()}"]
     if article.url:
         parts.append(f"URL {article.url}")
     return ", ".join(parts)

@@ -633,10 +633,12 @@ def to_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
 
 def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = None) -> bytes:
     """A GeoPackage of ``events`` (layer ``events``; ``event_sources`` too when given)."""
-    from geo.store import write_frame
+    from geo.store import URL_COLUMN, write_frame
     with tempfile.TemporaryDirectory(prefix="borderline-export-") as tmp:
         path = Path(tmp) / "events.gpkg"
-        frame = gpd.GeoDataFrame(pd.DataFrame(events[[c for c in EVENT_COLUMNS if c in events.columns]]),
+        # the url column is the store's, not an event column; an export without it loses the link
+        keep = [c for c in (*EVENT_COLUMNS, URL_COLUMN) if c in events.columns]
+        frame = gpd.GeoDataFrame(pd.DataFrame(events[keep]),
                                  geometry=events.geometry.values, crs="EPSG:4326")
         write_frame(frame, "gpkg", path, sources=sources)
         return path.read_bytes()

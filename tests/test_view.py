@@ -401,3 +401,14 @@ def test_read_events_file_refuses_in_plain_words(tmp_path):
     (tmp_path / "broken.parquet").write_bytes(b"not parquet")
     with pytest.raises(StoreError, match="cannot read events"):
         view.read_events_file(tmp_path / "broken.parquet")
+
+
+def test_gpkg_download_keeps_the_url(events, tmp_path):
+    import pyogrio
+
+    sub = events.head(3).copy()
+    sub["url"] = ["https://example.org/a", None, "https://example.org/c"]
+    path = tmp_path / "d.gpkg"
+    path.write_bytes(view.to_gpkg_bytes(sub))
+    back = pyogrio.read_dataframe(path, layer="events")
+    assert list(back["url"].fillna("")) == ["https://example.org/a", "", "https://example.org/c"]
