@@ -46,6 +46,8 @@ BENCHES: tuple[Bench, ...] = (
     Bench("gazetteer", "bench/gazetteer.py", "gazetteer build, open, lookups/s",
           quick=("--runs", "2", "--build-runs", "1", "--keys", "5000", "--queries", "2000")),
     Bench("geoparse", "bench/geoparse.py", "geoparser accuracy and parse throughput"),
+    Bench("events_accuracy", "bench/events_accuracy.py",
+          "events on the ACLED dev notes: yield, distance to the true point, type, precision"),
     Bench("events", "bench/events.py", "border distance for 1M points, events/s end to end",
           quick=("--repeat", "2", "--copies", "10", "--sample", "500")),
     Bench("borders", "bench/borders.py", "border line and distance accuracy/speed",
