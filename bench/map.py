@@ -317,7 +317,8 @@ def report(rows: list[dict], app: dict | None, *, n_click: int, n_memory: int) -
                      f"{r['build']:.2f} | {r['render']:.2f} | {r['mb']:.1f} | {r['visible']:.2f} | {ratio} |"
                      + extra)
     if app:
-        lines += ["", f"The app (`streamlit run`, synthetic store seam), {n_click:,} events: page load to map "
+        lines += ["", f"The app (`streamlit run` on a GeoParquet of synthetic events, `BORDERLINE_EVENTS`), "
+                  f"{n_click:,} events: page load to map "
                   f"drawn {app['load_cold']:.1f} s cold (builds and caches the map), {app['load_warm']:.1f} s warm; "
                   f"marker click to the side panel showing that event: median {app['click']:.2f} s, max "
                   f"{app['click_max']:.2f} s over {app['clicks']} clicks. Server RSS {app['rss_click']:.0f} MB.",

@@ -264,8 +264,10 @@ def event_id_from_popup(popup_text: object) -> str | None:
 
 
 def event_ids_from_popup(popup_text: object) -> list[str]:
-    """Every event listed in a popup (the clicked one first): its ``Event ids here`` line;
-    a popup without one (an older map) gives its one ``Event id``, or nothing."""
+    """Every event listed in a popup (the clicked one first): its ``Event ids here`` line,
+    space-separated (the store's ids have no spaces; a popup over more than 500 events ends
+    the line with "…" and lists the first 500); a popup without one (an older map) gives
+    its one ``Event id``, or nothing."""
     if not isinstance(popup_text, str):
         return []
     found = _IDS_RE.search(popup_text)
