@@ -252,7 +252,7 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         where = (f"{p.name} [{p.kind}, {p.admin1 or p.country}] {p.lat:.4f},{p.lon:.4f} {p.id}"
                  if p else "(not in the gazetteer)")
         flags = "" if m.literal else " non-literal"
-        print(f"{m.start:>6}  {m.text[:40]:<28} {m.role:<8} {m.score:4.2f}{flags}  {where}")
+        print(f"{m.start:>6}  {m.text[:40]:<28} {m.role:<9} {m.score:4.2f}{flags}  {where}")
     return 0
 
 
