@@ -13,6 +13,16 @@ casualty from shelling is "Shelling/artillery/missile attack"; from a drone, "Ai
 Air strikes by aircraft (bombs, glide bombs, KABs) are their own type, ``air_strike``: ACLED files
 them with drone strikes under "Air/drone strike", but analysts read crewed aviation and drones as
 different things, and one can always be merged into the other downstream, not split back out.
+
+Mines, IEDs and planted charges (a vehicle hitting a mine, partisans detonating explosives, a
+booby trap) are their own type, ``explosive_device``, ACLED's "Remote explosive/landmine/IED":
+they are neither shelling nor an air strike, and folding them into ``civilian_casualties`` would
+lose every one that hurts no civilian (a mine under a military truck). A mine that hurts civilians
+is ``civilian_casualties`` tagged ``explosive_device``, so its ACLED sub-type follows from the tag.
+A mine defused or cleared is not an event.
+
+Priority follows ACLED's coding where one report says several things: harm to civilians first, a
+capture over the fighting that led to it, an air strike over the shelling beside it.
 """
 
 from __future__ import annotations
@@ -45,14 +55,16 @@ REGISTRY: tuple[EventType, ...] = (
               "Battles", "Non-state actor overtakes territory", "#8c564b", "flag"),
     EventType("air_defense", "Air-defence interception",
               "Strategic developments", "Disrupted weapons use", "#1f77b4", "shield-halved"),
-    EventType("air_strike", "Air strike (aircraft, glide bombs)",
-              "Explosions/Remote violence", "Air/drone strike", "#393b79", "plane"),
-    EventType("missile_strike", "Missile or artillery strike",
-              "Explosions/Remote violence", "Shelling/artillery/missile attack", "#9467bd", "rocket"),
-    EventType("drone_strike", "Drone strike",
-              "Explosions/Remote violence", "Air/drone strike", "#d62728", "paper-plane"),
+    EventType("explosive_device", "Mine or IED explosion",
+              "Explosions/Remote violence", "Remote explosive/landmine/IED", "#8c6d31", "land-mine-on"),
     EventType("ground_assault", "Ground assault or battle",
               "Battles", "Armed clash", "#2ca02c", "person-rifle"),
+    EventType("air_strike", "Air strike (aircraft, glide bombs)",
+              "Explosions/Remote violence", "Air/drone strike", "#393b79", "plane"),
+    EventType("drone_strike", "Drone strike",
+              "Explosions/Remote violence", "Air/drone strike", "#d62728", "paper-plane"),
+    EventType("missile_strike", "Missile or artillery strike",
+              "Explosions/Remote violence", "Shelling/artillery/missile attack", "#9467bd", "rocket"),
     EventType("troop_deployment", "Troop deployment",
               "Strategic developments", "Other", "#17becf", "truck-moving"),
     EventType("political", "Political or diplomatic",
@@ -85,7 +97,7 @@ def acled_category(type_id: str, tags: str = "") -> tuple[str, str]:
     t = get(type_id)
     if t.acled_sub_type is not None:
         return t.acled_type, t.acled_sub_type
-    for means in ("missile_strike", "air_strike", "drone_strike"):
+    for means in ("missile_strike", "air_strike", "drone_strike", "explosive_device"):
         if means in tags:
             return t.acled_type, _BY_ID[means].acled_sub_type or "Shelling/artillery/missile attack"
     return t.acled_type, "Shelling/artillery/missile attack"

@@ -28,13 +28,17 @@ __all__: list[str] = []
 
 #: The types :func:`_classify` can give (a registered type missing here has no triggers yet;
 #: tests/test_event_types.py holds the two lists together).
-_TRIGGERED = frozenset({"civilian_casualties", "energy_strike", "territorial_change", "air_defense",
-                        "missile_strike", "drone_strike", "ground_assault", "troop_deployment", "political"})
+_TRIGGERED = frozenset({"civilian_casualties", "violence_against_civilians", "energy_strike",
+                        "territorial_change", "air_defense", "explosive_device", "air_strike", "missile_strike",
+                        "drone_strike", "ground_assault", "troop_deployment", "political"})
 
-#: Rules of which one alone can give a sentence a type; an attack word also needs a weapon
-#: or an energy target (see :func:`_classify`).
-_ALONE = ("drone_self", "missile_self", "air_defense", "ground", "casualty", "territory", "deploy", "political")
-_ATTACK_OBJECTS = ("drone", "missile", "energy")
+#: Rules without which no type can fire (a sentence with none of them open is skipped);
+#: most type a sentence alone, a few need a companion (air_defense an aerial object, shooting a
+#: civilian); an attack word needs a weapon, an aircraft, an energy target or damage (see
+#: :func:`_classify`).
+_ALONE = ("drone_self", "missile_self", "air_self", "air_defense", "ground", "casualty", "territory", "deploy",
+          "political", "explosive", "abuse", "shooting")
+_ATTACK_OBJECTS = ("drone", "missile", "aircraft", "energy", "damage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +93,12 @@ def _may_trigger(gates: int) -> bool:
 #: registry's order.
 _PRIORITY = TYPE_IDS
 #: Types that, without a named place, become country-level events at the target's country.
-_FALLBACK_TYPES = frozenset({"drone_strike", "missile_strike", "energy_strike", "air_defense"})
+_FALLBACK_TYPES = frozenset({"drone_strike", "missile_strike", "air_strike", "energy_strike", "air_defense"})
 #: Types whose attacker/target sides are worth stating.
 _SIDED_TYPES = frozenset(_PRIORITY) - {"political"}
 #: Types whose target side is the side the place is on (a strike lands where it lands).
-_STRIKE_TYPES = frozenset({"drone_strike", "missile_strike", "energy_strike", "air_defense", "civilian_casualties"})
+_STRIKE_TYPES = frozenset({"drone_strike", "missile_strike", "air_strike", "energy_strike", "air_defense",
+                           "civilian_casualties", "explosive_device"})
 
 _WORD = re.compile(r"[\w][\w’'\-]*")
 
@@ -107,6 +112,11 @@ def _matches(rx: _Gated, low: str, gates: int, hedge: frozenset[str]) -> list[re
     if not gates & rx.bit:
         return []
     return [m for m in rx.rx.finditer(low) if not _hedged(low, m.start(), hedge)]
+
+
+def _outside(ms: list[re.Match[str]], cancel: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The matches of ``ms`` that overlap none of ``cancel``."""
+    return [m for m in ms if not any(c.start() < m.end() and m.start() < c.end() for c in cancel)]
 
 
 def _words(ms: Iterable[re.Match[str]]) -> list[tuple[str, int]]:
@@ -127,18 +137,27 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
     drones, missiles = _matches(r["drone"], sentence, gates, hedge), _matches(r["missile"], sentence, gates, hedge)
     drone_self = _matches(r["drone_self"], sentence, gates, hedge)
     missile_self = _matches(r["missile_self"], sentence, gates, hedge)
+    aircraft = _outside(_matches(r["aircraft"], sentence, gates, hedge), r["air_source"].finditer(sentence, gates))
+    air_self = _matches(r["air_self"], sentence, gates, hedge)
     if drone_self or (drones and attacks):
         found["drone_strike"] = _words(drone_self or drones[:1] + attacks[:1])
     if missile_self or (missiles and attacks):
         found["missile_strike"] = _words(missile_self or missiles[:1] + attacks[:1])
+    if air_self or (aircraft and attacks):
+        found["air_strike"] = _words(air_self or aircraft[:1] + attacks[:1])
+    strikes = attacks or drone_self or missile_self or air_self
     # the rules below whose result matters only with others' matches run only then
-    energy = _matches(r["energy"], sentence, gates, hedge) if attacks or drone_self or missile_self else []
+    energy = _matches(r["energy"], sentence, gates, hedge) if strikes else []
     if energy:
-        found["energy_strike"] = _words(energy[:1] + (attacks or drone_self or missile_self)[:1])
+        found["energy_strike"] = _words(energy[:1] + strikes[:1])
+    # an interception needs something in the air to intercept ("intercepted a radio message")
     air = _matches(r["air_defense"], sentence, gates, hedge)
-    if air:
+    if air and r["aerial"].search(sentence, gates):
         found["air_defense"] = _words(air[:2])
-    ground = _matches(r["ground"], sentence, gates, hedge)
+    else:
+        air = []
+    # "repelled a drone attack" is the interception's, not a ground battle's
+    ground = _outside(_matches(r["ground"], sentence, gates, hedge), air)
     casualties = _matches(r["casualty"], sentence, gates, hedge)
     if casualties and r["no_casualties"].search(sentence, gates):
         casualties = []
@@ -151,12 +170,27 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         found["ground_assault"] = _words(ground[:2])
     territory = _matches(r["territory"], sentence, gates, hedge)
     if territory:
+        territory = _outside(territory, r["captive"].finditer(sentence, gates))
+    if territory:
         found["territorial_change"] = _words(territory[:2])
     deploy = _matches(r["deploy"], sentence, gates, hedge)
     if deploy:
         found["troop_deployment"] = _words(deploy[:2])
-    if casualties and (civilians or not military and (attacks or drones or missiles)):
+    if casualties and (civilians or not military and (attacks or drones or missiles or aircraft)):
         found["civilian_casualties"] = _words(casualties[:1] + r["civilian"].finditer(sentence, gates)[:1])
+    explosive = _matches(r["explosive"], sentence, gates, hedge)
+    if explosive and not r["defused"].search(sentence, gates):
+        found["explosive_device"] = _words(explosive[:1])
+    # abduction, torture, execution; shooting at civilians where no explosive means is named
+    abuse = _matches(r["abuse"], sentence, gates, hedge)
+    if not abuse and (civilians or r["civilian"].search(sentence, gates)) and not (
+            drones or missiles or aircraft or drone_self or missile_self or air_self or explosive):
+        abuse = _matches(r["shooting"], sentence, gates, hedge)
+    if abuse and r["armed"].search(sentence, gates):
+        found["violence_against_civilians"] = _words(abuse[:1])
+    if not found and attacks and _matches(r["damage"], sentence, gates, hedge):
+        # "a hospital damaged by a strike": a strike whose means the text does not say
+        found["missile_strike"] = _words(attacks[:1])
     political = _matches(r["political"], sentence, gates, hedge)
     if political:
         found["political"] = _words(political[:2])
@@ -165,6 +199,10 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         before = _WORD.findall(sentence[max(0, first - 30):first])[-2:]
         if any(w in lx.habit for w in before):
             return {}                                   # a habit, not one incident
+        protest = r["protest"].search(sentence, gates)
+        if protest and protest.start() < first:
+            # the sentence reports a protest; its harm words are what people protest about
+            return {"political": found["political"]} if "political" in found else {}
     return found
 
 
