@@ -70,8 +70,8 @@ ACLED_TO_TYPES: dict[str, frozenset[str] | None] = {
     "Armed clash": frozenset({"ground_assault"}),
     # ACLED's code for shooting down / intercepting drones and missiles
     "Disrupted weapons use": frozenset({"air_defense"}),
-    # mines, IEDs, UXO: no type of its own; nearly every such note reports the people it hurt
-    "Remote explosive/landmine/IED": frozenset({"civilian_casualties", "violence_against_civilians"}),
+    # mines, IEDs, UXO: the registry's explosive_device (a civilian casualty counts by its tag, MEANS)
+    "Remote explosive/landmine/IED": frozenset({"explosive_device"}),
     "Non-state actor overtakes territory": frozenset({"territorial_change"}),
     "Government regains territory": frozenset({"territorial_change"}),
     "Non-violent transfer of territory": frozenset({"territorial_change"}),
@@ -95,6 +95,7 @@ MEANS_DECIDED = frozenset({"civilian_casualties", "energy_strike"})
 MEANS: dict[str, frozenset[str]] = {
     "Shelling/artillery/missile attack": frozenset({"missile_strike"}),
     "Air/drone strike": frozenset({"drone_strike", "air_strike"}),
+    "Remote explosive/landmine/IED": frozenset({"explosive_device"}),
 }
 
 PROTESTS = "Protests"
