@@ -12,7 +12,7 @@ from geo.events.dates import _resolve_date, dates_compatible
 from geo.events.gates import _sentence_gates
 from geo.events.model import Event
 from geo.events.numbers import _numbers
-from geo.events.places import _ANAPHOR, _KIND_RANK, _Candidate, _candidates, precision_of
+from geo.events.places import _ANAPHOR, _KIND_RANK, _Candidate, _candidates, event_precision
 from geo.events.sentences import Sentence, _lower, clean_text, split_sentences
 from geo.events.triggers import _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _may_trigger, _primary
 
@@ -41,6 +41,7 @@ class _Draft:
     numbers: dict[str, int]
     score: float
     how: str                   # "named", "inherited", "country"
+    near: bool = False         # the text puts it near the place, not at it
 
 
 def _fold(into: _Draft, other: _Draft | None = None, *, types: dict[str, list[str]] | None = None,
@@ -180,7 +181,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
                 new = [_Draft(etype, dict(types), c.place, c.mention.text, c.start, c.end, anchor=j,
                               sentences={j, sent.index}, date=date, date_precision=precision,
                               date_explicit=explicit, actors=dict(actors), numbers=dict(numbers),
-                              score=c.mention.score, how="inherited") for c in cands_j]
+                              score=c.mention.score, how="inherited", near=c.near) for c in cands_j]
             else:                                       # one of _FALLBACK_TYPES
                 target = actors.get("target")
                 if target is None and actors.get("attacker") in ("RU", "UA"):
@@ -209,7 +210,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
                 new.append(_Draft(etype, dict(types), c.place, c.mention.text, c.start, c.end,
                                   anchor=sent.index, sentences={sent.index}, date=date,
                                   date_precision=precision, date_explicit=explicit, actors=own,
-                                  numbers=dict(numbers), score=c.mention.score, how="named"))
+                                  numbers=dict(numbers), score=c.mention.score, how="named", near=c.near))
         drafts.extend(new)
         last_drafts = new
         last_event_sentence = sent.index
@@ -228,6 +229,7 @@ def _merge_in_article(drafts: list[_Draft]) -> list[_Draft]:
         same = next((k for k in group if dates_compatible(k.date, d.date, days=0)), None)
         if same is not None:
             _fold(same, d)
+            same.near = same.near and d.near        # "in X" and "near X": at X
             continue
         group.append(d)
         kept.append(d)
@@ -272,11 +274,15 @@ def _to_event(article: Article, d: _Draft, sentences: Sequence[Sentence]) -> Eve
     triggers = tuple(dict.fromkeys(w for t in (etype, *tags) for w in d.types.get(t, [])))
     place = d.place
     actors = {k: d.actors[k] for k in ("attacker", "target", "claimed_by") if k in d.actors}
+    precision = event_precision(place, near=d.near)
+    # a region's event is named as the region ("Oryol Oblast"), whatever word the text used
+    # ("Oryol regional", "Donetsk" as a qualifier); the excerpt still marks that word
+    name = place.name if precision == "region" and place.name else d.name
     return Event(
         event_id=_event_id(article.id, etype, place.id or d.name, sentences[d.anchor].start),
         event_type=etype,
-        place_name=clean_text(d.name),
-        precision=precision_of(place),
+        place_name=clean_text(name),
+        precision=precision,
         excerpt=excerpt,
         place_start=p_start,
         place_end=p_end,

@@ -16,10 +16,10 @@ PRECISIONS = ("settlement", "hromada", "region", "country")
 class Event:
     event_id: str                     # stable across re-runs of the same article
     event_type: str                   # a type id of geo.event_types.REGISTRY
-    place_name: str                   # as written in the article
+    place_name: str                   # as written in the article; a region-precision event's region name
     precision: str                    # one of PRECISIONS
     excerpt: str                      # the sentence(s) it came from, verbatim
-    place_start: int                  # offsets of the place name inside ``excerpt``
+    place_start: int                  # offsets inside ``excerpt`` of the place's name as written
     place_end: int
     article: str                      # Article.source
     article_id: str                   # Article.id
