@@ -143,6 +143,7 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         found["drone_strike"] = _words(drone_self or drones[:1] + attacks[:1])
     if missile_self or (missiles and attacks):
         found["missile_strike"] = _words(missile_self or missiles[:1] + attacks[:1])
+    damage = _matches(r["damage"], sentence, gates, hedge) if aircraft or attacks else []
     if air_self or (aircraft and attacks):
         found["air_strike"] = _words(air_self or aircraft[:1] + attacks[:1])
     strikes = attacks or drone_self or missile_self or air_self
@@ -156,6 +157,8 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         found["air_defense"] = _words(air[:2])
     else:
         air = []
+    if aircraft and damage and not air and "air_strike" not in found:
+        found["air_strike"] = _words(aircraft[:1] + damage[:1])      # "air forces destroyed a depot"
     # "repelled a drone attack" is the interception's, not a ground battle's
     ground = _outside(_matches(r["ground"], sentence, gates, hedge), air)
     casualties = _matches(r["casualty"], sentence, gates, hedge)
@@ -164,13 +167,13 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
     civilians = military = None
     if casualties:
         civilians, military = r["civilian"].search(sentence, gates), r["military"].search(sentence, gates)
-        if military and not civilians:
-            ground = ground + casualties[:1]
+        if military and not civilians and not found.keys() & {"missile_strike", "drone_strike", "air_strike"}:
+            ground = ground + casualties[:1]    # soldiers killed with no strike named: a battle's
     if ground:
         found["ground_assault"] = _words(ground[:2])
     territory = _matches(r["territory"], sentence, gates, hedge)
     if territory:
-        territory = _outside(territory, r["captive"].finditer(sentence, gates))
+        territory = _outside(territory, r["captive"].finditer(sentence, gates) + r["attempt"].finditer(sentence, gates))
     if territory:
         found["territorial_change"] = _words(territory[:2])
     deploy = _matches(r["deploy"], sentence, gates, hedge)
@@ -188,7 +191,7 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         abuse = _matches(r["shooting"], sentence, gates, hedge)
     if abuse and r["armed"].search(sentence, gates):
         found["violence_against_civilians"] = _words(abuse[:1])
-    if not found and attacks and _matches(r["damage"], sentence, gates, hedge):
+    if not found and attacks and damage:
         # "a hospital damaged by a strike": a strike whose means the text does not say
         found["missile_strike"] = _words(attacks[:1])
     political = _matches(r["political"], sentence, gates, hedge)
