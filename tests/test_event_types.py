@@ -55,7 +55,7 @@ def test_type_has_label_style_and_acled_mapping(etype):
     fa = pytest.importorskip("fontawesomefree")
     svg = Path(fa.__file__).parent / "static" / "fontawesomefree" / "svgs" / "solid" / f"{etype.icon}.svg"
     assert svg.is_file(), f"{etype.icon} is not a Font Awesome free solid icon"
-    for tags in ("", "missile_strike", "drone_strike", "air_strike"):
+    for tags in ("", "missile_strike", "drone_strike", "air_strike", "explosive_device"):
         kind, sub = acled_category(etype.id, tags)
         assert kind in ACLED and sub in ACLED[kind], (etype.id, tags, kind, sub)
     assert event_types.get(etype.id) is etype and event_types.label(etype.id) == etype.label
@@ -124,3 +124,10 @@ def test_importing_reads_no_language_data():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[1]).stdout.split()
     assert out == ["0", "True"]
+
+
+def test_a_casualty_type_takes_its_acled_sub_type_from_its_means():
+    assert acled_category("civilian_casualties", "explosive_device") == (
+        "Explosions/Remote violence", "Remote explosive/landmine/IED")
+    assert acled_category("civilian_casualties", "air_strike") == ("Explosions/Remote violence", "Air/drone strike")
+    assert acled_category("explosive_device") == ("Explosions/Remote violence", "Remote explosive/landmine/IED")

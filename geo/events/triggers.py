@@ -141,8 +141,10 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
     air_self = _matches(r["air_self"], sentence, gates, hedge)
     if drone_self or (drones and attacks):
         found["drone_strike"] = _words(drone_self or drones[:1] + attacks[:1])
-    if missile_self or (missiles and attacks):
-        found["missile_strike"] = _words(missile_self or missiles[:1] + attacks[:1])
+    # one word is not both the weapon and the attack ("shells")
+    missile_attacks = _outside(attacks, missiles) if missiles else attacks
+    if missile_self or (missiles and missile_attacks):
+        found["missile_strike"] = _words(missile_self or missiles[:1] + missile_attacks[:1])
     damage = _matches(r["damage"], sentence, gates, hedge) if aircraft or attacks else []
     if air_self or (aircraft and attacks):
         found["air_strike"] = _words(air_self or aircraft[:1] + attacks[:1])
