@@ -35,6 +35,19 @@ _DATE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("last_year", re.compile(r"\blast\s+year\b", re.I)),
     ("year", re.compile(r"\bin\s+((?:19|20)\d{2})\b")),
 )
+#: Dates that date the report, not the event: "as of 19:30, 1 April", "updated 2 May",
+#: "published on June 5", "situation report of 3 March" (up to a time and its zone between).
+_ISSUE_BEFORE = re.compile(
+    r"\b(?:as\s+(?:of|at)|(?:last\s+)?updated?(?:\s+(?:on|at|as\s+of))?\s*:?|published(?:\s+on)?"
+    r"|posted(?:\s+on)?|issued(?:\s+on)?|dated|(?:situation\s+)?(?:report|update|summary|briefing)\s+(?:of|for|dated))"
+    r"\s+(?:(?:the\s+)?(?:morning|afternoon|evening|night|end)\s+of\s+)?"
+    r"(?:(?:\d{1,2}[:.h]\d{2}|\d{1,2}\s*[ap]\.?m\.?)(?:\s*(?:hrs|hours|h))?"
+    r"(?:\s+(?:kyiv|kiev|moscow|local|utc|gmt|cet|eet|eest|msk)(?:\s+time)?)?\s*,?\s*(?:on\s+)?)?$", re.I)
+#: A dateline's date: "Dec 14 (Reuters) -".
+_ISSUE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*[(/]\s*(?:Reuters|AFP|AP|dpa|Ukrinform|UNIAN|Interfax[\w-]*|TASS|RIA"
+                          r"|Xinhua|Anadolu|Kyodo|Yonhap)\s*[)/]", re.I)
+#: Rules whose match can be an issue date.
+_ISSUE_KINDS = frozenset({"iso", "mdy", "dmy", "month", "weekday"})
 _SINCE_BEFORE = re.compile(r"\b(?:since|until|till|by|from)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
 _REPORT_BEFORE = re.compile(rf"\b{_REPORT}(?:\s+\w+)?\s+$", re.I)
 
@@ -99,33 +112,51 @@ def resolve_date(text: str, article_date: dt.date | None) -> tuple[str | None, s
     """(ISO date at its precision, precision, explicit) for the incident ``text`` reports.
 
     Expressions that date the telling rather than the event ("said Saturday") are used only
-    when nothing else dates it; "since August" dates nothing. Without any expression the
-    article date is used (``explicit`` False); without that the date is unknown.
+    when nothing else dates it; "since August" dates nothing. A report's issue date ("as of
+    19:30, 1 April", "updated 2 May", a dateline's "Dec 14 (Reuters)") never dates the event:
+    it is the day the sentence's relative words count from ("overnight" as of 1 April is
+    1 April), and the fallback when the article has no date. An explicit date of the event
+    wins over both. Without any expression the article date is used (``explicit`` False);
+    without either the date is unknown.
     """
     return _resolve_date(text, article_date, _gates(_lower(text)))
 
 
 def _resolve_date(text: str, article_date: dt.date | None, gates: int) -> tuple[str | None, str, bool]:
     found: list[tuple[int, bool, tuple[str, str], int]] = []
+    issued: list[tuple[int, int]] = []
+    ref = article_date
+    # the calendar rules come first in _DATE_RULES: an issue date is known before the
+    # relative words ("overnight") are read against it; a weekday issue date ("updated
+    # Saturday") counts from the article date
     for kind, rx in _DATE_RULES:
         if not gates & _DATE_GATES[kind]:
             continue
         for m in rx.finditer(text):
-            before = text[max(0, m.start() - 20):m.start()]
-            if _SINCE_BEFORE.search(before):
+            before = text[max(0, m.start() - 60):m.start()]
+            if _SINCE_BEFORE.search(before[-20:]):
                 continue
-            value = _resolve_one(kind, m, article_date)
+            if kind in _ISSUE_KINDS and (_ISSUE_BEFORE.search(before) or _ISSUE_AFTER.match(text, m.end(), m.end() + 40)):
+                issued.append((m.start(), m.end()))
+                value = _resolve_one(kind, m, ref)
+                if value is not None and value[1] == "day" and len(issued) == 1:
+                    ref = dt.date.fromisoformat(value[0])
+                continue
+            value = _resolve_one(kind, m, ref)
             if value is not None:
-                found.append((m.start(), bool(_REPORT_BEFORE.search(before)), value, m.end()))
-    # of overlapping expressions ("on June 5" is a month and a day) the most precise counts
+                found.append((m.start(), bool(_REPORT_BEFORE.search(before[-20:])), value, m.end()))
+    # of overlapping expressions ("on June 5" is a month and a day) the most precise counts,
+    # and none inside an issue date ("updated on June 5" is not "on June")
     found = [f for f in found if not any(g is not f and g[0] < f[3] and f[0] < g[3]
-                                         and len(g[2][0]) > len(f[2][0]) for g in found)]
+                                         and len(g[2][0]) > len(f[2][0]) for g in found)
+             and not any(s < f[3] and f[0] < e for s, e in issued)]
     if found:
         found.sort(key=lambda f: (f[1], f[0]))
         date, precision = found[0][2]
         return date, precision, True
-    if article_date is not None:
-        return article_date.isoformat(), "day", False
+    fallback = article_date or ref
+    if fallback is not None:
+        return fallback.isoformat(), "day", False
     return None, "unknown", False
 
 

@@ -131,6 +131,28 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
         return candidates_of[i]
 
     sentence_gates = _sentence_gates(text, sentences)
+    dates_of: dict[int, tuple[str | None, str, bool]] = {}
+
+    def sentence_date(i: int) -> tuple[str | None, str, bool]:
+        if i not in dates_of:
+            s = sentences[i]
+            dates_of[i] = _resolve_date(text[s.start:s.end], article.date, sentence_gates[i])
+        return dates_of[i]
+
+    def date_of(i: int) -> tuple[str | None, str, bool]:
+        # a sentence that dates nothing itself goes on with the date its paragraph just gave
+        # ("On 14 May, X was shelled. Two soldiers were killed."), before the article's
+        own = sentence_date(i)
+        if own[2]:
+            return own
+        for back in (1, 2):
+            j = i - back
+            if j < 0 or sentences[j].paragraph != sentences[i].paragraph or sentences[j].heading:
+                break
+            if sentence_date(j)[2]:
+                return sentence_date(j)
+        return own
+
     for sent in sentences:
         gates = sentence_gates[sent.index]
         if sent.heading or not _may_trigger(gates):
@@ -169,7 +191,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
         sides = _sides(s_text, refs, etype) if sided else None
         actors = _actors(sides, etype, anchor=anchor) if sides else {}
         numbers = _numbers(s_text, gates)
-        date, precision, explicit = _resolve_date(s_text, article.date, gates)
+        date, precision, explicit = date_of(sent.index)
         if not cands:
             if fold:
                 for d in last_drafts:
