@@ -129,3 +129,11 @@ def test_soft_wrapped_sentence_classifies_as_the_plain_one(text):
     # every rule's \s+ takes a line break, and its gate opens for it (the gate keys are derived)
     plain = text.replace("\n", " ")
     assert types(plain.replace(" ", "\n")) == types(plain)
+
+
+def test_a_one_line_note_is_not_a_heading():
+    from geo.events.sentences import split_sentences
+
+    note = "School in a frontline town damaged by strike"
+    assert [s.heading for s in split_sentences(note)] == [False]
+    assert [s.heading for s in split_sentences(note + "\n\nThe strike hit at noon.")] == [True, False]

@@ -40,7 +40,7 @@ def _paragraphs(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, heading) per paragraph. Blank lines and lines ending a sentence end a
     paragraph; a line that stops mid-phrase (on "of", "the", a comma...) or is followed by a
     lower-case line wraps into the next; any other short line without final punctuation
-    that starts a paragraph is a heading."""
+    that starts a paragraph is a heading, unless it is the whole text."""
     lines: list[tuple[int, int]] = []
     pos = 0
     for raw in text.split("\n"):
@@ -73,6 +73,10 @@ def _paragraphs(text: str) -> list[tuple[int, int, bool]]:
             cur = None
     if cur:
         out.append((cur[0], cur[1], False))
+    if len(out) == 1 and out[0][2]:
+        # a text of one short line is a note ("Hospital in Kherson damaged by strike"), not a
+        # heading over nothing
+        out[0] = (out[0][0], out[0][1], False)
     return out
 
 

@@ -134,6 +134,8 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
     r, hedge = lx.rules, lx.hedge
     found: dict[str, list[tuple[str, int]]] = {}
     attacks = _matches(r["attack"], sentence, gates, hedge)
+    if attacks:
+        attacks = _outside(attacks, r["not_attack"].finditer(sentence, gates))     # "heart attack"
     drones, missiles = _matches(r["drone"], sentence, gates, hedge), _matches(r["missile"], sentence, gates, hedge)
     drone_self = _matches(r["drone_self"], sentence, gates, hedge)
     missile_self = _matches(r["missile_self"], sentence, gates, hedge)
