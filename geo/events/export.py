@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["event_record", "empty_events_frame", "events_to_frame", "frame_to_geojson", "ACLED_COLUMNS",
-           "frame_to_acled"]
+           "frame_to_acled", "acled_date", "acled_territory_sub_type"]
 
 def event_record(ev: Event) -> dict[str, object]:
     """One event as a row of the events table (``EVENT_COLUMNS``, lists and dicts as text)."""
@@ -115,6 +116,48 @@ ACLED_COLUMNS: tuple[str, ...] = (
 )
 #: Types whose events target civilians (ACLED's civilian_targeting column).
 _CIVILIAN_TARGETING = frozenset({"civilian_casualties", "violence_against_civilians"})
+#: ACLED's territory sub-event types (Battles): control regained by the state whose territory
+#: it is, or taken by anyone else (ACLED codes a foreign army taking ground this way too).
+_REGAINS = "Government regains territory"
+_OVERTAKES = "Non-state actor overtakes territory"
+#: Trigger words that say control came back, when the text names no side.
+_BACK_WORDS = re.compile(r"\b(?:re-?captur\w*|retak\w*|retook|regain\w*|liberat\w*|took\s+back|back\s+under)", re.I)
+
+
+def acled_date(date: object) -> tuple[str | None, int | None]:
+    """(ACLED ``event_date`` as YYYY-MM-DD, ``time_precision``) for an event date as the
+    events table keeps it (ISO at its precision): ``2024-11`` is ``2024-11-15`` (3), ``2024`` is ``2024-07-01`` (3); an unknown
+    or malformed date is (None, None), never a made-up day.
+
+    ACLED's time_precision is 1 when the day is known, 2 for a week, 3 when only the month
+    is; a month-only event is coded to the month's mid-point. ACLED has no code for a year
+    alone: it gets 3 and the year's mid-point, the same rule one level up. (A date kept
+    as its month is read from the text as such; the week is not kept, so 2 never occurs.)
+    """
+    import datetime as dt
+
+    if not isinstance(date, str):
+        return None, None
+    try:
+        if len(date) == 10:
+            return dt.date.fromisoformat(date).isoformat(), 1
+        if len(date) == 7:
+            return dt.date(int(date[:4]), int(date[5:7]), 15).isoformat(), 3
+        if len(date) == 4 and date.isdigit():
+            return dt.date(int(date), 7, 1).isoformat(), 3
+    except ValueError:
+        return None, None
+    return None, None
+
+
+def acled_territory_sub_type(*, taker: str | None, country: str | None, triggers: str = "") -> str:
+    """ACLED's sub-event type of a territorial change: the state regaining its own territory
+    ("Ukrainian forces retook X" in Ukraine, "Russian troops recaptured Y" in Kursk) is
+    "Government regains territory"; any other side taking it "Non-state actor overtakes
+    territory". With no side named, the trigger words decide ("recaptured" regains)."""
+    if taker and country:
+        return _REGAINS if taker == country else _OVERTAKES
+    return _REGAINS if _BACK_WORDS.search(triggers or "") else _OVERTAKES
 
 
 def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -125,13 +168,24 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     def col(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
-    types = [acled_category(str(t), str(g or "")) for t, g in zip(col("event_type"), col("tags"), strict=True)]
-
     def actor(js: object, key: str) -> str | None:
         try:
             return json.loads(js).get(key) if isinstance(js, str) and js else None
         except (ValueError, AttributeError):
             return None
+
+    def category(etype: object, tags: object, actors: object, country: object,
+                 triggers: object) -> tuple[str, str]:
+        t, sub = acled_category(str(etype), "" if _missing(tags) else str(tags))
+        if etype == "territorial_change":
+            sub = acled_territory_sub_type(taker=actor(actors, "attacker"),
+                                           country=None if _missing(country) else str(country),
+                                           triggers="" if _missing(triggers) else str(triggers))
+        return t, sub
+
+    types = [category(*row) for row in zip(col("event_type"), col("tags"), col("actors"), col("country"),
+                                           col("triggers"), strict=True)]
+    dates = [acled_date(d) for d in col("date")]
 
     def number(js: object, key: str) -> int | None:
         value = actor(js, key)
@@ -139,8 +193,8 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
 
     out = pd.DataFrame({
         "event_id_cnty": col("event_id"),
-        "event_date": col("date"),
-        "time_precision": col("date_precision").map({"day": 1, "month": 3, "year": 3}),
+        "event_date": [d for d, _ in dates],
+        "time_precision": [p for _, p in dates],
         "event_type": [t[0] for t in types],
         "sub_event_type": [t[1] for t in types],
         "actor1": [actor(a, "attacker") for a in col("actors")],
@@ -172,6 +226,10 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def _defuse_formula(value: object) -> object:
