@@ -170,3 +170,25 @@ def test_a_place_named_nowhere_gets_a_country_point_at_country_precision():
 def test_no_gazetteer_no_fallback_point():
     text = "Russia launched 70 drones overnight, the air force said."
     assert extract_events(article(text), []) == []
+
+
+# --- specificity ----------------------------------------------------------------------------------
+
+def test_a_village_at_its_hromada_centre_ranks_with_a_regional_capital():
+    events = extract("Drones hit Robotyne and Zaporizhzhia before dawn.")
+    assert sorted((e.place_name, e.precision) for e in events) == [
+        ("Robotyne", "hromada"), ("Zaporizhzhia", "settlement")]
+
+
+def test_a_hromada_named_beside_a_town_is_an_event_too():
+    hromada = _p("katottg:UA14160110000000001", "Kurakhivska hromada", "hromada", "UA", "UA-14", 47.98, 37.28,
+                 "admin_centre")
+    text = "Shelling hit the Kurakhivska hromada and Pokrovsk."
+    ms = [_mention(text, "Kurakhivska hromada", hromada), _mention(text, "Pokrovsk", PLACES["Pokrovsk"])]
+    assert sorted((e.place_name, e.precision) for e in _extract(text, ms)) == [
+        ("Kurakhivska hromada", "hromada"), ("Pokrovsk", "settlement")]
+
+
+def test_a_village_beats_its_region_named_in_the_same_sentence():
+    text = "Shelling hit Robotyne in the Kyiv region."          # (geography aside: the rank decides)
+    assert [e.place_name for e in extract(text)] == ["Robotyne"]

@@ -41,7 +41,9 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
-_KIND_RANK = {"settlement": 0, "other": 0, "hromada": 1, "admin2": 2, "admin1": 3, "country": 4}
+#: How specific a place is: a hromada (a municipality of a few villages) is as local as a village
+#: or town, so a sentence naming both gives both events; a raion, oblast or country is coarser.
+_KIND_RANK = {"settlement": 0, "other": 0, "hromada": 0, "admin2": 2, "admin1": 3, "country": 4}
 _PROMOTE_AFTER = re.compile(r"^(?:['’]s)?\s*(?:,\s*(?:a|the)\s+(?:[\w-]+\s+){0,2})?(?:region|regional|oblast"
                             r"|province|krai|incursion|offensive)\b", re.I)
 _MADE_AFTER = re.compile(r"^-(?:made|built|supplied|provided|backed|led|based|born|designed|produced|funded)\b", re.I)
