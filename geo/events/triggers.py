@@ -36,8 +36,8 @@ _TRIGGERED = frozenset({"civilian_casualties", "violence_against_civilians", "en
 #: most type a sentence alone, a few need a companion (air_defense an aerial object, shooting a
 #: civilian); an attack word needs a weapon, an aircraft, an energy target or damage (see
 #: :func:`_classify`).
-_ALONE = ("drone_self", "missile_self", "air_self", "air_defense", "ground", "casualty", "territory", "deploy",
-          "political", "explosive", "abuse", "shooting")
+_ALONE = ("drone_self", "missile_self", "air_self", "air_defense", "ground", "casualty", "remains", "mass_grave", "territory",
+          "deploy", "political", "explosive", "abuse", "shooting")
 _ATTACK_OBJECTS = ("drone", "missile", "aircraft", "energy", "damage")
 
 
@@ -185,6 +185,12 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         found["troop_deployment"] = _words(deploy[:2])
     if casualties and (civilians or not military and (attacks or drones or missiles or aircraft)):
         found["civilian_casualties"] = _words(casualties[:1] + r["civilian"].finditer(sentence, gates)[:1])
+    elif not casualties:
+        remains = _matches(r["mass_grave"], sentence, gates, hedge)
+        if not remains and r["armed"].search(sentence, gates):
+            remains = _matches(r["remains"], sentence, gates, hedge)
+        if remains and (r["civilian"].search(sentence, gates) or not r["military"].search(sentence, gates)):
+            found["civilian_casualties"] = _words(remains[:1])      # "a mass grave found in X"
     explosive = _matches(r["explosive"], sentence, gates, hedge)
     if explosive and not r["defused"].search(sentence, gates):
         found["explosive_device"] = _words(explosive[:1])
@@ -195,9 +201,12 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         abuse = _matches(r["shooting"], sentence, gates, hedge)
     if abuse and r["armed"].search(sentence, gates):
         found["violence_against_civilians"] = _words(abuse[:1])
-    if not found and attacks and damage:
-        # "a hospital damaged by a strike": a strike whose means the text does not say
-        found["missile_strike"] = _words(attacks[:1])
+    if not found and attacks:
+        # a strike whose means the text does not say: "a hospital damaged by a strike",
+        # "Russian forces struck near X"
+        verbs = _outside(_matches(r["strike_verb"], sentence, gates, hedge), r["not_attack"].finditer(sentence, gates))
+        if damage or (verbs and r["armed"].search(sentence, gates)):
+            found["missile_strike"] = _words((verbs or attacks)[:1])
     political = _matches(r["political"], sentence, gates, hedge)
     if political:
         found["political"] = _words(political[:2])
