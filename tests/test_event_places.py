@@ -192,3 +192,17 @@ def test_a_hromada_named_beside_a_town_is_an_event_too():
 def test_a_village_beats_its_region_named_in_the_same_sentence():
     text = "Shelling hit Robotyne in the Kyiv region."          # (geography aside: the rank decides)
     assert [e.place_name for e in extract(text)] == ["Robotyne"]
+
+
+@pytest.mark.parametrize("origin", [
+    "from their positions in", "from the direction of", "from an airfield near", "from positions outside",
+])
+def test_where_fire_came_from_is_not_where_it_landed(origin):
+    text = f"Artillery fired at Robotyne {origin} Zaporizhzhia."
+    assert [e.place_name for e in extract(text)] == ["Robotyne"]
+
+
+def test_driven_away_from_a_place_the_fighting_was_there():
+    for text in ("Russian troops attacked and were repelled from positions near Robotyne.",
+                 "Russian units were pushed back from Robotyne after an assault."):
+        assert [e.place_name for e in extract(text)] == ["Robotyne"], text

@@ -74,6 +74,16 @@ _VICINITY_AFTER = re.compile(r"^\s+(?:area|direction|sector|axis|outskirts|subur
 #: What may separate a scene from the vicinity phrase that locates it ("A near B", "A, 5 km from B").
 _ATTACHED_GAP = re.compile(r"^[\s,(–—-]*(?:(?:which\s+is|that\s+is|located|situated|lying|just|some|about"
                            r"|around|roughly|approximately)\s+)*$", re.I)
+#: Where fire came from, not where it landed: "from their positions in X", "launched from the
+#: direction of X", "from an airfield near X" (a bare "from X" is the actors' _FROM_BEFORE).
+_ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:(?:the|their|its|his|an?|enemy|russian|ukrainian)\s+)?"
+                            r"(?:(?:firing\s+)?positions?|bases?|airfields?|air\s+bases?|territory|launchers?|ships?"
+                            r"|direction|side|area|outskirts|vicinity)\s+(?:in|near|at|around|of|outside)\s+(?:the\s+)?$",
+                            re.I)
+#: ... but driven away from a place, the fighting was there: "repelled from positions near X".
+_AWAY_FROM_BEFORE = re.compile(r"\b(?:repell?ed|repulsed|pushed\s+back|driven\s+(?:back|out)|forced\s+(?:back|out)"
+                               r"|ousted|expelled|dislodged|knocked\s+out|withdr[ae]wn?|retreated|pulled\s+back|fled)"
+                               r"\s+(?:[\w’'-]+\s+){0,3}?from\s+[^.;]*$", re.I)
 #: Between two names of a list ("A, B and C").
 _LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _ANAPHOR = _rx(r"\b(?:the|this|that)\s+(?:attacks?|strikes?|raids?|refinery|depot|terminal|facility|plant"
@@ -143,9 +153,12 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
         before = text[max(sent.start, mention.start - _WINDOW):mention.start]
         after = text[mention.end:min(sent.end, mention.end + _WINDOW)]
         near, km = _vicinity(before, after)
-        if ((_FROM_BEFORE.search(before[-12:]) and km is None and not near)
+        origin = ((_FROM_BEFORE.search(before[-12:]) and km is None and not near)
+                  or _ORIGIN_BEFORE.search(before[-60:]))
+        if ((origin and not _AWAY_FROM_BEFORE.search(before[-80:]))
                 or _MADE_AFTER.match(after[:20]) or _GROUP_AFTER.match(after[:30])):
-            continue                        # "soldiers from North Korea"; "US-made"; "Donetsk People's Militia"
+            continue                        # "soldiers from North Korea", "fired from positions near X";
+            #                                 "US-made"; "Donetsk People's Militia"
         promote = _PROMOTE_AFTER.match(after[:40]) or _REPUBLIC_AFTER.match(after[:30])
         # "Ukraine said", "Kyiv struck", "Russia attacked": actors, unless the name stands
         # for its jurisdiction ("Kursk governor said"); that rarer test runs only when needed
