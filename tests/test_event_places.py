@@ -206,3 +206,11 @@ def test_driven_away_from_a_place_the_fighting_was_there():
     for text in ("Russian troops attacked and were repelled from positions near Robotyne.",
                  "Russian units were pushed back from Robotyne after an assault."):
         assert [e.place_name for e in extract(text)] == ["Robotyne"], text
+
+
+def test_a_towns_community_is_somewhere_in_its_hromada():
+    ev = one(extract("Russian artillery shelled the Sumy community overnight."))
+    assert (ev.place_name, ev.precision) == ("Sumy", "hromada")
+    text = "Russian artillery shelled the Sumy territorial community overnight."
+    ev = one(_extract(text, [_mention(text, "Sumy territorial community", PLACES["Sumy"])]))
+    assert (ev.place_name, ev.precision) == ("Sumy territorial community", "hromada")

@@ -69,8 +69,12 @@ _VICINITY_BEFORE = re.compile(
     r"|outskirts\s+of|in\s+proximity\s+(?:to|of)|towards?|approach(?:es)?\s+to"
     r"|(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?\s+of|" + _DISTANCE + r")"
     r"\s+(?:the\s+)?(?:(?:[\w’'-]+\s+){0,2}(?:village|town|city|settlement|township|hamlet)\s+of\s+)?$", re.I)
-#: Words after a name that do the same ("in the Pokrovsk area", "the Kupiansk direction").
-_VICINITY_AFTER = re.compile(r"^\s+(?:area|direction|sector|axis|outskirts|suburbs?|environs)\b", re.I)
+#: Words after a name that do the same ("in the Pokrovsk area", "the Kupiansk direction"), and
+#: a town's municipality ("the Okhtyrka community", "Khotin territorial community"): somewhere
+#: in the hromada it heads.
+_COMMUNITY = r"(?:(?:territorial|urban|rural|settlement|village)\s+)?(?:community|hromada|municipality)"
+_VICINITY_AFTER = re.compile(rf"^\s+(?:area|direction|sector|axis|outskirts|suburbs?|environs|{_COMMUNITY})\b", re.I)
+_COMMUNITY_NAME = re.compile(rf"\s{_COMMUNITY}$", re.I)
 #: What may separate a scene from the vicinity phrase that locates it ("A near B", "A, 5 km from B").
 _ATTACHED_GAP = re.compile(r"^[\s,(–—-]*(?:(?:which\s+is|that\s+is|located|situated|lying|just|some|about"
                            r"|around|roughly|approximately)\s+)*$", re.I)
@@ -153,6 +157,7 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
         before = text[max(sent.start, mention.start - _WINDOW):mention.start]
         after = text[mention.end:min(sent.end, mention.end + _WINDOW)]
         near, km = _vicinity(before, after)
+        near = near or bool(place.kind == "settlement" and _COMMUNITY_NAME.search(mention.text))
         origin = ((_FROM_BEFORE.search(before[-12:]) and km is None and not near)
                   or _ORIGIN_BEFORE.search(before[-60:]))
         if ((origin and not _AWAY_FROM_BEFORE.search(before[-80:]))
