@@ -2,8 +2,21 @@
 
 The rules are data: ``geo/lang/<lang>/triggers.toml`` holds one regular expression per rule
 name (and the hedge and habit words); :func:`_lexicon` compiles them on first use. How the
-rules combine into types (an attack word needs a weapon, casualties count as civilian or
-military, ...) is :func:`_classify`, which refers to rules by those names.
+rules combine into types is :func:`_classify`, which refers to rules by those names:
+
+- a strike is an attack word with its means: a drone (``drone_strike``), a missile, shell,
+  mortar or MLRS (``missile_strike``), an aircraft or its bombs (``air_strike``), or the rule
+  that names both at once ("shelling", "airstrikes"); one word is not both means and attack;
+  a strike whose means is unsaid ("a hospital damaged by a strike", "forces struck near X")
+  is a ``missile_strike``, ACLED's most common code for one;
+- some rules only cancel others' matches: ``not_attack`` ("heart attack", "on strike"),
+  ``air_source`` ("the air force said"), ``captive`` and ``attempt`` (captured soldiers, an
+  attempt to seize), ``defused``; some decide between types: ``aerial`` (an interception needs
+  something in the air, else "repelled" is a ground battle), ``civilian`` / ``military``
+  (whose casualties), ``armed`` (violence against civilians needs an armed side);
+- a sentence whose first trigger comes after a protest word reports a protest: no war type.
+
+Which type is primary when several fire is the registry's order (:mod:`geo.event_types`).
 
 Adding a type (after its :mod:`geo.event_types` entry): its rules under ``[rules.<name>]`` in
 the TOML; a few lines in :func:`_classify` that put ``found["<type id>"]`` from their matches;
