@@ -123,9 +123,11 @@ def test_far_from_a_place_is_not_at_it():
     text = "A drone struck a car 40 km from Kharkiv."
     ev = one(_extract(text, mentions(text)))
     assert (ev.place_id, ev.place_name, ev.precision) == ("adm1:UA-63", "Kharkiv Oblast", "region")
-    ev = one(_extract("A drone struck a car 25 miles from Kharkiv.", mentions("A drone struck a car 25 miles from Kharkiv.")))
+    text = "A drone struck a car 25 miles from Kharkiv."
+    ev = one(_extract(text, mentions(text)))
     assert ev.precision == "region"
-    ev = one(_extract("A drone struck a car 12 km from Kharkiv.", mentions("A drone struck a car 12 km from Kharkiv.")))
+    text = "A drone struck a car 12 km from Kharkiv."
+    ev = one(_extract(text, mentions(text)))
     assert (ev.place_name, ev.precision) == ("Kharkiv", "hromada")
 
 

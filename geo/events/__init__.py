@@ -17,9 +17,11 @@ An event is one reported incident at one place. Extraction is rule based and exp
    admin2 < admin1 < country) that is not an actor: not a metonym (``Mention.literal`` is
    False), not a speaker ("Ukraine said", "Russia's military said"), not the subject of an
    attack verb ("Russia attacked with 132 drones"), not an origin ("soldiers from North
-   Korea"). Several equally specific places ("Stari Terny and Trudove") give one event each.
-   A town used for its region ("Oryol regional governor", "Kursk, a Russian region") is
-   promoted to the region when a gazetteer is given.
+   Korea", "fired from positions in X"). Several equally specific places ("Stari Terny and
+   Trudove") give one event each. A town used for its region ("Oryol regional governor",
+   "Kursk, a Russian region") is promoted to the region when a gazetteer is given. "Near X",
+   "outside X", "in the X area" put the event at X at ``hromada`` precision; a qualifier
+   ("X, Donetsk") is never a place of its own (see :mod:`geo.events.places`).
 4. **Runs of sentences.** A sentence with a trigger but no place of its own continues the
    previous event when it refers back to it ("the attack", "the refinery", "the region") or
    sits in the same paragraph: its types become tags and its numbers are added. Otherwise it
@@ -31,14 +33,15 @@ An event is one reported incident at one place. Extraction is rule based and exp
    settlement of that region folds into the settlement's event.
 
 Dates are resolved against the article date ("overnight", "Saturday", "last month", "in
-June"); with no expression the article date is used; with no article date relative
-expressions stay unknown. Dates are ISO strings at their precision: ``2024-12-14`` (day),
-``2024-11`` (month), ``2024`` (year).
+June"); a sentence without a date of its own goes on with the one its paragraph just gave,
+then the article date; a report's issue date ("as of 1 April") never dates the event; with no
+article date relative expressions stay unknown. Dates are ISO strings at their precision:
+``2024-12-14`` (day), ``2024-11`` (month), ``2024`` (year).
 
 Precision follows ACLED's geo-precision: ``settlement`` (1), ``hromada`` (2: a village placed
-at its hromada's centre or at a nearby anchor, or a hromada), ``region`` (3: oblast or
-raion), ``country``. An event whose place is inferred, not named in its excerpt, has
-``place_start == place_end``.
+at its hromada's centre or at a nearby anchor, a hromada, or near a named place: "near X"),
+``region`` (3: oblast or raion; named as the region), ``country``. An event whose place is
+inferred, not named in its excerpt, has ``place_start == place_end``.
 
 Modules: ``model`` (Event, columns), ``sentences``, ``gates`` (the one-pass pre-filter, keys
 derived from the patterns), ``triggers``, ``actors``, ``numbers``, ``dates``, ``places``,

@@ -136,7 +136,8 @@ def _resolve_date(text: str, article_date: dt.date | None, gates: int) -> tuple[
             before = text[max(0, m.start() - 60):m.start()]
             if _SINCE_BEFORE.search(before[-20:]):
                 continue
-            if kind in _ISSUE_KINDS and (_ISSUE_BEFORE.search(before) or _ISSUE_AFTER.match(text, m.end(), m.end() + 40)):
+            if kind in _ISSUE_KINDS and (_ISSUE_BEFORE.search(before)
+                                         or _ISSUE_AFTER.match(text, m.end(), m.end() + 40)):
                 issued.append((m.start(), m.end()))
                 value = _resolve_one(kind, m, ref)
                 if value is not None and value[1] == "day" and len(issued) == 1:

@@ -126,8 +126,8 @@ _BACK_WORDS = re.compile(r"\b(?:re-?captur\w*|retak\w*|retook|regain\w*|liberat\
 
 def acled_date(date: object) -> tuple[str | None, int | None]:
     """(ACLED ``event_date`` as YYYY-MM-DD, ``time_precision``) for an event date as the
-    events table keeps it (ISO at its precision): ``2024-11`` is ``2024-11-15`` (3), ``2024`` is ``2024-07-01`` (3); an unknown
-    or malformed date is (None, None), never a made-up day.
+    events table keeps it (ISO at its precision): ``2024-11`` is ``2024-11-15`` (3), ``2024``
+    is ``2024-07-01`` (3); an unknown or malformed date is (None, None), never a made-up day.
 
     ACLED's time_precision is 1 when the day is known, 2 for a week, 3 when only the month
     is; a month-only event is coded to the month's mid-point. ACLED has no code for a year

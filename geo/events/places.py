@@ -82,7 +82,8 @@ _ATTACHED_GAP = re.compile(r"^[\s,(–—-]*(?:(?:which\s+is|that\s+is|located|s
 #: direction of X", "from an airfield near X" (a bare "from X" is the actors' _FROM_BEFORE).
 _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:(?:the|their|its|his|an?|enemy|russian|ukrainian)\s+)?"
                             r"(?:(?:firing\s+)?positions?|bases?|airfields?|air\s+bases?|territory|launchers?|ships?"
-                            r"|direction|side|area|outskirts|vicinity)\s+(?:in|near|at|around|of|outside)\s+(?:the\s+)?$",
+                            r"|direction|side|area|outskirts|vicinity)"
+                            r"\s+(?:in|near|at|around|of|outside)\s+(?:the\s+)?$",
                             re.I)
 #: ... but driven away from a place, the fighting was there: "repelled from positions near X".
 _AWAY_FROM_BEFORE = re.compile(r"\b(?:repell?ed|repulsed|pushed\s+back|driven\s+(?:back|out)|forced\s+(?:back|out)"
