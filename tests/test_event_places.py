@@ -216,3 +216,10 @@ def test_a_towns_community_is_somewhere_in_its_hromada():
     text = "Russian artillery shelled the Sumy territorial community overnight."
     ev = one(_extract(text, [_mention(text, "Sumy territorial community", PLACES["Sumy"])]))
     assert (ev.place_name, ev.precision) == ("Sumy territorial community", "hromada")
+
+
+def test_a_name_after_near_or_in_is_no_subject():
+    # "near X using mortars": X is where, the verb belongs to the troops
+    for text in ("Separatist units fired at trenches near Robotyne using mortars and machine guns.",
+                 "Separatist units fired at trenches in Robotyne using mortars and machine guns."):
+        assert [e.place_name for e in extract(text)] == ["Robotyne"], text

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.actors import (
-    _BY_BEFORE, _FROM_BEFORE, _INSTITUTION_AFTER, _SAID_BEFORE, _is_speaker, _is_subject,
+    _BY_BEFORE, _FROM_BEFORE, _INSTITUTION_AFTER, _LOCATIVE_BEFORE, _SAID_BEFORE, _is_speaker, _is_subject,
 )
 from geo.events.sentences import _WINDOW, Sentence
 
@@ -168,7 +168,10 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
         promote = _PROMOTE_AFTER.match(after[:40]) or _REPUBLIC_AFTER.match(after[:30])
         # "Ukraine said", "Kyiv struck", "Russia attacked": actors, unless the name stands
         # for its jurisdiction ("Kursk governor said"); that rarer test runs only when needed
-        if ((_is_speaker(after, before) or _INSTITUTION_AFTER.match(after[:60]) or _is_subject(after))
+        # (a name after "near", "in", "at" is where something happened, not who did it: "near X
+        # using grenade launchers" is no subject)
+        if ((_is_speaker(after, before) or _INSTITUTION_AFTER.match(after[:60])
+             or (_is_subject(after) and not (near or _LOCATIVE_BEFORE.search(before[-40:]))))
                 and not (promote or _JURISDICTION_BEFORE.search(before[-30:])
                          or _JURISDICTION_AFTER.match(after[:40]))):
             continue
