@@ -200,8 +200,10 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         found["civilian_casualties"] = _words(casualties[:1] + r["civilian"].finditer(sentence, gates)[:1])
     elif not casualties:
         remains = _matches(r["mass_grave"], sentence, gates, hedge)
-        if not remains and r["armed"].search(sentence, gates):
+        if not remains:
             remains = _matches(r["remains"], sentence, gates, hedge)
+            if remains and not r["armed"].search(sentence, gates):
+                remains = []
         if remains and (r["civilian"].search(sentence, gates) or not r["military"].search(sentence, gates)):
             found["civilian_casualties"] = _words(remains[:1])      # "a mass grave found in X"
     explosive = _matches(r["explosive"], sentence, gates, hedge)
@@ -209,9 +211,10 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         found["explosive_device"] = _words(explosive[:1])
     # abduction, torture, execution; shooting at civilians where no explosive means is named
     abuse = _matches(r["abuse"], sentence, gates, hedge)
-    if not abuse and (civilians or r["civilian"].search(sentence, gates)) and not (
-            drones or missiles or aircraft or drone_self or missile_self or air_self or explosive):
-        abuse = _matches(r["shooting"], sentence, gates, hedge)
+    if not abuse and not (drones or missiles or aircraft or drone_self or missile_self or air_self or explosive):
+        shooting = _matches(r["shooting"], sentence, gates, hedge)
+        if shooting and (civilians or r["civilian"].search(sentence, gates)):
+            abuse = shooting
     if abuse and r["armed"].search(sentence, gates):
         found["violence_against_civilians"] = _words(abuse[:1])
     if not found and attacks:
