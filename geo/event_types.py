@@ -21,8 +21,13 @@ lose every one that hurts no civilian (a mine under a military truck). A mine th
 is ``civilian_casualties`` tagged ``explosive_device``, so its ACLED sub-type follows from the tag.
 A mine defused or cleared is not an event.
 
+Violence against civilians without an explosion (abduction, torture, execution, shooting at a
+civilian car) is ``violence_against_civilians``, ACLED's "Violence against civilians"; when the
+sentence also counts the dead or wounded it is ``civilian_casualties`` with this type as a tag.
+
 Priority follows ACLED's coding where one report says several things: harm to civilians first, a
-capture over the fighting that led to it, an air strike over the shelling beside it.
+capture over the fighting that led to it, a ground battle over the shelling or air support beside
+it (ACLED's "Armed clash"), and an air or drone strike over the shelling beside it.
 """
 
 from __future__ import annotations
