@@ -51,7 +51,9 @@ _TRIGGERED = frozenset({"civilian_casualties", "violence_against_civilians", "en
 #: :func:`_classify`).
 _ALONE = ("drone_self", "missile_self", "air_self", "air_defense", "ground", "casualty", "remains", "mass_grave", "territory",
           "deploy", "political", "explosive", "abuse", "shooting")
-_ATTACK_OBJECTS = ("drone", "missile", "aircraft", "energy", "damage")
+_ATTACK_OBJECTS = ("drone", "missile", "aircraft", "energy", "damage", "struck_site", "strike_verb")
+#: Weapons that with damage alone make a strike ("artillery destroyed a column").
+_WEAPONS = ("drone", "missile", "aircraft")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,8 @@ class _Lexicon:
     can_trigger: int             # bits of the rules in _ALONE
     attack_objects: int          # bits of the rules in _ATTACK_OBJECTS
     attack: int                  # bit of the attack rule
+    damage: int                  # bit of the damage rule
+    weapons: int                 # bits of the rules in _WEAPONS
 
 
 def _pattern(name: str, rule: dict[str, object]) -> str:
@@ -88,7 +92,7 @@ def _lexicon(language: str = "en") -> _Lexicon:
         return out
 
     return _Lexicon(rules, frozenset(data.get("hedge", ())), frozenset(data.get("habit", ())),
-                    bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit)
+                    bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS))
 
 
 # the gate automaton must know these rules' keys before it first runs
@@ -99,7 +103,8 @@ def _may_trigger(gates: int) -> bool:
     """Whether any type rule of :func:`_classify` can fire with these gates open (most
     sentences: no, and they are skipped without running a regex)."""
     lx = _lexicon()
-    return bool(gates & lx.can_trigger or (gates & lx.attack and gates & lx.attack_objects))
+    return bool(gates & lx.can_trigger or (gates & lx.attack and gates & lx.attack_objects)
+                or (gates & lx.damage and gates & lx.weapons))
 
 
 #: Primary type when a sentence triggers several (first wins); the rest become tags: the
@@ -114,6 +119,7 @@ _STRIKE_TYPES = frozenset({"drone_strike", "missile_strike", "air_strike", "ener
                            "civilian_casualties", "explosive_device"})
 
 _WORD = re.compile(r"[\w][\w’'\-]*")
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")
 
 
 def _hedged(low: str, pos: int, hedge: frozenset[str]) -> bool:
@@ -160,7 +166,7 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
     missile_attacks = _outside(attacks, missiles) if missiles else attacks
     if missile_self or (missiles and missile_attacks):
         found["missile_strike"] = _words(missile_self or missiles[:1] + missile_attacks[:1])
-    damage = _matches(r["damage"], sentence, gates, hedge) if aircraft or attacks else []
+    damage = _matches(r["damage"], sentence, gates, hedge) if aircraft or attacks or drones or missiles else []
     if air_self or (aircraft and attacks):
         found["air_strike"] = _words(air_self or aircraft[:1] + attacks[:1])
     strikes = attacks or drone_self or missile_self or air_self
@@ -174,8 +180,13 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         found["air_defense"] = _words(air[:2])
     else:
         air = []
-    if aircraft and damage and not air and "air_strike" not in found:
-        found["air_strike"] = _words(aircraft[:1] + damage[:1])      # "air forces destroyed a depot"
+    # a weapon that destroyed something struck it ("air forces destroyed a depot"); in the
+    # passive the weapon may be what was destroyed ("a helicopter was destroyed")
+    done = [m for m in damage if not _PASSIVE.search(sentence, max(0, m.start() - 7), m.start())] if not air else []
+    if done:
+        for etype, means in (("air_strike", aircraft), ("drone_strike", drones), ("missile_strike", missiles)):
+            if means and etype not in found:
+                found[etype] = _words(means[:1] + done[:1])
     # "repelled a drone attack" is the interception's, not a ground battle's
     ground = _outside(_matches(r["ground"], sentence, gates, hedge), air)
     casualties = _matches(r["casualty"], sentence, gates, hedge)
@@ -223,6 +234,8 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         verbs = _outside(_matches(r["strike_verb"], sentence, gates, hedge), r["not_attack"].finditer(sentence, gates))
         if damage or (verbs and r["armed"].search(sentence, gates)):
             found["missile_strike"] = _words((verbs or attacks)[:1])
+        elif site := _matches(r["struck_site"], sentence, gates, hedge):
+            found["missile_strike"] = _words(site[:1])
     political = _matches(r["political"], sentence, gates, hedge)
     if political:
         found["political"] = _words(political[:2])
