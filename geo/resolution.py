@@ -13,6 +13,12 @@ Poltava") qualifies it: the mention is the unit itself (role ``"qualifier"``, ne
 capital city), and of X's homonyms only those inside it stay in contention.  Lists of places
 ("Kharkiv, Kyiv and Odesa") are not read that way.
 
+A unit narrows homonyms but need not decide them: "Ivanivka, Kharkiv" is any of sixteen
+villages when nothing else in the text tells them apart, and no prior measured on real
+reporting does (size, KATOTTG category, a GeoNames point of its own).  Such a mention keeps
+its likeliest reading and names the others over 25 km from it as ``Mention.rivals``, so a
+consumer can say the pin is uncertain rather than pretend it is not.
+
 :class:`Geoparser` is built once from a gazetteer; it holds the name automaton, cached on
 disk next to the gazetteer and keyed by the gazetteer's build fingerprint.
 """
@@ -50,6 +56,11 @@ _ADMIN_KINDS = frozenset({"admin1", "admin2", "hromada"})
 _LOCAL_KINDS = frozenset({"settlement", "hromada", "admin2", "other"})
 _STRONG_POPULATION = 100_000
 _MAX_CANDIDATES = 200
+#: Score margin (log10 population units) by which a reading must lead to count as decided.
+_DECIDED_MARGIN = 1.0
+#: Readings further apart than this are different places for a map of events (the bench's
+#: "within 25 km"); nearer rivals are the same place for that purpose.
+_RIVAL_KM = 25.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -549,10 +560,13 @@ class Geoparser:
             role = f.role
             if place is None and role == "name":
                 role = "pattern"
+            rivals: tuple[Place, ...] = ()
             if n_it in qualifiers:
                 role = "qualifier"
+            elif place is not None:
+                rivals = _rivals(it)
             out.append(Mention(start=f.start, end=f.end, text=text[f.start:f.end], place=place,
-                               score=round(score, 3), literal=f.literal, role=role))
+                               score=round(score, 3), literal=f.literal, role=role, rivals=rivals))
         return out
 
     def _qualifiers(self, text: str, items: list[_Item]) -> tuple[dict[int, Place], dict[int, Place]]:
@@ -652,7 +666,7 @@ class Geoparser:
         order = sorted(range(len(it.cands)), key=lambda n: (-it.scores[n], it.cands[n].id))
         it.best = order[0]
         margin = it.scores[order[0]] - it.scores[order[1]] if len(order) > 1 else 10.0
-        it.confident = margin >= 1.0 and not it.found.weak
+        it.confident = margin >= _DECIDED_MARGIN and not it.found.weak
 
     @staticmethod
     def _confidence(it: _Item) -> float:
@@ -667,6 +681,22 @@ class Geoparser:
         if place.country in countries or (place.admin1 and place.admin1 in admin1s):
             return True
         return anchors.nearest_km(place.lat, place.lon, without) < 200
+
+
+def _rivals(it: _Item) -> tuple[Place, ...]:
+    """The readings of ``it`` within :data:`_DECIDED_MARGIN` of its chosen one and over
+    :data:`_RIVAL_KM` from it, best first: homonyms the text does not tell apart (no unit,
+    hromada or nearby place decides), so a map should not show one of them as certain."""
+    if it.best < 0 or len(it.cands) < 2:
+        return ()
+    place, top = it.cands[it.best], it.scores[it.best]
+    if place.kind not in _LOCAL_KINDS:
+        return ()
+    close = sorted((n for n, s in enumerate(it.scores)
+                    if n != it.best and top - s < _DECIDED_MARGIN and it.cands[n].kind in _LOCAL_KINDS),
+                   key=lambda n: (-it.scores[n], it.cands[n].id))
+    return tuple(it.cands[n] for n in close
+                 if haversine_km(place.lat, place.lon, it.cands[n].lat, it.cands[n].lon) > _RIVAL_KM)
 
 
 def _within(unit: Place, c: Place) -> bool:

@@ -63,6 +63,10 @@ class Mention:
     literal: bool = True       # False for metonyms (Moscow as the Russian government)
     role: str = "name"         # "name", "demonym", "pattern" (found by context), "dateline",
     #                            "qualifier" (the unit of the name before it: "X, Donetsk" -> Donetsk Oblast)
+    #: Other readings the text leaves as likely as ``place`` (within the margin that makes a
+    #: choice confident) lying over 25 km from it: "Ivanivka, Kharkiv" with no other clue is any
+    #: of sixteen villages.  Empty when the choice is decided or its rivals are near it.
+    rivals: tuple[Place, ...] = ()
 
 
 # --- tokens ---------------------------------------------------------------------------

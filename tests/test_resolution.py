@@ -168,3 +168,76 @@ def test_unit_named_beside_a_name_decides(gp):
     assert resolved(gp, "Drones hit Crimea and shells hit Trudove, Donetsk region, overnight.",
                     "Trudove").id == "katottg:trudove-kurakhove"
     assert resolved(gp, "Shelling hit Trudove (Crimea) overnight.", "Trudove").id == "gn:trudove-crimea"
+
+
+# --- undecided homonyms: rivals ---------------------------------------------------------
+
+def _homonyms_gp(lex) -> Geoparser:
+    from _geoparse_support import PLACES, place
+
+    # three invented villages of one name in one oblast: two 8 km apart, one 90 km away,
+    # and one at Kurakhove (a nearby place the text can name)
+    extra = [
+        place("gn:zh-west", "Zhovtoklynivka", "settlement", "UA", 48.30, 37.00, admin1="UA-14"),
+        place("gn:zh-west-2", "Zhovtoklynivka", "settlement", "UA", 48.35, 37.08, admin1="UA-14"),
+        place("gn:zh-north", "Zhovtoklynivka", "settlement", "UA", 49.10, 37.40, admin1="UA-14"),
+        place("gn:zh-kurakhove", "Zhovtoklynivka", "settlement", "UA", KURAKHOVE[0] + 0.03,
+              KURAKHOVE[1] + 0.02, admin1="UA-14", hromada="Kurakhivska hromada"),
+    ]
+    return Geoparser.build(TinyGazetteer([*PLACES, *extra]), lexicon=lex)
+
+
+def _mention(gp, text, surface):
+    return next(m for m in gp.parse_text(text) if m.text == surface)
+
+
+def test_undecided_homonyms_far_apart_are_named_as_rivals(lex):
+    gp = _homonyms_gp(lex)
+    m = _mention(gp, "Shelling hit Zhovtoklynivka, Donetsk region, overnight.", "Zhovtoklynivka")
+    assert m.place is not None and m.place.id.startswith("gn:zh-")
+    # nothing tells the four apart: every other one over 25 km from the chosen reading is a
+    # rival; one nearer is the same place for a map and is not listed
+    others = [p for p in gp.candidates_for("Zhovtoklynivka") if p.id != m.place.id]
+    far = {p.id for p in others if haversine_km(m.place.lat, m.place.lon, p.lat, p.lon) > 25}
+    assert {r.id for r in m.rivals} == far
+    assert len(far) >= 2
+    m2 = _mention(gp, "Shelling hit Zhovtoklynivka, Donetsk region, overnight.", "Zhovtoklynivka")
+    assert m2.rivals == m.rivals  # deterministic
+
+
+def test_a_homonym_within_25_km_is_no_rival(lex):
+    from _geoparse_support import PLACES, place
+
+    pair = [place("gn:zh-a", "Zhovtoklynivka", "settlement", "UA", 48.30, 37.00, admin1="UA-14"),
+            place("gn:zh-b", "Zhovtoklynivka", "settlement", "UA", 48.35, 37.08, admin1="UA-14")]
+    gp = Geoparser.build(TinyGazetteer([*PLACES, *pair]), lexicon=lex)
+    m = _mention(gp, "Shelling hit Zhovtoklynivka, Donetsk region, overnight.", "Zhovtoklynivka")
+    assert m.place.id in ("gn:zh-a", "gn:zh-b")
+    assert m.rivals == ()
+
+
+def test_a_nearby_place_decides_and_leaves_no_rivals(lex):
+    gp = _homonyms_gp(lex)
+    text = "Shelling hit Zhovtoklynivka, Donetsk region, near the town of Kurakhove."
+    m = _mention(gp, text, "Zhovtoklynivka")
+    assert m.place.id == "gn:zh-kurakhove"
+    assert m.rivals == ()
+
+
+def test_qualifiers_and_single_readings_have_no_rivals(lex):
+    gp = _homonyms_gp(lex)
+    got = {m.text: m for m in gp.parse_text("Shelling hit Zhovtoklynivka, Donetsk region, and Kurakhove.")}
+    assert got["Donetsk region"].role == "qualifier" and got["Donetsk region"].rivals == ()
+    assert got["Kurakhove"].place.id == "gn:695357" and got["Kurakhove"].rivals == ()
+
+
+def test_a_homonym_the_size_prior_decides_has_no_rivals(lex):
+    from _geoparse_support import PLACES, place
+
+    two = [place("gn:zh-town", "Zhovtoklynivka", "settlement", "UA", 48.30, 37.00, admin1="UA-14",
+                 population=60_000),
+           place("gn:zh-village", "Zhovtoklynivka", "settlement", "UA", 49.10, 37.40, admin1="UA-14")]
+    gp = Geoparser.build(TinyGazetteer([*PLACES, *two]), lexicon=lex)
+    m = _mention(gp, "Shelling hit Zhovtoklynivka, Donetsk region, overnight.", "Zhovtoklynivka")
+    assert m.place.id == "gn:zh-town"
+    assert m.rivals == ()
