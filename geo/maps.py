@@ -1063,14 +1063,17 @@ _ADMIN1_FILE = "admin1_ru_ua.geojson"
 
 
 @functools.lru_cache(maxsize=1)
-def _shipped_admin1() -> dict | None:
-    """The shipped first-level units of Ukraine and Russia's border regions, or None when
-    the file is not there (the map then simply has no such layer). Read once per process."""
+def _shipped_admin1() -> tuple[dict, tuple[float, ...]] | None:
+    """The shipped first-level units of Ukraine and Russia's border regions, geometry only
+    (``_geojson_of``), and their bounds; None when the file is not there (the map then simply
+    has no such layer). Read and converted once per process: that is most of its build cost."""
     res = importlib.resources.files("geo") / "data" / _ADMIN1_FILE
     try:
-        return json.loads(res.read_text(encoding="utf-8"))
+        data = _geojson_of(json.loads(res.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return None
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
+    return (data, tuple(shapely.total_bounds(geoms))) if geoms else None
 
 
 def build_map(
@@ -1153,12 +1156,16 @@ def build_map(
         _shapes_layer(outlines, name="Country outlines", show=True, data_sink=data_sink,
                       style={"color": "#6b6b6b", "weight": 1, "fill": True, "fillColor": "#f3f1ea",
                              "fillOpacity": 0.35}).add_to(m)
-    admin1_data = _shipped_admin1() if admin1 is True else (None if admin1 is False else admin1)
-    if admin1_data is not None:
-        _shapes_layer(admin1_data, name="Oblasts and border regions (Natural Earth)", show=False,
-                      data_sink=data_sink, attribution="Oblasts: Natural Earth (public domain)",
-                      style={"color": "#4d4d4d", "weight": 1, "opacity": 0.8, "dashArray": "4 3",
-                             "fill": False}).add_to(m)
+    admin1_style = {"color": "#4d4d4d", "weight": 1, "opacity": 0.8, "dashArray": "4 3", "fill": False}
+    admin1_name = "Oblasts and border regions (Natural Earth)"
+    if admin1 is True:
+        shipped = _shipped_admin1()
+        if shipped is not None:
+            _DataLayer(shipped[0], kind="shapes", styles=admin1_style, bounds=shipped[1], name=admin1_name,
+                       show=False, data_sink=data_sink,
+                       attribution="Oblasts: Natural Earth (public domain)").add_to(m)
+    elif admin1 is not None and admin1 is not False:
+        _shapes_layer(admin1, name=admin1_name, show=False, data_sink=data_sink, style=admin1_style).add_to(m)
     band_labels: list[str] = []
     for i, (label, geometry) in enumerate(bands or ()):
         band_labels.append(str(label))
