@@ -417,12 +417,29 @@ class Geoparser:
                 return cands
         return []
 
+    def _russian_form_in(self, f: Found, text: str, unit: Place) -> list[Place]:
+        """Candidates inside ``unit`` of a name found by its context alone and written in its
+        Russian form ("near Logvinovo, Luhansk" for Lohvynove): tried only where the text names
+        the unit, and only entries inside it count, so a loose spelling cannot move a place
+        elsewhere.  On a match the mention takes that key and counts as a name."""
+        for variant in _ukrainian_forms(text[f.start:f.end]):
+            key = name_key(variant)
+            cands = [c for c in self._candidates(key) if _within(unit, c)]
+            if cands:
+                f.key, f.role = key, "name"
+                return cands
+        return []
+
     def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
                  drop_weak: bool) -> list[Mention]:
         items = [_Item(f, self._cands_for(f, text), []) for f in found]
         # "X, Donetsk", "near X, Kharkiv", "X (Sumy region)": the unit qualifies X; it is read as
         # the unit (never its capital city) and it decides which X is meant.
         beside, qualifiers = self._qualifiers(text, items)
+        for n_it, unit in beside.items():
+            it = items[n_it]
+            if not it.cands and it.found.key is None and it.found.role == "pattern" and unit.kind == "admin1":
+                it.cands = self._russian_form_in(it.found, text, unit)
 
         # Context: countries and first-level units the article speaks of.
         countries: Counter[str] = Counter()
@@ -727,6 +744,34 @@ def _romanisations(surface: str) -> list[str]:
     soft = _SOFT_O.sub("", sch)
     for v in (soft, sch, _SOFT_O.sub("", surface)):
         if v != surface and v not in out:
+            out.append(v)
+    return out
+
+
+#: Russian romanisations of Ukrainian place names, as their Ukrainian forms: Г written "g"
+#: for "h", and the Russian endings of villages (-ovka/-evka for -ivka, -ovo/-evo for -ove/-eve,
+#: -skoye/-skoe for -ske, -noye for -ne, -aya for -a, -iy/-yy for -yi).
+_RU_G = re.compile(r"g(?!h)")
+_RU_ENDINGS = (
+    (re.compile(r"(?<=[a-z])[oe]vka\b"), "ivka"),
+    (re.compile(r"(?<=[a-z])ovo\b"), "ove"),
+    (re.compile(r"(?<=[a-z])evo\b"), "eve"),
+    (re.compile(r"(?<=[a-z])o[yj]?e\b"), "e"),
+    (re.compile(r"(?<=[a-z])aya\b"), "a"),
+    (re.compile(r"(?<=[a-z])(?:iy|yy|ij)\b"), "yi"),
+)
+
+
+def _ukrainian_forms(surface: str) -> list[str]:
+    """Ukrainian forms of a place name written in a Russian romanisation, the nearest first
+    (none if no rule applies): the endings alone, Г alone, then both."""
+    low = surface.lower()
+    ends = low
+    for pattern, repl in _RU_ENDINGS:
+        ends = pattern.sub(repl, ends)
+    out: list[str] = []
+    for v in (ends, _RU_G.sub("h", low), _RU_G.sub("h", ends)):
+        if v != low and v not in out:
             out.append(v)
     return out
 

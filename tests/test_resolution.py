@@ -241,3 +241,35 @@ def test_a_homonym_the_size_prior_decides_has_no_rivals(lex):
     m = _mention(gp, "Shelling hit Zhovtoklynivka, Donetsk region, overnight.", "Zhovtoklynivka")
     assert m.place.id == "gn:zh-town"
     assert m.rivals == ()
+
+
+# --- a name written in its Russian form, inside the unit the text names ----------------
+
+def _one_village_gp(lex) -> Geoparser:
+    from _geoparse_support import PLACES, place
+
+    village = place("gn:hl-14", "Zhovtohorivka", "settlement", "UA", 48.30, 37.00, admin1="UA-14")
+    return Geoparser.build(TinyGazetteer([*PLACES, village]), lexicon=lex)
+
+
+def test_russian_form_found_by_context_resolves_inside_the_named_unit(lex):
+    gp = _one_village_gp(lex)
+    m = _mention(gp, "Artillery fired near Zhovtogorovka, Donetsk region, overnight.", "Zhovtogorovka")
+    assert m.place is not None and m.place.id == "gn:hl-14"
+    assert m.role == "name"
+
+
+def test_russian_form_is_not_moved_outside_the_named_unit(lex):
+    gp = _one_village_gp(lex)
+    got = [m for m in gp.parse_text("Artillery fired near Zhovtogorovka, Crimea, overnight.")
+           if m.text == "Zhovtogorovka"]
+    assert all(m.place is None for m in got)
+
+
+def test_ukrainian_forms_of_russian_spellings():
+    from geo.resolution import _ukrainian_forms
+
+    assert "lohvinove" in _ukrainian_forms("Logvinovo")
+    assert _ukrainian_forms("Krasnoye") == ["krasne"]
+    assert "novotroitske" in _ukrainian_forms("Novotroitskoye")
+    assert _ukrainian_forms("Kyiv") == []
