@@ -243,6 +243,27 @@ def test_a_homonym_the_size_prior_decides_has_no_rivals(lex):
     assert m.rivals == ()
 
 
+def test_an_event_at_an_undecided_homonym_says_so_in_its_confidence(lex):
+    import datetime as dt
+
+    from geo.articles import article_from_text
+    from geo.events import extract_events
+
+    gp = _homonyms_gp(lex)
+
+    def event_for(text: str):
+        article = article_from_text(text, source="test", date=dt.date(2024, 5, 3))
+        events = [e for e in extract_events(article, gp.parse(article), gazetteer=gp.gazetteer)
+                  if e.place_name == "Zhovtoklynivka"]
+        assert len(events) == 1
+        return events[0]
+
+    undecided = event_for("Russian forces shelled Zhovtoklynivka, Donetsk region, with artillery.")
+    decided = event_for("Russian forces shelled Zhovtoklynivka near Kurakhove with artillery.")
+    assert decided.place_id == "gn:zh-kurakhove"
+    assert undecided.confidence <= 0.5 < decided.confidence
+
+
 # --- a name written in its Russian form, inside the unit the text names ----------------
 
 def _one_village_gp(lex) -> Geoparser:
