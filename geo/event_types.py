@@ -47,7 +47,7 @@ class EventType:
     icon: str            # Font Awesome 6 (free, solid) icon name
 
 
-#: In priority order. Colours: d3's category10 without its grey (grey is the precision key), and two
+#: In priority order. Colours: d3's category10 without its grey (grey is the precision key), and
 #: darker hues for the types added later.
 REGISTRY: tuple[EventType, ...] = (
     EventType("civilian_casualties", "Civilian casualties",
