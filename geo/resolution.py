@@ -154,6 +154,9 @@ def _prior_of(p: Place) -> float:
     return base + (0.3 if p.precision == "point" else 0.0)
 
 
+#: The "sentence" of context that holds for the whole article: never a sentence, nor next to one.
+_ARTICLE_WIDE = -100
+
 class Geoparser:
     """Find and resolve the place names of articles against one gazetteer.
 
@@ -459,6 +462,12 @@ class Geoparser:
                     strong_countries.add(top.country)
             if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1:
                 admin1s.setdefault(top.admin1, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
+        if self.lexicon.region_cue_re is not None:
+            # A party that names where the report is ("DPR forces"): its units are context for
+            # the whole article, at the weaker, article-wide weight (_ARTICLE_WIDE is no sentence).
+            for m in self.lexicon.region_cue_re.finditer(text):
+                for code in self.lexicon.region_cues[m.group(0)]:
+                    admin1s.setdefault(code, set()).add(_ARTICLE_WIDE)
         total = sum(countries.values()) or 1.0
         # Context was read from the names as written; a qualifier now means its unit alone.
         for n_it, unit in qualifiers.items():

@@ -23,7 +23,7 @@ import pickle
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
@@ -333,6 +333,8 @@ class Lexicon:
     first_keys: frozenset[str]           # first token keys of demonyms and aliases
     abbrevs: dict[str, str]              # "Va." / "VA" -> "US-VA", only after a comma
     abbrev_re: re.Pattern[str] | None
+    region_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "DPR" -> ("UA-14",)
+    region_cue_re: re.Pattern[str] | None = None
 
     @staticmethod
     def load(cache_dir: str | Path | None = None) -> Lexicon:
@@ -372,6 +374,7 @@ class Lexicon:
                 demonyms[name_key(form)] = row["target"]
         aliases: dict[str, str] = {}
         abbrevs: dict[str, str] = {}
+        cues: dict[str, tuple[str, ...]] = {}
         continents: dict[str, tuple[str, float, float]] = {}
         rows = [r for r in _read_data("places_extra.csv").splitlines() if r and not r.startswith("#")]
         for row in csv.DictReader(io.StringIO("\n".join(rows))):
@@ -384,6 +387,9 @@ class Lexicon:
             elif row["kind"] == "abbrev":
                 for form in row["names"].split(";"):
                     abbrevs[form] = row["code"]
+            elif row["kind"] == "cue":
+                for form in row["names"].split(";"):
+                    cues[form] = tuple(row["code"].split("+"))
         longest = max(len(k.split()) for k in (*demonyms, *aliases))
         return Lexicon(first_names=frozenset(firsts), common_words=common, demonyms=demonyms,
                        demonym_max_tokens=longest, aliases=aliases, 
@@ -391,11 +397,14 @@ class Lexicon:
                        first_keys=frozenset(k.split(" ")[0] for k in (*demonyms, *aliases)),
                        abbrevs=abbrevs, abbrev_re=re.compile(
                            r"(?<=, )(?:" + "|".join(re.escape(a) for a in sorted(abbrevs, key=len, reverse=True))
-                           + r")(?![\w.])") if abbrevs else None)
+                           + r")(?![\w.])") if abbrevs else None,
+                       region_cues=cues, region_cue_re=re.compile(
+                           r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+                           + r")(?![\w])") if cues else None)
 
 
 #: Bump when the lexicon's sources or rules change: cached lexicons are then rebuilt.
-LEXICON_VERSION = "2"
+LEXICON_VERSION = "3"
 
 
 @lru_cache(maxsize=4)

@@ -264,6 +264,24 @@ def test_an_event_at_an_undecided_homonym_says_so_in_its_confidence(lex):
     assert undecided.confidence <= 0.5 < decided.confidence
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("DPR forces shelled Zhovtoklynivka overnight.", "gn:zh-2-donetsk"),
+    ("The OSCE SMM recorded explosions near Zhovtoklynivka.", "gn:zh-2-donetsk"),
+    ("LPR forces shelled Zhovtoklynivka overnight.", "gn:zh-3-luhansk"),
+])
+def test_a_party_that_names_the_region_decides_a_bare_homonym(lex, text, expected):
+    from _geoparse_support import PLACES, place
+
+    # one invented village name in three oblasts; the text names no oblast, only a party
+    three = [place("gn:zh-2-donetsk", "Zhovtoklynivka", "settlement", "UA", 48.30, 37.90, admin1="UA-14"),
+             place("gn:zh-3-luhansk", "Zhovtoklynivka", "settlement", "UA", 48.80, 39.20, admin1="UA-09"),
+             place("gn:zh-1-vinnytsia", "Zhovtoklynivka", "settlement", "UA", 49.20, 28.40, admin1="UA-05")]
+    gp = Geoparser.build(TinyGazetteer([*PLACES, *three]), lexicon=lex)
+    got = {m.text: m for m in gp.parse_text(text)}
+    assert got["Zhovtoklynivka"].place.id == expected
+    assert not ({"DPR", "LPR", "OSCE", "SMM", "OSCE SMM"} & set(got)), "a party is no place"
+
+
 # --- a name written in its Russian form, inside the unit the text names ----------------
 
 def _one_village_gp(lex) -> Geoparser:
