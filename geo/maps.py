@@ -213,8 +213,8 @@ def popup_properties(row: dict[str, object], *, excerpt_chars: int | None = 300)
     """The escaped popup/tooltip properties of one event (a dict of EVENT_COLUMNS, and
     optionally ``source`` and ``url``).
 
-    A region-level event's place is its region's name (``admin1``), not the word the text
-    used ("Oryol regional"); ``bl_source`` links ``url`` when it is an http(s) URL
+    The place is ``place_name`` (a region-level event's is its region's name, "Oryol Oblast",
+    not the word the text used) with its ``admin1`` code; ``bl_source`` links ``url`` when it is an http(s) URL
     (``target=_blank``, ``rel=noopener noreferrer``), and is escaped text otherwise.
     """
     etype = str(row.get("event_type") or "")
@@ -223,10 +223,8 @@ def popup_properties(row: dict[str, object], *, excerpt_chars: int | None = 300)
     precision = "" if _is_blank(row.get("precision")) else str(row.get("precision"))
     place = row.get("place_name")
     admin1 = row.get("admin1")
-    if precision == "region" and not _is_blank(admin1):
-        place_t = escape(admin1)
-    else:
-        place_t = escape(place) + ("" if _is_blank(admin1) else f" ({escape(admin1)})")
+    # admin1 is an ISO 3166-2 code ("RU-ORL"): beside a name it says where, alone it says little
+    place_t = escape(place) + ("" if _is_blank(admin1) or admin1 == place else f" ({escape(admin1)})")
     source = next((row.get(k) for k in ("source", "sources", "article") if not _is_blank(row.get(k))), None)
     url = link_url(row.get("url"))
     if url is not None:

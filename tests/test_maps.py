@@ -498,13 +498,14 @@ def test_oblast_layer_is_shipped_and_off_by_default(events):
 
 
 def test_popup_shows_confidence_region_name_and_a_safe_source_link():
-    base = {"event_id": "e1", "event_type": "drone_strike", "place_name": "Oryol regional",
-            "admin1": "Oryol Oblast", "precision": "region", "confidence": 0.8342,
+    # extraction names a region-level event by its region; admin1 is the ISO 3166-2 code
+    base = {"event_id": "e1", "event_type": "drone_strike", "place_name": "Oryol Oblast",
+            "admin1": "RU-ORL", "precision": "region", "confidence": 0.8342,
             "excerpt": "x", "place_start": 0, "place_end": 1}
     p = popup_properties(base)
-    assert p["bl_place"] == "Oryol Oblast" and p["bl_conf"] == "0.83"
+    assert p["bl_place"] == "Oryol Oblast (RU-ORL)" and p["bl_conf"] == "0.83"
     p = popup_properties(base | {"precision": "settlement", "place_name": "Livny"})
-    assert p["bl_place"] == "Livny (Oryol Oblast)"
+    assert p["bl_place"] == "Livny (RU-ORL)"
     p = popup_properties(base | {"source": "Kyiv <Independent>", "url": "https://example.org/a?b=1&c=$x"})
     assert p["bl_source"] == ('<a href="https://example.org/a?b=1&amp;c=&#36;x" target="_blank" '
                               'rel="noopener noreferrer">Kyiv &lt;Independent&gt;</a>')
