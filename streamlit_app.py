@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import inspect
 import logging
 import math
 import os
@@ -46,8 +45,6 @@ TABLE_ROWS = 20_000
 # The map's per-layer data, fetched by the page (Streamlit serves APP_DIR/static at /app/static).
 MAP_DATA = DataFiles(APP_DIR / "static" / "mapdata", "/app/static/mapdata")
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson"]
-# build_map(..., selected_id=...) highlights the chosen event; older geo.maps have no such option.
-MAP_SELECTS = "selected_id" in inspect.signature(build_map).parameters
 SELECTED_ZOOM = {"settlement": 12, "hromada": 11, "region": 8, "country": 5}
 
 log = logging.getLogger("borderline.app")
@@ -165,10 +162,9 @@ def load_geography() -> view.MapGeography:
 def cached_map(version: tuple, filter_key: tuple, selected_id: str | None, _events,
                _geo: view.MapGeography, base_url: str):
     """The built map for one filter state: a click reruns the page but never rebuilds it."""
-    options = {"selected_id": selected_id} if MAP_SELECTS and selected_id is not None else {}
     m = build_map(_events, border=_geo.border, bands=_geo.bands, outlines=_geo.outlines,
                   assets=map_assets(base_url), collapse_layer_control=True,
-                  data_sink=MAP_DATA.put, **options)
+                  data_sink=MAP_DATA.put, selected_id=selected_id)
     m.get_root().render()   # once here, so st_folium can skip it on every rerun (render=False)
     return m
 
