@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import pickle
@@ -141,3 +142,103 @@ def test_a_reader_bug_costs_one_file(tmp_path, monkeypatch):
     items = list(read_inputs([tmp_path]))
     assert [type(i).__name__ for i in items] == ["InputFailure", "Article"]
     assert items[0].message.startswith("a.txt: cannot read (RecursionError")
+
+
+# --- the batch as context for undecided homonyms ------------------------------------------
+
+# two invented villages of one name in one oblast, about 90 km apart, and uniquely named
+# villages near each (the other reports' unambiguous places)
+_WEST, _NORTH = (48.30, 37.00), (49.10, 37.40)
+_NEAR = {"west": ("Verbokhvostivka", "Dubokrynytsia", "Lozokamianka"),
+         "north": ("Sosnopadivka", "Klenoyarivka", "Hrabovodolyna")}
+
+
+@pytest.fixture(scope="module")
+def homonyms_gp():
+    from _geoparse_support import PLACES, TinyGazetteer, lexicon_cache_dir, place
+    from geo.resolution import Geoparser
+    from geo.toponyms import Lexicon
+
+    extra = [place("gn:zh-west", "Zhovtoklynivka", "settlement", "UA", *_WEST, admin1="UA-14"),
+             place("gn:zh-north", "Zhovtoklynivka", "settlement", "UA", *_NORTH, admin1="UA-14")]
+    for side, (lat, lon) in (("west", _WEST), ("north", _NORTH)):
+        extra += [place(f"gn:{name.lower()}", name, "settlement", "UA", lat + 0.04 * (k + 1), lon + 0.03,
+                        admin1="UA-14") for k, name in enumerate(_NEAR[side])]
+    return Geoparser.build(TinyGazetteer([*PLACES, *extra]), lexicon=Lexicon.load(lexicon_cache_dir()))
+
+
+_UNDECIDED = "Russian forces shelled Zhovtoklynivka, Donetsk region, with artillery."
+
+
+def _report(name: str, aid: str) -> Article:
+    return art(f"Russian forces shelled {name}, Donetsk region, with artillery.", aid)
+
+
+def _batch(gp, articles):
+    return process_many(articles, geoparser=gp, border="BORDER", gazetteer=gp.gazetteer)
+
+
+def _zh(events):
+    (event,) = [e for e in events if e.place_name == "Zhovtoklynivka"]
+    return event
+
+
+def test_an_undecided_homonym_is_where_the_other_reports_are(fake_borders, homonyms_gp):
+    gp = homonyms_gp
+    target = art(_UNDECIDED, "t")
+    (m,) = [m for m in gp.parse(target) if m.text == "Zhovtoklynivka"]
+    assert {m.place.id, *(r.id for r in m.rivals)} == {"gn:zh-west", "gn:zh-north"}  # undecided alone
+    for side in ("west", "north"):
+        others = [_report(name, f"{side}{k}") for k, name in enumerate(_NEAR[side])]
+        results = _batch(gp, [target, *others])
+        event = _zh(results[0].events)
+        assert event.place_id == f"gn:zh-{side}"
+        # likelier, not certain: the other namesake stays a rival, the confidence stays low
+        assert event.confidence <= 0.5
+        # the other reports themselves are unchanged by the batch
+        assert [r.events for r in results[1:]] == [tuple(process_article(a, geoparser=gp, border="BORDER",
+                                                                         gazetteer=gp.gazetteer))
+                                                    for a in others]
+
+
+def test_without_a_clear_lead_nothing_changes(fake_borders, homonyms_gp):
+    gp = homonyms_gp
+    target = art(_UNDECIDED, "t")
+    alone = process_article(target, geoparser=gp, border="BORDER", gazetteer=gp.gazetteer)
+    unrelated = [art("Drones hit Kyiv overnight.", "k"), art("Nothing happened today.", "n")]
+    one_each = [_report(_NEAR["west"][0], "w"), _report(_NEAR["north"][0], "n1")]
+    two_to_one = [*one_each, _report(_NEAR["north"][1], "n2")]   # a lead of one report is not clear
+    for others in (unrelated, one_each, two_to_one):
+        assert list(_batch(gp, [target, *others])[0].events) == alone
+
+
+def test_an_article_alone_is_unchanged(fake_borders, homonyms_gp):
+    gp = homonyms_gp
+    for text in (_UNDECIDED, "Shelling hit Zhovtoklynivka and Sosnopadivka, Donetsk region, overnight."):
+        a = art(text)
+        assert list(_batch(gp, [a])[0].events) == process_article(a, geoparser=gp, border="BORDER",
+                                                                  gazetteer=gp.gazetteer)
+
+
+def test_batch_context_counts_other_articles_and_the_time_window(homonyms_gp):
+    from geo.pipeline import batch_context
+    from geo.toponyms import Mention
+
+    places = homonyms_gp.gazetteer.places
+    west, north = places["gn:zh-west"], places["gn:zh-north"]
+    undecided = Mention(0, 14, "Zhovtoklynivka", west, 0.5, rivals=(north,))
+    anchors = [Mention(20 + k, 30 + k, name, places[f"gn:{name.lower()}"], 0.9)
+               for k, name in enumerate(_NEAR["north"])]
+    day = dt.date(2024, 12, 14)
+
+    def pick(batch, **kw):
+        return batch_context(batch, **kw)[0][0]
+
+    # the article's own places decided its resolution already: they are no batch evidence
+    assert pick([(art("t"), [undecided, *anchors])]) == undecided
+    moved = pick([(art("t"), [undecided]), (art("o", "o"), anchors)])
+    assert moved.place == north and moved.rivals == (west,)
+    # a time window counts only reports of about the same time
+    old = dataclasses.replace(art("o", "o"), date=day - dt.timedelta(days=60))
+    assert pick([(art("t"), [undecided]), (old, anchors)], days=7) == undecided
+    assert pick([(art("t"), [undecided]), (old, anchors)], days=90).place == north
