@@ -78,6 +78,39 @@ def test_events_geojson_to_stdout(small_pipeline, articles, capfd):
     assert bryansk["border_km"] == pytest.approx(162.83, abs=0.01)      # the fake border's rule
 
 
+def test_events_reads_its_inputs_as_one_batch_and_a_failure_costs_one_article(
+        small_pipeline, articles, capfd, monkeypatch):
+    batches = []
+    real = Pipeline.process_many
+
+    def spy(self, arts):
+        arts = list(arts)
+        batches.append([a.source for a in arts])
+        return real(self, arts)
+
+    monkeypatch.setattr(Pipeline, "process_many", spy)
+    code, out, err = run(["events", *articles, "--date", "2024-12-14"], capfd)
+    assert code == 0, err
+    assert batches == [["one.txt", "two.md"]]        # the other report is context for each
+    assert len(json.loads(out)["features"]) == 2
+
+    real_process = Pipeline.process
+
+    def broken_many(self, arts):
+        raise RuntimeError("batch broke")
+
+    def process(self, article):
+        if article.source == "two.md":
+            raise ValueError("this one is bad")
+        return real_process(self, article)
+
+    monkeypatch.setattr(Pipeline, "process_many", broken_many)
+    monkeypatch.setattr(Pipeline, "process", process)
+    code, out, err = run(["events", *articles], capfd)
+    assert code == 1 and "two.md: processing failed" in err
+    assert [f["properties"]["place_name"] for f in json.loads(out)["features"]] == ["Bryansk"]
+
+
 def test_events_csv_and_gpkg(small_pipeline, articles, capfd, tmp_path):
     code, out, _ = run(["events", *articles, "--format", "csv"], capfd)
     assert code == 0 and out.splitlines()[0] == ",".join(ACLED_COLUMNS)
