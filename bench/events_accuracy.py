@@ -275,7 +275,9 @@ def report(summary: dict, *, corpus: str, seconds: float, events: int) -> str:
     lines = [title, "",
              machine_line(),
              f"Corpus `{corpus}`: {s['notes']:,} notes ({s['protest_notes']} protests). Through "
-             f"`Pipeline.process_many` (parse, extract, measure), one note an article, no cross-note merge: "
+             f"`Pipeline.process_many` (parse, extract, measure), one note an article, all notes one batch "
+             f"(as `borderline events` reads its inputs: the batch is context for undecided namesakes), "
+             f"no cross-note merge: "
              f"{events:,} events in {seconds:.1f} s ({s['notes'] / seconds:,.0f} notes/s). Scoring and the "
              "ACLED sub-type → type mapping: the docstring and `ACLED_TO_TYPES` in bench/events_accuracy.py.", "",
              "| measure | value | target |", "|---|---|---|"]
@@ -310,7 +312,10 @@ def report(summary: dict, *, corpus: str, seconds: float, events: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(path: Path, *, cache: str | None = None) -> tuple[list[NoteScore], float, int]:
+def run(path: Path, *, cache: str | None = None, batch: int | None = None) -> tuple[list[NoteScore], float, int]:
+    """Score every note of ``path``. ``batch``: process the notes in batches of that many (as
+    ``borderline ingest``'s workers do, geo.ingest.CHUNK_SIZE) instead of one batch of all of
+    them (as ``borderline events`` does); a batch is context for undecided namesakes."""
     from geo.pipeline import InputFailure, Pipeline, read_inputs
 
     golds: dict[str, Gold] = {}
@@ -328,7 +333,8 @@ def run(path: Path, *, cache: str | None = None) -> tuple[list[NoteScore], float
         articles.append(item)
     pipe = Pipeline.open(cache=cache)
     t0 = time.perf_counter()
-    results = pipe.process_many(articles)
+    size = batch or max(1, len(articles))
+    results = [r for i in range(0, len(articles), size) for r in pipe.process_many(articles[i:i + size])]
     seconds = time.perf_counter() - t0
     # the record's own id (Article.record_id where the article model has it, else its source)
     scores = []
@@ -354,6 +360,12 @@ def main(argv: list[str] | None = None) -> int:
     scores, seconds, n_events = run(args.jsonl, cache=args.cache)
     summary = summarise(scores)
     md = report(summary, corpus=args.jsonl.name, seconds=seconds, events=n_events)
+    from geo.ingest import CHUNK_SIZE
+
+    chunked = summarise(run(args.jsonl, cache=args.cache, batch=CHUNK_SIZE)[0])
+    md += (f"\n\nIn batches of {CHUNK_SIZE} notes, as `borderline ingest`'s workers take them (less context for "
+           f"namesakes): yield {chunked['yield']:.3f}, within 25 km {chunked['within_25']:.3f}, within 50 km "
+           f"{chunked['within_50']:.3f}, primary type {chunked['primary']:.3f}.")
     if not args.no_write:
         same = args.jsonl.resolve() == DEV.resolve()
         write_section("events_accuracy" if same else f"events_accuracy-{args.jsonl.stem}", md)
