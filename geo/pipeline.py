@@ -142,12 +142,6 @@ _KM_PER_DEG_LAT = 111.0         # a little under the true 111.2: the band must n
 _EARTH_KM = 6371.0088
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    from geo.resolution import haversine_km
-
-    return float(haversine_km(lat1, lon1, lat2, lon2))
-
-
 @dataclass(frozen=True, slots=True)
 class _Anchors:
     """Unambiguous local places of a batch, sorted by latitude for a band scan."""
@@ -216,6 +210,8 @@ def batch_context(parsed: Sequence[tuple[Article, list[Mention]]], *, km: float 
     so an article alone is unchanged."""
     import numpy as np
 
+    from geo.resolution import haversine_km
+
     out = [list(ms) for _, ms in parsed]
     undecided = [(n, j) for n, ms in enumerate(out) for j, m in enumerate(ms) if m.rivals and m.place is not None]
     if not undecided:
@@ -241,7 +237,7 @@ def batch_context(parsed: Sequence[tuple[Article, list[Mention]]], *, km: float 
         pick = rs[best]
         rest = sorted((i for i in range(len(rs)) if i != best), key=lambda i: -c[i])
         out[n][j] = dataclasses.replace(out[n][j], place=pick, rivals=tuple(
-            rs[i] for i in rest if _haversine_km(pick.lat, pick.lon, rs[i].lat, rs[i].lon) > km))
+            rs[i] for i in rest if haversine_km(pick.lat, pick.lon, rs[i].lat, rs[i].lon) > km))
     return out
 
 
