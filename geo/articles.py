@@ -39,6 +39,7 @@ from geo.errors import InputError
 
 __all__ = [
     "Article",
+    "web_url",
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "read_article",
@@ -405,16 +406,21 @@ def date_from_name(name: str) -> NameDate | None:
     return None
 
 
-_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"']+", re.I)
+#: An http(s) address fit to be a link: a plain host, no space, quote, backtick, angle bracket or
+#: backslash anywhere (so it can neither leave an HTML attribute nor run as ``javascript:``).
+_WEB_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s\x00-\x1f\x7f<>\"'`\\{}|^]*)?",
+                      re.ASCII)
 
 
-def _web_url(value: str | None) -> str | None:
-    # The url becomes a link in the map and the app: only an http(s) address is kept, so a
-    # "javascript:" or "data:" one can never be clicked, whatever the renderer escapes.
-    if not value:
+def web_url(value: object) -> str | None:
+    """``value`` (stripped) if it is an http(s) address fit to be a link, else None.
+
+    The one check for every url that reaches a link: kept from input here, linked by the map's
+    popups (``geo.maps.link_url``) and the app (``geo.view.safe_url``), whatever each escapes."""
+    if not isinstance(value, str):
         return None
     value = value.strip()
-    return value if len(value) <= 2048 and _URL.fullmatch(value) else None
+    return value if len(value) <= 2048 and _WEB_URL.fullmatch(value) else None
 
 
 def _check_date(value: object, source: str) -> dt.date | None:
@@ -464,7 +470,7 @@ def article_from_text(text: str, *, source: str = "pasted", default_date: dt.dat
     if chosen is None and name_date is not None:
         chosen, precision = name_date.date, name_date.precision
     return Article(id=article_id(body, record_id=record_id), source=source, text=body, date=chosen,
-                   dateline=meta.dateline, title=title, url=_web_url(url), record_id=record_id,
+                   dateline=meta.dateline, title=title, url=web_url(url), record_id=record_id,
                    date_precision=precision)
 
 

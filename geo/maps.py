@@ -38,7 +38,6 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from urllib.parse import urlsplit
 
 import folium
 import numpy as np
@@ -50,6 +49,7 @@ from folium.plugins import HeatMap
 from folium.template import Template
 
 from geo import event_types
+from geo.articles import web_url
 from geo.assets import MapAssets, map_assets
 
 __all__ = [
@@ -181,24 +181,9 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 
-_URL_BAD = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
-
-
-def link_url(value: object) -> str | None:
-    """``value`` if it is an absolute http(s) URL fit to be a link, else None
-    (``javascript:``, ``data:``, relative paths and anything with spaces or quotes are not)."""
-    if _is_blank(value):
-        return None
-    url = str(value).strip()
-    if len(url) > 2048 or _URL_BAD.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
+#: ``value`` if it is an absolute http(s) URL fit to be a link, else None (one check for the
+#: pipeline, the map and the app).
+link_url = web_url
 
 
 def _confidence_text(value: object) -> str:

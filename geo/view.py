@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes, articles_from_jsonl
+from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes, articles_from_jsonl, web_url
 from geo.errors import BorderlineError, InputError
 from geo.events import EVENT_COLUMNS
 from geo.maps import event_id_from_popup, event_ids_from_popup
@@ -417,19 +417,8 @@ def events_at_point(events: pd.DataFrame, lat: object, lon: object, *, decimals:
     return events.loc[((lats == la) & (lons == lo)).to_numpy(dtype=bool)]
 
 
-_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s\x00-\x1f\x7f<>\"'`\\{}|^]*)?",
-                     re.ASCII)
-
-
-def safe_url(url: object) -> str | None:
-    """``url`` if it is a plain http(s) address (no script, data or file scheme, no spaces or
-    quotes), else None: only such addresses become links."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if len(url) > 2048 or not _URL_RE.fullmatch(url):
-        return None
-    return url
+#: ``url`` if it is a plain http(s) address, else None: only such addresses become links.
+safe_url = web_url
 
 
 # --- the time chart -------------------------------------------------------------------
