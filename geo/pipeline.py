@@ -210,7 +210,7 @@ def batch_context(parsed: Sequence[tuple[Article, list[Mention]]], *, km: float 
     so an article alone is unchanged."""
     import numpy as np
 
-    from geo.resolution import haversine_km
+    from geo.resolution import _RIVAL_KM, haversine_km
 
     out = [list(ms) for _, ms in parsed]
     undecided = [(n, j) for n, ms in enumerate(out) for j, m in enumerate(ms) if m.rivals and m.place is not None]
@@ -237,7 +237,7 @@ def batch_context(parsed: Sequence[tuple[Article, list[Mention]]], *, km: float 
         pick = rs[best]
         rest = sorted((i for i in range(len(rs)) if i != best), key=lambda i: -c[i])
         out[n][j] = dataclasses.replace(out[n][j], place=pick, rivals=tuple(
-            rs[i] for i in rest if haversine_km(pick.lat, pick.lon, rs[i].lat, rs[i].lon) > km))
+            rs[i] for i in rest if haversine_km(pick.lat, pick.lon, rs[i].lat, rs[i].lon) > _RIVAL_KM))
     return out
 
 
@@ -254,7 +254,9 @@ def process_many(articles: Iterable[Article], *, geoparser: _Geoparser, border: 
     (:func:`batch_context`), measuring all events in one vectorised call."""
     articles = list(articles)
     parsed = [_parse(a, geoparser=geoparser) for a in articles]
-    decided = batch_context([(a, ms) for a, (_, ms) in zip(articles, parsed, strict=True)])
+    # the articles as read: _parse blanks only a date that is not a day, which batch_context
+    # reads as no day either way
+    decided = batch_context(parsed)
     found = [(a, _events_of(a, read, ms, gazetteer=gazetteer))
              for a, (read, _), ms in zip(articles, parsed, decided, strict=True)]
     measured = iter(measure_events([e for _, evs in found for e in evs], border=border))
