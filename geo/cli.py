@@ -323,18 +323,9 @@ def _open_pipeline(cache: str | None):
         return None
 
 
-def _process_one(pipe, article):
-    """The article's events, or None after printing a one-line error (never a traceback)."""
-    try:
-        return pipe.process(article)
-    except Exception as err:  # noqa: BLE001 - one bad article must not stop a batch
-        _err(f"{article.source}: processing failed ({type(err).__name__}: {' '.join(str(err).split())[:200]})")
-        return None
-
-
 def _cmd_events(args: argparse.Namespace) -> int:
     from geo.events import events_to_frame, frame_to_acled, frame_to_geojson, merge_events
-    from geo.pipeline import InputFailure, read_inputs
+    from geo.pipeline import InputFailure, process_each, read_inputs
 
     default_date = args.date
     if args.format == "gpkg" and not args.out:
@@ -353,14 +344,11 @@ def _cmd_events(args: argparse.Namespace) -> int:
             articles.append(item)
     # One batch, as Pipeline.process_many reads it: the other reports are context for a village
     # name its own report leaves undecided. A failure in the batch costs only its own article.
-    try:
-        results = [(r.article, list(r.events)) for r in pipe.process_many(articles)]
-    except Exception:  # noqa: BLE001 - redone one by one below, each failure reported
-        results = [(a, _process_one(pipe, a)) for a in articles]
     events = []
     urls: dict[str, str | None] = {}
-    for article, found in results:
-        if found is None:
+    for article, found in zip(articles, process_each(pipe, articles), strict=True):
+        if isinstance(found, str):
+            _err(found)
             failed += 1
             continue
         urls[article.id] = article.url

@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 
 from geo.articles import Article, article_id, bounded_lines
 from geo.errors import BorderlineError, GazetteerError, StoreError
-from geo.pipeline import ArticleResult, InputFailure, Pipeline, iter_input_paths, read_inputs
+from geo.pipeline import (ArticleResult, InputFailure, Pipeline, article_name, iter_input_paths,
+                          process_each, read_inputs)
 
 if TYPE_CHECKING:
     from geo.events import Event
@@ -176,17 +177,7 @@ def _process_chunk(articles: Sequence[Article], gazetteer_path: str | None) -> l
         pipe = _pipeline(gazetteer_path)
     except Exception as err:  # noqa: BLE001 - sent back whole to the parent
         raise _PipelineUnavailable(type(err).__name__, _one_line(str(err))) from None
-    try:
-        return [r.events for r in pipe.process_many(articles)]
-    except Exception:  # noqa: BLE001 - find the article that failed; keep the others
-        pass
-    out: list[tuple[Event, ...] | str] = []
-    for a in articles:
-        try:
-            out.append(tuple(pipe.process(a)))
-        except Exception as err:  # noqa: BLE001
-            out.append(f"{_name(a)}: processing failed ({type(err).__name__}: {_one_line(str(err))[:200]})")
-    return out
+    return process_each(pipe, articles)
 
 
 def _one_line(message: str) -> str:
@@ -583,7 +574,7 @@ class _Runner:
                 self.totals = self.totals + store.add((r.article, r.events) for r in batch)
             except StoreError as err:
                 store_failed = True
-                fail(f"{_one_line(str(err))}; {len(batch)} articles (from {_name(batch[0].article)}) "
+                fail(f"{_one_line(str(err))}; {len(batch)} articles (from {article_name(batch[0].article)}) "
                      "not stored: run ingest again to retry them")
                 return
             self.processed += len(batch)
@@ -691,12 +682,6 @@ def _unavailable_error(kind: str, message: str) -> BorderlineError:
 
 
 def _failed(articles: Sequence[Article], why: str) -> list[str]:
-    return [f"{_name(a)}: processing failed ({why})" for a in articles]
+    return [f"{article_name(a)}: processing failed ({why})" for a in articles]
 
 
-def _name(article: Article) -> str:
-    """How a failure names an article: its source, and its record id when that differs
-    (many records share one source, such as a news agency)."""
-    if article.record_id is not None and article.record_id != article.source:
-        return f"{article.source} (id {article.record_id})"
-    return article.source

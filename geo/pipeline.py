@@ -35,6 +35,8 @@ __all__ = [
     "Pipeline",
     "process_article",
     "process_many",
+    "article_name",
+    "process_each",
     "batch_context",
     "measure_events",
     "iter_input_paths",
@@ -291,6 +293,32 @@ class Pipeline:
 
     def process_many(self, articles: Iterable[Article]) -> list[ArticleResult]:
         return process_many(articles, geoparser=self.geoparser, border=self.border, gazetteer=self.gazetteer)
+
+
+def process_each(pipe: Any, articles: Sequence[Article]) -> list[tuple[Event, ...] | str]:
+    """Events of each article by ``pipe`` (a :class:`Pipeline`, or anything with its
+    ``process_many`` and ``process``), as one batch; if the batch fails, each article alone,
+    and one that fails gets a one-line message naming it instead, the others go on."""
+    try:
+        return [r.events for r in pipe.process_many(articles)]
+    except Exception:  # noqa: BLE001 - find the article that failed; keep the others
+        pass
+    out: list[tuple[Event, ...] | str] = []
+    for a in articles:
+        try:
+            out.append(tuple(pipe.process(a)))
+        except Exception as err:  # noqa: BLE001
+            out.append(f"{article_name(a)}: processing failed ({type(err).__name__}: "
+                       f"{_one_line(str(err))[:200]})")
+    return out
+
+
+def article_name(article: Article) -> str:
+    """How a failure names an article: its source, and its record id when that differs
+    (many records share one source, such as a news agency)."""
+    if article.record_id is not None and article.record_id != article.source:
+        return f"{article.source} (id {article.record_id})"
+    return article.source
 
 
 # --- inputs ------------------------------------------------------------------------------
