@@ -445,8 +445,10 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
             same = [str(i) for i in view.events_at_point(filtered, event.get("lat"), event.get("lon"))["event_id"]]
             options = list(dict.fromkeys(listed + same))
             if len(options) > 1:
-                labels = {i: _event_choice(_row_of(events_all, ids, i)) for i in options}
                 picker = st.radio if len(options) <= 30 else st.selectbox
+                # a radio renders its labels as Markdown (links, images); a selectbox shows text
+                shown = view.markdown_safe if picker is st.radio else str
+                labels = {i: shown(_event_choice(_row_of(events_all, ids, i))) for i in options}
                 picked = picker(f"{len(options)} events at this point", options=options,
                                 index=options.index(sel.event_id), format_func=labels.get,
                                 key="stack_" + hashlib.sha1("|".join(options).encode()).hexdigest()[:12])

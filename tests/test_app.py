@@ -264,6 +264,19 @@ def test_stacked_events_are_listed_and_each_can_be_shown(app, events):
         assert f"<b>Event id</b>: {event_id}" in _markdown_text(at)
 
 
+def test_stacked_event_labels_are_markdown_safe(monkeypatch, tmp_path, events):
+    # a radio renders its option labels as Markdown: a place name from an events file must not
+    # become a link or a remote image
+    ev = events.copy()
+    ev.loc[ev.index[31], "place_name"] = "![x](http://evil.example/p.png) [y](http://evil.example)"
+    at = _start(monkeypatch, tmp_path, ev)
+    _click(at, str(ev["event_id"].iloc[30]))
+    [picker] = [r for r in at.radio if "events at this point" in r.label]
+    labels = [picker.proto.options[i] for i in range(len(picker.proto.options))]
+    evil = [lab for lab in labels if "evil" in lab]
+    assert evil and all("](" not in lab and "[" not in lab for lab in evil), evil
+
+
 def test_events_the_popup_lists_are_listed_in_the_panel(app, events):
     # the map lists every event within a few pixels of a click, not only exact twins
     near = list(events["event_id"].iloc[[50, 51]])
