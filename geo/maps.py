@@ -146,7 +146,6 @@ POPUP_FIELDS: tuple[tuple[str, str], ...] = (
 EVENT_ID_LABEL = "Event id"
 #: The popup's second line: every event listed in it, the clicked one first, space-separated.
 EVENT_IDS_LABEL = "Event ids here"
-_TOOLTIP_FIELDS = ("bl_place", "bl_type")
 
 _REGION_RADIUS_M = 40_000
 _FIT_KM = 500.0   # events further than this from the border do not set the first view
@@ -290,6 +289,8 @@ function each(gj, fn) {
 
 // A data layer exists; BL.loaded follows once its data is in.
 BL.expect = function (map) { BL.state(map).pending += 1; };
+// A data layer whose data did not come: it is no longer awaited (a selection elsewhere still opens).
+BL.failed = function (map) { BL.state(map).pending -= 1; BL.trySelect(map); };
 BL.loaded = function (map, gj, kind) {
     var s = BL.state(map), all = [];
     gj.eachLayer(function (l) { l._blOn = true; all.push(l); });
@@ -655,14 +656,14 @@ class _IconImagePath(MacroElement):
 
 
 def _swatch(color: str, *, ring: str | None = None, fill: str | None = None,
-            square: bool = False, opacity: float = 1.0) -> str:
+            square: bool = False) -> str:
     """A small circle like the markers: filled, or a ``ring`` ("dashed", "dotted") only;
     ``square`` for area fills (bands)."""
     border = f"2px {ring} {color}" if ring else f"1px solid {color}"
     background = fill or ("transparent" if ring else color)
     shape = "2px" if square else "50%"
     return (f'<span style="display:inline-block;width:11px;height:11px;border-radius:{shape};'
-            f'background:{background};border:{border};opacity:{opacity};vertical-align:middle"></span>')
+            f'background:{background};border:{border};vertical-align:middle"></span>')
 
 
 def _layer_label(color: str, icon: str, text: str) -> str:
@@ -846,7 +847,12 @@ class _DataLayer(folium.map.Layer):
                 BL.loaded({{ this.map_name }}, {{ this.get_name() }}, {{ this.kind|tojson }});
                 {%- endif %}
             })
-            .catch(function (e) { console.error("borderline: map data not loaded", e); });
+            .catch(function (e) {
+                console.error("borderline: map data not loaded", e);
+                {%- if this.kind != "shapes" %}
+                BL.failed({{ this.map_name }});
+                {%- endif %}
+            });
         {%- if this.show %}
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {%- endif %}

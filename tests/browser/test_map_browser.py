@@ -253,3 +253,37 @@ def test_a_selected_event_opens_centred_ringed_and_with_its_popup(site, page):
     assert page.evaluate("window.map_div._bl.highlight && window.map_div.hasLayer(window.map_div._bl.highlight)")
     _shot(page, "06-selected")
     assert not page.errors
+
+
+def test_a_layer_whose_data_fails_to_load_does_not_stop_the_selection(site, page):
+    # layers fetch their data (as in the app); one file goes missing: the selected event, in
+    # another layer, still opens
+    sink_dir = site / "sink"
+    sink_dir.mkdir(exist_ok=True)
+    written: list[Path] = []
+
+    def sink(text: str) -> str:
+        path = sink_dir / f"d{len(written)}.json"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+        return f"sink/{path.name}"
+
+    rows = _spread(40) + [_event(5, 48.6, 37.8, etype="ground_assault", place="Selectedville")]
+    path = _save(site, "selected-fetch", _frame(rows), selected_id="ev-005", data_sink=sink)
+    # another type's event layer (its features are events; the outlines' are not)
+    lost = next(p for p in written if "Selectedville" not in p.read_text(encoding="utf-8")
+                and '"id":"ev-' in p.read_text(encoding="utf-8"))
+    lost.unlink()
+
+    def serve(route):
+        # an http origin, as the app's: chromium fetches nothing over file://
+        local = site / route.request.url.split("http://bl.test/", 1)[1].split("?")[0]
+        if local.is_file():
+            route.fulfill(path=str(local))
+        else:
+            route.fulfill(status=404, body="gone")
+
+    page.route("http://bl.test/**", serve)
+    page.goto(f"http://bl.test/{path.name}")
+    popup = page.wait_for_selector(".leaflet-popup-content .bl-popup")
+    assert event_id_from_popup(popup.inner_text()) == "ev-005"
