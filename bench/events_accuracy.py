@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from collections import Counter
@@ -53,6 +52,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._results import machine_line, write_section  # noqa: E402
+from geo.events import geo_precision  # noqa: E402
+from geo.resolution import haversine_km  # noqa: E402
 
 __all__ = ["ACLED_TO_TYPES", "MEANS", "Gold", "Found", "NoteScore", "gold_from_record", "found_of",
            "score_note", "summarise", "report", "main"]
@@ -102,7 +103,6 @@ PROTESTS = "Protests"
 NEAR_KM = 25.0
 WIDE_KM = 50.0
 SAME_POINT_KM = 1.0
-_GEO_PRECISION = {"settlement": 1, "hromada": 2, "region": 3, "country": 3}
 TARGETS = (("yield", 0.95), ("within_25", 0.85), ("primary", 0.85), ("primary_or_tag", 0.92))
 PROTEST_FP_MAX = 0.05
 CATEGORIES = ("no event", "no located event", "far, fallback", "far, wrong place", "wrong type")
@@ -170,12 +170,6 @@ def found_of(event: object) -> Found:
                  precision=event.precision, date=event.date)
 
 
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, a)))
-
-
 def _primary_ok(ev: Found, sub: str, accepted: frozenset[str]) -> bool:
     if ev.event_type in accepted:
         return True
@@ -184,7 +178,7 @@ def _primary_ok(ev: Found, sub: str, accepted: frozenset[str]) -> bool:
 
 def score_note(gold: Gold, events: Sequence[Found]) -> NoteScore:
     protest = gold.acled_type == PROTESTS
-    located = [(km_between(gold.lat, gold.lon, e.lat, e.lon), i) for i, e in enumerate(events)
+    located = [(haversine_km(gold.lat, gold.lon, e.lat, e.lon), i) for i, e in enumerate(events)
                if e.lat is not None and e.lon is not None]
     km = min(located)[0] if located else None
     if km is not None:
@@ -197,7 +191,7 @@ def score_note(gold: Gold, events: Sequence[Found]) -> NoteScore:
     with_tag = type_scored and (primary or any(accepted & set(e.tags) for e in matched))
     date_ok = any(e.date == gold.date for e in matched) if matched and gold.date else None
     near = km is not None and km <= NEAR_KM
-    precision_ok = (any(_GEO_PRECISION.get(e.precision) == gold.geo_precision for e in matched)
+    precision_ok = (any(geo_precision(e.precision) == gold.geo_precision for e in matched)
                     if near and gold.geo_precision is not None else None)
     nearest_precision = matched[0].precision if matched else None
     failure: str | None = None
@@ -339,7 +333,7 @@ def run(path: Path, *, cache: str | None = None, batch: int | None = None) -> tu
     # the record's own id (Article.record_id where the article model has it, else its source)
     scores = []
     for r in results:
-        g = golds.get(getattr(r.article, "record_id", None) or r.article.source)
+        g = golds.get(r.article.record_id or r.article.source)
         if g is not None:
             scores.append(score_note(g, [found_of(e) for e in r.events]))
     if len(scores) < len(results):

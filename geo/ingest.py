@@ -437,9 +437,9 @@ class _ProgressLines:
 
     def close(self) -> None:
         if self._printed_at_n != self.n or self.n == 0:
-            self._print(final=True)
+            self._print()
 
-    def _print(self, *, final: bool = False) -> None:
+    def _print(self) -> None:
         self._printed_at_n = self.n
         elapsed = time.perf_counter() - self._t0
         of = f"/{self.total:,}" if self.total is not None else ""

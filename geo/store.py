@@ -276,7 +276,7 @@ def _article_date(article: Article) -> str | None:
     if article.date is None:
         return None
     iso = article.date.isoformat()
-    return iso[:7] if getattr(article, "date_precision", "day") == "month" else iso
+    return iso[:7] if article.date_precision == "month" else iso
 
 
 def _now() -> str:
@@ -515,7 +515,7 @@ class EventStore:
         from geo.articles import article_id
 
         old = {(article_id(a.text), a.record_id): a.id for a in articles
-               if getattr(a, "record_id", None) is not None}
+               if a.record_id is not None}
         found: set[str] = set()
         pairs = list(old)
         for i in range(0, len(pairs), 250):
