@@ -52,6 +52,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._results import machine_line, write_section  # noqa: E402
+from geo import event_types  # noqa: E402
 from geo.events import geo_precision  # noqa: E402
 from geo.resolution import haversine_km  # noqa: E402
 
@@ -91,13 +92,11 @@ ACLED_TO_TYPES: dict[str, frozenset[str] | None] = {
 }
 
 #: Types whose ACLED sub-type is decided by the means in their tags (event_types.acled_category).
-MEANS_DECIDED = frozenset({"civilian_casualties", "energy_strike"})
+MEANS_DECIDED = frozenset(t.id for t in event_types.REGISTRY if t.acled_sub_type is None)
 #: ACLED explosion sub-type -> the means tags that give it.
 MEANS: dict[str, frozenset[str]] = {
-    "Shelling/artillery/missile attack": frozenset({"missile_strike"}),
-    "Air/drone strike": frozenset({"drone_strike", "air_strike"}),
-    "Remote explosive/landmine/IED": frozenset({"explosive_device"}),
-}
+    sub: frozenset(m for m in event_types.MEANS_TYPES if event_types.get(m).acled_sub_type == sub)
+    for sub in dict.fromkeys(event_types.get(m).acled_sub_type for m in event_types.MEANS_TYPES)}
 
 PROTESTS = "Protests"
 NEAR_KM = 25.0

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["EventType", "REGISTRY", "EVENT_TYPES", "TYPE_IDS", "get", "label", "acled_category"]
+__all__ = ["EventType", "REGISTRY", "EVENT_TYPES", "TYPE_IDS", "MEANS_TYPES", "get", "label", "acled_category"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,10 @@ REGISTRY: tuple[EventType, ...] = (
 
 _BY_ID: dict[str, EventType] = {t.id: t for t in REGISTRY}
 
+#: The means an event's tags can name, in the order they decide an ACLED sub-type for the types
+#: whose sub-type is ``None`` (each has a sub-type of its own).
+MEANS_TYPES: tuple[str, ...] = ("missile_strike", "air_strike", "drone_strike", "explosive_device")
+
 #: id -> label, in priority order (kept for callers that only need labels).
 EVENT_TYPES: dict[str, str] = {t.id: t.label for t in REGISTRY}
 TYPE_IDS: tuple[str, ...] = tuple(_BY_ID)
@@ -102,7 +106,7 @@ def acled_category(type_id: str, tags: str = "") -> tuple[str, str]:
     t = get(type_id)
     if t.acled_sub_type is not None:
         return t.acled_type, t.acled_sub_type
-    for means in ("missile_strike", "air_strike", "drone_strike", "explosive_device"):
+    for means in MEANS_TYPES:
         if means in tags:
-            return t.acled_type, _BY_ID[means].acled_sub_type or "Shelling/artillery/missile attack"
+            return t.acled_type, str(_BY_ID[means].acled_sub_type)
     return t.acled_type, "Shelling/artillery/missile attack"
