@@ -305,10 +305,12 @@ def report(summary: dict, *, corpus: str, seconds: float, events: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(path: Path, *, cache: str | None = None, batch: int | None = None) -> tuple[list[NoteScore], float, int]:
-    """Score every note of ``path``. ``batch``: process the notes in batches of that many (as
-    ``borderline ingest``'s workers do, geo.ingest.CHUNK_SIZE) instead of one batch of all of
-    them (as ``borderline events`` does); a batch is context for undecided namesakes."""
+def run(path: Path, *, cache: str | None = None,
+        batches: Sequence[int | None] = (None,)) -> list[tuple[list[NoteScore], float, int]]:
+    """Score every note of ``path``, once per entry of ``batches`` (notes read and the pipeline
+    opened once): ``None`` processes all notes as one batch (as ``borderline events`` does), a
+    number in batches of that many (as ``borderline ingest``'s workers do, geo.ingest.CHUNK_SIZE);
+    a batch is context for undecided namesakes. Each run gives (scores, seconds, events)."""
     from geo.pipeline import InputFailure, Pipeline, read_inputs
 
     golds: dict[str, Gold] = {}
@@ -325,19 +327,22 @@ def run(path: Path, *, cache: str | None = None, batch: int | None = None) -> tu
             continue
         articles.append(item)
     pipe = Pipeline.open(cache=cache)
-    t0 = time.perf_counter()
-    size = batch or max(1, len(articles))
-    results = [r for i in range(0, len(articles), size) for r in pipe.process_many(articles[i:i + size])]
-    seconds = time.perf_counter() - t0
-    # the record's own id (Article.record_id where the article model has it, else its source)
-    scores = []
-    for r in results:
-        g = golds.get(r.article.record_id or r.article.source)
-        if g is not None:
-            scores.append(score_note(g, [found_of(e) for e in r.events]))
-    if len(scores) < len(results):
-        print(f"not scored: {len(results) - len(scores)} notes without a gold point", file=sys.stderr)
-    return scores, seconds, sum(len(r.events) for r in results)
+    out = []
+    for batch in batches:
+        t0 = time.perf_counter()
+        size = batch or max(1, len(articles))
+        results = [r for i in range(0, len(articles), size) for r in pipe.process_many(articles[i:i + size])]
+        seconds = time.perf_counter() - t0
+        # the record's own id (Article.record_id), else its source
+        scores = []
+        for r in results:
+            g = golds.get(r.article.record_id or r.article.source)
+            if g is not None:
+                scores.append(score_note(g, [found_of(e) for e in r.events]))
+        if len(scores) < len(results):
+            print(f"not scored: {len(results) - len(scores)} notes without a gold point", file=sys.stderr)
+        out.append((scores, seconds, sum(len(r.events) for r in results)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -350,12 +355,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.jsonl.is_file():
         print(f"{args.jsonl}: no such file", file=sys.stderr)
         return 2
-    scores, seconds, n_events = run(args.jsonl, cache=args.cache)
-    summary = summarise(scores)
-    md = report(summary, corpus=args.jsonl.name, seconds=seconds, events=n_events)
     from geo.ingest import CHUNK_SIZE
 
-    chunked = summarise(run(args.jsonl, cache=args.cache, batch=CHUNK_SIZE)[0])
+    (scores, seconds, n_events), (chunk_scores, _, _) = run(args.jsonl, cache=args.cache,
+                                                             batches=(None, CHUNK_SIZE))
+    summary = summarise(scores)
+    md = report(summary, corpus=args.jsonl.name, seconds=seconds, events=n_events)
+    chunked = summarise(chunk_scores)
     md += (f"\n\nIn batches of {CHUNK_SIZE} notes, as `borderline ingest`'s workers take them (less context for "
            f"namesakes): yield {chunked['yield']:.3f}, within 25 km {chunked['within_25']:.3f}, within 50 km "
            f"{chunked['within_50']:.3f}, primary type {chunked['primary']:.3f}.")
