@@ -326,6 +326,7 @@ def _open_pipeline(cache: str | None):
 def _cmd_events(args: argparse.Namespace) -> int:
     from geo.events import events_to_frame, frame_to_acled, frame_to_geojson, merge_events
     from geo.pipeline import InputFailure, process_each, read_inputs
+    from geo.store import with_urls
 
     default_date = args.date
     if args.format == "gpkg" and not args.out:
@@ -353,7 +354,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
             continue
         urls[article.id] = article.url
         events.extend(found)
-    frame = _with_urls(events_to_frame(merge_events(events)), urls)
+    frame = with_urls(events_to_frame(merge_events(events)), urls)
     if args.out:
         from geo.errors import StoreError
         from geo.store import write_frame
@@ -369,18 +370,6 @@ def _cmd_events(args: argparse.Namespace) -> int:
     else:
         _write_stdout(frame_to_geojson(frame))
     return 1 if failed else 0
-
-
-def _with_urls(frame, urls: dict[str, str | None]):
-    """The events frame with the ``url`` column the store's frames have (geo.store.URL_COLUMN):
-    the web address of each event's first report."""
-    import pandas as pd
-
-    from geo.store import URL_COLUMN
-
-    column = pd.Series([urls.get(a) for a in frame["article_id"]], index=frame.index, dtype=object)
-    frame.insert(frame.columns.get_loc(frame.geometry.name), URL_COLUMN, column)
-    return frame
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:

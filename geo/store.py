@@ -56,7 +56,7 @@ import re
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -91,6 +91,7 @@ __all__ = [
     "ARTICLE_COLUMNS",
     "SOURCE_COLUMNS",
     "URL_COLUMN",
+    "with_urls",
     "default_data_dir",
     "store_path",
     "gpkg_point_blobs",
@@ -607,7 +608,7 @@ class EventStore:
                          "AND miny <= ? AND maxy >= ?)")
             params += [maxx, minx, maxy, miny]
         if not self.path.exists():
-            return _with_url(empty_events_frame())
+            return with_urls(empty_events_frame())
         cols = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
         sql = (f'SELECT e.geom, {cols}, a.url FROM "{EVENTS}" e '
                f'LEFT JOIN "{ARTICLES}" a ON a.id = e.article_id')
@@ -622,7 +623,7 @@ class EventStore:
         except sqlite3.Error as err:
             raise StoreError(f"{self.path}: cannot read events ({err})") from err
         if not rows:
-            return _with_url(empty_events_frame())
+            return with_urls(empty_events_frame())
         frame = pd.DataFrame.from_records([r[1:] for r in rows], columns=[*EVENT_COLUMNS, URL_COLUMN])
         for c in _FLOATS:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
@@ -764,11 +765,15 @@ class EventStore:
         return None
 
 
-def _with_url(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with an empty ``url`` column before its geometry (a store read with no rows)."""
-    frame = frame.copy()
-    frame.insert(len(EVENT_COLUMNS), URL_COLUMN, None)
-    frame[URL_COLUMN] = frame[URL_COLUMN].astype(object)
+def with_urls(frame: gpd.GeoDataFrame, urls: Mapping[str, str | None] | None = None) -> gpd.GeoDataFrame:
+    """``frame`` (a fresh events frame, changed in place) with the ``url`` column the store's
+    frames have, before its geometry: each event's article's address from ``urls`` (article id
+    -> url), else None."""
+    import pandas as pd
+
+    urls = urls or {}
+    column = pd.Series([urls.get(a) for a in frame["article_id"]], index=frame.index, dtype=object)
+    frame.insert(frame.columns.get_loc(frame.geometry.name), URL_COLUMN, column)
     return frame
 
 
