@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -144,19 +144,20 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
             dates_of[i] = _resolve_date(text[s.start:s.end], article.date, sentence_gates[i])
         return dates_of[i]
 
+    def just_before(i: int) -> Iterator[int]:
+        """The one or two sentences before ``i`` in its paragraph, nearest first (no heading)."""
+        for j in (i - 1, i - 2):
+            if j < 0 or sentences[j].paragraph != sentences[i].paragraph or sentences[j].heading:
+                return
+            yield j
+
     def date_of(i: int) -> tuple[str | None, str, bool]:
         # a sentence that dates nothing itself goes on with the date its paragraph just gave
         # ("On 14 May, X was shelled. Two soldiers were killed."), before the article's
         own = sentence_date(i)
         if own[2]:
             return own
-        for back in (1, 2):
-            j = i - back
-            if j < 0 or sentences[j].paragraph != sentences[i].paragraph or sentences[j].heading:
-                break
-            if sentence_date(j)[2]:
-                return sentence_date(j)
-        return own
+        return next((sentence_date(j) for j in just_before(i) if sentence_date(j)[2]), own)
 
     for sent in sentences:
         gates = sentence_gates[sent.index]
@@ -180,13 +181,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
             same_par = recent and sentences[last_event_sentence].paragraph == sent.paragraph
             fold = bool(recent and (same_par or _ANAPHOR.search(s_text)))
             if not fold:
-                for back in (1, 2):
-                    j = sent.index - back
-                    if j < 0 or sentences[j].paragraph != sent.paragraph or sentences[j].heading:
-                        break
-                    if candidates(j):
-                        inherited = (j, candidates(j))
-                        break
+                inherited = next(((j, candidates(j)) for j in just_before(sent.index) if candidates(j)), None)
                 if inherited is None and etype not in _FALLBACK_TYPES:
                     continue
         sent_mentions = by_sentence.get(sent.index, [])
