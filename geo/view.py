@@ -583,7 +583,8 @@ def map_geography() -> MapGeography:
         border = loaded.line
         parts = [getattr(loaded, "source", None), getattr(loaded, "crimea", None)]
         note = "; ".join(str(p) for p in parts if p) or None
-        bands = tuple(borders.bands(loaded, km=(*borders.BAND_KM, 200.0)))
+        # the map's band layers are the filter's bands (all but the open one)
+        bands = tuple(borders.bands(loaded, km=tuple(b.hi for b in DISTANCE_BANDS if math.isfinite(b.hi))))
     except ImportError as err:
         problem = f"no border module ({err})"
     except (BorderlineError, OSError, ValueError, TypeError, AttributeError) as err:
