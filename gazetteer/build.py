@@ -939,23 +939,16 @@ def _locate_hromada(members: list[list[_GNCand]], hits: Sequence[tuple[float, fl
     lon = np.radians([c.lon for cands in members for c in cands])
     slat = np.concatenate([lat, np.radians([h[0] for h in hits])]) if hits else lat
     slon = np.concatenate([lon, np.radians([h[1] for h in hits])]) if hits else lon
-    # Haversine distances, spots x candidates.
-    dl = slat[:, None] - lat[None, :]
-    dn = slon[:, None] - lon[None, :]
-    a = np.sin(dl / 2) ** 2 + np.cos(slat)[:, None] * np.cos(lat)[None, :] * np.sin(dn / 2) ** 2
-    close = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0))) <= _MERGE_RADIUS_KM
+    # Haversine distances, spots x spots: the first columns are the candidates, the rest the hits.
+    dl = slat[:, None] - slat[None, :]
+    dn = slon[:, None] - slon[None, :]
+    a = np.sin(dl / 2) ** 2 + np.cos(slat)[:, None] * np.cos(slat)[None, :] * np.sin(dn / 2) ** 2
+    near = 2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(a, 1.0))) <= _MERGE_RADIUS_KM
+    close, vouched = near[:, :len(owner)], near[:, len(owner):].any(axis=1)
     owners = np.asarray(owner)
     support = np.zeros(len(slat), dtype=int)
     for i in range(len(members)):
         support += close[:, owners == i].any(axis=1)
-    if hits:
-        hl, hn = np.radians([h[0] for h in hits]), np.radians([h[1] for h in hits])
-        ah = (np.sin((slat[:, None] - hl[None, :]) / 2) ** 2 + np.cos(slat)[:, None]
-              * np.cos(hl)[None, :] * np.sin((slon[:, None] - hn[None, :]) / 2) ** 2)
-        vouched = (2 * 6371.0088 * np.arcsin(np.sqrt(np.minimum(ah, 1.0)))
-                   <= _MERGE_RADIUS_KM).any(axis=1)
-    else:
-        vouched = np.zeros(len(slat), dtype=bool)
     flat = [c for cands in members for c in cands]
     best = None
     for j in range(len(slat)):
