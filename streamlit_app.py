@@ -34,7 +34,7 @@ from geo import event_types, view
 from geo.articles import DEFAULT_MAX_BYTES, Article, article_from_text
 from geo.assets import APP_STATIC_URL, DataFiles, app_vendor_dir, map_assets, vendor_assets
 from geo.errors import BorderlineError, InputError
-from geo.maps import PRECISION_TEXT, border_text, build_map
+from geo.maps import PRECISION_TEXT, border_text, build_map, confidence_text
 
 APP_DIR = Path(__file__).resolve().parent
 MAP_KEY = "events_map"
@@ -374,7 +374,7 @@ def event_panel(event: pd.Series | None, src: EventSource, version: tuple) -> No
         ("Counts", _counts_text(event)),
         ("Source", next((str(v) for v in (event.get(k) for k in ("source", "sources", "article"))
                          if _shown(v, "")), "unknown")),
-        ("Confidence", f"{float(confidence):.2f}" if not pd.isna(_shown(confidence, np.nan)) else "unknown"),
+        ("Confidence", confidence_text(confidence) or "unknown"),
         ("Event id", _shown(event.get("event_id"))),
     ]
     st.markdown("<br>".join(f"<b>{md(k)}</b>: {md(v)}" for k, v in rows), unsafe_allow_html=True)

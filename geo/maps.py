@@ -62,6 +62,7 @@ __all__ = [
     "excerpt_html",
     "border_text",
     "link_url",
+    "confidence_text",
     "popup_properties",
     "event_id_from_popup",
     "event_ids_from_popup",
@@ -185,7 +186,8 @@ def _is_blank(value: object) -> bool:
 link_url = web_url
 
 
-def _confidence_text(value: object) -> str:
+def confidence_text(value: object) -> str:
+    """A confidence as two decimals; "" when it is no finite number."""
     try:
         c = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
@@ -224,7 +226,7 @@ def popup_properties(row: dict[str, object], *, excerpt_chars: int | None = 300)
         "bl_place": place_t,
         "bl_precision": escape(PRECISION_TEXT.get(precision, precision)),
         "bl_border": escape(border_text(row.get("border_km"), row.get("side"))),
-        "bl_conf": escape(_confidence_text(row.get("confidence"))),
+        "bl_conf": escape(confidence_text(row.get("confidence"))),
         "bl_source": source_t,
         "bl_id": escape(row.get("event_id")),
     }

@@ -277,6 +277,19 @@ def test_stacked_event_labels_are_markdown_safe(monkeypatch, tmp_path, events):
     assert evil and all("](" not in lab and "[" not in lab for lab in evil), evil
 
 
+def test_a_confidence_that_is_no_number_reads_unknown(monkeypatch, tmp_path, events):
+    # an events file is anyone's: its confidence may be text or infinite, never a traceback
+    ev = events.copy()
+    ev["confidence"] = ev["confidence"].map(str)           # a text column, as a GeoJSON may give
+    ev.loc[ev.index[5], "confidence"] = "high"
+    ev.loc[ev.index[6], "confidence"] = "inf"
+    at = _start(monkeypatch, tmp_path, ev)
+    for i in (5, 6):
+        _click(at, str(ev["event_id"].iloc[i]))
+        assert not at.exception, [e.value for e in at.exception]
+        assert "<b>Confidence</b>: unknown" in _markdown_text(at)
+
+
 def test_events_the_popup_lists_are_listed_in_the_panel(app, events):
     # the map lists every event within a few pixels of a click, not only exact twins
     near = list(events["event_id"].iloc[[50, 51]])
