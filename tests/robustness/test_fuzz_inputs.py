@@ -73,7 +73,11 @@ def check_article(a: Article, *, from_bytes: bool = True) -> None:
     assert a.text and a.text == a.text.strip()
     if from_bytes:      # bytes are checked for NULs; decoded text (a paste) is taken as given
         assert "\x00" not in a.text
-    assert a.id == hashlib.sha256(a.text.encode("utf-8")).hexdigest()[:16]
+    # identity: a record's own id when it has one (JSON Lines "id"), else its text
+    if a.record_id is None:
+        assert a.id == hashlib.sha256(a.text.encode("utf-8")).hexdigest()[:16]
+    else:
+        assert a.id == hashlib.sha256(b"record-id\x00" + a.record_id.encode("utf-8", "replace")).hexdigest()[:16]
 
 
 def check_events(article: Article, mentions, events) -> None:
