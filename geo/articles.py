@@ -445,6 +445,8 @@ def article_from_text(text: str, *, source: str = "pasted", default_date: dt.dat
     over ``name_date`` (from the file name). ``record_id`` (a JSON Lines ``id``) is the
     article's identity when given.
     """
+    # a lone surrogate (a JSON "\ud800", a paste) cannot be stored, hashed or parsed: it reads "?"
+    text = text.encode("utf-8", "replace").decode("utf-8")
     fmt = (fmt or "txt").lower().lstrip(".")
     fmt = FORMATS.get("." + fmt, fmt)
     found_date = None
@@ -546,7 +548,6 @@ def article_from_record(record: object, *, where: str, default_date: dt.date | N
         raise InputError(f"{where}: text too large (limit {max_bytes:,} bytes)")
     if "\x00" in text or _control_ratio(text) > 0.01:
         raise InputError(f"{where}: text is not plain text (control characters)")
-    text = text.encode("utf-8", "replace").decode("utf-8")   # a lone surrogate (JSON "\ud800") -> "?"
     rid = record.get("id")
     if rid is not None and (not isinstance(rid, (str, int)) or isinstance(rid, bool)):
         raise InputError(f"{where}: field 'id' must be a string or number")

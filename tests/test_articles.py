@@ -260,3 +260,11 @@ def test_a_dateline_with_its_year_dates_the_article(head, date):
     assert article_from_text(head, default_date=typed).date == (date or typed)
     named = article_from_bytes(head.encode(), source="2020-01-01-x.txt")
     assert named.date == (date or dt.date(2020, 1, 1))
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html"])
+def test_a_lone_surrogate_in_pasted_text_reads_as_a_question_mark(fmt):
+    # a paste or a JSON "\ud800" holds a code point UTF-8 cannot encode: the article is still
+    # read, hashed and stored, not a crash
+    a = article_from_text("\ud800 Shelling hit Kharkiv.", fmt=fmt)
+    assert a.text == "? Shelling hit Kharkiv." and len(a.id) == 16
