@@ -436,8 +436,8 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
             and np.isfinite(pd.to_numeric(event.get("lon"), errors="coerce")):
         center = (float(event["lat"]), float(event["lon"]))
         zoom = SELECTED_ZOOM.get(str(event.get("precision")), 10)
-    tiles = st.selectbox("Basemap", list(reference.BASEMAPS), key=BASEMAP_KEY,
-                         format_func=lambda k: reference.BASEMAPS[k].label)
+    tiles = st.columns([2, 5])[0].selectbox("Basemap", list(reference.BASEMAPS), key=BASEMAP_KEY,
+                                            format_func=lambda k: reference.BASEMAPS[k].label)
     if reference.BASEMAPS[tiles].host:
         st.warning(view.markdown_safe(reference.BASEMAPS[tiles].notice))
     with_reference = view.reference_layers_enabled(os.environ)

@@ -27,6 +27,14 @@ Design, measured on this machine (see ../shared/notes/stack-notes.md and bench/m
 - No CDN: ``default_js``/``default_css`` point at vendored files (``geo.assets``); the
   legend is plain HTML, collapsed in the top-left corner (a branca ColorMap makes st_folium
   fetch d3 from a CDN); with no tile server the country outlines and the border still draw.
+- Reference layers (``geo.reference``), offline and on by default: water and oblast outlines in
+  a pane beneath everything (``blBase``), and names on canvas tiles (``BL.Labels``, a Leaflet
+  GridLayer: no DOM element per name; one placement per zoom over the whole map, greedy in rank
+  order with a 64-px grid for collisions, so tiles always agree). Their embedded data is parsed
+  and drawn after the events' first paint (``BL.defer``). Tiles only when asked (``tiles``).
+- A dated overlay (the front line for the time control's date) is one function passed in
+  ``overlays``: ``snapshot_layer`` draws, of features carrying a day, the latest day on or
+  before the window's end, and follows the slider (``BL.onTime`` is the underlying hook).
 """
 
 from __future__ import annotations
@@ -316,6 +324,11 @@ BL.loaded = function (map, gj, kind) {
     if (s.time && kind !== "snapshots") { BL.filterLayer(gj, s.time); }
     s.heats.forEach(function (h) { if (h.src === gj) { BL.heat(h); } });
     s.pending -= 1;
+    if (s.pending === 0 && s.eventsPainted == null) {
+        // the frame that paints the last event layer (the canvas draws in an earlier callback of it)
+        s.eventsPainted = false;
+        requestAnimationFrame(function () { s.eventsPainted = performance.now(); });
+    }
     BL.trySelect(map);
     map.fire("bl:data");
 };
@@ -563,6 +576,24 @@ BL.panes = function (map) {
         }
     });
 };
+// Work for the reference layers waits until the events have been painted once: the reader sees
+// the events as soon as without them, the context a frame later.
+BL.defer = function (map, fn) {
+    var s = BL.state(map);
+    if (s.deferred === null) { fn(); return; }
+    if (!s.deferred) {
+        s.deferred = [];
+        requestAnimationFrame(function () {
+            setTimeout(function () {
+                var list = s.deferred;
+                s.deferred = null;
+                list.forEach(function (f) { f(); });
+                map.fire("bl:reference");
+            }, 0);
+        });
+    }
+    s.deferred.push(fn);
+};
 BL.renderer = function (map, pane) {
     var s = BL.state(map);
     s.renderers = s.renderers || {};
@@ -580,7 +611,8 @@ function unescapeHtml(s) {
         return n > 0 && n < 0x110000 ? String.fromCodePoint(n) : "";
     });
 }
-var CELL = 64, TILE = 256;
+// 512-px label tiles: a quarter of the canvases 256 px would need, each drawn once per zoom
+var CELL = 64, TILE = 512;
 function cellKey(x, y) { return x + ":" + y; }
 function cellsOf(b, fn) {
     for (var cx = Math.floor(b[0] / CELL); cx <= Math.floor(b[2] / CELL); cx++) {
@@ -600,7 +632,7 @@ function spots(st, x, y, w, h) {
     return out;
 }
 BL.Labels = L.GridLayer.extend({
-    options: {pane: "blLabels", updateWhenZooming: false, keepBuffer: 1},
+    options: {pane: "blLabels", tileSize: TILE, updateWhenZooming: false, updateWhenIdle: true, keepBuffer: 1},
     initialize: function (rows, options) {
         L.GridLayer.prototype.initialize.call(this, options);
         this._rows = rows || [];
@@ -769,6 +801,12 @@ def _htmlsafe_json(data: object) -> str:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"))
             .replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("&", "\\u0026").replace("'", "\\u0027"))
+
+
+def _js_string(text: str) -> str:
+    """``text`` (HTML-safe JSON: no raw < > & ') as a JavaScript string literal."""
+    return (json.dumps(text, ensure_ascii=False)
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def _library_js() -> str:
@@ -1122,6 +1160,11 @@ class _DataLayer(folium.map.Layer):
         {%- if this.show %}
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {%- endif %}
+        {%- elif this.deferred %}
+        BL.defer({{ this.map_name }}, function () { {{ this.get_name() }}.addData(JSON.parse({{ this.data_str }})); });
+        {%- if this.show %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- endif %}
         {%- else %}
         {{ this.get_name() }}.addData({{ this.data_json }});
         {%- if this.show %}
@@ -1158,6 +1201,10 @@ class _DataLayer(folium.map.Layer):
         text = _htmlsafe_json(data)
         self.data_url = data_sink(text) if data_sink is not None else None
         self.data_json = None if data_sink is not None else text
+        # Reference shapes (in a pane of their own) are parsed and drawn after the events' first
+        # paint (BL.defer), from a string: a JSON.parse off the critical path, not a JS literal on it.
+        self.deferred = pane is not None and kind == "shapes" and data_sink is None
+        self.data_str = _js_string(text) if self.deferred else None
         self.styles_json = _htmlsafe_json(styles)
 
     def _get_self_bounds(self) -> list[list[float | None]]:
@@ -1210,16 +1257,26 @@ class _LabelLayer(folium.map.Layer):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = new BL.Labels({{ this.rows_json }}, {{ this.options_json }});
+        var {{ this.get_name() }} = new BL.Labels([], {{ this.options_json }});
         BL.state({{ this.map_name }}).labels = {{ this.get_name() }};
-        {%- if this.data_url %}
+        // on the map once its names are in: no empty tiles made first and then again
+        {%- if not this.data_url %}
+        BL.defer({{ this.map_name }}, function () {
+            {{ this.get_name() }}.setRows(JSON.parse({{ this.rows_str }}));
+            {%- if this.show %}
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            {%- endif %}
+        });
+        {%- else %}
         fetch({{ this.data_url|tojson }})
             .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
-            .then(function (d) { {{ this.get_name() }}.setRows(d.labels); })
+            .then(function (d) {
+                {{ this.get_name() }}.setRows(d.labels);
+                {%- if this.show %}
+                {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+                {%- endif %}
+            })
             .catch(function (e) { console.error("borderline: map labels not loaded", e); });
-        {%- endif %}
-        {%- if this.show %}
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {%- endif %}
         {% endmacro %}
     """)
@@ -1231,7 +1288,8 @@ class _LabelLayer(folium.map.Layer):
         rows = label_rows(labels)
         self.n_labels = len(rows)
         self.data_url = data_sink(_htmlsafe_json({"labels": rows})) if data_sink is not None else None
-        self.rows_json = "[]" if data_sink is not None else _htmlsafe_json(rows)
+        # embedded names are parsed and placed after the events' first paint (BL.defer)
+        self.rows_str = None if data_sink is not None else _js_string(_htmlsafe_json(rows))
         options: dict[str, object] = {"pane": "blLabels", "maxZoom": 18}
         if attribution:
             options["attribution"] = escape(attribution)
@@ -1440,7 +1498,7 @@ _WATER_STYLES = {
 }
 _WATER_NAME = "Rivers, lakes and seas"
 _NAMES_NAME = "Names: places, regions, water"
-_NAMES_ATTRIBUTION = "Places: GeoNames (CC BY 4.0); water: GSHHG (LGPL); coast: © OpenStreetMap contributors (ODbL)"
+_NAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) · GSHHG (LGPL) · © OpenStreetMap contributors"
 
 
 @functools.lru_cache(maxsize=1)
@@ -1474,7 +1532,7 @@ def _reference_layers(m: folium.Map, *, outlines: object | None, admin1: object 
         if shipped is not None:
             _DataLayer(shipped[0], kind="shapes", styles=_ADMIN1_STYLE, bounds=shipped[1], name=_ADMIN1_NAME,
                        show=reference, data_sink=data_sink, pane=pane,
-                       attribution="Oblasts: Natural Earth (public domain)").add_to(m)
+                       attribution="Natural Earth").add_to(m)
             named = True
     elif admin1 is not None and admin1 is not False:
         _shapes_layer(admin1, name=_ADMIN1_NAME, show=reference, data_sink=data_sink, style=_ADMIN1_STYLE,
