@@ -1186,7 +1186,7 @@ class _DataLayer(folium.map.Layer):
         self.kind = kind
         self.pane = pane
         # shapes styled per feature: ``styles`` maps each feature's ``properties.bl_k`` to its style
-        self.styled_by = kind == "shapes" and bool(data.get("features")) and all(
+        self.styled_by = kind in ("shapes", "snapshots") and bool(data.get("features")) and all(
             "bl_k" in (f.get("properties") or {}) for f in data["features"])
         self.attribution = escape(attribution) if attribution else None
         self.map_name = ""
@@ -1307,10 +1307,18 @@ def snapshot_layer(data: dict, *, name: str, style: dict[str, object], show: boo
     """A date-driven overlay: GeoJSON lines/polygons whose ``properties.bl_t`` is a day (days since
     1970-01-01); the map shows the features of the latest day on or before the time control's
     window end (with "all dates", the latest day there is), and follows the slider and play button.
-    Properties other than ``bl_t`` are dropped: nothing else of the data reaches the page."""
-    features = [{"type": "Feature", "properties": {"bl_t": int(f["properties"]["bl_t"])}, "geometry": f["geometry"]}
-                for f in data.get("features", [])
-                if f.get("geometry") and (f.get("properties") or {}).get("bl_t") is not None]
+    ``style``: one Leaflet path style, or, when every feature has a ``bl_k`` (e.g. "occupied",
+    "line"), a style per ``bl_k``. Properties other than ``bl_t`` and ``bl_k`` are dropped: nothing
+    else of the data reaches the page."""
+    features = []
+    for f in data.get("features", []):
+        props = f.get("properties") or {}
+        if not f.get("geometry") or props.get("bl_t") is None:
+            continue
+        kept: dict[str, object] = {"bl_t": int(props["bl_t"])}
+        if props.get("bl_k") is not None:
+            kept["bl_k"] = escape(props["bl_k"])
+        features.append({"type": "Feature", "properties": kept, "geometry": f["geometry"]})
     return _DataLayer({"type": "FeatureCollection", "features": features}, kind="snapshots", styles=style,
                       name=escape(name), show=show, data_sink=data_sink, attribution=attribution)
 

@@ -278,7 +278,13 @@ def test_snapshot_layer_keeps_only_the_day():
     layer = snapshot_layer(data, name="Dated <b>", style={"color": "#000"})
     feats = json.loads(layer.data_json)["features"]
     assert [f["properties"] for f in feats] == [{"bl_t": 19000}]
-    assert layer.kind == "snapshots" and "<b>" not in layer.layer_name
+    assert layer.kind == "snapshots" and "<b>" not in layer.layer_name and not layer.styled_by
+    # an area and its line in one layer, a style each (what the front line needs)
+    for f, k in zip(data["features"], ("occupied", "line")):
+        f["properties"].update(bl_k=k, bl_t=19000)
+    both = snapshot_layer(data, name="Front", style={"occupied": {"fillColor": "#a52714"}, "line": {"color": "#000"}})
+    assert both.styled_by and [f["properties"]["bl_k"] for f in json.loads(both.data_json)["features"]] == \
+        ["occupied", "line"]
 
 
 def test_cli_map_tiles_option(tmp_path, capsys):
