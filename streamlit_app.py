@@ -436,17 +436,18 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
             and np.isfinite(pd.to_numeric(event.get("lon"), errors="coerce")):
         center = (float(event["lat"]), float(event["lon"]))
         zoom = SELECTED_ZOOM.get(str(event.get("precision")), 10)
-    tiles = st.columns([2, 5])[0].selectbox("Basemap", list(reference.BASEMAPS), key=BASEMAP_KEY,
-                                            format_func=lambda k: reference.BASEMAPS[k].label)
-    if reference.BASEMAPS[tiles].host:
-        st.warning(view.markdown_safe(reference.BASEMAPS[tiles].notice))
+    left, right = st.columns([5, 2], gap="medium")
+    with right:   # beside the map, so choosing one never moves the map
+        tiles = st.selectbox("Basemap", list(reference.BASEMAPS), key=BASEMAP_KEY,
+                             format_func=lambda k: reference.BASEMAPS[k].label)
+        if reference.BASEMAPS[tiles].host:
+            st.warning(view.markdown_safe(reference.BASEMAPS[tiles].notice))
     with_reference = view.reference_layers_enabled(os.environ)
     labels = map_labels(version, events_all) if with_reference else ()
     # The map marks the table's row for as long as it is selected, whatever is clicked since:
     # a click must not change the map's script (that would remount it and close the popup).
     m = cached_map(version, flt_key, sel.table_seen, filtered, geo_data, base_url, tiles, labels,
                    with_reference)
-    left, right = st.columns([5, 2], gap="medium")
     with left:
         st_folium(m, key=MAP_KEY, height=680, use_container_width=True, returned_objects=RETURNED,
                   render=False, center=center, zoom=zoom)

@@ -247,6 +247,14 @@ _MARKER_POINT = """(eid) => {
 }"""
 
 
+def _map_box(page) -> dict:
+    """The map's frame, scrolled fully into view (a click on a frame partly out of view scrolls
+    the page between mousedown and mouseup, and misses the marker)."""
+    iframe = page.query_selector("iframe[title='streamlit_folium.st_folium']")
+    iframe.scroll_into_view_if_needed()
+    return iframe.bounding_box()
+
+
 def bench_app(n_click: int, n_memory: int, clicks: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -272,10 +280,10 @@ def bench_app(n_click: int, n_memory: int, clicks: int) -> dict:
                 frame.wait_for_function("window.map && Object.keys(window.map._layers).length > 100")
                 loads.append(time.perf_counter() - t0)
             out["load_cold"], out["load_warm"] = loads
-            box = page.query_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
             times = []
             for eid in list(pinned["event_id"])[:clicks]:
                 x, y = frame.evaluate(_MARKER_POINT, eid)
+                box = _map_box(page)
                 t0 = time.perf_counter()
                 page.mouse.click(box["x"] + x, box["y"] + y)
                 page.wait_for_function(
@@ -484,9 +492,9 @@ def bench_reference_app(n: int, rounds: int, clicks: int) -> dict:
                         frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
                         frame.wait_for_function("window.map && Object.keys(window.map._layers).length > 100")
                     loads[ref].append(time.perf_counter() - t0)
-                    box = page.query_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
                     for eid in pinned[k * clicks:(k + 1) * clicks]:
                         x, y = frame.evaluate(_MARKER_POINT, eid)
+                        box = _map_box(page)
                         t0 = time.perf_counter()
                         page.mouse.click(box["x"] + x, box["y"] + y)
                         page.wait_for_function(
