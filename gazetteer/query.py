@@ -20,19 +20,13 @@ from pathlib import Path
 from .errors import GazetteerNotBuilt
 from .model import KINDS, Place
 from .names import admin_form, name_key
+from .schema import DB_NAME, SCHEMA_VERSION, SELECT_COLUMNS, place_from_row
 
 __all__ = ["Gazetteer", "PlaceNotFound", "default_cache_dir", "ensure_built", "distance_km",
            "DB_NAME", "SCHEMA_VERSION"]
 
-DB_NAME = "gazetteer.sqlite"
-#: Must match ``gazetteer.build.SCHEMA_VERSION`` (not imported: the builder stays out
-#: of run time).
-SCHEMA_VERSION = 1
-
-_ALT_SEP = "\x1f"
-_COLUMNS = ("rid, id, name, kind, country, admin1, admin1_name, lat, lon, population, "
-            "precision, source, alt_names, admin2, note, katottg, hromada, prior")
 _CACHE_SIZE = 1 << 16
+_P_COLUMNS = ", ".join(f"p.{c.strip()}" for c in SELECT_COLUMNS.split(","))
 
 # Ranking weights, in units of log10(population): a name that is the entry's own name
 # beats an alternate name; an admin phrase ("Kursk region") strongly prefers admin1.
@@ -137,9 +131,9 @@ class Gazetteer:
 
     def _candidates_uncached(self, key: str) -> tuple[tuple[Place, int, float], ...]:
         rows = self._rows(
-            f"SELECT n.how, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
+            f"SELECT n.how, {_P_COLUMNS} "
             "FROM names n JOIN places p ON p.rid = n.rid WHERE n.key = ?", (key,))
-        return tuple((_place(r[1:]), r[0], r[-1]) for r in rows)
+        return tuple((place_from_row(r[1:]), r[0], r[-1]) for r in rows)
 
     def lookup(self, name: str, *, country: str | None = None, kind: str | None = None,
                limit: int = 25) -> list[Place]:
@@ -202,10 +196,10 @@ class Gazetteer:
 
     def get(self, place_id: str) -> Place:
         """The entry with this id; :class:`PlaceNotFound` (a KeyError) if none."""
-        rows = self._rows(f"SELECT {_COLUMNS} FROM places WHERE id = ?", (place_id,))
+        rows = self._rows(f"SELECT {SELECT_COLUMNS} FROM places WHERE id = ?", (place_id,))
         if not rows:
             raise PlaceNotFound(f"no gazetteer entry {place_id!r}")
-        return _place(rows[0])
+        return place_from_row(rows[0])
 
     def country(self, cc: str) -> Place:
         """The country with ISO 3166-1 alpha-2 code ``cc``."""
@@ -228,17 +222,6 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return self._rows("SELECT count(*) FROM places")[0][0]
-
-
-def _place(r: tuple) -> Place:
-    (_rid, pid, name, kind, country, admin1, admin1_name, lat, lon, population, precision,
-     source, alts, admin2, note, katottg, hromada, _prior) = r
-    return Place(
-        id=pid, name=name, kind=kind, country=country, admin1=admin1, admin1_name=admin1_name,
-        lat=lat, lon=lon, population=population, precision=precision, source=source,
-        alt_names=tuple(alts.split(_ALT_SEP)) if alts else (), admin2=admin2, note=note,
-        katottg=katottg, hromada=hromada,
-    )
 
 
 def distance_km(a: Place, b: Place) -> float:
