@@ -193,7 +193,8 @@ def cyrillic_key(name: str) -> str:
     text = unicodedata.normalize("NFC", text).casefold()
     if "_" in text:
         text = text.replace("_", " ")
-    return " ".join(t.translate(_CYRILLIC_FOLD) for t in _TOKEN_RE.findall(text))
+    folded = (t.translate(_CYRILLIC_FOLD) for t in _TOKEN_RE.findall(text))
+    return " ".join(t for t in folded if t)  # a token of apostrophes alone is no token
 
 
 # --- admin forms ------------------------------------------------------------------------
