@@ -76,3 +76,37 @@ def test_the_query_side_never_imports_the_builder():
             "print(any(m.startswith(('gazetteer.build', 'gazetteer.sources')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- curated rows (the shipped file may be empty: a test hands in its own) -----------------
+
+_CURATED_HEADER = "id,name,alt_names,kind,country,admin1,lat,lon,anchor,precision,population,admin2,source,note\n"
+
+
+def test_curated_rows_take_their_point_or_their_anchors(tmp_path):
+    from gazetteer import Gazetteer
+
+    cur = tmp_path / "curated.csv"
+    cur.write_text(_CURATED_HEADER
+                   + "cur:a,Alpha,Альфа,settlement,RU,RU-KRS,51.5,35.5,,point,,,a note,\n"
+                   + "cur:b,Beta,,settlement,RU,RU-KRS,,,cur:a,anchor,,,a book,placed at Alpha\n",
+                   encoding="utf-8")
+    db = builder.build(tmp_path, sources=("admin1", "curated"), inputs={"curated": cur})
+    with Gazetteer.open(db) as gaz:
+        a, b = gaz.get("cur:a"), gaz.get("cur:b")
+        assert (a.lat, a.lon, a.admin1_name, a.source) == (51.5, 35.5, "Kursk Oblast", "curated: a note")
+        assert (b.lat, b.lon, b.precision) == (51.5, 35.5, "anchor")
+        assert [p.id for p in gaz.lookup("Альфа")] == ["cur:a"]
+
+
+@pytest.mark.parametrize("row,problem", [
+    ("cur:c,Gamma,,settlement,RU,RU-KRS,51,35,,point,,,,\n", "cite its source"),
+    ("cur:c,Gamma,,settlement,RU,RU-KRS,,,cur:nope,anchor,,,x,\n", "anchor 'cur:nope'"),
+])
+def test_a_bad_curated_row_is_refused_with_its_line(tmp_path, row, problem):
+    from gazetteer import GazetteerBuildError
+
+    cur = tmp_path / "curated.csv"
+    cur.write_text(_CURATED_HEADER + row, encoding="utf-8")
+    with pytest.raises(GazetteerBuildError, match=f"line 2: .*{problem}"):
+        builder.build(tmp_path, sources=("admin1", "curated"), inputs={"curated": cur})
