@@ -146,7 +146,9 @@ class Gazetteer:
         """Candidates for ``name`` in any common spelling or script, most likely first.
 
         A name written in Cyrillic is looked up by its :func:`~gazetteer.names.cyrillic_key`
-        (its Latin key only when no entry holds that Cyrillic spelling).
+        (by its Latin key only when no entry that passes the filters holds that Cyrillic
+        spelling: the Russian form of a Ukrainian village, say, that only GeoNames' Latin
+        names carry).
         Ranking: an admin phrase ("Kursk region") puts first-level units first; then the
         entry's own name over an alternate one; then population (log10), kind and the
         quality of the point as priors.
