@@ -77,6 +77,7 @@ class Article:
     record_id: str | None = None  # a JSON Lines record's own "id", as given
     date_precision: str = "day"  # of ``date``: "day", or "month" (a file named 2024-12-...;
     #                              ``date`` is then the 1st of that month)
+    lang: str = "en"             # the language of ``text`` (geo.lang.ARTICLE_LANGUAGES): given or detected
 
 
 @dataclass(frozen=True, slots=True)
