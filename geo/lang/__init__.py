@@ -42,6 +42,8 @@ __all__ = [
     "data_language",
     "detect",
     "check_language",
+    "expand",
+    "pieces",
 ]
 
 #: Languages shipped with every file of :data:`FILES`.
@@ -142,6 +144,32 @@ def check_language(value: object, where: str) -> str | None:
     hint = " (Ukrainian is 'uk')" if code == "ua" else ""
     raise InputError(f"{where}: field 'lang' is {value[:20]!r}, not one of "
                      f"{', '.join(ARTICLE_LANGUAGES)}{hint}")
+
+
+# --- patterns ------------------------------------------------------------------------------
+
+_PIECE = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def expand(template: str, named: Mapping[str, str], where: str) -> str:
+    """``template`` with each ``{name}`` replaced by the regex of that name in ``named`` (a
+    regex quantifier such as ``{0,4}`` is left alone)."""
+    def sub(m: re.Match[str]) -> str:
+        try:
+            return named[m.group(1)]
+        except KeyError:
+            raise LanguageDataError(f"{where}: unknown piece {{{m.group(1)}}}") from None
+    return _PIECE.sub(sub, template)
+
+
+def pieces(table: Mapping[str, Any], where: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Named regex pieces of a ``[pieces]`` table: a list of alternatives becomes ``(?:a|b)``,
+    a string stays as written; each may use the pieces before it (and ``base``) as ``{name}``."""
+    out = dict(base or {})
+    for name, value in table.items():
+        text = "(?:" + "|".join(value) + ")" if isinstance(value, list) else value
+        out[name] = expand(text, out, f"{where} [{name}]")
+    return out
 
 
 # --- detection -----------------------------------------------------------------------------
