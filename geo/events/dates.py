@@ -5,23 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from geo import lang
-from geo.errors import LanguageDataError
 from geo.events.actors import actor_rules
 from geo.events.gates import _gates, _new_gate, _on_first_build
 from geo.events.sentences import _lower
-from geo.lang import DEFAULT_LANGUAGE, data_language
+from geo.lang import DEFAULT_LANGUAGE, MONTH_NAMES, WEEKDAY_NAMES, alternation, calendar_forms, data_language
 
-__all__ = ["resolve_date", "dates_compatible", "DateRules", "date_rules", "MONTH_NAMES", "WEEKDAY_NAMES",
-           "calendar_forms", "alternation"]
+__all__ = ["resolve_date", "dates_compatible", "DateRules", "date_rules", "RULE_KINDS"]
 
-#: The calendar's concepts, as ``dates.toml`` names them (after dateparser's data).
-MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-               "october", "november", "december")
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 #: The rules ``dates.toml`` holds, by kind, in the order they are tried (the calendar ones
 #: first: an issue date is known before the relative words are read against it);
 #: :func:`_resolve_one` says what each kind's match means.
@@ -29,24 +22,6 @@ RULE_KINDS = ("iso", "mdy", "dmy", "month", "today", "yesterday", "weekday", "th
               "this_week", "last_week", "this_year", "last_year", "year")
 #: Rules whose match can be an issue date.
 _ISSUE_KINDS = frozenset({"iso", "mdy", "dmy", "month", "weekday"})
-
-
-def calendar_forms(table: Mapping[str, Sequence[str]], names: Sequence[str], where: str) -> dict[str, int]:
-    """Each form of ``table`` (a ``dates.toml`` calendar table) -> its concept's number, 1 for the
-    first of ``names``; in the table's order of forms."""
-    out: dict[str, int] = {}
-    for number, name in enumerate(names, 1):
-        forms = table.get(name)
-        if not forms:
-            raise LanguageDataError(f"{where}: no forms for {name!r}")
-        for form in forms:
-            out.setdefault(form, number)
-    return out
-
-
-def alternation(forms: Iterable[str]) -> str:
-    """A regex alternation of ``forms``, longest first (so "September" is not read as "Sep")."""
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
 
 
 @dataclass(frozen=True, slots=True)

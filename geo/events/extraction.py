@@ -336,4 +336,5 @@ def _to_event(article: Article, d: _Draft, sentences: Sequence[Sentence]) -> Eve
         triggers=tuple(clean_text(t) for t in triggers),
         sources=(clean_text(article.source),),
         article=clean_text(article.source),
+        lang=article.lang,
     )

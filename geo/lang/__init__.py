@@ -44,6 +44,10 @@ __all__ = [
     "check_language",
     "expand",
     "pieces",
+    "MONTH_NAMES",
+    "WEEKDAY_NAMES",
+    "calendar_forms",
+    "alternation",
 ]
 
 #: Languages shipped with every file of :data:`FILES`.
@@ -170,6 +174,30 @@ def pieces(table: Mapping[str, Any], where: str, base: Mapping[str, str] | None 
         text = "(?:" + "|".join(value) + ")" if isinstance(value, list) else value
         out[name] = expand(text, out, f"{where} [{name}]")
     return out
+
+
+#: The calendar's concepts, as ``dates.toml`` names them (after dateparser's data).
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def calendar_forms(table: Mapping[str, Any], names: tuple[str, ...], where: str) -> dict[str, int]:
+    """Each form of ``table`` (a ``dates.toml`` calendar table) -> its concept's number, 1 for the
+    first of ``names``; in the table's order of forms."""
+    out: dict[str, int] = {}
+    for number, name in enumerate(names, 1):
+        forms = table.get(name)
+        if not forms:
+            raise LanguageDataError(f"{where}: no forms for {name!r}")
+        for form in forms:
+            out.setdefault(form, number)
+    return out
+
+
+def alternation(forms: Any) -> str:
+    """A regex alternation of ``forms``, longest first (so "September" is not read as "Sep")."""
+    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
 
 
 # --- detection -----------------------------------------------------------------------------
