@@ -2,10 +2,12 @@
 
 Data, not code: each language's words and rules are files read with :mod:`importlib.resources`
 on first use (nothing is read at import time), and each module that uses them compiles them
-once per language into a small typed object (``geo.toponyms.Lexicon``,
-``geo.events.triggers._lexicon``, ``geo.events.rules``...). A new language is a new folder
-holding every file of :data:`FILES` with the keys the code reads; the code does not change.
-``tests/test_lang.py`` fails when a shipped language lacks a file or a key.
+once per language into a small typed object (``geo.toponyms.Lexicon``; in ``geo.events``
+``sentence_rules``, ``actor_rules``, ``place_rules``, ``number_rules``, ``date_rules`` and the
+triggers' ``_lexicon``; the dateline's in ``geo.articles``). A new language is a new folder
+holding every file of :data:`FILES` with the keys the code reads, and its code added to
+:data:`LANGUAGES`; the code that reads them does not change. ``tests/test_lang.py`` fails
+when a shipped language lacks a file or a key.
 
 - :data:`LANGUAGES`: the languages shipped with their full data.
 - :data:`ARTICLE_LANGUAGES`: what an article may be in (detected, or given by a JSON Lines
