@@ -213,7 +213,7 @@ def _filter_key(flt: view.EventFilter) -> tuple:
     return (s(flt.types), flt.date_from, flt.date_to, flt.include_undated, s(flt.sides),
             flt.km_min, flt.km_max, s(flt.km_bands), flt.include_unknown_distance, s(flt.articles),
             flt.min_confidence, view.search_key(flt.place_query), s(flt.attackers), s(flt.targets),
-            flt.min_numbers)
+            flt.min_numbers, s(flt.langs))
 
 
 KM_RANGE = "bl_km_range"   # (min km, max km or None): what the slider and the numbers show
@@ -288,6 +288,8 @@ def sidebar_filters(events) -> view.EventFilter:
 
     sides = sb.multiselect("Side of the border (none chosen: all)", options=list(view.SIDES),
                            format_func=lambda s: view.SIDES[s], key="f_sides")
+    langs = sb.multiselect("Language (none chosen: all)", options=view.language_options(events),
+                           format_func=view.language_name, key="f_langs")
     bands, km_min, km_max, unknown_km = distance_filters(sb)
 
     attackers = sb.multiselect("Attacker (none chosen: all)", options=view.actor_options(events, "attacker"),
@@ -312,6 +314,7 @@ def sidebar_filters(events) -> view.EventFilter:
         place_query=place.strip() or None,
         attackers=frozenset(attackers) or None, targets=frozenset(targets) or None,
         min_numbers=tuple((k, v) for k, v in least.items() if v > 0),
+        langs=frozenset(langs) or None,
     )
 
 
@@ -374,6 +377,7 @@ def event_panel(event: pd.Series | None, src: EventSource, version: tuple) -> No
         ("Counts", _counts_text(event)),
         ("Source", next((str(v) for v in (event.get(k) for k in ("source", "sources", "article"))
                          if _shown(v, "")), "unknown")),
+        ("Language", view.language_name(event.get("lang"))),
         ("Confidence", confidence_text(confidence) or "unknown"),
         ("Event id", _shown(event.get("event_id"))),
     ]
@@ -584,6 +588,8 @@ def add_articles(src: EventSource) -> None:
             date = c1.date_input("Publication date, if the text has none", value=None, key="paste_date")
             source = c2.text_input("Source name (optional)", key="paste_source", placeholder="pasted")
             url = c3.text_input("Article URL (optional)", key="paste_url", placeholder="https://…")
+            lang = st.selectbox("Language", options=list(view.INPUT_LANGUAGES),
+                                format_func=view.INPUT_LANGUAGES.get, key="paste_lang")
             go_paste = st.form_submit_button("Process pasted text")
         if go_paste:
             name = view.safe_source_name(source, fallback="pasted") if source.strip() else "pasted"
@@ -597,7 +603,7 @@ def add_articles(src: EventSource) -> None:
             else:
                 try:
                     items.append((name, [article_from_text(text, source=name, default_date=date,
-                                                           url=view.safe_url(url))], []))
+                                                           url=view.safe_url(url), default_lang=lang)], []))
                 except InputError as err:
                     items.append((name, [], [str(err)]))
             _ingest(src.store, items)
@@ -606,13 +612,16 @@ def add_articles(src: EventSource) -> None:
             files = st.file_uploader("Article files (txt, md, html, jsonl)", type=UPLOAD_TYPES,
                                      accept_multiple_files=True, key="upload_files")
             date = st.date_input("Publication date for files that carry none", value=None, key="upload_date")
+            lang = st.selectbox("Language of files that state none", options=list(view.INPUT_LANGUAGES),
+                                format_func=view.INPUT_LANGUAGES.get, key="upload_lang")
             st.caption("JSON Lines: one object per line with the fields text and optionally id, date, "
-                       "source, title, url; the date above is used for records and files without one.")
+                       "source, title, url, lang (en, uk, ru); the date and language above are used for "
+                       "records and files without one.")
             go_upload = st.form_submit_button("Process files")
         if go_upload:
             items = []
             for f in files or []:
-                result = view.articles_from_upload(f.name, f.getvalue(), default_date=date)
+                result = view.articles_from_upload(f.name, f.getvalue(), default_date=date, default_lang=lang)
                 items.append((result.name, list(result.articles), list(result.errors)))
             if not items:
                 items.append(("upload", [], ["no file chosen"]))
@@ -631,6 +640,7 @@ def _article_note(article: Article) -> str:
         parts = [f"dated {article.date:%Y-%m} (month only)"]
     else:
         parts = [f"dated {article.date.isoformat()}"]
+    parts.append(view.language_name(article.lang))
     if article.url:
         parts.append(f"URL {article.url}")
     return ", ".join(parts)

@@ -21,12 +21,20 @@ inputs:
                         front matter (title, date, url); HTML <title>, <meta> dates, og:url.
   .jsonl/.ndjson        one JSON object per line:
                           {"id": "acled-123", "text": "...", "date": "2024-12-14",
-                           "source": "Ukrinform", "title": "...", "url": "https://..."}
+                           "source": "Ukrinform", "title": "...", "url": "https://...",
+                           "lang": "uk"}
                         text is required, the rest optional. id is the record's identity:
                         records with the same text and different ids are different
                         reports; an id already stored is skipped. Without an id the text
                         is the identity. source and url are shown (and linked) in the
-                        map and the app; only http(s) urls are kept.
+                        map and the app; only http(s) urls are kept. lang (en, uk, ru)
+                        is the text's language.
+
+language (first found wins):
+  1. the JSON Lines "lang" field
+  2. --lang (for inputs that state no language of their own)
+  3. detected from the text: Cyrillic text is Ukrainian or Russian by its letters
+     (і ї є ґ / ы э ъ ё) and frequent words; any other text is English
 
 dates (first found wins):
   1. the JSON Lines "date" field
@@ -161,6 +169,7 @@ def _parse_jsonl(gp, path_arg: str) -> int:
 
     from geo.articles import DEFAULT_MAX_BYTES, split_metadata
     from geo.errors import InputError
+    from geo.lang import check_language, detect
 
     path = Path(path_arg)
     try:
@@ -187,14 +196,15 @@ def _parse_jsonl(gp, path_arg: str) -> int:
                 text = record["text"]
                 if "\x00" in text:
                     raise InputError(f"{where}: text contains NUL characters")
+                language = check_language(record.get("lang"), where) or detect(text)
                 if "spans" in record and record["spans"] is not None:
                     spans = _parse_spans(record["spans"], where, len(text))
-                    mentions = [_mention_json(m) for m in gp.resolve_spans(text, spans)]
+                    mentions = [_mention_json(m) for m in gp.resolve_spans(text, spans, lang=language)]
                 else:
                     # Offsets stay those of the input text: metadata are only ever a prefix.
-                    meta = split_metadata(text, source=where)
+                    meta = split_metadata(text, source=where, lang=language)
                     body = text[meta.body_start:]
-                    mentions = [_mention_json(m, meta.body_start) for m in gp.parse_text(body)]
+                    mentions = [_mention_json(m, meta.body_start) for m in gp.parse_text(body, lang=language)]
             except InputError as err:
                 _err(str(err))
                 failed += 1
@@ -241,12 +251,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         print(json.dumps({
             "id": article.id, "source": article.source,
             "date": article.date.isoformat() if article.date else None,
+            "lang": article.lang,
             "dateline": article.dateline,
             "dateline_place_id": filed.id if filed else None,
             "mentions": [_mention_json(m) for m in mentions],
         }, ensure_ascii=False, indent=2))
         return 0
-    print(f"{article.source}: id {article.id}, date {article.date or '-'}, "
+    print(f"{article.source}: id {article.id}, language {article.lang}, date {article.date or '-'}, "
           f"dateline {article.dateline or '-'}{f' ({filed.name}, {filed.country})' if filed else ''}")
     for m in mentions:
         p = m.place
@@ -338,7 +349,7 @@ def _cmd_events(args: argparse.Namespace) -> int:
         return 2
     failed = 0
     articles = []
-    for item in read_inputs(args.files, default_date=default_date):
+    for item in read_inputs(args.files, default_date=default_date, default_lang=args.lang):
         if isinstance(item, InputFailure):
             _err(item.message)
             failed += 1
@@ -390,6 +401,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     try:
         summary = ingest(args.paths, store=EventStore(store_path(args.data)), gazetteer_path=args.cache,
                          workers=args.workers, scheduler=args.scheduler, default_date=default_date,
+                         default_lang=args.lang,
                          on_failure=lambda message: tqdm.write(f"borderline: {message}", file=sys.stderr))
     except (BorderlineError, OSError) as err:
         _err(" ".join(str(err).split()))
@@ -468,6 +480,14 @@ def _cmd_map(args: argparse.Namespace) -> int:
 
 # --- the parser --------------------------------------------------------------------
 
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    from geo.lang import ARTICLE_LANGUAGES
+
+    parser.add_argument("--lang", choices=ARTICLE_LANGUAGES, metavar="L",
+                        help=f"the language ({', '.join(ARTICLE_LANGUAGES)}) of articles that state none "
+                             "(a JSON Lines \"lang\" field wins); default: detected from each text")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="borderline",
@@ -531,6 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--date", metavar="D", type=_date_option,
                         help="publication date YYYY-MM-DD for articles that carry none in their "
                              "text or metadata (it overrides a date in the file name)")
+    _lang_option(events)
     events.add_argument("--format", choices=["geojson", "csv", "gpkg"], default="geojson",
                         help="output format (default geojson)")
     events.add_argument("--out", metavar="PATH", help="write here instead of standard output (required for gpkg)")
@@ -548,6 +569,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--date", metavar="D", type=_date_option,
                         help="publication date YYYY-MM-DD for articles that carry none in their "
                              "text or metadata (it overrides a date in the file name)")
+    _lang_option(ingest)
     ingest.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: all cores)")
     ingest.add_argument("--scheduler", metavar="URL", help="a Dask scheduler, e.g. tcp://HOST:8786")
     ingest.add_argument("--cache", metavar="DIR", help="gazetteer directory")

@@ -242,7 +242,7 @@ class _Chunk:
 def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
            gazetteer_path: str | os.PathLike[str] | None = None, workers: int | None = None,
            scheduler: str | Any | None = None, default_date: dt.date | None = None,
-           progress: bool = True, chunk_size: int = CHUNK_SIZE, write_batch: int = WRITE_BATCH,
+           default_lang: str | None = None, progress: bool = True, chunk_size: int = CHUNK_SIZE, write_batch: int = WRITE_BATCH,
            on_failure: Callable[[str], None] | None = None,
            on_progress: Callable[[int, int], None] | None = None,
            progress_every_s: float = PROGRESS_EVERY_S) -> IngestSummary:
@@ -300,7 +300,7 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
 
     def pending_articles() -> Iterator[Article]:
         """Articles still to process, in input order; failures and skips are counted here."""
-        for item in read_inputs(paths, default_date=default_date):
+        for item in read_inputs(paths, default_date=default_date, default_lang=default_lang):
             if isinstance(item, InputFailure):
                 fail(item.message)
                 bar.update(1)

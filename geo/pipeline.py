@@ -341,9 +341,11 @@ def iter_input_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
 
 
 def read_inputs(paths: Iterable[str | os.PathLike[str]], *, default_date: dt.date | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | InputFailure]:
+                max_bytes: int = DEFAULT_MAX_BYTES,
+                default_lang: str | None = None) -> Iterator[Article | InputFailure]:
     """Every article in ``paths`` in order, with a :class:`InputFailure` in place of each
-    file (or JSON Lines line) that cannot be read."""
+    file (or JSON Lines line) that cannot be read. ``default_date`` and ``default_lang`` are
+    for articles that carry no date or language of their own."""
     for item in iter_input_paths(paths):
         if isinstance(item, InputFailure):
             yield item
@@ -355,6 +357,7 @@ def read_inputs(paths: Iterable[str | os.PathLike[str]], *, default_date: dt.dat
 
         try:
             for article in read_articles(item, default_date=default_date, max_bytes=max_bytes,
+                                         default_lang=default_lang,
                                          on_error=on_error):
                 yield from failures
                 failures.clear()

@@ -1,6 +1,6 @@
 """What the app shows, as pure functions over the events table (no Streamlit).
 
-Filters (type, date, side, distance bands and range, place search, actors, counts), the
+Filters (type, date, side, distance bands and range, place search, actors, counts, language), the
 derived columns the table and filters read (``enrich_events``), the event a map click or a
 table row points at, the events stacked at one point, the per-day chart data, text made safe
 for ``st.markdown``, upload handling (bytes in, articles or plain-words errors out), the
@@ -28,6 +28,7 @@ import pandas as pd
 from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes, articles_from_jsonl, web_url
 from geo.errors import BorderlineError, InputError
 from geo.events import EVENT_COLUMNS
+from geo.lang import ARTICLE_LANGUAGES, LANGUAGE_NAMES
 from geo.maps import event_id_from_popup, event_ids_from_popup
 
 __all__ = [
@@ -42,6 +43,10 @@ __all__ = [
     "NUMBER_KEYS",
     "ACTOR_NAMES",
     "actor_name",
+    "UNKNOWN_LANGUAGE",
+    "language_name",
+    "language_options",
+    "INPUT_LANGUAGES",
     "DERIVED_COLUMNS",
     "parse_json_column",
     "enrich_events",
@@ -132,6 +137,30 @@ def actor_name(code: object) -> str:
     return ACTOR_NAMES.get(str(code), str(code))
 
 
+#: The language filter's value for events with no language (files written before events had one).
+UNKNOWN_LANGUAGE = "unknown"
+
+
+def language_name(code: object) -> str:
+    """What the interface calls a language code ("uk" -> "Ukrainian")."""
+    if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)) or code == "":
+        return "unknown"
+    return LANGUAGE_NAMES.get(str(code), str(code))
+
+
+def language_options(events: pd.DataFrame) -> list[str]:
+    """The language codes present in ``events`` (the app's languages first, in their order),
+    and :data:`UNKNOWN_LANGUAGE` when some events have none."""
+    values = _col(events, "lang").astype("string")
+    present = set(values.dropna()) - {""}
+    known = [c for c in ARTICLE_LANGUAGES if c in present] + sorted(present - set(ARTICLE_LANGUAGES))
+    return known + ([UNKNOWN_LANGUAGE] if (values.isna() | (values == "")).any() else [])
+
+
+#: The choices of the paste and upload forms' language: None detects each text's.
+INPUT_LANGUAGES: dict[str | None, str] = {None: "Auto-detect", **{c: LANGUAGE_NAMES[c] for c in ARTICLE_LANGUAGES}}
+
+
 #: Columns ``enrich_events`` adds (the exports leave them out).
 DERIVED_COLUMNS: tuple[str, ...] = (*NUMBER_KEYS, *_ACTOR_KEYS, "place_label", "place_key")
 
@@ -155,6 +184,7 @@ class EventFilter:
     attackers: frozenset[str] | None = None
     targets: frozenset[str] | None = None
     min_numbers: tuple[tuple[str, int], ...] = ()   # (("killed", 1),): at least that many
+    langs: frozenset[str] | None = None        # language codes; UNKNOWN_LANGUAGE: events with none
 
 
 def empty_events() -> gpd.GeoDataFrame:
@@ -334,6 +364,10 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
             values = events[role] if role in events.columns else \
                 parse_json_column(_col(events, "actors"), (role,))[role]
             keep &= values.isin(wanted).to_numpy(dtype=bool)
+    if flt.langs is not None:
+        lang = _col(events, "lang").astype("string")
+        unknown = (lang.isna() | (lang == "")).to_numpy(dtype=bool)
+        keep &= lang.isin(flt.langs).fillna(False).to_numpy(dtype=bool) | (unknown & (UNKNOWN_LANGUAGE in flt.langs))
     for key, least in flt.min_numbers:
         if least > 0:
             values = events[key] if key in events.columns else \
@@ -533,8 +567,9 @@ class UploadResult:
 
 
 def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | None = None,
-                         max_bytes: int = DEFAULT_MAX_BYTES) -> UploadResult:
-    """Parse an uploaded file (txt, md, html, jsonl) into articles, or say why not."""
+                         max_bytes: int = DEFAULT_MAX_BYTES, default_lang: str | None = None) -> UploadResult:
+    """Parse an uploaded file (txt, md, html, jsonl) into articles, or say why not.
+    ``default_lang`` is the language of articles that state none (None: detect each)."""
     source = safe_source_name(name)
     suffix = Path(source).suffix.lower()
     fmt = FORMATS.get(suffix)
@@ -545,12 +580,13 @@ def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | N
         try:
             return UploadResult(source, (article_from_bytes(data, source=source, fmt=fmt,
                                                             default_date=default_date,
-                                                            max_bytes=max_bytes),), ())
+                                                            max_bytes=max_bytes, default_lang=default_lang),), ())
         except InputError as err:
             return UploadResult(source, (), (str(err),))
     errors: list[str] = []
     articles = list(articles_from_jsonl(io.BytesIO(data), source=source, default_date=default_date,
-                                        max_bytes=max_bytes, on_error=lambda err: errors.append(str(err))))
+                                        max_bytes=max_bytes, on_error=lambda err: errors.append(str(err)),
+                                        default_lang=default_lang))
     if not articles and not errors:
         errors.append(f"{source}: empty file")
     return UploadResult(source, tuple(articles), tuple(errors))
