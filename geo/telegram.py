@@ -89,8 +89,8 @@ __all__ = [
 ]
 
 #: Largest export read, in bytes. A channel's text export takes 1 to 4 KB a post (the text is
-#: written twice, as ``text`` and ``text_entities``), so this holds some 150,000 posts, years of
-#: the busiest war channels. Memory does not grow with it (one message at a time), except for
+#: written twice, as ``text`` and ``text_entities``), so this holds 130,000 to 500,000 posts,
+#: years of the busiest war channels. Memory does not grow with it (one message at a time), except for
 #: one hostile string, which the parser must hold whole: this bounds that.
 MAX_EXPORT_BYTES = 512 * 1024 * 1024
 #: Deepest nesting accepted. An export nests six levels at most (export, messages, message,
