@@ -44,7 +44,7 @@ RETURNED = ["last_object_clicked", "last_object_clicked_popup", "last_object_cli
 TABLE_ROWS = 20_000
 # The map's per-layer data, fetched by the page (Streamlit serves APP_DIR/static at /app/static).
 MAP_DATA = DataFiles(APP_DIR / "static" / "mapdata", "/app/static/mapdata")
-UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson"]
+UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson", "json"]
 SELECTED_ZOOM = {"settlement": 12, "hromada": 11, "region": 8, "country": 5}
 
 log = logging.getLogger("borderline.app")
@@ -578,7 +578,7 @@ def add_articles(src: EventSource) -> None:
     report = st.session_state.pop("ingest_report", None)
     if report:
         for kind, text in report:
-            box = st.success if kind == "ok" else st.error
+            box = {"ok": st.success, "note": st.info}.get(kind, st.error)
             box(view.markdown_safe(text))
     paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
     with paste_tab:
@@ -609,23 +609,26 @@ def add_articles(src: EventSource) -> None:
             _ingest(src.store, items)
     with upload_tab:
         with st.form("upload_form", clear_on_submit=True):
-            files = st.file_uploader("Article files (txt, md, html, jsonl)", type=UPLOAD_TYPES,
-                                     accept_multiple_files=True, key="upload_files")
+            files = st.file_uploader("Article files (txt, md, html, jsonl; Telegram export result.json)",
+                                     type=UPLOAD_TYPES, accept_multiple_files=True, key="upload_files")
             date = st.date_input("Publication date for files that carry none", value=None, key="upload_date")
             lang = st.selectbox("Language of files that state none", options=list(view.INPUT_LANGUAGES),
                                 format_func=view.INPUT_LANGUAGES.get, key="upload_lang")
             st.caption("JSON Lines: one object per line with the fields text and optionally id, date, "
                        "source, title, url, lang (en, uk, ru); the date and language above are used for "
-                       "records and files without one.")
+                       "records and files without one. Telegram: a channel's JSON export from Telegram "
+                       "Desktop, each message with text an article (see the README).")
             go_upload = st.form_submit_button("Process files")
         if go_upload:
             items = []
+            notes: dict[str, list[str]] = {}
             for f in files or []:
                 result = view.articles_from_upload(f.name, f.getvalue(), default_date=date, default_lang=lang)
                 items.append((result.name, list(result.articles), list(result.errors)))
+                notes.setdefault(result.name, []).extend(result.notes)
             if not items:
                 items.append(("upload", [], ["no file chosen"]))
-            _ingest(src.store, items)
+            _ingest(src.store, items, notes=notes)
 
 
 def _plural(n: int, word: str) -> str:
@@ -646,8 +649,10 @@ def _article_note(article: Article) -> str:
     return ", ".join(parts)
 
 
-def _ingest(store: Path, items: list[tuple[str, list[Article], list[str]]]) -> None:
-    """Process and store each article (one transaction each), then rerun to show them."""
+def _ingest(store: Path, items: list[tuple[str, list[Article], list[str]]], *,
+            notes: dict[str, list[str]] | None = None) -> None:
+    """Process and store each article (one transaction each), then rerun to show them.
+    ``notes``: per file, what it left out on purpose (skipped Telegram messages)."""
     report: list[tuple[str, str]] = []
     total = sum(len(a) for _, a, _ in items) or 1
     bar = st.progress(0.0, text="Processing…")
@@ -679,6 +684,7 @@ def _ingest(store: Path, items: list[tuple[str, list[Article], list[str]]]) -> N
             report.append(("ok", text))
         if skipped:
             report.append(("ok", f"{name}: {_plural(skipped, 'article')} already stored, skipped"))
+        report.extend(("note", note) for note in (notes or {}).pop(name, ()))
     bar.empty()
     st.session_state["ingest_report"] = report
     st.rerun()

@@ -1,4 +1,4 @@
-"""Articles in: plain text, Markdown, HTML and JSON Lines.
+"""Articles in: plain text, Markdown, HTML and JSON Lines (Telegram channel exports: ``geo.telegram``).
 
 ``Article`` is what every later stage reads. ``text`` is the body with metadata
 (a leading ``date YYYY-MM-DD`` line, a dateline such as ``KYIV, UKRAINE —``) removed;
@@ -37,7 +37,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,11 +45,15 @@ from geo import lang as lang_data
 from geo.errors import InputError
 from geo.lang import DEFAULT_LANGUAGE, check_language, data_language, detect
 
+if TYPE_CHECKING:
+    from geo.telegram import SkippedMessages
+
 __all__ = [
     "Article",
     "web_url",
     "DEFAULT_MAX_BYTES",
     "FORMATS",
+    "BATCH_FORMATS",
     "read_article",
     "read_articles",
     "article_from_text",
@@ -68,9 +72,13 @@ __all__ = [
 #: Largest article accepted, in bytes of the encoded input (one line of a JSON Lines file).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
-#: Input formats by file suffix.
+#: Input formats by file suffix. A ``.json`` file is read as a Telegram channel export
+#: (``geo.telegram``) when its content is one, and refused otherwise.
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-           ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+           ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl",
+           ".json": "telegram"}
+#: Formats whose one file holds many articles.
+BATCH_FORMATS = frozenset({"jsonl", "telegram"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -551,8 +559,9 @@ def read_article(path: str | Path, *, default_date: dt.date | None = None,
     """Read one article file (.txt, .md, .html/.htm). The source is the file name."""
     path = Path(path)
     fmt = _format_of(path)
-    if fmt == "jsonl":
-        raise InputError(f"{path.name}: a JSON Lines file holds many articles; use read_articles")
+    if fmt in BATCH_FORMATS:
+        raise InputError(f"{path.name}: a {'JSON Lines file' if fmt == 'jsonl' else 'Telegram export'} "
+                         "holds many articles; use read_articles")
     return article_from_bytes(_read_limited(path, max_bytes), source=path.name, fmt=fmt,
                               default_date=default_date, max_bytes=max_bytes, default_lang=default_lang)
 
@@ -603,14 +612,29 @@ def article_from_record(record: object, *, where: str, default_date: dt.date | N
 def read_articles(path: str | Path, *, default_date: dt.date | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES,
                   on_error: Callable[[InputError], None] | None = None,
-                  default_lang: str | None = None) -> Iterator[Article]:
-    """Articles from a JSON Lines file, or the one article of any other supported file.
+                  default_lang: str | None = None,
+                  on_skip: Callable[[SkippedMessages], None] | None = None) -> Iterator[Article]:
+    """Articles from a JSON Lines file or a Telegram channel export (``.json``), or the one
+    article of any other supported file.
 
-    A bad line raises :class:`InputError` naming ``file:line``; with ``on_error`` given, the
-    error is handed to it instead and reading goes on with the next line.
+    A bad line (a bad message) raises :class:`InputError` naming ``file:line`` (``file:
+    message N``); with ``on_error`` given, the error is handed to it instead and reading goes
+    on with the next one. ``on_skip`` gets a Telegram export's count of messages that are no
+    article (service messages, media without text), once it is read.
     """
     path = Path(path)
     fmt = _format_of(path)
+    if fmt == "telegram":
+        from geo.telegram import read_export   # it builds on this module
+
+        try:
+            yield from read_export(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip,
+                                   default_lang=default_lang)
+        except InputError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+        return
     if fmt != "jsonl":
         try:
             yield read_article(path, default_date=default_date, max_bytes=max_bytes, default_lang=default_lang)

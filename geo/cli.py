@@ -29,6 +29,14 @@ inputs:
                         is the identity. source and url are shown (and linked) in the
                         map and the app; only http(s) urls are kept. lang (en, uk, ru)
                         is the text's language.
+  .json                 a Telegram channel export (Telegram Desktop, "Export chat
+                        history", JSON: result.json); any other .json is refused. Each
+                        message with text is an article: dated by its day (the exporting
+                        computer's local time), the channel as source, identity channel
+                        id + message id. Its url is https://t.me/USERNAME/ID when the
+                        file has a top-level "username" (Telegram Desktop writes none: add
+                        it). Service messages and messages without text are skipped and
+                        counted.
 
 language (first found wins):
   1. the JSON Lines "lang" field
@@ -349,7 +357,8 @@ def _cmd_events(args: argparse.Namespace) -> int:
         return 2
     failed = 0
     articles = []
-    for item in read_inputs(args.files, default_date=default_date, default_lang=args.lang):
+    for item in read_inputs(args.files, default_date=default_date, default_lang=args.lang,
+                            on_skip=lambda note: _err(note.line())):
         if isinstance(item, InputFailure):
             _err(item.message)
             failed += 1
@@ -547,7 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "namesake near the other reports' places is taken (its\n"
                                         "confidence stays at most 0.5).",
                             epilog=_INPUTS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    events.add_argument("files", nargs="+", metavar="FILE", help="article files (txt, md, html, jsonl)")
+    events.add_argument("files", nargs="+", metavar="FILE",
+                        help="article files (txt, md, html, jsonl; a Telegram export's .json)")
     events.add_argument("--date", metavar="D", type=_date_option,
                         help="publication date YYYY-MM-DD for articles that carry none in their "
                              "text or metadata (it overrides a date in the file name)")
@@ -564,7 +574,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "Progress goes to standard error: a bar on a terminal, else a\n"
                                         "line every 10 seconds (articles done/total, events, rate).",
                             epilog=_INPUTS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or .jsonl files")
+    ingest.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files, directories, .jsonl files or Telegram exports (.json)")
     ingest.add_argument("--data", metavar="DIR", help="data directory (default: $BORDERLINE_DATA or the user data dir)")
     ingest.add_argument("--date", metavar="D", type=_date_option,
                         help="publication date YYYY-MM-DD for articles that carry none in their "

@@ -564,18 +564,21 @@ class UploadResult:
     name: str                        # the safe source name
     articles: tuple[Article, ...]    # parsed articles (a JSON Lines file may hold many)
     errors: tuple[str, ...]          # one plain-words line per problem
+    notes: tuple[str, ...] = ()      # what was left out on purpose (Telegram messages without text)
 
 
 def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | None = None,
                          max_bytes: int = DEFAULT_MAX_BYTES, default_lang: str | None = None) -> UploadResult:
-    """Parse an uploaded file (txt, md, html, jsonl) into articles, or say why not.
-    ``default_lang`` is the language of articles that state none (None: detect each)."""
+    """Parse an uploaded file (txt, md, html, jsonl, a Telegram export's json) into articles,
+    or say why not. ``default_lang`` is the language of articles that state none (None: detect each)."""
     source = safe_source_name(name)
     suffix = Path(source).suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
         return UploadResult(source, (), (f"{source}: unsupported file type {suffix or '(none)'} "
-                                         f"(use .txt, .md, .html or .jsonl)",))
+                                         f"(use .txt, .md, .html, .jsonl or a Telegram export's .json)",))
+    if fmt == "telegram":
+        return _telegram_upload(source, data, max_bytes=max_bytes, default_lang=default_lang)
     if fmt != "jsonl":
         try:
             return UploadResult(source, (article_from_bytes(data, source=source, fmt=fmt,
@@ -590,6 +593,28 @@ def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | N
     if not articles and not errors:
         errors.append(f"{source}: empty file")
     return UploadResult(source, tuple(articles), tuple(errors))
+
+
+def _telegram_upload(source: str, data: bytes, *, max_bytes: int, default_lang: str | None = None) -> UploadResult:
+    """An uploaded Telegram channel export: its articles, its bad messages, and a note of the
+    messages it skipped."""
+    from geo.telegram import MAX_EXPORT_BYTES, articles_from_export
+
+    if not data.strip():
+        return UploadResult(source, (), (f"{source}: empty file",))
+    if len(data) > MAX_EXPORT_BYTES:
+        return UploadResult(source, (), (f"{source}: too large for a Telegram export ({len(data):,} bytes; "
+                                         f"the limit is {MAX_EXPORT_BYTES:,})",))
+    errors: list[str] = []
+    notes: list[str] = []
+    try:
+        articles = list(articles_from_export(io.BytesIO(data), source=source, max_bytes=max_bytes,
+                                             on_error=lambda err: errors.append(str(err)),
+                                             on_skip=lambda skipped: notes.append(skipped.line()),
+                                             default_lang=default_lang))
+    except InputError as err:
+        return UploadResult(source, (), (str(err),))
+    return UploadResult(source, tuple(articles), tuple(errors), tuple(notes))
 
 
 # --- what the map draws besides events ------------------------------------------
