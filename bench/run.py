@@ -3,7 +3,7 @@
 Prints the machine (cores, load), runs each benchmark script in its own process (so one's
 memory and start-up never colour another's), in this order: gazetteer lookups, geoparser,
 events and border distance, borders, map build and browser render (and the app's memory),
-batch ingest. Each script rewrites its own section of bench/RESULTS.md; this one then writes
+batch ingest, the front line. Each script rewrites its own section of bench/RESULTS.md; this one then writes
 the ``summary`` section at the top: what ran, and the issue's targets with PASS/MISS and the
 margin, read from the sections the scripts wrote (``bench/out/ingest.json`` for ingest).
 
@@ -55,6 +55,8 @@ BENCHES: tuple[Bench, ...] = (
     Bench("map", "bench/map.py", "map build + browser render 1k/10k/100k, app memory",
           quick=("--quick", "--runs", "1")),
     Bench("ingest", "bench/ingest.py", "batch ingest articles/s and memory, 1/2/all workers",
+          quick=("--quick",)),
+    Bench("frontline", "bench/frontline.py", "front-line import, measures for 100k events, line search",
           quick=("--quick",)),
 )
 

@@ -870,7 +870,8 @@ class _TreeSearch:
        110.574 km), and on that band a degree of longitude is at least 111.319 cos(lat) km,
        so such a run's box meets the box of those half-widths around the point (STRtree
        query on envelopes), and its gap to the point, in those least km per degree, is at
-       most U;
+       most U; so is its 3-D box's great-circle distance, less _SPHERE_SLACK (as
+       :meth:`_Engine._exact` bounds vertices), which is the tight test far out;
     3. the engine's nearest point on each such run (:meth:`_Engine._window`, in the tangent
        plane), ``Geod.inv`` to those whose plane distance is within _TP_SLACK of the
        best; the least wins, as :meth:`_Engine._exact` ranks them.
@@ -901,6 +902,14 @@ class _TreeSearch:
         self.x0, self.x1 = np.fmin.reduceat(lon_, edges)[::2], np.fmax.reduceat(lon_, edges)[::2]
         self.y0, self.y1 = np.fmin.reduceat(lat_, edges)[::2], np.fmax.reduceat(lat_, edges)[::2]
         self.runs = shapely.STRtree(shapely.box(self.x0 * self.c0, self.y0, self.x1 * self.c0, self.y1))
+        # each run's box in 3-D (unit vectors), widened by how far a segment straight in
+        # lon/lat can bow out of its ends' chord ((L/R)^2 / 8): its great-circle distance
+        # bounds the geodesic from below within _SPHERE_SLACK, at any distance
+        unit = np.r_[engine.unit, np.full((1, 3), np.nan)]
+        seg = np.r_[np.nan_to_num(engine.seg_km, nan=0.0), 0.0, 0.0]
+        bow = (np.fmax.reduceat(seg, edges)[::2] / _EARTH_KM) ** 2 / 8 + 1e-9
+        self.u0 = np.stack([np.fmin.reduceat(unit[:, i], edges)[::2] for i in range(3)], axis=1) - bow[:, None]
+        self.u1 = np.stack([np.fmax.reduceat(unit[:, i], edges)[::2] for i in range(3)], axis=1) + bow[:, None]
         ok = np.flatnonzero(np.isfinite(lon))
         self.vertex = ok
         self.vertices = shapely.STRtree(shapely.points(lon[ok] * self.c0, lat[ok]))
@@ -933,6 +942,11 @@ class _TreeSearch:
         gap_x = np.maximum(np.maximum(self.x0[ri] - lon[pi], lon[pi] - self.x1[ri]), 0.0) * least_kx[pi]
         gap_y = np.maximum(np.maximum(self.y0[ri] - lat[pi], lat[pi] - self.y1[ri]), 0.0) * _MERIDIAN_KM_MIN
         keep = np.hypot(gap_x, gap_y) <= upper[pi] * 1.001 + 1e-6
+        pi, ri = pi[keep], ri[keep]
+        u = _unit(lat, lon)[pi]
+        chord = np.sqrt((np.maximum(np.maximum(self.u0[ri] - u, u - self.u1[ri]), 0.0) ** 2).sum(axis=1))
+        sphere_km = 2 * _EARTH_KM * np.arcsin(np.minimum(chord / 2, 1.0))
+        keep = sphere_km * (1 - _SPHERE_SLACK) <= upper[pi] * 1.001 + 1e-6
         pi, ri = pi[keep], ri[keep]
         j, t, d2 = eng._window(eng.points(lon, lat).take(pi), self.run_lo[ri], self.run_width[ri])
         # step 3: Geod to the runs' bests near the best in the plane

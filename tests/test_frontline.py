@@ -95,6 +95,16 @@ def test_daily_and_isw_files(tmp_path):
     assert isinstance(other, formats.Skipped) and "not a front line" in other.reason
 
 
+def test_a_self_intersecting_polygon_is_made_valid(tmp_path):
+    x0, y0, x1, y1 = SQUARE
+    bowtie = {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y1], [x1, y0], [x0, y1], [x0, y0]]]}
+    doc = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": bowtie, "properties": {}}]}
+    r = formats.read_snapshot_file(write_json(tmp_path / "20240708.geojson", doc))
+    assert r.occupied and all(p.is_valid for p in r.occupied)
+    t = geometry.territory(r.occupied)
+    assert t.occupied.is_valid and t.front_km > 100
+
+
 def test_date_option_overrides_the_name(tmp_path):
     f = write_json(tmp_path / "deepstatemap_data_20240708.geojson", daily_doc())
     assert formats.read_snapshot_file(f, date=dt.date(2023, 1, 2)).date == dt.date(2023, 1, 2)

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shapely.errors import ShapelyError
+
 from geo.errors import BorderlineError, InputError
 from geo.frontline.formats import SUFFIXES, Reading, Skipped, read_snapshot_file
 from geo.frontline.store import FrontlineStore, NewSnapshot
@@ -128,50 +130,72 @@ def import_paths(paths: Iterable[str | os.PathLike[str]], store: FrontlineStore,
 
     ``date`` overrides the day in file names; ``source`` names who drew them (default
     :func:`default_source`). ``reference`` is the geometry reference (default the shipped
-    border data). Failures and notes go to the callbacks as one line each."""
+    border data). Failures and notes go to the callbacks as one line each. Files are cared
+    for and stored as they are read (ISW's, which may need a layer of the same day, at the
+    end), so memory holds one batch, not the whole folder."""
     summary = ImportSummary()
-    readings: list[Reading] = []
+    run = _Run(store, summary, source, on_failure, reference)
+    isw: list[Reading] = []
     for item in iter_snapshot_paths(paths):
         if isinstance(item, str):
-            summary.failed.append(item)
-            on_failure(item)
+            run.fail(item)
             continue
         summary.files += 1
         try:
             read = read_snapshot_file(item, date=date)
         except InputError as err:
-            summary.failed.append(str(err))
-            on_failure(str(err))
+            run.fail(str(err))
             continue
         if isinstance(read, Skipped):
             summary.skipped.append(f"{read.name}: {read.reason}")
             on_note(f"{read.name}: skipped, {read.reason}")
-            continue
-        readings.append(read)
-    readings, notes = _merged(readings)
+        elif read.format == "isw":
+            isw.append(read)
+        else:
+            run.take(read)
+    merged, notes = _merged(isw)
     for note in notes:
         summary.skipped.append(note)
         on_note(note)
-    named = [(r, source or default_source(r.format, r.name)) for r in readings]
-    stored = store.stored([(s, r.date, r.digest) for r, s in named])
-    batch: list[NewSnapshot] = []
-    for reading, src in named:
-        key = (src, reading.date, reading.digest)
-        if key in stored:           # stored before, or the same file given twice
-            summary.already += 1
-            continue
-        stored.add(key)
-        try:
-            batch.append(_snapshot(reading, src, reference))
-        except (BorderlineError, ValueError, RuntimeError) as err:   # GEOS errors are RuntimeErrors
-            message = f"{reading.name}: its geometry cannot be used ({' '.join(str(err).split())[:160]})"
-            summary.failed.append(message)
-            on_failure(message)
-            continue
-        if len(batch) >= BATCH:
-            _flush(store, batch, summary)
-    _flush(store, batch, summary)
+    for read in merged:
+        run.take(read)
+    run.flush()
     return summary
+
+
+@dataclass
+class _Run:
+    """One import's state: what is stored (checked before any geometry work) and the batch."""
+
+    store: FrontlineStore
+    summary: ImportSummary
+    source: str | None
+    on_failure: Callable[[str], None]
+    reference: object
+    seen: set = field(default_factory=set)
+    batch: list[NewSnapshot] = field(default_factory=list)
+
+    def fail(self, message: str) -> None:
+        self.summary.failed.append(message)
+        self.on_failure(message)
+
+    def take(self, reading: Reading) -> None:
+        src = self.source or default_source(reading.format, reading.name)
+        key = (src, reading.date, reading.digest)
+        if key in self.seen or self.store.stored([key]):      # stored before, or given twice
+            self.summary.already += 1
+            return
+        self.seen.add(key)
+        try:
+            self.batch.append(_snapshot(reading, src, self.reference))
+        except (BorderlineError, ValueError, RuntimeError, ShapelyError) as err:
+            self.fail(f"{reading.name}: its geometry cannot be used ({' '.join(str(err).split())[:160]})")
+            return
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        _flush(self.store, self.batch, self.summary)
 
 
 def _flush(store: FrontlineStore, batch: list[NewSnapshot], summary: ImportSummary) -> None:
