@@ -281,8 +281,9 @@ def front_filters(sb, events) -> tuple[frozenset[str] | None, frozenset[str] | N
     """Distance from the front line (bands) and control, when a front line is imported."""
     sb.markdown("**Distance from the front line**")
     if "front_km" not in events.columns:
-        sb.caption("No front line imported: `borderline frontline import PATH` reads DeepStateMap or ISW "
-                   "files you have (see the README).")
+        sb.caption(view.markdown_safe("No front line imported: the command borderline frontline import PATH "
+                                      "reads DeepStateMap or ISW files you have (see the README)."),
+                   unsafe_allow_html=True)
         return None, None, False
     bands = sb.segmented_control(
         "Front-line bands (none chosen: all)", options=[b.id for b in view.FRONT_BANDS],
