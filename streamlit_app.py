@@ -86,9 +86,12 @@ def _open_store(path: Path, *, create: bool = False):
 
 
 def source_version(src: EventSource) -> tuple:
-    """Changes whenever the source's files change: the cache key of everything derived."""
+    """Changes whenever the source's files change (the front line's too): the cache key of
+    everything derived."""
     if src.events_file is not None:
-        files = [src.events_file, src.events_file.with_name(src.events_file.name + "-wal")]
+        from geo.frontline.store import FRONTLINE_NAME
+        files = [src.events_file, src.events_file.with_name(src.events_file.name + "-wal"),
+                 src.data / FRONTLINE_NAME]
     elif src.data.is_dir():
         files = [p for p in sorted(src.data.iterdir())
                  if p.suffix in (".gpkg", ".gpkg-wal", ".sqlite", ".db", ".parquet") or p.name.endswith("-wal")]
@@ -130,9 +133,21 @@ def region_names(codes: tuple[str, ...]) -> dict[str, str]:
     return names
 
 
+def front_series(src: EventSource):
+    """The front line stored in the data directory (``geo.frontline``), or None."""
+    from geo.frontline.measure import load_series
+    try:
+        return load_series(src.data)
+    except BorderlineError as err:
+        log.warning("front line: %s", err)
+        return None
+
+
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")
 def load_events(_src: EventSource, version: tuple):
-    """The events with the columns the table and filters read (``view.enrich_events``)."""
+    """The events with the columns the table and filters read (``view.enrich_events``) and
+    the front line's measures at each event's date when one is stored (``geo.frontline``)."""
+    from geo.frontline.measure import with_front
     if _src.events_file is not None:
         events = view.read_events_file(_src.events_file)
     elif version == ("missing",) or _src.store is None:
@@ -141,7 +156,9 @@ def load_events(_src: EventSource, version: tuple):
         events = _open_store(_src.store).read_events()
     regional = events.loc[events["precision"].astype("string") == "region", "admin1"] if len(events) else []
     codes = tuple(sorted({str(c) for c in pd.Series(regional).dropna()}))
-    return view.enrich_events(events, region_names=region_names(codes) if codes else {})
+    events = view.enrich_events(events, region_names=region_names(codes) if codes else {})
+    series = front_series(_src)
+    return with_front(events, series) if series is not None else events
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -213,7 +230,7 @@ def _filter_key(flt: view.EventFilter) -> tuple:
     return (s(flt.types), flt.date_from, flt.date_to, flt.include_undated, s(flt.sides),
             flt.km_min, flt.km_max, s(flt.km_bands), flt.include_unknown_distance, s(flt.articles),
             flt.min_confidence, view.search_key(flt.place_query), s(flt.attackers), s(flt.targets),
-            flt.min_numbers, s(flt.langs))
+            flt.min_numbers, s(flt.langs), s(flt.front_bands), s(flt.controls), flt.include_unknown_front)
 
 
 KM_RANGE = "bl_km_range"   # (min km, max km or None): what the slider and the numbers show
@@ -260,6 +277,28 @@ def distance_filters(sb) -> tuple[frozenset[str] | None, float | None, float | N
             None if hi is None else float(hi), unknown_km)
 
 
+def front_filters(sb, events) -> tuple[frozenset[str] | None, frozenset[str] | None, bool]:
+    """Distance from the front line (bands) and control, when a front line is imported."""
+    sb.markdown("**Distance from the front line**")
+    if "front_km" not in events.columns:
+        sb.caption(view.markdown_safe("No front line imported: the command borderline frontline import PATH "
+                                      "reads DeepStateMap or ISW files you have (see the README)."),
+                   unsafe_allow_html=True)
+        return None, None, False
+    bands = sb.segmented_control(
+        "Front-line bands (none chosen: all)", options=[b.id for b in view.FRONT_BANDS],
+        format_func=lambda b: next(x.label for x in view.FRONT_BANDS if x.id == b),
+        selection_mode="multi", key="f_front_bands")
+    controls = sb.multiselect("Control of the point (none chosen: all)", options=list(view.CONTROLS),
+                              format_func=lambda c: view.CONTROLS[c], key="f_controls")
+    unknown = sb.checkbox("With front-line bands, also keep events with no front-line distance", value=False,
+                          key="f_unknown_front")
+    why = view.front_summary(events)
+    if why:
+        sb.caption(view.markdown_safe(f"No front-line measure: {why}."), unsafe_allow_html=True)
+    return frozenset(bands) or None, frozenset(controls) or None, unknown
+
+
 def sidebar_filters(events) -> view.EventFilter:
     """The sidebar. Empty choices mean "all", and the date range is keyed by the data's
     range, so events added later (other types, dates) are never hidden by a selection made
@@ -291,6 +330,7 @@ def sidebar_filters(events) -> view.EventFilter:
     langs = sb.multiselect("Language (none chosen: all)", options=view.language_options(events),
                            format_func=view.language_name, key="f_langs")
     bands, km_min, km_max, unknown_km = distance_filters(sb)
+    front_bands, controls, unknown_front = front_filters(sb, events)
 
     attackers = sb.multiselect("Attacker (none chosen: all)", options=view.actor_options(events, "attacker"),
                                format_func=view.actor_name, key="f_attackers")
@@ -315,6 +355,7 @@ def sidebar_filters(events) -> view.EventFilter:
         attackers=frozenset(attackers) or None, targets=frozenset(targets) or None,
         min_numbers=tuple((k, v) for k, v in least.items() if v > 0),
         langs=frozenset(langs) or None,
+        front_bands=front_bands, controls=controls, include_unknown_front=unknown_front,
     )
 
 
@@ -373,6 +414,7 @@ def event_panel(event: pd.Series | None, src: EventSource, version: tuple) -> No
         ("Place", place),
         ("Precision", PRECISION_TEXT.get(precision, precision)),
         ("Border", border_text(event.get("border_km"), event.get("side"))),
+        *([("Front line", view.front_text(event))] if "front_km" in event.index else []),
         ("Attacker → target", _actors_text(event)),
         ("Counts", _counts_text(event)),
         ("Source", next((str(v) for v in (event.get(k) for k in ("source", "sources", "article"))
@@ -466,6 +508,7 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
 TABLE_COLUMNS = {
     "date": "Date", "type_label": "Type", "place_label": "Place", "precision": "Precision",
     "border_km": st.column_config.NumberColumn("Border km", format="%.1f"), "side": "Side",
+    "front_km": st.column_config.NumberColumn("Front km", format="%.1f"), "control": "Control",
     "attacker": "Attacker", "target": "Target",
     **{k: st.column_config.NumberColumn(label, format="%d") for k, label in view.NUMBER_KEYS.items()},
     "confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),

@@ -419,6 +419,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
+def _with_front_line(frame, data: str | None):
+    """The events with the front-line columns when a front line is stored in ``data``."""
+    from geo.frontline.measure import load_series, with_front
+
+    series = load_series(data)
+    return frame if series is None else with_front(frame, series, note=False)
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from geo.errors import StoreError
     from geo.store import EventStore, store_path
@@ -432,11 +440,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 2
     try:
         store = EventStore(path, create=False)
+        frame = _with_front_line(store.read_events(), args.data)
         if args.out:
-            store.export(args.format, args.out)
-            _err(f"export: {store.count_events()} events written to {args.out}")
+            store.export(args.format, args.out, frame=frame)
+            _err(f"export: {len(frame)} events written to {args.out}")
         else:
-            _write_stdout(store.export(args.format) or "")
+            _write_stdout(store.export(args.format, frame=frame) or "")
     except StoreError as err:
         _err(str(err))
         return 1
@@ -484,6 +493,90 @@ def _cmd_map(args: argparse.Namespace) -> int:
         _err(f"map: cannot write {out}: {err.strerror or err}")
         return 2
     print(f"wrote {out} ({len(events):,} events; scripts and styles in {out.parent / assets_dir})")
+    return 0
+
+
+# --- front line (owned by the front-line work) -------------------------------------
+
+#: What ``frontline import --help`` says about the files (README "The front line").
+_FRONTLINE_HELP = """\
+files (GeoJSON, .geojson or .json; folders are read recursively):
+  DeepStateMap history   one snapshot per file, features told apart by their "fill":
+                         occupied #a52714 #880e4f #000000, grey/contested #bcaaa4
+                         #bdbdbd #757575, anything else ignored; named by a Unix
+                         timestamp (1649004375.geojson)
+  daily merged files     one MultiPolygon of occupied territory per day
+                         (deepstatemap_data_20240708.geojson)
+  ISW assessed control   ISW's control-of-terrain layer (UkraineControlMapAO17AUG2024,
+                         or in a folder named 2024-08-17); other ISW layers are skipped
+
+the day: --date, else the file name (Unix timestamp, YYYYMMDD, YYYY-MM-DD, 17AUG2024),
+else its folder's name. Borderline ships none of these: their owners keep the rights.
+"""
+
+
+def _cmd_frontline_import(args: argparse.Namespace) -> int:
+    from geo.errors import BorderlineError
+    from geo.frontline.imports import import_paths
+    from geo.frontline.store import FrontlineStore, frontline_path
+
+    source = None
+    if args.source is not None:
+        source = " ".join(args.source.split())
+        if not source or len(source) > 80:
+            _err("frontline import: --source must be a name of 1 to 80 characters")
+            return 2
+    path = frontline_path(args.data)
+    try:
+        summary = import_paths(args.paths, FrontlineStore(path), date=args.date, source=source,
+                               on_failure=lambda m: _err(" ".join(m.split())),
+                               on_note=lambda m: _err(" ".join(m.split())))
+    except (BorderlineError, OSError) as err:
+        _err(" ".join(str(err).split()))
+        return 2
+    if summary.files == 0 and not summary.failed:
+        _err("frontline import: no .geojson or .json files found in " + ", ".join(map(str, args.paths)))
+        return 1
+    _err(f"frontline import: {summary.line()}; store {path}")
+    return 0 if summary.ok else 1
+
+
+def _cmd_frontline_list(args: argparse.Namespace) -> int:
+    import json
+
+    from geo.errors import BorderlineError
+    from geo.frontline.store import FrontlineStore, frontline_path
+
+    path = frontline_path(args.data)
+    if not path.exists():
+        if args.json:
+            print("[]")
+        _err(f"no front line stored at {path}: run borderline frontline import PATH first")
+        return 0
+    try:
+        snaps = FrontlineStore(path).snapshots(args.source)
+    except BorderlineError as err:
+        _err(str(err))
+        return 2
+    if args.json:
+        print(json.dumps([{"id": s.id, "date": s.date.isoformat(), "stamp": s.stamp, "source": s.source,
+                           "format": s.format, "file": s.file, "digest": s.digest,
+                           "occupied_km2": s.occupied_km2, "contested_km2": s.contested_km2,
+                           "front_km": s.front_km} for s in snaps], ensure_ascii=False, indent=2))
+        return 0
+    by_source: dict[str, list] = {}
+    for s in snaps:
+        by_source.setdefault(s.source, []).append(s)
+    for source, rows in by_source.items():
+        print(f"{source}: {len(rows)} snapshots, {rows[0].date} to {rows[-1].date}")
+    if snaps:
+        print()
+        print(f"{'date':<10}  {'source':<14} {'format':<9} {'occupied km2':>12} {'grey km2':>9} {'front km':>8}  file")
+    for s in snaps:
+        print(f"{s.date.isoformat():<10}  {s.source[:14]:<14} {s.format:<9} {s.occupied_km2:>12,.0f} "
+              f"{s.contested_km2:>9,.0f} {s.front_km:>8,.0f}  {s.file}")
+    if not snaps:
+        print(f"no snapshots{f' of {args.source}' if args.source else ''} in {path}")
     return 0
 
 
@@ -593,6 +686,30 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="PATH", help="write here instead of standard output")
     export.add_argument("--data", metavar="DIR", help="data directory")
     export.set_defaults(handler=_cmd_export)
+
+    front = sub.add_parser("frontline", help="import or list front-line snapshots you supply",
+                           description="Front-line snapshots from DeepStateMap, daily merged files or ISW, "
+                                       "stored beside the events (frontline.gpkg).")
+    front_sub = front.add_subparsers(dest="frontline_command", required=True, metavar="ACTION")
+    fimport = front_sub.add_parser(
+        "import", help="import snapshot files or folders",
+        description="Import front-line snapshots into frontline.gpkg in the data directory.\n"
+                    "A file already stored (same source, day and content) is skipped; a bad\n"
+                    "file is reported by name and the rest go on.",
+        epilog=_FRONTLINE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    fimport.add_argument("paths", nargs="+", metavar="PATH", help="GeoJSON files or folders of them")
+    fimport.add_argument("--date", metavar="YYYY-MM-DD", type=_date_option,
+                         help="the snapshots' day (overrides a date in the file names)")
+    fimport.add_argument("--source", metavar="NAME",
+                         help="who drew them (default: DeepStateMap, ISW, or daily, by the format)")
+    fimport.add_argument("--data", metavar="DIR", help="data directory (default: $BORDERLINE_DATA or the user data dir)")
+    fimport.set_defaults(handler=_cmd_frontline_import)
+    flist = front_sub.add_parser("list", help="list the stored snapshots",
+                                 description="List the stored front-line snapshots, by source and day.")
+    flist.add_argument("--source", metavar="NAME", help="only this source")
+    flist.add_argument("--json", action="store_true", help="print JSON")
+    flist.add_argument("--data", metavar="DIR", help="data directory")
+    flist.set_defaults(handler=_cmd_frontline_list)
 
     map_ = sub.add_parser("map", help="write the stored events as a standalone HTML map",
                           description="Write the stored events as a standalone, offline HTML map.")

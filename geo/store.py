@@ -103,6 +103,7 @@ __all__ = [
     "store_path",
     "gpkg_point_blobs",
     "write_frame",
+    "acled_table",
 ]
 
 SCHEMA_VERSION = 2
@@ -823,19 +824,21 @@ class EventStore:
 
     # --- export -------------------------------------------------------------------------
 
-    def export(self, fmt: str, path: str | os.PathLike[str] | None = None) -> str | None:
+    def export(self, fmt: str, path: str | os.PathLike[str] | None = None, *,
+               frame: gpd.GeoDataFrame | None = None) -> str | None:
         """Write every stored event as ``fmt`` (geojson, csv, gpkg, parquet) to ``path``
-        atomically; with no ``path``, return the text (geojson, csv only)."""
-        from geo.events import frame_to_acled, frame_to_geojson
+        atomically; with no ``path``, return the text (geojson, csv only). ``frame``: the
+        stored events already read, with columns added (the front line's)."""
+        from geo.events import frame_to_geojson
 
         if fmt not in EXPORT_FORMATS:
             raise ValueError(f"unknown export format {fmt!r} (want {', '.join(EXPORT_FORMATS)})")
-        frame = self.read_events()
+        frame = self.read_events() if frame is None else frame
         if path is None:
             if fmt == "geojson":
                 return frame_to_geojson(frame)
             if fmt == "csv":
-                return frame_to_acled(frame).to_csv(index=False)
+                return acled_table(frame).to_csv(index=False)
             raise ValueError(f"{fmt} is a binary format: give a path")
         write_frame(frame, fmt, Path(path), sources=self.read_sources() if fmt == "gpkg" else None)
         return None
@@ -853,9 +856,22 @@ def with_urls(frame: gpd.GeoDataFrame, urls: Mapping[str, str | None] | None = N
     return frame
 
 
+def acled_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV's table: ``geo.events.frame_to_acled`` (ACLED's column names), then the
+    front-line columns (``geo.frontline.FRONT_COLUMNS``) when the frame has them."""
+    from geo.events import frame_to_acled
+    from geo.frontline.measure import FRONT_COLUMNS
+
+    out = frame_to_acled(frame)
+    for c in FRONT_COLUMNS:
+        if c in frame.columns:
+            out[c] = frame[c].to_numpy()
+    return out
+
+
 def write_frame(frame: gpd.GeoDataFrame, fmt: str, path: Path, *, sources: pd.DataFrame | None = None) -> None:
     """Write an events frame as ``fmt`` to ``path`` via a temporary file (never half a file)."""
-    from geo.events import frame_to_acled, frame_to_geojson
+    from geo.events import frame_to_geojson
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -867,7 +883,7 @@ def write_frame(frame: gpd.GeoDataFrame, fmt: str, path: Path, *, sources: pd.Da
         if fmt == "geojson":
             tmp.write_text(frame_to_geojson(frame), encoding="utf-8")
         elif fmt == "csv":
-            frame_to_acled(frame).to_csv(tmp, index=False)
+            acled_table(frame).to_csv(tmp, index=False)
         elif fmt == "parquet":
             frame.to_parquet(tmp, index=False)
         elif fmt == "gpkg":

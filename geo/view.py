@@ -1,6 +1,7 @@
 """What the app shows, as pure functions over the events table (no Streamlit).
 
-Filters (type, date, side, distance bands and range, place search, actors, counts, language), the
+Filters (type, date, side, distance bands and range, place search, actors, counts, language, distance
+from the front line and control, read from ``geo.frontline``'s columns), the
 derived columns the table and filters read (``enrich_events``), the event a map click or a
 table row points at, the events stacked at one point, the per-day chart data, text made safe
 for ``st.markdown``, upload handling (bytes in, articles or plain-words errors out), the
@@ -29,6 +30,7 @@ from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes
 from geo.errors import BorderlineError, InputError
 from geo.events import EVENT_COLUMNS
 from geo.lang import ARTICLE_LANGUAGES, LANGUAGE_NAMES
+from geo.frontline.measure import CONTROL_VALUES, FRONT_COLUMNS, NOTE_COLUMN
 from geo.maps import event_id_from_popup, event_ids_from_popup
 
 __all__ = [
@@ -37,6 +39,10 @@ __all__ = [
     "DistanceBand",
     "DISTANCE_BANDS",
     "FRONT_LINE_NOTE",
+    "FRONT_BANDS",
+    "CONTROLS",
+    "front_text",
+    "front_summary",
     "KM_STEPS",
     "km_step_label",
     "snap_km_range",
@@ -100,10 +106,24 @@ DISTANCE_BANDS: tuple[DistanceBand, ...] = (
 )
 _BANDS_BY_ID = {b.id: b for b in DISTANCE_BANDS}
 
-#: Why there is no "beyond the front" band (shown under the distance filter).
-FRONT_LINE_NOTE = ("Distances are to the Russia–Ukraine state border (geo.borders), not to the front "
-                   "line: Borderline has no front-line data, so it offers no \"beyond the front\" band. "
-                   "Sides follow the internationally recognised border: occupied Ukraine is the Ukrainian side.")
+#: What the border distance measures (shown under the distance filter).
+FRONT_LINE_NOTE = ("These distances are to the Russia–Ukraine state border (geo.borders). Distances to the "
+                   "front line are a filter of their own when a front line is imported (borderline frontline "
+                   "import). Sides follow the internationally recognised border: occupied Ukraine is the "
+                   "Ukrainian side.")
+
+#: Distance from the front line (``geo.frontline``: the snapshot of the event's day).
+FRONT_BANDS: tuple[DistanceBand, ...] = (
+    DistanceBand("f0-5", "0–5 km", 0.0, 5.0),
+    DistanceBand("f5-25", "5–25 km", 5.0, 25.0),
+    DistanceBand("f25-50", "25–50 km", 25.0, 50.0),
+    DistanceBand("f50+", "over 50 km", 50.0, math.inf),
+)
+_FRONT_BANDS_BY_ID = {b.id: b for b in FRONT_BANDS}
+
+#: Who controls an event's point in that day's snapshot; "unknown": no measure (see the note).
+CONTROLS: dict[str, str] = {"occupied": "occupied", "contested": "contested (grey zone)",
+                            "held": "held by Ukraine", "unknown": "no control status"}
 
 #: The distance slider's stops: fine near the border, coarse far from it; the last is "no limit".
 KM_STEPS: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0,
@@ -185,6 +205,9 @@ class EventFilter:
     targets: frozenset[str] | None = None
     min_numbers: tuple[tuple[str, int], ...] = ()   # (("killed", 1),): at least that many
     langs: frozenset[str] | None = None        # language codes; UNKNOWN_LANGUAGE: events with none
+    front_bands: frozenset[str] | None = None  # ids of FRONT_BANDS, any of them
+    controls: frozenset[str] | None = None     # keys of CONTROLS
+    include_unknown_front: bool = False        # with front bands: keep events with no front distance
 
 
 def empty_events() -> gpd.GeoDataFrame:
@@ -298,11 +321,12 @@ def actor_options(events: pd.DataFrame, role: str) -> list[str]:
 
 # --- filtering ------------------------------------------------------------------------
 
-def _in_bands(km: pd.Series, band_ids: frozenset[str]) -> np.ndarray:
+def _in_bands(km: pd.Series, band_ids: frozenset[str],
+              bands: Mapping[str, DistanceBand] = _BANDS_BY_ID) -> np.ndarray:
     ok = np.zeros(len(km), dtype=bool)
     values = km.to_numpy(dtype=float)
     for band_id in band_ids:
-        band = _BANDS_BY_ID.get(band_id)
+        band = bands.get(band_id)
         if band is None:
             continue
         above = values >= band.lo if band.lo == 0 else values > band.lo
@@ -373,7 +397,54 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
             values = events[key] if key in events.columns else \
                 _counts(parse_json_column(_col(events, "numbers"), (key,))[key])
             keep &= (pd.to_numeric(values, errors="coerce").fillna(0) >= least).to_numpy(dtype=bool)
+    keep &= _front_keep(events, flt)
     return events.loc[keep]
+
+
+def _front_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray:
+    """The front-line filters: bands of ``front_km`` and ``control`` (columns missing: no
+    measure, so only "unknown" and ``include_unknown_front`` keep rows)."""
+    keep = np.ones(len(events), dtype=bool)
+    if flt.front_bands is not None:
+        km = pd.to_numeric(_col(events, "front_km"), errors="coerce")
+        known = km.notna().to_numpy()
+        keep &= (known & _in_bands(km, flt.front_bands, _FRONT_BANDS_BY_ID)) | (~known & flt.include_unknown_front)
+    if flt.controls is not None:
+        control = _col(events, "control").astype("string")
+        known = control.isin(CONTROL_VALUES).fillna(False).to_numpy(dtype=bool)
+        keep &= (control.isin(flt.controls).fillna(False).to_numpy(dtype=bool)
+                 | (~known & ("unknown" in flt.controls)))
+    return keep
+
+
+
+def front_text(event: Mapping[str, object]) -> str:
+    """The selected event's front line in words: "3.2 km from the front line; occupied
+    (DeepStateMap, 2024-07-08)", or why there is no measure."""
+    km = pd.to_numeric(pd.Series([event.get("front_km")]), errors="coerce").iloc[0]
+    control = event.get("control")
+    control = control if isinstance(control, str) and control in CONTROL_VALUES else None
+    if pd.isna(km) and control is None:
+        note = event.get(NOTE_COLUMN)
+        return f"no measure: {note}" if isinstance(note, str) and note else "no front line imported"
+    parts = [] if pd.isna(km) else [f"{km:.1f} km from the front line"]
+    if control:
+        parts.append(CONTROLS[control])
+    where = ", ".join(str(v) for v in (event.get("front_source"), event.get("front_date"))
+                      if isinstance(v, str) and v)
+    return "; ".join(parts) + (f" ({where})" if where else "")
+
+
+def front_summary(events: pd.DataFrame) -> str | None:
+    """Why events have no front-line measure, counted ("412 undated; 40 dated only to the
+    month"), or None when every event has one (or no front line is imported)."""
+    if NOTE_COLUMN not in events.columns or len(events) == 0:
+        return None
+    notes = events[NOTE_COLUMN].dropna().astype(str)
+    if notes.empty:
+        return None
+    counts = notes.str.replace(r" \(.*\)$", "", regex=True).value_counts()
+    return "; ".join(f"{n:,} {why}" for why, n in counts.items())
 
 
 # --- what is selected -----------------------------------------------------------------
@@ -666,7 +737,8 @@ def map_geography() -> MapGeography:
 # without the columns the app derived (``DERIVED_COLUMNS``).
 
 def _stored_columns(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    derived = [c for c in DERIVED_COLUMNS if c in events.columns]
+    # the front line's columns stay (an export carries them); its note is the app's
+    derived = [c for c in (*DERIVED_COLUMNS, NOTE_COLUMN) if c in events.columns]
     return events.drop(columns=derived) if derived else events
 
 
@@ -677,9 +749,10 @@ def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
 
 
 def to_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
-    """CSV with ACLED's column names (``geo.events.frame_to_acled``), formula-looking text defused."""
-    from geo.events import frame_to_acled
-    return frame_to_acled(_stored_columns(events)).to_csv(index=False).encode("utf-8")
+    """CSV with ACLED's column names (``geo.events.frame_to_acled``), formula-looking text
+    defused, then the front line's columns when the events have them (``geo.store.acled_table``)."""
+    from geo.store import acled_table
+    return acled_table(_stored_columns(events)).to_csv(index=False).encode("utf-8")
 
 
 def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = None) -> bytes:
@@ -688,7 +761,7 @@ def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = No
     with tempfile.TemporaryDirectory(prefix="borderline-export-") as tmp:
         path = Path(tmp) / "events.gpkg"
         # the url column is the store's, not an event column; an export without it loses the link
-        keep = [c for c in (*EVENT_COLUMNS, URL_COLUMN) if c in events.columns]
+        keep = [c for c in (*EVENT_COLUMNS, URL_COLUMN, *FRONT_COLUMNS) if c in events.columns]
         frame = gpd.GeoDataFrame(pd.DataFrame(events[keep]),
                                  geometry=events.geometry.values, crs="EPSG:4326")
         write_frame(frame, "gpkg", path, sources=sources)
