@@ -3,9 +3,10 @@
 Prints the machine (cores, load), runs each benchmark script in its own process (so one's
 memory and start-up never colour another's), in this order: gazetteer lookups, geoparser,
 events and border distance, borders, map build and browser render (and the app's memory),
-batch ingest. Each script rewrites its own section of bench/RESULTS.md; this one then writes
-the ``summary`` section at the top: what ran, and the issue's targets with PASS/MISS and the
-margin, read from the sections the scripts wrote (``bench/out/ingest.json`` for ingest).
+Telegram export reading, batch ingest, the front line. Each script rewrites its own section of
+bench/RESULTS.md; this one then writes the ``summary`` section at the top: what ran, and the
+issue's targets with PASS/MISS and the margin, read from the sections the scripts wrote
+(``bench/out/ingest.json`` for ingest).
 
 ``--quick`` passes each script its reduced settings (fewer repeats, smaller sizes); the
 summary says so. ``--only``/``--skip`` pick scripts by name.
@@ -54,7 +55,11 @@ BENCHES: tuple[Bench, ...] = (
           quick=("--quick",)),
     Bench("map", "bench/map.py", "map build + browser render 1k/10k/100k, app memory",
           quick=("--quick", "--runs", "1")),
+    Bench("telegram", "bench/telegram.py", "Telegram export reading: time and memory, against JSON Lines",
+          quick=("--quick",)),
     Bench("ingest", "bench/ingest.py", "batch ingest articles/s and memory, 1/2/all workers",
+          quick=("--quick",)),
+    Bench("frontline", "bench/frontline.py", "front-line import, measures for 100k events, line search",
           quick=("--quick",)),
 )
 

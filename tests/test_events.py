@@ -146,12 +146,14 @@ def test_gates_from_one_pass_equal_each_sentences_own():
     # the trigger gates are found in one pass over the whole lower-cased article; lower-casing
     # it whole differs from lower-casing each sentence (a final sigma, a letter whose lower
     # case is two characters), but never in the ASCII gate keys, nor across sentence ends
-    from geo.events.gates import _gate_keysets, _gates, _sentence_gates
+    from geo.events.gates import _gate_keysets, _gates, _key_char, _sentence_gates
     from geo.events.sentences import _lower
     from geo.events.triggers import _lexicon
 
     _DRONE = _lexicon().rules["drone"]
-    assert all(key.isascii() for keys in _gate_keysets() for key in keys)     # what makes it hold
+    # what makes it hold: keys are ASCII or Cyrillic, whose lower case is one letter alone
+    assert all(_key_char(c) for keys in _gate_keysets() for key in keys for c in key)
+    assert _key_char("ї") and not _key_char("Σ") and not _key_char("İ")
 
     # the last paragraph is too long for one sentence and is cut inside the key "no "
     text = ("The ΟΔΟΣ drones attack. Then ΣΑΣ hit Kyiv. From İzmir sent troops. The \u212aILLED civilians "

@@ -6,7 +6,7 @@ An event is one reported incident at one place. Extraction is rule based and exp
    (:func:`split_sentences`). Headings (a short line without final punctuation) are kept
    for offsets but never produce events: they repeat what the paragraph below says.
 2. **Types.** Each sentence is matched against the trigger rules of its language
-   (``geo/lang/en/triggers.toml``, combined in :func:`geo.events.triggers._classify`):
+   (``geo/lang/<lang>/triggers.toml``, combined in :func:`geo.events.triggers._classify`):
    an attack word plus a weapon (drone, missile/artillery), an attack plus an energy target,
    an interception, a capture, a deployment, casualties of civilians, a visit or treaty.
    A trigger is dropped when hedged ("close to capturing", "could be struck") and a sentence

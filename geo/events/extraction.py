@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.actors import _actor_refs, _actors, _sides
-from geo.events.dates import _resolve_date, dates_compatible
+from geo.events.dates import _resolve_date, date_rules, dates_compatible
 from geo.events.gates import _sentence_gates
 from geo.events.model import Event
-from geo.events.numbers import _numbers
-from geo.events.places import _ANAPHOR, _KIND_RANK, _Candidate, _candidates, event_precision
+from geo.events.numbers import _numbers, number_rules
+from geo.events.places import _KIND_RANK, _Candidate, _candidates, event_precision, place_rules
 from geo.events.sentences import Sentence, _lower, clean_text, split_sentences
-from geo.events.triggers import _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _may_trigger, _primary
+from geo.events.triggers import (
+    _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _lexicon, _may_trigger, _primary,
+)
+from geo.lang import data_language
 
 if TYPE_CHECKING:
     from gazetteer.model import Place
@@ -113,9 +116,16 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
     ``mentions`` are the geoparser's resolved mentions (offsets into ``article.text``).
     ``gazetteer`` (optional) promotes a town used for its region to the region and gives
     the country point of country-level events whose country is not mentioned by name.
+    The rules are those of the article's language (:attr:`Article.lang`), or the default
+    language's where it has no data of its own (:func:`geo.lang.data_language`).
     """
     text = article.text
-    sentences = split_sentences(text)
+    code = data_language(article.lang)
+    # every gated rule of the language exists before the text's gates are computed
+    _lexicon(code), number_rules(code)
+    dates = date_rules(code)
+    places = place_rules(code)
+    sentences = split_sentences(text, lang=code)
     by_sentence: dict[int, list[Mention]] = {}
     ordered = sorted(mentions, key=lambda m: m.start)
     si = 0
@@ -132,7 +142,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
 
     def candidates(i: int) -> list[_Candidate]:
         if i not in candidates_of:
-            candidates_of[i] = _candidates(text, sentences[i], by_sentence.get(i, []), gazetteer)
+            candidates_of[i] = _candidates(text, sentences[i], by_sentence.get(i, []), gazetteer, places)
         return candidates_of[i]
 
     sentence_gates = _sentence_gates(text, sentences)
@@ -141,7 +151,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
     def sentence_date(i: int) -> tuple[str | None, str, bool]:
         if i not in dates_of:
             s = sentences[i]
-            dates_of[i] = _resolve_date(text[s.start:s.end], article.date, sentence_gates[i])
+            dates_of[i] = _resolve_date(text[s.start:s.end], article.date, sentence_gates[i], dates)
         return dates_of[i]
 
     def just_before(i: int) -> Iterator[int]:
@@ -161,10 +171,10 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
 
     for sent in sentences:
         gates = sentence_gates[sent.index]
-        if sent.heading or not _may_trigger(gates):
+        if sent.heading or not _may_trigger(gates, code):
             continue
         s_text = text[sent.start:sent.end]
-        found = _classify(_lower(s_text), gates)
+        found = _classify(_lower(s_text), gates, code)
         if not found:
             continue
         cands = candidates(sent.index)
@@ -179,18 +189,18 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
             recent = (last_event_sentence is not None and sent.index - last_event_sentence <= 2
                       and not any(sentences[i].heading for i in range(last_event_sentence, sent.index)))
             same_par = recent and sentences[last_event_sentence].paragraph == sent.paragraph
-            fold = bool(recent and (same_par or _ANAPHOR.search(s_text)))
+            fold = bool(recent and (same_par or places.anaphor.search(s_text)))
             if not fold:
                 inherited = next(((j, candidates(j)) for j in just_before(sent.index) if candidates(j)), None)
                 if inherited is None and etype not in _FALLBACK_TYPES:
                     continue
         sent_mentions = by_sentence.get(sent.index, [])
         local = [(m.start - sent.start, m.end - sent.start, m) for m in sent_mentions]
-        refs = _actor_refs(s_text, local)
+        refs = _actor_refs(s_text, local, places.actors)
         sided = etype in _SIDED_TYPES
-        sides = _sides(s_text, refs, etype) if sided else None
+        sides = _sides(s_text, refs, etype, places.actors) if sided else None
         actors = _actors(sides, etype, anchor=anchor) if sides else {}
-        numbers = _numbers(s_text, gates)
+        numbers = _numbers(s_text, gates, lang=code)
         date, precision, explicit = date_of(sent.index)
         if not cands:
             if fold:
@@ -326,4 +336,5 @@ def _to_event(article: Article, d: _Draft, sentences: Sequence[Sentence]) -> Eve
         triggers=tuple(clean_text(t) for t in triggers),
         sources=(clean_text(article.source),),
         article=clean_text(article.source),
+        lang=article.lang,
     )

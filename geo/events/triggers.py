@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from geo import lang
 from geo.event_types import TYPE_IDS
 from geo.events.gates import _Gated, _on_first_build
+from geo.lang import DEFAULT_LANGUAGE, data_language
 
 __all__: list[str] = []
 
@@ -61,6 +62,7 @@ class _Lexicon:
     rules: dict[str, _Gated]
     hedge: frozenset[str]
     habit: frozenset[str]
+    passive: re.Pattern[str]     # an auxiliary of the passive right before a position
     can_trigger: int             # bits of the rules in _ALONE
     attack_objects: int          # bits of the rules in _ATTACK_OBJECTS
     attack: int                  # bit of the attack rule
@@ -80,9 +82,10 @@ def _pattern(name: str, rule: dict[str, object]) -> str:
 
 
 @functools.cache
-def _lexicon(language: str = "en") -> _Lexicon:
-    """The trigger rules of ``language``, compiled and gated (once per process)."""
-    data = lang.load("triggers", lang=language)
+def _lexicon(language: str = DEFAULT_LANGUAGE) -> _Lexicon:
+    """The trigger rules of ``language`` (its data's: :func:`geo.lang.data_language`), compiled
+    and gated (once per process)."""
+    data = lang.load("triggers", lang=data_language(language))
     rules = {name: _Gated(_pattern(name, rule)) for name, rule in data["rules"].items()}
 
     def bits(names: Iterable[str]) -> int:
@@ -91,7 +94,8 @@ def _lexicon(language: str = "en") -> _Lexicon:
             out |= rules[n].bit
         return out
 
-    return _Lexicon(rules, frozenset(data.get("hedge", ())), frozenset(data.get("habit", ())),
+    passive = re.compile(r"\b(?:" + "|".join(map(re.escape, data["passive"])) + r")\s+$")
+    return _Lexicon(rules, frozenset(data["hedge"]), frozenset(data["habit"]), passive,
                     bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS))
 
 
@@ -99,10 +103,10 @@ def _lexicon(language: str = "en") -> _Lexicon:
 _on_first_build(_lexicon)
 
 
-def _may_trigger(gates: int) -> bool:
+def _may_trigger(gates: int, lang: str = DEFAULT_LANGUAGE) -> bool:
     """Whether any type rule of :func:`_classify` can fire with these gates open (most
     sentences: no, and they are skipped without running a regex)."""
-    lx = _lexicon()
+    lx = _lexicon(lang)
     return bool(gates & lx.can_trigger or (gates & lx.attack and gates & lx.attack_objects)
                 or (gates & lx.damage and gates & lx.weapons))
 
@@ -119,7 +123,6 @@ _STRIKE_TYPES = frozenset({"drone_strike", "missile_strike", "air_strike", "ener
                            "civilian_casualties", "explosive_device"})
 
 _WORD = re.compile(r"[\w][\w’'\-]*")
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")
 
 
 def _hedged(low: str, pos: int, hedge: frozenset[str]) -> bool:
@@ -142,14 +145,15 @@ def _words(ms: Iterable[re.Match[str]]) -> list[tuple[str, int]]:
     return [(" ".join(m.group(0).split()), m.start()) for m in ms]
 
 
-def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
+def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, list[tuple[str, int]]]:
     """Event types a sentence reports, each with the words that triggered it and where.
 
-    ``sentence`` is lower-cased (:func:`_lower`) and ``gates`` are its :func:`_gates`.
+    ``sentence`` is lower-cased (:func:`_lower`) and ``gates`` are its :func:`_gates`;
+    ``lang`` the language whose rules read it.
     """
-    if not _may_trigger(gates):
+    if not _may_trigger(gates, lang):
         return {}
-    lx = _lexicon()
+    lx = _lexicon(lang)
     r, hedge = lx.rules, lx.hedge
     found: dict[str, list[tuple[str, int]]] = {}
     attacks = _matches(r["attack"], sentence, gates, hedge)
@@ -182,7 +186,7 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
         air = []
     # a weapon that destroyed something struck it ("air forces destroyed a depot"); in the
     # passive the weapon may be what was destroyed ("a helicopter was destroyed")
-    done = [m for m in damage if not _PASSIVE.search(sentence, max(0, m.start() - 7), m.start())] if not air else []
+    done = [m for m in damage if not lx.passive.search(sentence, max(0, m.start() - 7), m.start())] if not air else []
     if done:
         for etype, means in (("air_strike", aircraft), ("drone_strike", drones), ("missile_strike", missiles)):
             if means and etype not in found:
