@@ -30,7 +30,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import event_types, view
+from geo import event_types, reference, view
 from geo.articles import DEFAULT_MAX_BYTES, Article, article_from_text
 from geo.assets import APP_STATIC_URL, DataFiles, app_vendor_dir, map_assets, vendor_assets
 from geo.errors import BorderlineError, InputError
@@ -38,6 +38,7 @@ from geo.maps import PRECISION_TEXT, border_text, build_map, confidence_text
 
 APP_DIR = Path(__file__).resolve().parent
 MAP_KEY = "events_map"
+BASEMAP_KEY = "bl_basemap"
 SELECTION_KEY = "bl_selection"
 # Only a marker click reruns the script; pans, zooms and layer toggles stay in the browser.
 RETURNED = ["last_object_clicked", "last_object_clicked_popup", "last_object_clicked_tooltip"]
@@ -175,13 +176,21 @@ def load_geography() -> view.MapGeography:
     return geography
 
 
+@st.cache_resource(max_entries=2, show_spinner="Naming places…")
+def map_labels(version: tuple, _events) -> tuple:
+    """Place names for the map: the gazetteer's towns and the stored events' own villages."""
+    return view.map_labels(_events)
+
+
 @st.cache_resource(max_entries=6, show_spinner="Drawing the map…")
 def cached_map(version: tuple, filter_key: tuple, selected_id: str | None, _events,
-               _geo: view.MapGeography, base_url: str):
+               _geo: view.MapGeography, base_url: str, tiles: str = "none", _labels: tuple = (),
+               with_reference: bool = True):
     """The built map for one filter state: a click reruns the page but never rebuilds it."""
     m = build_map(_events, border=_geo.border, bands=_geo.bands, outlines=_geo.outlines,
                   assets=map_assets(base_url), collapse_layer_control=True,
-                  data_sink=MAP_DATA.put, selected_id=selected_id)
+                  data_sink=MAP_DATA.put, selected_id=selected_id, tiles=tiles, labels=_labels,
+                  reference=with_reference)
     m.get_root().render()   # once here, so st_folium can skip it on every rerun (render=False)
     return m
 
@@ -473,10 +482,18 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
             and np.isfinite(pd.to_numeric(event.get("lon"), errors="coerce")):
         center = (float(event["lat"]), float(event["lon"]))
         zoom = SELECTED_ZOOM.get(str(event.get("precision")), 10)
+    left, right = st.columns([5, 2], gap="medium")
+    with right:   # beside the map, so choosing one never moves the map
+        tiles = st.selectbox("Basemap", list(reference.BASEMAPS), key=BASEMAP_KEY,
+                             format_func=lambda k: reference.BASEMAPS[k].label)
+        if reference.BASEMAPS[tiles].host:
+            st.warning(view.markdown_safe(reference.BASEMAPS[tiles].notice))
+    with_reference = view.reference_layers_enabled(os.environ)
+    labels = map_labels(version, events_all) if with_reference else ()
     # The map marks the table's row for as long as it is selected, whatever is clicked since:
     # a click must not change the map's script (that would remount it and close the popup).
-    m = cached_map(version, flt_key, sel.table_seen, filtered, geo_data, base_url)
-    left, right = st.columns([5, 2], gap="medium")
+    m = cached_map(version, flt_key, sel.table_seen, filtered, geo_data, base_url, tiles, labels,
+                   with_reference)
     with left:
         st_folium(m, key=MAP_KEY, height=680, use_container_width=True, returned_objects=RETURNED,
                   render=False, center=center, zoom=zoom)

@@ -224,6 +224,21 @@ class Gazetteer:
         """The first-level unit with ISO 3166-2 code ``code`` (``RU-ORL``)."""
         return self.get(f"adm1:{code.upper()}")
 
+    def places_in_bbox(self, west: float, south: float, east: float, north: float, *,
+                       kind: str = "settlement", min_population: int = 0) -> list[Place]:
+        """Entries of ``kind`` whose point lies in the box (degrees; ``west <= lon <= east``,
+        ``south <= lat <= north``) with at least ``min_population`` people, most populous
+        first (then by id). With ``min_population`` 0, entries without a population count too.
+        """
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        population = "" if min_population <= 0 else " AND population >= ?"
+        params: tuple = (kind, south, north, west, east) + ((int(min_population),) if population else ())
+        rows = self._rows(f"SELECT {SELECT_COLUMNS} FROM places WHERE kind = ? AND lat BETWEEN ? AND ? "
+                          f"AND lon BETWEEN ? AND ?{population} "
+                          "ORDER BY coalesce(population, 0) DESC, id", params)
+        return [place_from_row(r) for r in rows]
+
     def key_stats(self) -> Iterator[tuple[str, int, int]]:
         """``(key, entries, max population)`` for every distinct key, in one pass."""
         with self._lock:

@@ -460,8 +460,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from geo.assets import map_assets, vendor_assets
     from geo.errors import BorderlineError
     from geo.maps import build_map
+    from geo.reference import basemap
     from geo.store import EventStore, store_path
-    from geo.view import map_geography
+    from geo.view import map_geography, map_labels
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".html", ".htm"):
@@ -475,6 +476,12 @@ def _cmd_map(args: argparse.Namespace) -> int:
     geography = map_geography()
     if geography.problem:
         _err(f"map: {geography.problem}; drawing the events without it")
+    base = basemap(args.tiles)
+    labels = map_labels(events)
+    if not labels:
+        _err("map: no gazetteer built (borderline gazetteer build): places are not named, regions and water are")
+    if base.host:
+        _err(f"map: {base.notice}")
     # Leaflet & co. go beside the page (like a browser's "save page"), so it works offline
     # and over file://.
     assets_dir = f"{out.stem}_files"
@@ -482,7 +489,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         vendor_assets(out.parent / assets_dir)
         m = build_map(events, border=geography.border, bands=geography.bands,
-                      outlines=geography.outlines, assets=map_assets(assets_dir))
+                      outlines=geography.outlines, assets=map_assets(assets_dir), tiles=base.id, labels=labels)
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(m.get_root().render(), encoding="utf-8")
         tmp.replace(out)
@@ -715,6 +722,9 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Write the stored events as a standalone, offline HTML map.")
     map_.add_argument("--out", metavar="PATH", default="map.html", help="output HTML (default map.html)")
     map_.add_argument("--data", metavar="DIR", help="data directory")
+    map_.add_argument("--tiles", choices=("none", "osm", "satellite"), default="none",
+                      help="basemap: none (default; the page fetches nothing), osm (OpenStreetMap) or "
+                           "satellite (Esri World Imagery): the reader's browser then fetches tiles from that server")
     map_.set_defaults(handler=_cmd_map)
     return parser
 

@@ -82,6 +82,8 @@ __all__ = [
     "to_gpkg_bytes",
     "MapGeography",
     "map_geography",
+    "map_labels",
+    "reference_layers_enabled",
 ]
 
 #: Side codes the filter knows; "unknown" matches events with no side.
@@ -807,3 +809,30 @@ def read_events_file(path: str | Path) -> gpd.GeoDataFrame:
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     return frame
+
+
+# --- the map's reference layers ---------------------------------------------------
+
+def map_labels(events: pd.DataFrame, *, gazetteer: object | None = None) -> tuple:
+    """Place names for the map (``geo.reference.gazetteer_labels``): the gazetteer's towns and the
+    events' own settlements. ``gazetteer``: an open one, else the default is opened (and closed);
+    () when none is built or it cannot be read: the map then names only regions and water."""
+    import sqlite3
+
+    from geo import reference
+
+    ids = reference.event_place_ids(events)
+    if gazetteer is not None:
+        return reference.gazetteer_labels(gazetteer, place_ids=ids)
+    try:
+        from gazetteer.query import Gazetteer
+        with Gazetteer.open() as gaz:
+            return reference.gazetteer_labels(gaz, place_ids=ids)
+    except (ImportError, OSError, sqlite3.Error):
+        return ()
+
+
+def reference_layers_enabled(environ: Mapping[str, str]) -> bool:
+    """The map's reference layers are on unless ``$BORDERLINE_REFERENCE_LAYERS`` is "0", "off",
+    "no" or "false" (the map benchmark's baseline)."""
+    return str(environ.get("BORDERLINE_REFERENCE_LAYERS", "")).strip().lower() not in ("0", "off", "no", "false")
