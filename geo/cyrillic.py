@@ -119,7 +119,8 @@ class CyrillicNames:
 class _Words:
     """What recognition asks of each token, computed on first use (most tokens are never asked)."""
 
-    def __init__(self, toks: Sequence[Token], morph: Morphology) -> None:
+    def __init__(self, text: str, toks: Sequence[Token], morph: Morphology) -> None:
+        self.text = text
         self.toks = toks
         self.morph = morph
         self._forms: dict[int, tuple[str, ...]] = {}
@@ -133,6 +134,10 @@ class _Words:
         if got is None:
             got = self._forms[i] = self.morph.forms(self.toks[i].text)
         return got
+
+    def name_forms(self, i: int) -> tuple[str, ...]:
+        """Forms of token ``i`` as one word of a name of several (ending rules always tried)."""
+        return self.morph.forms(self.toks[i].text, rules=True)
 
     def lemmas(self, i: int) -> frozenset[str]:
         """Normal forms and ending-rule forms of token ``i``: what word lists are matched by."""
@@ -164,7 +169,7 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
     n = len(toks)
     if not n:
         return []
-    words = _Words(toks, morph)
+    words = _Words(text, toks, morph)
     taken = [False] * n
     _org_names(text, toks, words, lex, taken)
     person = _people(text, toks, words, names, lex, info, taken)
@@ -177,7 +182,7 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
         if f is None:
             i += 1
             continue
-        if _keep(text, toks, f, words, lex, person):
+        if _keep(text, toks, f, words, lex, person, found):
             found.append(f)
             for k in range(f.tok0, f.tok1):
                 taken[k] = True
@@ -244,6 +249,15 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
         elif (i and words.is_(i - 1, lex.titles) and not toks[i - 1].cap and _gap(text, toks, i - 1, i) == " "
               and not _big_place(words, i, names, lex, info)):
             person[i] = True
+    # Initials: "Б. Хмельницького", "Януковича В. Ф.": a capital letter and a dot beside a name.
+    for i in range(n - 1):
+        t = toks[i]
+        if len(t.text) == 1 and t.text.isupper() and text[t.end:t.end + 1] == ".":
+            for j in (i + 1, i - 1):
+                if 0 <= j < n and toks[j].cap and len(toks[j].text) > 1 and abs(toks[j].start - t.end) <= 3 \
+                        or 0 <= j < n and j == i - 1 and toks[j].cap and len(toks[j].text) > 1 \
+                        and text[toks[j].end:t.start].strip() == "":
+                    person[j] = True
     # A surname seen in a full name is that person wherever else it stands alone.
     surnames: set[str] = set()
     for i in range(n):
@@ -320,9 +334,12 @@ def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> int:
 
 def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
             lex: Lexicon, info: Callable[[str], int]) -> Found | None:
-    forms = [words.forms(k) for k in range(i, stop)]
-    if stop - i > 1 and not any(f in names.firsts or f in lex.first_keys for f in forms[0]):
-        return None
+    if stop - i > 1:
+        forms = [words.name_forms(k) for k in range(i, stop)]
+        if not any(f in names.firsts or f in lex.first_keys for f in forms[0]):
+            return None
+    else:
+        forms = [words.forms(i)]
     hits = [h for combo in _combinations(forms) if (h := _lookup(" ".join(combo), names, lex)) is not None]
     hit = max(hits, key=lambda h: _weight(h, info), default=None)
     if hit is None and stop - i == 1:
@@ -348,7 +365,7 @@ def _unit_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyr
     admin = [w for w in words.forms(stop) if w in lex.admin_after]
     if not admin:
         return None
-    forms = [words.forms(k) for k in range(i, stop)]
+    forms = [words.name_forms(k) for k in range(i, stop)]
     tries = [" ".join((*combo, a)) for combo in _combinations(forms) for a in admin]
     hit = None
     for key in tries:
@@ -381,83 +398,126 @@ def _found(i: int, stop: int, toks: Sequence[Token], hit: tuple[str, str],
     return Found(i, stop, start, end, what, flags=info(what), admin=admin)
 
 
-def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon, person: list[bool]) -> bool:
+def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon, person: list[bool],
+          found: Sequence[Found]) -> bool:
     """Whether a match is a place: not an acronym that is no country's, a function word, a month,
-    a person, or a place inside an institution's name."""
+    a person, an adjective of something else's name, or a place inside an institution's or a
+    quoted name."""
     first = toks[f.tok0]
     single = f.tok1 - f.tok0 == 1
+    located = _located(f.tok0, words, lex, found)
     if single and first.upper and len(first.text) <= _ACRONYM_LEN and f.target is None:
         return False  # "ГУР", "МКС": an acronym in prose is no place unless a country's
     if single and not first.upper:
         wi = words.info(f.tok0)
         if wi.function or cyrillic_key(first.text) in lex.function_words:
             return False  # "Він", "Так", "Как", "Після", "Того" (not Togo)
+        if first.initial and wi.some_function and not f.flags & (F_COUNTRY | F_UNIT) \
+                and not _capitalised_elsewhere(f, toks, words):
+            return False  # "Мені", "Часом", "Чому" opening a sentence: a word, not Mena or Chas
+        if wi.adjective and not located and not f.admin and _modifies_next(text, toks, f.tok0, words, lex):
+            return False  # "Київській гімназії", "Краматорська міська рада": an adjective
         if words.is_(f.tok0, lex.months_days):
             return False
-        small = not f.flags & _NAMED_BIG and f.target is None and not f.admin and f.role == "name"
+        named = f.target is None and not f.admin and f.role == "name" and not f.flags & (F_COUNTRY | F_UNIT | F_ADMIN)
+        small = named and not f.flags & _NAMED_BIG
+        if named and not located and _named_like_person(f, toks, words, lex, small=small):
+            return False
         if small:
-            if _named_like_person(f, toks, words, lex):
-                return False
-            if not _located(f.tok0, words, lex):
+            if not located:
                 # "Добре", "Разом", "Мама" at a sentence's start, "Інституту" in a name: a
                 # hamlet's name with nothing locating at it needs a place of the article near it
                 f.weak = f.local = True
     if any(person[f.tok0:f.tok1]):
         return False
-    if f.key is not None and _quoted(text, f.start):
-        return False  # «Київ», «Київ-Арт»: a firm's, a newspaper's or a team's name
+    if _quoted(text, f.start, f.end):
+        return False  # «Київ-Арт», «Майкрософт Україна»: a firm's, a newspaper's or a team's name
     if _inside_institution(text, toks, f.tok0, words, lex):
         return False
     return True
 
 
-def _located(i: int, words: _Words, lex: Lexicon) -> bool:
+def _located(i: int, words: _Words, lex: Lexicon, found: Sequence[Found] = ()) -> bool:
     """Whether the word before token ``i`` locates at it: a preposition of place ("у", "під",
-    "біля"), a settlement word ("село", "с."), a cue ("поблизу", "звільнили")."""
-    return i > 0 and (words.is_(i - 1, lex.place_prepositions) or words.is_(i - 1, lex.settlement_cues)
-                      or words.is_(i - 1, lex.strong_cues))
+    "біля"), a settlement word ("село", "с."), a cue ("поблизу", "звільнили"); or, in a list of
+    places, the one before it was so located ("у Києві та Львові", "в Курске, Брянске")."""
+    if i <= 0:
+        return False
+    if (words.is_(i - 1, lex.place_prepositions) or words.is_(i - 1, lex.settlement_cues)
+            or words.is_(i - 1, lex.strong_cues)):
+        return True
+    prev = found[-1] if found else None
+    if prev is None or prev.role == "demonym" or i - prev.tok1 > 1:
+        return False
+    if i - prev.tok1 == 1 and not words.is_(i - 1, lex.conjunctions):
+        return False
+    toks = words.toks
+    between = words.text[toks[prev.tok1 - 1].end:toks[i].start]
+    return (toks[prev.tok1 - 1].sentence == toks[i].sentence
+            and {ch for ch in between if not ch.isalpha()} <= {",", " "}
+            and _located(prev.tok0, words, lex))
 
 
 _OPEN_QUOTE = "«„"
+#: A quoted name (a firm's, an outlet's) is this long at most; a longer quote is speech.
+_QUOTED_NAME = 40
 _CLOSE_QUOTE = "»“"
 
 
-def _quoted(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies inside «...» (or „...“) on its line: the quoted name of a firm,
-    an outlet, a team, a work."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    before = text[line_start:pos]
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside «...» (or „...“) on its line with other words: the
+    quoted name of a firm, an outlet, a team, a work ("«Майкрософт Україна»"). A place quoted
+    alone («ДНР», as Ukrainian reports write a so-called republic) stays a place."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
     opened = max(before.rfind(q) for q in _OPEN_QUOTE)
-    if opened < 0:
+    if opened < 0 or max(before.rfind(q) for q in _CLOSE_QUOTE) > opened:
         return False
-    closed = max(before.rfind(q) for q in _CLOSE_QUOTE)
-    return closed < opened
+    close = min((c for q in _CLOSE_QUOTE if (c := text.find(q, end, end + _QUOTED_NAME)) >= 0), default=-1)
+    if close < 0:
+        return False
+    whole = before[opened + 1:] + text[start:close]
+    others = before[opened + 1:] + text[end:close]
+    # a name is short and no sentence; a longer quote is speech ("«Россия готова...»")
+    return (len(whole) <= _QUOTED_NAME and not any(ch in ".!?:;" for ch in whole)
+            and any(ch.isalnum() for ch in others))
 
 
-def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexicon) -> bool:
-    """A hamlet's name that is a person's: a surname or first name the analyser knows
-    ("Гладков", "Лавров"), or a surname's shape, with nothing before it that locates at it
-    ("в Гладкове", "село Гладков") and a verb of speaking after it ("Гладков заявил")."""
+def _capitalised_elsewhere(f: Found, toks: Sequence[Token], words: _Words) -> bool:
+    """Whether the word of ``f`` stands capitalised mid-sentence elsewhere in the text."""
+    key = toks[f.tok0].key
+    return any(t.key == key and t.cap and not t.initial for k, t in enumerate(toks) if k != f.tok0)
+
+
+def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether token ``i``, read as an adjective, qualifies the lower-case noun after it."""
+    j = i + 1
+    if j >= len(toks) or toks[j].cap or _gap(text, toks, i, j) != " " or toks[j].sentence != toks[i].sentence:
+        return False
+    nxt = words.info(j)
+    return nxt.known and not nxt.function and not nxt.some_function
+
+
+def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexicon, *, small: bool) -> bool:
+    """A name that is a person's rather than a place's, with nothing before it that locates at
+    it ("в Гладкове", "село Гладков", "во Владимире"): one the analyser reads mostly as a person's
+    ("Владимир", "Анна", "Марк": the town gives way only where the analyser's weights say so);
+    and a hamlet's name ("Гладков", "Лавров") a verb of speaking follows ("Гладков заявил"), that
+    the analyser reads as a person's at all, or that has a surname's shape."""
     i = f.tok0
-    speaks = i + 1 < len(toks) and words.is_(i + 1, lex.said)
-    if speaks:
+    if small and i + 1 < len(toks) and words.is_(i + 1, lex.said):
         return True
     if _located(i, words, lex):
         return False
     wi = words.info(i)
-    if wi.geo:
+    if wi.person >= _PERSON_SHARE and wi.person > wi.geo:
+        return True
+    if not small or wi.geo:
         return False
-    if wi.first_name:
-        return True  # "Роман", "Марина", "Соня": a first name alone is a person's
-    if wi.person >= _PERSON_SHARE or (wi.person > 0 and wi.known and wi.person * 2 > 0 and _unscored(words)):
+    if wi.person > 0:
         return True
     key = cyrillic_key(toks[i].text)
     return bool(lex.surname_endings) and len(key) >= 5 and key.endswith(lex.surname_endings)
-
-
-def _unscored(words: _Words) -> bool:
-    # The Ukrainian dictionary gives every reading the same weight: any person reading counts.
-    return words.morph.lang == "uk"
 
 
 def _inside_institution(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:
@@ -465,7 +525,8 @@ def _inside_institution(text: str, toks: Sequence[Token], i: int, words: _Words,
     України", "Міністерства оборони України", "Закону України", "Днем Києва")."""
     k = i - 1
     for _ in range(_ORG_LOOKBACK):
-        if k < 0 or _gap(text, toks, k, k + 1) != " " or toks[k].sentence != toks[i].sentence:
+        # (a quote may open the name: "фірма «Київ»", "ООО «Донбасс»")
+        if k < 0 or _gap(text, toks, k, k + 1) not in (" ", " «", " „", " \"") or toks[k].sentence != toks[i].sentence:
             return False
         if words.is_(k, lex.org_words):
             return True
@@ -487,13 +548,26 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
                 and _gap(text, toks, i, i + 1) == " " and not person[i] and i not in by_tok:
             _add_pattern(found, toks, i, i + 2, taken, by_tok)      # "Чорне море"
             continue
-        if toks[i].cap or not words.is_(i, lex.feature_first) or _gap(text, toks, i, i + 1).strip(". ") != "":
+        if toks[i].cap or not words.is_(i, lex.feature_first) or not _joins(text, toks, i):
             continue
         k = i + 1
         while k < n and toks[k].cap and not person[k] and k - i <= 3 and (k == i + 1 or _gap(text, toks, k - 1, k) == " "):
             k += 1
         if k > i + 1:
             _add_pattern(found, toks, i, k, taken, by_tok)
+
+
+#: An abbreviated cue is this long at most ("вул.", "просп.", "с.", "смт"): a dot after a longer
+#: word ends a sentence ("станции. Должна").
+_ABBREVIATION = 5
+
+
+def _joins(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` (a cue) is joined to the next one: a space, or an abbreviation's dot."""
+    if i + 1 >= len(toks):
+        return False
+    gap = _gap(text, toks, i, i + 1)
+    return gap == " " or (gap in (". ", ".") and len(toks[i].text) <= _ABBREVIATION)
 
 
 def _add_pattern(found: list[Found], toks: Sequence[Token], a: int, b: int, taken: list[bool],
@@ -517,7 +591,7 @@ def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon
     for i in range(1, n):
         if taken[i] or person[i] or not toks[i].cap or toks[i].upper or not words.cyrillic(i):
             continue
-        if _gap(text, toks, i - 1, i).strip(". ") != "" or toks[i - 1].cap:
+        if not _joins(text, toks, i - 1) or toks[i - 1].cap:
             continue
         settlement = words.is_(i - 1, lex.settlement_cues)
         if not settlement and not words.is_(i - 1, lex.strong_cues):

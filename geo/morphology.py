@@ -53,12 +53,15 @@ class WordInfo:
     person: float          # share of its readings' weight that are a surname, first name or patronymic
     first_name: bool       # a first-name reading ("Вячеслав", "Володимира")
     patronymic: bool       # a patronymic reading ("Володимирович")
-    geo: bool              # a reading tagged as a place name (Russian's Geox)
+    geo: float             # share of its readings' weight tagged as a place name (Russian's Geox)
     function: bool         # every reading is a function word, verb or adverb: never a name
     known: bool            # the dictionary holds the word (not guessed from its ending)
+    some_function: bool    # some reading is a function word, verb or adverb ("Мені", "Часом")
+    adjective: bool        # some reading is an adjective ("Київській", "Краматорська")
+    weighted: bool         # the analyser weighs its readings (Russian's does; Ukrainian's does not)
 
 
-_NO_INFO = WordInfo(0.0, False, False, False, False, False)
+_NO_INFO = WordInfo(0.0, False, False, 0.0, False, False, False, False, False)
 
 
 @dataclass(slots=True)
@@ -74,7 +77,7 @@ class Morphology:
     min_stem: int
     region_suffixes: tuple[str, ...]                    # a name in one is a region's ("Сумщина")
     _morph: Any = None
-    _forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _forms: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     _info: dict[str, WordInfo] = field(default_factory=dict)
 
     @staticmethod
@@ -121,20 +124,27 @@ class Morphology:
 
     # --- forms ----------------------------------------------------------------------------
 
-    def forms(self, word: str) -> tuple[str, ...]:
+    def forms(self, word: str, *, rules: bool = False) -> tuple[str, ...]:
         """Cyrillic keys of the nominatives ``word`` may be a form of, the word's own first,
-        then the analyser's, then the ending rules'; without repeats."""
-        got = self._forms.get(word)
+        then the analyser's, then the ending rules' (only for a word the analyser's dictionary
+        does not hold, unless ``rules``); without repeats.
+
+        A word the dictionary knows is read as the dictionary reads it: "Совета" is a council's,
+        not a form of Soweto the rules could make of it. Inside a name of several words the rules
+        apply to every word ("Часового Яру": the dictionary knows "часовий" only as "hourly")."""
+        cache_key = (word, rules)
+        got = self._forms.get(cache_key)
         if got is None:
             if len(self._forms) > _CACHE_WORDS:
                 self._forms.clear()
-            got = self._forms[word] = self._make_forms(word)
+            got = self._forms[cache_key] = self._make_forms(word, rules)
         return got
 
-    def _make_forms(self, word: str) -> tuple[str, ...]:
+    def _make_forms(self, word: str, rules: bool) -> tuple[str, ...]:
         low = cyrillic_key(word)
         out = [low]
-        for p in self._parses(word):
+        parses = self._parses(word)
+        for p in parses:
             tag = p.tag
             if "voct" in tag.grammemes or tag.POS not in ("NOUN", "ADJF"):
                 continue
@@ -145,7 +155,8 @@ class Morphology:
             else:
                 form = p.normal_form
             out.append(cyrillic_key(form))
-        out.extend(self.ending_forms(low))
+        if rules or not any(_dictionary_word(p) for p in parses):
+            out.extend(self.ending_forms(low))
         return tuple(dict.fromkeys(f for f in out if f))
 
     def ending_forms(self, low: str) -> list[str]:
@@ -202,9 +213,12 @@ class Morphology:
             person=person,
             first_name=any("Name" in p.tag.grammemes for p in parses),
             patronymic=any("Patr" in p.tag.grammemes for p in parses),
-            geo=any("Geox" in p.tag.grammemes for p in parses),
+            geo=sum(p.score for p in parses if "Geox" in p.tag.grammemes) / total,
             function=known and all(p.tag.POS in _FUNCTION_POS for p in parses if _dictionary_word(p)),
-            known=known)
+            known=known,
+            some_function=any(p.tag.POS in _FUNCTION_POS for p in parses if _dictionary_word(p)),
+            adjective=any(p.tag.POS == "ADJF" for p in parses),
+            weighted=self._analyser().prob_estimator is not None)
 
     def lemmas(self, word: str) -> frozenset[str]:
         """The analyser's normal forms of ``word`` and the word itself, as Cyrillic keys: what
