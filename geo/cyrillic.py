@@ -286,6 +286,7 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
     """The longest name starting at token ``i``: a unit (adjectives and an admin word), else a
     run of capitalised words the gazetteer or the language's names hold, in any of their forms."""
     n = len(toks)
+    located = _located(i, words, lex)
     end = i + 1
     while (end < n and end - i < _MAX_WORDS and toks[end].sentence == toks[i].sentence
            and (toks[end].cap and _gap(text, toks, end - 1, end) in (" ", "-")
@@ -300,7 +301,7 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
                 return f
         if stop - i > 1 and toks[stop - 1].joined is False and words.is_(stop - 1, lex.connectors):
             continue
-        f = _run_at(i, stop, toks, words, names, lex, info)
+        f = _run_at(i, stop, toks, words, names, lex, info, located=located)
         if f is not None:
             return f
     return None
@@ -333,11 +334,15 @@ def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> int:
 
 
 def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
-            lex: Lexicon, info: Callable[[str], int]) -> Found | None:
+            lex: Lexicon, info: Callable[[str], int], *, located: bool = False) -> Found | None:
     if stop - i > 1:
         forms = [words.name_forms(k) for k in range(i, stop)]
         if not any(f in names.firsts or f in lex.first_keys for f in forms[0]):
             return None
+    elif located:
+        # a preposition of place asks for a place: the rules may read a word the dictionary
+        # knows otherwise ("у Ірпіні": the dictionary's "ірпіна" is no place; Ірпінь is)
+        forms = [words.name_forms(i)]
     else:
         forms = [words.forms(i)]
     hits = [h for combo in _combinations(forms) if (h := _lookup(" ".join(combo), names, lex)) is not None]
@@ -412,9 +417,9 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         wi = words.info(f.tok0)
         if wi.function or cyrillic_key(first.text) in lex.function_words:
             return False  # "Він", "Так", "Как", "Після", "Того" (not Togo)
-        if first.initial and wi.some_function and not f.flags & (F_COUNTRY | F_UNIT) \
+        if first.initial and (wi.some_function or _common_word(wi)) and not f.flags & (F_COUNTRY | F_UNIT) \
                 and not _capitalised_elsewhere(f, toks, words):
-            return False  # "Мені", "Часом", "Чому" opening a sentence: a word, not Mena or Chas
+            return False  # "Мені", "Часом", "Эшелон" opening a sentence: a word, not Mena or Echelon
         if wi.adjective and not located and not f.admin and _modifies_next(text, toks, f.tok0, words, lex):
             return False  # "Київській гімназії", "Краматорська міська рада": an adjective
         if words.is_(f.tok0, lex.months_days):
@@ -424,7 +429,8 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         if named and not located and _named_like_person(f, toks, words, lex, small=small):
             return False
         if small:
-            if not located:
+            if not located and wi.geo < _PERSON_SHARE:
+                # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
                 # "Добре", "Разом", "Мама" at a sentence's start, "Інституту" in a name: a
                 # hamlet's name with nothing locating at it needs a place of the article near it
                 f.weak = f.local = True
@@ -455,7 +461,7 @@ def _located(i: int, words: _Words, lex: Lexicon, found: Sequence[Found] = ()) -
     between = words.text[toks[prev.tok1 - 1].end:toks[i].start]
     return (toks[prev.tok1 - 1].sentence == toks[i].sentence
             and {ch for ch in between if not ch.isalpha()} <= {",", " "}
-            and _located(prev.tok0, words, lex))
+            and _located(prev.tok0, words, lex, found[:-1]))
 
 
 _OPEN_QUOTE = "«„"
@@ -481,6 +487,12 @@ def _quoted(text: str, start: int, end: int) -> bool:
     # a name is short and no sentence; a longer quote is speech ("«Россия готова...»")
     return (len(whole) <= _QUOTED_NAME and not any(ch in ".!?:;" for ch in whole)
             and any(ch.isalnum() for ch in others))
+
+
+def _common_word(wi: WordInfo) -> bool:
+    """A word the dictionary knows and reads as no name at all, where the dictionary tags names
+    (Russian's tags places Geox, people Name/Surn/Patr): "Эшелон", not "Шебекино"."""
+    return wi.weighted and wi.known and wi.geo == 0 and wi.person == 0
 
 
 def _capitalised_elsewhere(f: Found, toks: Sequence[Token], words: _Words) -> bool:
@@ -510,7 +522,9 @@ def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexi
     if _located(i, words, lex):
         return False
     wi = words.info(i)
-    if wi.person >= _PERSON_SHARE and wi.person > wi.geo:
+    # (a city gives way only to the weights of an analyser that has them: the Ukrainian
+    # dictionary lists "Львова" as a surname's form as often as Lviv's)
+    if wi.person >= _PERSON_SHARE and wi.person > wi.geo and (wi.weighted or not f.flags & (F_STRONG | F_CAPITAL)):
         return True
     if not small or wi.geo:
         return False
@@ -656,6 +670,6 @@ def _mark_literal(text: str, toks: Sequence[Token], f: Found, words: _Words, lex
         f.literal = False
         return
     b = f.tok0 - 1
-    if b >= 0 and _gap(text, toks, b, b + 1) == " " and (words.is_(b, lex.actor_nouns) or words.is_(b, lex.titles)
+    if b >= 0 and _gap(text, toks, b, b + 1) == " " and (words.is_(b, lex.actor_nouns)
                                                         or words.is_(b, lex.actor_object_before)):
         f.literal = False

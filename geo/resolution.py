@@ -521,7 +521,8 @@ class Geoparser:
             f = it.found
             top = max(it.cands, key=self._prior)
             ccs = {c.country for c in it.cands}
-            weight = 0.5 if f.role == "demonym" else 1.0
+            # a name kept only if a place lies near it (Found.local) votes for no country
+            weight = 0.5 if f.role == "demonym" else 0.0 if f.local else 1.0
             if len(ccs) == 1 or top.kind == "country" or self._prior(top) - max(
                     (self._prior(c) for c in it.cands if c is not top), default=0.0) >= 1.5:
                 countries[top.country] += weight
