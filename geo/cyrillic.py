@@ -25,6 +25,7 @@ resolution treats both alike.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import pickle
@@ -116,6 +117,15 @@ class CyrillicNames:
 
 # --- one article's words ----------------------------------------------------------------------
 
+#: Letters of a word's start that inflection keeps (see _Words.is_).
+_PREFIX = 3
+
+
+@functools.lru_cache(maxsize=256)
+def _prefixes(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(w[:_PREFIX] for w in words)
+
+
 class _Words:
     """What recognition asks of each token, computed on first use (most tokens are never asked)."""
 
@@ -125,6 +135,14 @@ class _Words:
         self.morph = morph
         self._forms: dict[int, tuple[str, ...]] = {}
         self._lemmas: dict[int, frozenset[str]] = {}
+        self._keys: dict[int, str] = {}
+        self._elsewhere: frozenset[str] | None = None
+
+    def capitalised_mid_sentence(self) -> frozenset[str]:
+        """Keys of the words written with a capital somewhere other than a sentence's start."""
+        if self._elsewhere is None:
+            self._elsewhere = frozenset(t.key for t in self.toks if t.cap and not t.initial)
+        return self._elsewhere
 
     def cyrillic(self, i: int) -> bool:
         return _CYRILLIC_WORD.search(self.toks[i].text) is not None
@@ -149,9 +167,24 @@ class _Words:
     def info(self, i: int) -> WordInfo:
         return self.morph.info(self.toks[i].text)
 
+    def key(self, i: int) -> str:
+        got = self._keys.get(i)
+        if got is None:
+            got = self._keys[i] = self.morph.key(self.toks[i].text)
+        return got
+
     def is_(self, i: int, words: frozenset[str]) -> bool:
-        """Whether token ``i`` is a form of one of ``words`` (a word list's keys)."""
-        return 0 <= i < len(self.toks) and not self.lemmas(i).isdisjoint(words)
+        """Whether token ``i`` is a form of one of ``words`` (a word list's keys). Inflection
+        changes a word's end, not its start: a word whose first letters begin no listed word is
+        no form of one, and is never analysed (most words of a text are asked about)."""
+        if not 0 <= i < len(self.toks):
+            return False
+        key = self.key(i)
+        if key in words:
+            return True
+        if key[:_PREFIX] not in _prefixes(words):
+            return False
+        return not self.lemmas(i).isdisjoint(words)
 
 
 def _gap(text: str, toks: Sequence[Token], i: int, j: int) -> str:
@@ -497,8 +530,7 @@ def _common_word(wi: WordInfo) -> bool:
 
 def _capitalised_elsewhere(f: Found, toks: Sequence[Token], words: _Words) -> bool:
     """Whether the word of ``f`` stands capitalised mid-sentence elsewhere in the text."""
-    key = toks[f.tok0].key
-    return any(t.key == key and t.cap and not t.initial for k, t in enumerate(toks) if k != f.tok0)
+    return toks[f.tok0].key in words.capitalised_mid_sentence()
 
 
 def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:

@@ -79,6 +79,8 @@ class Morphology:
     _morph: Any = None
     _forms: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     _info: dict[str, WordInfo] = field(default_factory=dict)
+    _lemmas: dict[str, frozenset[str]] = field(default_factory=dict)
+    _keys: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def build(lang: str) -> Morphology:
@@ -141,7 +143,7 @@ class Morphology:
         return got
 
     def _make_forms(self, word: str, rules: bool) -> tuple[str, ...]:
-        low = cyrillic_key(word)
+        low = self.key(word)
         out = [low]
         parses = self._parses(word)
         for p in parses:
@@ -220,12 +222,26 @@ class Morphology:
             adjective=any(p.tag.POS == "ADJF" for p in parses),
             weighted=self._analyser().prob_estimator is not None)
 
+    def key(self, word: str) -> str:
+        """``cyrillic_key(word)``, from a plain dict: asked for nearly every word of a text."""
+        got = self._keys.get(word)
+        if got is None:
+            if len(self._keys) > _CACHE_WORDS:
+                self._keys.clear()
+            got = self._keys[word] = cyrillic_key(word)
+        return got
+
     def lemmas(self, word: str) -> frozenset[str]:
         """The analyser's normal forms of ``word`` and the word itself, as Cyrillic keys: what
         a word list of lemmas ("президент", "заявити") is matched against."""
-        out = {cyrillic_key(word)}
-        out.update(cyrillic_key(p.normal_form) for p in self._parses(word))
-        return frozenset(out)
+        got = self._lemmas.get(word)
+        if got is None:
+            if len(self._lemmas) > _CACHE_WORDS:
+                self._lemmas.clear()
+            out = {cyrillic_key(word)}
+            out.update(cyrillic_key(p.normal_form) for p in self._parses(word))
+            got = self._lemmas[word] = frozenset(out)
+        return got
 
 
 def _dictionary_word(p: Any) -> bool:
