@@ -222,6 +222,7 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
             i = f.tok1
         else:
             i += 1
+    _shared_unit_words(text, toks, words, names, lex, info, taken, found)
     _features(text, toks, words, lex, taken, person, found)
     _cued_unknowns(text, toks, words, lex, taken, person, found)
     _demonyms(toks, words, lex, taken, found)
@@ -340,17 +341,53 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
     return None
 
 
+def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
+                       info: Callable[[str], int], taken: list[bool], found: list[Found]) -> None:
+    """Adjectives of a list that share the admin word of its last ("Сумська та Харківська
+    області", "Одеську, Херсонську, Запорізьку області"): each its own unit."""
+    for g in list(found):
+        if not g.admin or g.key is None or g.tok1 - g.tok0 < 2:
+            continue
+        admin = [w for w in words.forms(g.tok1 - 1) if w in lex.admin_after]
+        k = g.tok0
+        while k > 0:
+            j = k - 1
+            if words.is_(j, lex.conjunctions) and not toks[j].cap:
+                j -= 1
+            elif _gap(text, toks, j, k).strip() != ",":
+                break
+            if j < 0 or not toks[j].cap or toks[j].sentence != toks[g.tok0].sentence:
+                break
+            # a place the adjective alone matched ("Курской": the town Kurskaya) gives way to the
+            # unit the list's shared admin word makes of it
+            there = next((f for f in found if f.tok0 <= j < f.tok1), None) if taken[j] else None
+            if there is not None and (there.tok1 - there.tok0 > 1 or there.admin or there.target is not None):
+                break
+            hit = next((h for form in words.name_forms(j) for a in admin
+                        if (h := _lookup(f"{form} {a}", names, lex)) is not None), None)
+            if hit is None:
+                break
+            if there is not None:
+                found.remove(there)
+            f = _found(j, j + 1, toks, hit, info, admin=True)
+            found.append(f)
+            taken[j] = True
+            k = j
+
+
 def _combinations(spans: Sequence[Sequence[str]]) -> Iterable[tuple[str, ...]]:
     return itertools.islice(itertools.product(*spans), _MAX_COMBINATIONS)
 
 
 def _lookup(key: str, names: CyrillicNames, lex: Lexicon) -> tuple[str, str] | None:
-    """What a candidate key is: ("alias", code), ("region", key) or ("name", key)."""
+    """What a candidate key is: ("alias", code), ("region", key), ("feature", key) or ("name", key)."""
     code = lex.aliases.get(key)
     if code is not None:
         return "alias", code
     if key in lex.regions:
         return "region", key
+    if key in lex.features:
+        return "feature", key
     if key in names.keys:
         return "name", key
     return None
@@ -361,7 +398,7 @@ def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> int:
     the hamlet Kursky), the one a country, a unit or a city bears."""
     kind, what = hit
     if kind != "name":
-        return 1 << 20
+        return 1 << 20 if kind != "feature" else 1 << 19
     flags = info(what)
     return sum(bit for bit in (F_COUNTRY, F_UNIT, F_STRONG, F_TOWN, F_ADMIN) if flags & bit)
 
@@ -433,6 +470,8 @@ def _found(i: int, stop: int, toks: Sequence[Token], hit: tuple[str, str],
     if kind == "region":
         # no one unit: found, left unresolved; its units are context (resolution reads regions)
         return Found(i, stop, start, end, what, role="pattern", flags=F_ADMIN)
+    if kind == "feature":
+        return Found(i, stop, start, end, None, role="pattern", flags=F_ADMIN)
     return Found(i, stop, start, end, what, flags=info(what), admin=admin)
 
 

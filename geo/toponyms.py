@@ -281,6 +281,7 @@ class Lexicon:
     region_cues: dict[str, tuple[str, ...]]   # "DPR" -> ("UA-14",)
     region_cue_re: re.Pattern[str] | None
     regions: dict[str, tuple[str, ...]]  # a region no one unit is ("Донбас") -> its units' codes
+    features: frozenset[str]             # rivers, mountains: places no point stands for ("Дністер")
     # toponyms.toml: what each is for is said there
     titles: frozenset[str]
     org_words: frozenset[str]
@@ -377,6 +378,7 @@ class Lexicon:
         abbrevs: dict[str, str] = {}
         cues: dict[str, tuple[str, ...]] = {}
         regions: dict[str, tuple[str, ...]] = {}
+        features: set[str] = set()
         for row in _csv_rows(lang_data.read_text("place_names.csv", lang=lang)):
             forms = row["names"].split(";")
             if row["kind"] == "alias":
@@ -391,6 +393,8 @@ class Lexicon:
             elif row["kind"] == "region":
                 for form in forms:
                     regions[name(form)] = tuple(row["code"].split("+"))
+            elif row["kind"] == "feature":
+                features.update(name(form) for form in forms)
             else:
                 raise LanguageDataError(f"{lang}/place_names.csv: unknown kind {row['kind']!r}")
         if cyrillic:
@@ -412,7 +416,7 @@ class Lexicon:
             region_cues=cues, region_cue_re=re.compile(
                 r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
                 + r")(?![\w])") if cues else None,
-            regions=regions,
+            regions=regions, features=frozenset(features),
             titles=keys(words["titles"]), org_words=keys(words["org_words"]),
             feature_words=keys(words["feature_words"]), feature_first=keys(words["feature_first"]),
             admin_after=ADMIN_WORDS | keys(words["admin_after"]),

@@ -261,3 +261,21 @@ def test_english_text_never_loads_the_morphological_analyser(tmp_path):
             "print('pymorphy3' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_adjectives_of_a_list_share_its_admin_word(gp):
+    got = places(gp, "Ворог обстріляв Одеську, Херсонську та Запорізьку області.", "uk")
+    assert {v[1] for v in got.values()} == {"UA-51", "UA-65", "UA-23"}
+    got = places(gp, "Удары по Курской и Белгородской областям.", "ru")
+    assert {k: v[:2] for k, v in got.items()} == {"Курской": ("Kursk Oblast", "RU-KRS"),
+                                                 "Белгородской областям": ("Belgorod Oblast", "RU-BEL")}
+
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("Біля Дністра і в Карпатах похолодало.", "uk", {"Дністра", "Карпатах"}),
+    ("Поруч зі Стрийським парком та на Личаківському цвинтарі.", "uk", {"Стрийським парком", "Личаківському цвинтарі"}),
+    ("Лодка перевернулась на реке Днепр.", "ru", {"реке Днепр"}),
+])
+def test_rivers_mountains_and_landmarks_are_found_and_left_unpinned(gp, text, lang, want):
+    got = [m for m in gp.parse_text(text, lang=lang) if m.role != "demonym"]
+    assert {m.text for m in got} == want and all(m.place is None for m in got)
