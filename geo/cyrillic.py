@@ -117,13 +117,17 @@ class CyrillicNames:
 
 # --- one article's words ----------------------------------------------------------------------
 
-#: Letters of a word's start that inflection keeps (see _Words.is_).
+#: Letters of a word's start that inflection keeps (see _Words.is_) ...
 _PREFIX = 3
+#: ... but for the vowel Ukrainian alternates in a short stem: "двір", "двору"; "міст", "мосту".
+_ALTERNATING = str.maketrans({"і": "о"}), str.maketrans({"і": "е"})
 
 
 @functools.lru_cache(maxsize=256)
 def _prefixes(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(w[:_PREFIX] for w in words)
+    out = {w[:_PREFIX] for w in words}
+    out.update(p.translate(t) for p in list(out) for t in _ALTERNATING)
+    return frozenset(out)
 
 
 class _Words:
@@ -630,8 +634,10 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
     by_tok = {k: f for f in found for k in range(f.tok0, f.tok1)}
     for i in range(n - 1):
         if toks[i].cap and i + 1 < n and not toks[i + 1].cap and words.is_(i + 1, lex.feature_words) \
-                and _gap(text, toks, i, i + 1) == " " and not person[i] and i not in by_tok:
-            _add_pattern(found, toks, i, i + 2, taken, by_tok)      # "Чорне море"
+                and _gap(text, toks, i, i + 1) == " " and not person[i] \
+                and (i not in by_tok or words.info(i).adjective):
+            # "Чорне море", "біля Гостинного двору" (not Hostinné: the adjective is the feature's)
+            _add_pattern(found, toks, i, i + 2, taken, by_tok)
             continue
         if toks[i].cap or not words.is_(i, lex.feature_first) or not _joins(text, toks, i):
             continue
