@@ -47,6 +47,8 @@ BENCHES: tuple[Bench, ...] = (
     Bench("gazetteer", "bench/gazetteer.py", "gazetteer build, open, lookups/s",
           quick=("--runs", "2", "--build-runs", "1", "--keys", "5000", "--queries", "2000")),
     Bench("geoparse", "bench/geoparse.py", "geoparser accuracy and parse throughput"),
+    Bench("geoparse_ukru", "bench/geoparse_ukru.py",
+          "Ukrainian and Russian place names: recognition, resolution on VIINA, throughput"),
     Bench("events_accuracy", "bench/events_accuracy.py",
           "events on the ACLED dev notes: yield, distance to the true point, type, precision"),
     Bench("events", "bench/events.py", "border distance for 1M points, events/s end to end",
@@ -199,6 +201,10 @@ def headlines(sections: dict[str, str]) -> list[tuple[str, str, str]]:
 
     find("geoparse", "geoparser throughput, 600-word texts, one core",
          r"\*\*Throughput\*\*: ([\d,.]+) articles/s", "{} articles/s")
+    for corpus in ("neruk_dev", "factru_dev"):
+        find("geoparse_ukru", f"place-name recognition F1, {corpus} (all gold spans, all records)",
+             rf"\| {corpus} \([^)]*\) \| all \| all \| [\d,]+ \| [\d,]+ \| ([\d.]+) \| ([\d.]+) \| \*\*([\d.]+)\*\*",
+             "P {} R {} F1 {}")
     find("events", "parse + extract + measure (`process_many`), one core",
          r"\*\*parse \+ extract \+ measure\*\* \(`process_many`\) \| \*\*([\d,.]+)\*\* \| \*\*([\d,.]+)\*\*",
          "{} articles/s, {} events/s")

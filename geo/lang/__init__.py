@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: Languages shipped with every file of :data:`FILES`.
-LANGUAGES: tuple[str, ...] = ("en",)
+LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
 #: Languages an article may be in, detected or given; each has ``<lang>/detect.toml``.
 ARTICLE_LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
 #: The language whose data reads text in a language with no data of its own, and text in a
@@ -69,6 +69,7 @@ FILES: tuple[str, ...] = (
     "demonyms.csv",      # adjectival and demonymic forms of countries ("Russian" -> RU)
     "place_names.csv",   # names the gazetteer lacks: aliases, abbreviations, region cues, continents
     "resolution.toml",   # resolution: function words, admin words, other spellings of names
+    "morphology.toml",   # inflection: the analyser, case-ending rules, the neighbour's spellings
     "sentences.toml",    # sentence splitting: abbreviations, words a wrapped line ends on
     "triggers.toml",     # event-type trigger rules, hedge and habit words
     "actors.toml",       # attacker, target, claimant: country names, report and action verbs
