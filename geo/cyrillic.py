@@ -34,12 +34,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazetteer.model import Place
 from gazetteer.names import cyrillic_key
 
 from geo.morphology import Morphology, WordInfo
 from geo.toponyms import F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, Lexicon, Token
 
-__all__ = ["CyrillicNames", "recognize_cyrillic"]
+__all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "home_flags", "recognize_cyrillic"]
 
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]")
 #: The most words a name of a run is tried with ("Автономна Республіка Крим", "Ростов на Дону").
@@ -54,9 +55,29 @@ _NAMED_BIG = F_STRONG | F_ADMIN | F_UNIT | F_CAPITAL | F_COUNTRY | F_TOWN
 #: of that name to give way to the person: the analyser's own estimate, or any reading where it
 #: has none (the Ukrainian dictionary weighs its readings alike).
 _PERSON_SHARE = 0.5
-#: How far back an organisation word may stand from the place in its genitive ("Міністерством
-#: закордонних справ України": three words).
-_ORG_LOOKBACK = 3
+#: How far back an organisation word may stand from the place in its genitive ("Міністерство
+#: доходів і зборів України", "Рада національної безпеки і оборони України": five words).
+_ORG_LOOKBACK = 5
+
+#: Flags of a key that only Cyrillic recognition reads, beside geo.toponyms' ``F_*``: the caller's
+#: ``info`` sets them from the key's entries and the language's home countries
+#: (``resolution.toml``), see :func:`home_flags`.
+F_HOME = 1 << 12       # an entry lies in a country the language's reports are about (Ukraine, Russia)
+F_HOME_TOWN = 1 << 13  # ... and is a unit, or a town of at least 10,000 people
+#: A town this size is named in the news more often than people who share its name.
+_HOME_TOWN_POPULATION = 10_000
+_UNIT_KINDS = frozenset({"admin1", "admin2", "hromada"})
+
+
+def home_flags(places: Iterable[Place], home: frozenset[str]) -> int:
+    """:data:`F_HOME` / :data:`F_HOME_TOWN` for a key whose entries are ``places``."""
+    got = 0
+    for p in places:
+        if p.country in home and p.kind != "country":
+            got |= F_HOME
+            if p.kind in _UNIT_KINDS or (p.population or 0) >= _HOME_TOWN_POPULATION:
+                return got | F_HOME_TOWN
+    return got
 
 
 # --- the gazetteer's Cyrillic keys --------------------------------------------------------------
@@ -171,6 +192,13 @@ class _Words:
     def info(self, i: int) -> WordInfo:
         return self.morph.info(self.toks[i].text)
 
+    def has_case(self, i: int, cases: frozenset[str]) -> bool:
+        return self.morph.has_case(self.toks[i].text, cases)
+
+    def agrees(self, i: int, j: int) -> bool:
+        """Whether token ``i`` read as an adjective can qualify token ``j`` read as a noun."""
+        return self.morph.agrees(self.toks[i].text, self.toks[j].text)
+
     def key(self, i: int) -> str:
         got = self._keys.get(i)
         if got is None:
@@ -211,11 +239,14 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
     _org_names(text, toks, words, lex, taken)
     person = _people(text, toks, words, names, lex, info, taken)
     found: list[Found] = []
+    _facility_adjectives(text, toks, words, names, lex, info, taken, person, found)
     i = 0
     while i < n:
         f = None
         if not taken[i] and toks[i].cap and words.cyrillic(i) and not person[i]:
             f = _name_at(text, toks, i, words, names, lex, info)
+            if f is None or f.tok1 == i + 1:
+                f = _compass_name_at(text, toks, i, words, names, lex, info) or f
         if f is None:
             i += 1
             continue
@@ -274,7 +305,8 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
         wi = words.info(i)
         # (an initial "В." reads as a first name too: a name is three letters at least)
         if (wi.first_name and nxt and len(t.text) >= 3 and not wi.function
-                and not _big_place(words, i, names, lex, info)):
+                and (not _big_place(words, i, names, lex, info)
+                     or _surname_at(toks, i + 1, words, names, lex, info))):
             k = i + 1
             while k < n and toks[k].cap and _gap(text, toks, k - 1, k) in (" ", "-") and k - i < 4:
                 k += 1
@@ -290,7 +322,8 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
     # Initials: "Б. Хмельницького", "Януковича В. Ф.": a capital letter and a dot beside a name.
     for i in range(n - 1):
         t = toks[i]
-        if len(t.text) == 1 and t.text.isupper() and text[t.end:t.end + 1] == ".":
+        # (a space may stand before the dot: "Б . Хмельницький" in tokenised text)
+        if len(t.text) == 1 and t.text.isupper() and text[t.end:t.end + 2].lstrip(" ")[:1] == ".":
             for j in (i + 1, i - 1):
                 if 0 <= j < n and toks[j].cap and len(toks[j].text) > 1 and abs(toks[j].start - t.end) <= 3 \
                         or 0 <= j < n and j == i - 1 and toks[j].cap and len(toks[j].text) > 1 \
@@ -299,14 +332,43 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
     # A surname seen in a full name is that person wherever else it stands alone.
     surnames: set[str] = set()
     for i in range(n):
-        if person[i] and not words.info(i).first_name:
+        if person[i] and not toks[i].upper and not words.info(i).first_name:
             surnames.update(words.morph.lemmas(toks[i].text))
     if surnames:
         for i in range(n):
             if not person[i] and toks[i].cap and not words.morph.lemmas(toks[i].text).isdisjoint(surnames):
-                if not _big_place(words, i, names, lex, info):
+                # "Богдан Хмельницький ... війська Хмельницького": the man, not the city, but
+                # "у Хмельницькому" is the city
+                if not _big_place(words, i, names, lex, info) or (
+                        not _located(i, words, lex) and not _country_or_region(words, i, lex)):
                     person[i] = True
     return person
+
+
+def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNames, lex: Lexicon,
+                info: Callable[[str], int]) -> bool:
+    """Whether token ``j``, right after a first name, is a surname, so that the two are a person
+    even where the first name is also a town's ("Володимир Гетьман", "Лариса Петренко", "Софія
+    Мірошниченко"): a surname's or patronymic's reading, a surname's shape or a word the
+    dictionary does not know, naming no country, region or town, and no unit's adjective
+    ("Софія Київська" is no person's name)."""
+    if j >= len(toks) or not toks[j].cap or toks[j].upper:
+        return False
+    if words.is_(j + 1, lex.admin_after) or _big_place(words, j, names, lex, info):
+        return False
+    wj = words.info(j)
+    key = words.key(j)
+    if wj.surname or wj.patronymic or not wj.known:
+        return True
+    if lex.surname_endings and key.endswith(lex.surname_endings):
+        return True
+    # a known word with no person's reading: a surname only if it names no place at all
+    return not any(form in names.keys or form in lex.aliases for form in words.forms(j))
+
+
+def _country_or_region(words: _Words, i: int, lex: Lexicon) -> bool:
+    """Whether some form of token ``i`` names a country or a region of the language's lists."""
+    return any(form in lex.aliases or form in lex.regions for form in words.forms(i))
 
 
 def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int]) -> bool:
@@ -345,6 +407,62 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
     return None
 
 
+def _compass_name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames,
+                     lex: Lexicon, info: Callable[[str], int]) -> Found | None:
+    """A compass word and the country's or continent's name after it, as one name at the
+    country's point ("Західна Україна", "Східної Європи", "Восточной Украине"): the adjective
+    alone is no place (a "Northern" province abroad)."""
+    j = i + 1
+    if (j >= len(toks) or not toks[j].cap or _gap(text, toks, i, j) != " " or toks[j].sentence != toks[i].sentence
+            or not words.is_(i, lex.direction_words)):
+        return None
+    g = _name_at(text, toks, j, words, names, lex, info)
+    if g is None or not (g.target is not None or g.flags & F_COUNTRY or (g.key or "") in lex.regions):
+        return None
+    return Found(i, g.tok1, toks[i].start, g.end, g.key, role=g.role, flags=g.flags, target=g.target,
+                 admin=g.admin)
+
+
+#: Lower-case adjectives that may stand between a facility's place adjective and its noun
+#: ("Одеський морський порт", "Авдеевского коксохимического завода").
+_FACILITY_GAP = 2
+#: What a facility's adjective must name to be read as its place: a town, not a hamlet that
+#: happens to be spelled like the adjective's stem.
+_FACILITY_TOWN = F_HOME_TOWN
+
+
+def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
+                         info: Callable[[str], int], taken: list[bool], person: list[bool],
+                         found: list[Found]) -> None:
+    """A relational adjective before a facility word is the town the facility is named after,
+    and is where it is ("Кременчуцький НПЗ" -> Kremenchuk, "по Одеському морському порту",
+    "на Покровському напрямку", "Кременчугского НПЗ"): the adjective is the mention, as ner-uk
+    and factRuEval mark such adjectives of places. A facility with a name of its own the
+    gazetteer holds ("Запорізька АЕС") stays that name."""
+    if not lex.facility_words:
+        return
+    n = len(toks)
+    for i in range(n - 1):
+        if taken[i] or person[i] or not toks[i].cap or toks[i].upper or not words.cyrillic(i):
+            continue
+        j = i + 1
+        while (j < n and j - i <= _FACILITY_GAP and not toks[j].cap and _gap(text, toks, j - 1, j) == " "
+               and not words.is_(j, lex.facility_words) and words.info(j).adjective):
+            j += 1
+        if j >= n or _gap(text, toks, j - 1, j) != " " or not words.is_(j, lex.facility_words):
+            continue
+        whole = _name_at(text, toks, i, words, names, lex, info)
+        if whole is not None and whole.tok1 > i + 1:
+            continue  # "Запорізька АЕС": the plant's own name
+        hits = [form for form in words.morph.adjective_place_forms(toks[i].text)
+                if form in names.keys and info(form) & _FACILITY_TOWN]
+        if not hits or _quoted(text, toks[i].start, toks[j].end) or _inside_institution(text, toks, i, words, lex):
+            continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
+        key = max(hits, key=lambda h: (_weight(("name", h), info), -hits.index(h)))
+        found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
+        taken[i] = True
+
+
 def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
                        info: Callable[[str], int], taken: list[bool], found: list[Found]) -> None:
     """Adjectives of a list that share the admin word of its last ("Сумська та Харківська
@@ -356,7 +474,10 @@ def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: C
         k = g.tok0
         while k > 0:
             j = k - 1
-            if words.is_(j, lex.conjunctions) and not toks[j].cap:
+            if words.is_(j, lex.place_prepositions) and not toks[j].cap and j > 0 \
+                    and words.is_(j - 1, lex.conjunctions) and not toks[j - 1].cap:
+                j -= 2    # "Полтавській та в Сумській областях"
+            elif words.is_(j, lex.conjunctions) and not toks[j].cap:
                 j -= 1
             elif _gap(text, toks, j, k).strip() != ",":
                 break
@@ -397,6 +518,17 @@ def _lookup(key: str, names: CyrillicNames, lex: Lexicon) -> tuple[str, str] | N
     return None
 
 
+_ACRONYM_KEYS: dict[str, frozenset[str]] = {}
+
+
+def _acronym_keys(lex: Lexicon) -> frozenset[str]:
+    """The Cyrillic keys of the language's country acronyms ("РФ", "США", "ПАР")."""
+    got = _ACRONYM_KEYS.get(lex.lang)
+    if got is None:
+        got = _ACRONYM_KEYS[lex.lang] = frozenset(cyrillic_key(a) for a in lex.country_acronyms)
+    return got
+
+
 def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> int:
     """How much a reading names: where a word's forms meet several names ("Курском": Kursk, or
     the hamlet Kursky), the one a country, a unit or a city bears."""
@@ -420,6 +552,11 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
     else:
         forms = [words.forms(i)]
     hits = [h for combo in _combinations(forms) if (h := _lookup(" ".join(combo), names, lex)) is not None]
+    if stop - i == 1 and not toks[i].upper:
+        # a country's acronym is one in capitals only: "Пари" (pairs) is no form of "ПАР"
+        acronyms = _acronym_keys(lex)
+        hits = [h for h in hits if not (h[0] == "alias" and any(f in acronyms and lex.aliases.get(f) == h[1]
+                                                               for f in forms[0]))]
     hit = max(hits, key=lambda h: _weight(h, info), default=None)
     if hit is None and stop - i == 1:
         # the neighbour language's spelling: "Плехове" for Плехово, "Работино" for Роботине
@@ -430,6 +567,16 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
                     break
             if hit is not None:
                 break
+    region = stop - i == 1 and bool(words.morph.region_suffixes)
+    if region and (hit is None or hit[0] == "name" and hit[1].endswith(words.morph.region_suffixes)
+                   and not info(hit[1]) & (F_UNIT | F_ADMIN)):
+        # "Дніпропетровщина", "Старобільщина", "Брянщина": a region's name made from its centre's
+        # is the oblast or the raion of that name, where the gazetteer holds no such form (or
+        # only a hamlet's: Курщина is one in Smolensk oblast)
+        unit = next((h for form in forms[0] for u in words.morph.region_unit_forms(form)
+                     if (h := _lookup(u, names, lex)) is not None), None)
+        if unit is not None:
+            return _found(i, stop, toks, unit, info, admin=True)
     if hit is None:
         return None
     # "на Харківщині": a name in a region's ending is the region, not a village of that name
@@ -496,37 +643,88 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         if first.initial and (wi.some_function or _common_word(wi)) and not f.flags & (F_COUNTRY | F_UNIT) \
                 and not _capitalised_elsewhere(f, toks, words):
             return False  # "Мені", "Часом", "Эшелон" opening a sentence: a word, not Mena or Echelon
-        if wi.adjective and not located and not f.admin and _modifies_next(text, toks, f.tok0, words, lex):
-            return False  # "Київській гімназії", "Краматорська міська рада": an adjective
+        if wi.adjective and not f.admin and _modifies_next(text, toks, f.tok0, words, lex, located=located):
+            return False  # "Київській гімназії", "у Львівському університеті", "Луганське ОТВ"
         if words.is_(f.tok0, lex.months_days):
             return False
         named = f.target is None and not f.admin and f.role == "name" and not f.flags & (F_COUNTRY | F_UNIT | F_ADMIN)
         small = named and not f.flags & _NAMED_BIG
         if named and not located and _named_like_person(f, toks, words, lex, small=small):
             return False
-        if small:
-            if not located and wi.geo < _PERSON_SHARE:
-                # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
-                # "Добре", "Разом", "Мама" at a sentence's start, "Інституту" in a name: a
-                # hamlet's name with nothing locating at it needs a place of the article near it
-                f.weak = f.local = True
+        if f.role == "name" and f.target is None and not f.admin:
+            _ask_support(f, toks, words, wi, located=located)
     if any(person[f.tok0:f.tok1]):
         return False
     if _quoted(text, f.start, f.end):
         return False  # «Київ-Арт», «Майкрософт Україна»: a firm's, a newspaper's or a team's name
+    if _quoted_alone(text, toks, f, words, lex):
+        return False  # партія «Батьківщина», підприємство «Україна», фільм «Троя»
     if _inside_institution(text, toks, f.tok0, words, lex):
         return False
     return True
 
 
+def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *, located: bool) -> None:
+    """Mark a one-word name that needs the article's support (``Found.weak``; ``Found.local``:
+    a place of the article near it). What the name most likely is decides:
+
+    - a town or a unit of the countries the reports are about (:data:`F_HOME_TOWN`): a place,
+      unless it opens a sentence and the dictionary reads it as a first name ("Володимир і
+      Дмитро ...");
+    - else a town or unit abroad: a place where the text locates it ("у Празі") or where it is a
+      city the dictionary does not read as a word or a person's name; otherwise it needs its
+      country, or a place near it, in the article ("Дори", "Юра", "Мета", "Час" opening a
+      sentence: a first name, a word, not Dori in Burkina Faso or Chas in India);
+    - else a hamlet at home: needs a place near it unless located (the dictionary may read it
+      as a word: "Добре", "Разом"; or as a person's name, even after a preposition: "до
+      Марини"); a hamlet only abroad needs its country.
+    """
+    flags = f.flags
+    opens = toks[f.tok0].initial and not _capitalised_elsewhere(f, toks, words)
+    personal = _personal(wi)
+    if flags & F_HOME_TOWN:
+        if opens and personal:
+            f.weak = f.local = True
+        return
+    if flags & (F_TOWN | F_STRONG | F_CAPITAL | F_UNIT) or not flags & F_HOME:
+        if flags & (F_STRONG | F_CAPITAL):
+            keep = located or not (personal or (opens and wi.known))
+        else:
+            keep = located and bool(flags & (F_UNIT | F_TOWN)) and not personal
+        if not keep:
+            f.weak = True
+        return
+    if not located and wi.geo < _PERSON_SHARE:
+        # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
+        # "Добре", "Разом", "Мама" at a sentence's start, "Інституту" in a name: a hamlet's
+        # name with nothing locating at it needs a place of the article near it
+        f.weak = f.local = True
+    elif located and personal and wi.geo < _PERSON_SHARE and not wi.weighted:
+        f.weak = f.local = True
+
+
+def _personal(wi: WordInfo) -> bool:
+    """Whether the dictionary reads a word as a person's or a being's: a first name, a surname,
+    mostly a name's readings, or only animate nouns ("Бога", "Українці"; no town's reading)."""
+    if wi.first_name or wi.surname or wi.person >= _PERSON_SHARE:
+        return True
+    return wi.known and not wi.thing and not wi.adjective and not wi.function
+
+
 def _located(i: int, words: _Words, lex: Lexicon, found: Sequence[Found] = ()) -> bool:
     """Whether the word before token ``i`` locates at it: a preposition of place ("у", "під",
-    "біля"), a settlement word ("село", "с."), a cue ("поблизу", "звільнили"); or, in a list of
-    places, the one before it was so located ("у Києві та Львові", "в Курске, Брянске")."""
+    "біля") governing a case it locates in ("з Києва", not "з Марією"; "у Львові", not "у
+    Романа"), a settlement word ("село", "с."), a cue ("поблизу", "звільнили", "обстріл"), a
+    facility ("аеродром Бельбек"); or, in a list of places, the one before it was so located
+    ("у Києві та Львові", "в Курске, Брянске")."""
     if i <= 0:
         return False
-    if (words.is_(i - 1, lex.place_prepositions) or words.is_(i - 1, lex.settlement_cues)
-            or words.is_(i - 1, lex.strong_cues)):
+    if words.is_(i - 1, lex.place_prepositions):
+        cases = lex.locating_cases.get(words.key(i - 1))
+        if cases is None or words.has_case(i, cases):
+            return True
+    elif (words.is_(i - 1, lex.settlement_cues) or words.is_(i - 1, lex.strong_cues)
+            or words.is_(i - 1, lex.facility_words)):
         return True
     prev = found[-1] if found else None
     if prev is None or prev.role == "demonym" or i - prev.tok1 > 1:
@@ -565,6 +763,22 @@ def _quoted(text: str, start: int, end: int) -> bool:
             and any(ch.isalnum() for ch in others))
 
 
+def _quoted_alone(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon) -> bool:
+    """Whether ``f`` is a name quoted alone that names an organisation, a product or a work
+    («Батьківщина», «Україна», «Троя»): news quotes such names, never a place's, but for a
+    so-called republic («ДНР», «ЛНР») and the place a facility before the quote is named after
+    (аеропорт «Бориспіль», аеродром «Саки»)."""
+    before = text[:f.start].rstrip(" ")
+    after = text[f.end:].lstrip(" ")
+    if not (before.endswith(("«", "„", '"')) and after.startswith(("»", "“", '"'))):
+        return False
+    if (f.target is not None and "-" in f.target) or (f.key or "") in lex.regions:
+        return False
+    k = f.tok0 - 1
+    town = f.flags & (F_TOWN | F_STRONG | F_HOME_TOWN)
+    return not (town and k >= 0 and words.is_(k, lex.facility_words))
+
+
 def _common_word(wi: WordInfo) -> bool:
     """A word the dictionary knows and reads as no name at all, where the dictionary tags names
     (Russian's tags places Geox, people Name/Surn/Patr): "Эшелон", not "Шебекино"."""
@@ -576,13 +790,28 @@ def _capitalised_elsewhere(f: Found, toks: Sequence[Token], words: _Words) -> bo
     return toks[f.tok0].key in words.capitalised_mid_sentence()
 
 
-def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:
-    """Whether token ``i``, read as an adjective, qualifies the lower-case noun after it."""
+def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon, *,
+                   located: bool = False) -> bool:
+    """Whether token ``i``, read as an adjective, qualifies the noun after it: a lower-case
+    word ("Київській гімназії"; after a preposition only where the two agree in case, number and
+    gender: "у Львівському університеті", not "у Курахове вибухи"), or an institution's acronym
+    ("Луганське ОТВ", "Генічеська РДА"). Admin and facility words make the adjective a unit's or
+    a facility's place, read elsewhere."""
     j = i + 1
-    if j >= len(toks) or toks[j].cap or _gap(text, toks, i, j) != " " or toks[j].sentence != toks[i].sentence:
+    if j >= len(toks) or _gap(text, toks, i, j) != " " or toks[j].sentence != toks[i].sentence:
+        return False
+    if words.is_(j, lex.admin_after) or words.is_(j, lex.facility_words) or words.is_(j, lex.feature_words):
+        return False
+    if toks[j].upper:
+        key = words.key(j)
+        return (len(toks[j].text) >= 2 and toks[j].text not in lex.country_acronyms
+                and key not in lex.aliases)
+    if toks[j].cap:
         return False
     nxt = words.info(j)
-    return nxt.known and not nxt.function and not nxt.some_function
+    if not nxt.known or nxt.function or nxt.some_function:
+        return False
+    return not located or words.agrees(i, j)
 
 
 def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexicon, *, small: bool) -> bool:
@@ -599,7 +828,10 @@ def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexi
     wi = words.info(i)
     # (a city gives way only to the weights of an analyser that has them: the Ukrainian
     # dictionary lists "Львова" as a surname's form as often as Lviv's)
-    if wi.person >= _PERSON_SHARE and wi.person > wi.geo and (wi.weighted or not f.flags & (F_STRONG | F_CAPITAL)):
+    # (a town at home keeps its name where the dictionary knows it as a place too: "Феодосії";
+    # "Анна" alone is a woman, the dictionary having no town of that name)
+    if wi.person >= _PERSON_SHARE and wi.person > wi.geo and (
+            wi.weighted or not f.flags & (F_STRONG | F_CAPITAL) and not (f.flags & F_HOME_TOWN and wi.thing)):
         return True
     if not small or wi.geo:
         return False
@@ -610,16 +842,25 @@ def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexi
 
 
 def _inside_institution(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:
-    """A place in the genitive after an organisation word, within three words ("Збройних Сил
-    України", "Міністерства оборони України", "Закону України", "Днем Києва")."""
+    """A place in the genitive after an organisation word, within five words ("Збройних Сил
+    України", "Міністерства доходів і зборів України", "Закону України", "Днем Києва",
+    "Господарського суду м. Києва"; an institution's acronym is one: "МНС України", "НАН
+    України"): a part of the institution's name, not a place of the text."""
     k = i - 1
     for _ in range(_ORG_LOOKBACK):
-        # (a quote may open the name: "фірма «Київ»", "ООО «Донбасс»")
-        if k < 0 or _gap(text, toks, k, k + 1) not in (" ", " «", " „", " \"") or toks[k].sentence != toks[i].sentence:
+        if k < 0 or toks[k].sentence != toks[i].sentence:
+            return False
+        gap = _gap(text, toks, k, k + 1)
+        # (a quote may open the name: "фірма «Київ»", "ООО «Донбасс»"; an abbreviated
+        # settlement word stand before the city: "суду м. Києва")
+        if gap not in (" ", " «", " „", " \"") and not (gap in (". ", ".") and words.is_(k, lex.settlement_cues)):
             return False
         if words.is_(k, lex.org_words):
             return True
-        if words.is_(k, lex.place_prepositions) or words.info(k).function:
+        if words.is_(k, lex.conjunctions) and not toks[k].cap:
+            k -= 1
+            continue  # "Міністерство доходів і зборів України"
+        if words.is_(k, lex.place_prepositions) or words.info(k).function or words.key(k) in lex.function_words:
             return False  # "бригада відбила атаку під Покровськом": not the place's genitive
         k -= 1
     return False
@@ -634,7 +875,7 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
     by_tok = {k: f for f in found for k in range(f.tok0, f.tok1)}
     for i in range(n - 1):
         if toks[i].cap and i + 1 < n and not toks[i + 1].cap and words.is_(i + 1, lex.feature_words) \
-                and _gap(text, toks, i, i + 1) == " " and not person[i] \
+                and _gap(text, toks, i, i + 1) == " " and not person[i] and _names_feature(i, words) \
                 and (i not in by_tok or words.info(i).adjective):
             # "Чорне море", "біля Гостинного двору" (not Hostinné: the adjective is the feature's)
             _add_pattern(found, toks, i, i + 2, taken, by_tok)
@@ -651,6 +892,17 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
 #: An abbreviated cue is this long at most ("вул.", "просп.", "с.", "смт"): a dot after a longer
 #: word ends a sentence ("станции. Должна").
 _ABBREVIATION = 5
+
+
+def _names_feature(i: int, words: _Words) -> bool:
+    """Whether token ``i`` may be a feature's own name before its feature word: an adjective
+    ("Чорне море", "Поштова площа") or a word the dictionary does not know, not a pronoun, nor a
+    noun or a common adjective opening a sentence ("Той шлях", "Представники аеропорту",
+    "Загальна площа приміщень")."""
+    wi = words.info(i)
+    if wi.function or wi.some_function or not (wi.adjective or not wi.known):
+        return False
+    return not (words.toks[i].initial and wi.known)
 
 
 def _joins(text: str, toks: Sequence[Token], i: int) -> bool:
@@ -685,11 +937,16 @@ def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon
         if not _joins(text, toks, i - 1) or toks[i - 1].cap:
             continue
         settlement = words.is_(i - 1, lex.settlement_cues)
-        if not settlement and not words.is_(i - 1, lex.strong_cues):
+        if not settlement and not words.is_(i - 1, lex.strong_cues) and not words.is_(i - 1, lex.facility_words):
             continue
         wi = words.info(i)
         if wi.function or wi.person >= _PERSON_SHARE or words.is_(i, lex.months_days):
             continue
+        if _gap(text, toks, i - 1, i) != " " and wi.some_function:
+            continue  # "169 кв м. Про це ...": a sentence after an abbreviation's dot
+        if (wi.adjective and _modifies_next(text, toks, i, words, lex, located=True)
+                or _inside_institution(text, toks, i, words, lex) or _quoted(text, toks[i].start, toks[i].end)):
+            continue  # "м Регіональному відділенню", "суду міста Чернігова", «...»
         k = i + 1
         while k < n and toks[k].cap and not taken[k] and _gap(text, toks, k - 1, k) in (" ", "-") and k - i < 3:
             k += 1

@@ -42,7 +42,7 @@ from gazetteer.names import admin_form, cyrillic_key, is_cyrillic, name_key, tok
 
 from geo import lang as lang_data
 from geo.articles import Article
-from geo.cyrillic import CyrillicNames, recognize_cyrillic
+from geo.cyrillic import CyrillicNames, home_flags, recognize_cyrillic
 from geo.errors import GazetteerError
 from geo.lang import DEFAULT_LANGUAGE, data_language
 from geo.morphology import morphology
@@ -65,6 +65,12 @@ _TOWN_POPULATION = 10_000
 _MAX_CANDIDATES = 200
 #: Score margin (log10 population units) by which a reading must lead to count as decided.
 _DECIDED_MARGIN = 1.0
+#: What a place in one of the countries a language's reports are about (``home_countries`` in
+#: ``resolution.toml``: Ukraine and Russia for Ukrainian and Russian) gains over a namesake
+#: abroad, in log10(population) units: a town at home outweighs one abroad thirty times its size
+#: ("Токмак": Tokmak, 30,000, not Tokmok in Kyrgyzstan, 70,000; "Саки": Saky in Crimea, not Saki
+#: in Nigeria). Tuned on the even half of the VIINA headlines (bench/geoparse_ukru.py).
+_HOME_PRIOR = 1.5
 #: Readings further apart than this are different places for a map of events (the bench's
 #: "within 25 km"); nearer rivals are the same place for that purpose.
 _RIVAL_KM = 25.0
@@ -186,6 +192,7 @@ class Geoparser:
         self._namesakes: dict[str, Place | None] = {}
         self._unit_stems: dict[str, set[str]] = {}
         self._cyrillic_names: CyrillicNames | None = None   # loaded on the first Cyrillic text
+        self._home_info: dict[frozenset[str], dict[str, int]] = {}   # home countries -> key -> flags
 
     # --- construction -------------------------------------------------------------------
 
@@ -238,14 +245,29 @@ class Geoparser:
             lex = self.lexicon_for(DEFAULT_LANGUAGE)   # a Latin text labelled Ukrainian or Russian
         toks = tokenize(text)
         found = self._recognize(text, toks, lex)
-        return self._resolve(text, toks, found, drop_weak=True, lex=lex)
+        return self._resolve(text, toks, found, drop_weak=True, lex=lex, home=_home_countries(lex.lang))
 
     def _recognize(self, text: str, toks: Sequence[Token], lex: Lexicon) -> list[Found]:
         if lex.script == "Cyrillic":
             # Ukrainian and Russian: inflected names met by their nominatives' Cyrillic keys
             return recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
-                                      self._key_info)
+                                      self._cyrillic_info(lex.lang))
         return recognize(text, toks, self.index, lex, self._key_info)
+
+    def _cyrillic_info(self, lang: str) -> Callable[[str], int]:
+        """``_key_info`` with what Cyrillic recognition also asks of a key: whether its entries
+        lie in the language's home countries (:func:`geo.cyrillic.home_flags`)."""
+        home = _home_countries(lang)
+        cache = self._home_info.setdefault(home, {})
+
+        def info(key: str) -> int:
+            got = cache.get(key)
+            if got is None:
+                if len(cache) > 200_000:
+                    cache.clear()
+                got = cache[key] = self._key_info(key) | home_flags(self._candidates(key), home)
+            return got
+        return info
 
     def cyrillic_names(self) -> CyrillicNames:
         """The gazetteer's Cyrillic keys, loaded (or built and cached next to the automaton) the
@@ -253,8 +275,10 @@ class Geoparser:
         if self._cyrillic_names is None:
             path = _index_path(self.gazetteer, self._lexicon_dir)
             if path is not None:
+                # keyed by the words it leaves out too: an edited list never meets a stale pickle
+                words = hashlib.sha256("|".join(sorted(_cyrillic_function_words())).encode()).hexdigest()[:8]
                 path = path.with_name(path.name.replace("geoparser-", "geoparser-cyrillic-", 1)
-                                      .replace(".automaton", ".pickle"))
+                                      .replace(".automaton", f"-{words}.pickle"))
             self._cyrillic_names = CyrillicNames.load(path, self.gazetteer.key_stats,
                                                       function_words=_cyrillic_function_words())
         return self._cyrillic_names
@@ -273,7 +297,7 @@ class Geoparser:
         for f in found:
             if f.role != "demonym":
                 mark_literal(text, toks, f, lex)
-        mentions = self._resolve(text, toks, found, drop_weak=False, lex=lex)
+        mentions = self._resolve(text, toks, found, drop_weak=False, lex=lex, home=_home_countries(lex.lang))
         return mentions
 
     def candidates_for(self, name: str, *, lang: str = DEFAULT_LANGUAGE) -> list[Place]:
@@ -439,7 +463,8 @@ class Geoparser:
                         spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[Found]:
         """Given spans of a Cyrillic text: each is what recognition found over it (the words'
         forms decide which name an inflected span is), else an unresolved span."""
-        found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang), self._key_info)
+        found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
+                                   self._cyrillic_info(lex.lang))
         out = []
         for start, end in spans:
             hit = next((f for f in found if f.start < end and start < f.end and f.role != "demonym"), None)
@@ -501,7 +526,7 @@ class Geoparser:
         return []
 
     def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
-                 drop_weak: bool, lex: Lexicon) -> list[Mention]:
+                 drop_weak: bool, lex: Lexicon, home: frozenset[str] = frozenset()) -> list[Mention]:
         items = [_Item(f, self._cands_for(f, text, lex), []) for f in found]
         # "X, Donetsk", "near X, Kharkiv", "X (Sumy region)": the unit qualifies X; it is read as
         # the unit (never its capital city) and it decides which X is meant.
@@ -554,6 +579,8 @@ class Geoparser:
                 # (Washington, Moscow), not by its country's ("Mexico" is not Mexico City).
                 s += 1.0 + self._capital_bonus(c)
             s += 3.0 * countries.get(c.country, 0.0) / total
+            if c.country in home and c.kind != "country":
+                s += _HOME_PRIOR   # Ukrainian and Russian reports: a namesake abroad is less likely
             if c.admin1 and c.admin1 in admin1s and c.kind != "admin1":
                 sentence = toks[f.tok0].sentence if f.tok1 > f.tok0 else -2
                 near = admin1s[c.admin1]
@@ -871,6 +898,12 @@ def _ukrainian_forms(surface: str, endings: _Rules | None = None, letters: _Rule
         if v != low and v not in out:
             out.append(v)
     return out
+
+
+@functools.cache
+def _home_countries(lang: str) -> frozenset[str]:
+    """The countries the reports in ``lang`` are about (``resolution.toml``; none for English)."""
+    return frozenset(lang_data.load("resolution", lang=data_language(lang))["home_countries"])
 
 
 @functools.cache
