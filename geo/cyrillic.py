@@ -251,6 +251,7 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
             i += 1
             continue
         if _keep(text, toks, f, words, lex, person, found):
+            f = _with_adjective(text, toks, f, words, taken, person, found)
             found.append(f)
             for k in range(f.tok0, f.tok1):
                 taken[k] = True
@@ -337,10 +338,7 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
     if surnames:
         for i in range(n):
             if not person[i] and toks[i].cap and not words.morph.lemmas(toks[i].text).isdisjoint(surnames):
-                # "Богдан Хмельницький ... війська Хмельницького": the man, not the city, but
-                # "у Хмельницькому" is the city
-                if not _big_place(words, i, names, lex, info) or (
-                        not _located(i, words, lex) and not _country_or_region(words, i, lex)):
+                if not _big_place(words, i, names, lex, info):
                     person[i] = True
     return person
 
@@ -364,11 +362,6 @@ def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNam
         return True
     # a known word with no person's reading: a surname only if it names no place at all
     return not any(form in names.keys or form in lex.aliases for form in words.forms(j))
-
-
-def _country_or_region(words: _Words, i: int, lex: Lexicon) -> bool:
-    """Whether some form of token ``i`` names a country or a region of the language's lists."""
-    return any(form in lex.aliases or form in lex.regions for form in words.forms(i))
 
 
 def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int]) -> bool:
@@ -529,14 +522,19 @@ def _acronym_keys(lex: Lexicon) -> frozenset[str]:
     return got
 
 
-def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> int:
-    """How much a reading names: where a word's forms meet several names ("Курском": Kursk, or
-    the hamlet Kursky), the one a country, a unit or a city bears."""
+#: What a reading names, most first: where a word's forms meet several names, the one a
+#: country, a unit or a town at home bears ("Курском": Kursk, not the hamlet Kursky), then a
+#: large city abroad, then any place at home ("Косові": Kosiv, not Kos in Greece).
+_WEIGHTS = (F_COUNTRY, F_UNIT, F_HOME_TOWN, F_STRONG, F_HOME, F_TOWN, F_ADMIN)
+
+
+def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> tuple[int, ...]:
+    """How much a reading names (see :data:`_WEIGHTS`); the language's own names first."""
     kind, what = hit
     if kind != "name":
-        return 1 << 20 if kind != "feature" else 1 << 19
+        return (2 if kind != "feature" else 1,)
     flags = info(what)
-    return sum(bit for bit in (F_COUNTRY, F_UNIT, F_STRONG, F_TOWN, F_ADMIN) if flags & bit)
+    return (0, *(bool(flags & bit) for bit in _WEIGHTS))
 
 
 def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
@@ -608,6 +606,10 @@ def _unit_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyr
                 break
     if hit is None:
         return None
+    if hit[0] == "name" and not info(hit[1]) & (F_ADMIN | F_UNIT):
+        # "у Деснянському районі" (a city's district): held only as some settlement's other
+        # name, which it is not; a unit found, left unpinned
+        return Found(i, stop + 1, toks[i].start, toks[stop].end, None, role="pattern", flags=F_ADMIN, admin=True)
     return _found(i, stop + 1, toks, hit, info, admin=True)
 
 
@@ -624,6 +626,28 @@ def _found(i: int, stop: int, toks: Sequence[Token], hit: tuple[str, str],
     if kind == "feature":
         return Found(i, stop, start, end, None, role="pattern", flags=F_ADMIN)
     return Found(i, stop, start, end, what, flags=info(what), admin=admin)
+
+
+#: What a name after a capitalised adjective must not be for the two to be read as another name.
+_NOT_SMALL = F_HOME_TOWN | F_STRONG | F_COUNTRY | F_UNIT | F_CAPITAL
+
+
+def _with_adjective(text: str, toks: Sequence[Token], f: Found, words: _Words, taken: list[bool],
+                    person: list[bool], found: Sequence[Found]) -> Found:
+    """A capitalised adjective agreeing with a hamlet's name right after it makes one name the
+    gazetteer lacks, not that hamlet ("Високого Замку", "на Медовій Печері", "Золотий Тік", "у
+    Радянському Союзі"): found, left unpinned. A name the gazetteer holds whole ("Нової Каховки")
+    never gets here."""
+    a = f.tok0 - 1
+    if (a < 0 or f.role != "name" or f.target is not None or f.admin or f.flags & _NOT_SMALL
+            or taken[a] or person[a] or not toks[a].cap or toks[a].upper
+            or _gap(text, toks, a, f.tok0) != " " or toks[a].sentence != toks[f.tok0].sentence
+            or any(g.tok0 <= a < g.tok1 for g in found)):
+        return f
+    wa = words.info(a)
+    if not wa.adjective or wa.function or wa.some_function or not words.agrees(a, f.tok0):
+        return f
+    return Found(a, f.tok1, toks[a].start, f.end, None, role="pattern")
 
 
 def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon, person: list[bool],
@@ -669,38 +693,48 @@ def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *
     a place of the article near it). What the name most likely is decides:
 
     - a town or a unit of the countries the reports are about (:data:`F_HOME_TOWN`): a place,
-      unless it opens a sentence and the dictionary reads it as a first name ("Володимир і
-      Дмитро ...");
-    - else a town or unit abroad: a place where the text locates it ("у Празі") or where it is a
-      city the dictionary does not read as a word or a person's name; otherwise it needs its
-      country, or a place near it, in the article ("Дори", "Юра", "Мета", "Час" opening a
-      sentence: a first name, a word, not Dori in Burkina Faso or Chas in India);
-    - else a hamlet at home: needs a place near it unless located (the dictionary may read it
-      as a word: "Добре", "Разом"; or as a person's name, even after a preposition: "до
-      Марини"); a hamlet only abroad needs its country.
+      unless it opens a sentence and the dictionary reads it as a person's name or a being's
+      ("Володимир і Дмитро ...", "Українці покладали ...");
+    - a large city abroad: a place where the text locates it ("у Празі") or where the
+      dictionary reads it as no word and no person's name; otherwise it needs its country, or a
+      place near it, in the article ("Час" opening a sentence is not Chas in India);
+    - a hamlet at home (whatever towns abroad share its name): needs a place near it unless
+      located (the dictionary may read it as a word: "Добре", "Разом", "Аеродром"; or as a
+      person's name, even after a preposition: "до Марини");
+    - a town, a unit or a hamlet abroad only: a place where the text locates it and the
+      dictionary reads it as no person's name; otherwise it needs its country in the article
+      ("Дори", "Юра", "Мета": a first name, a word, not Dori in Burkina Faso).
     """
     flags = f.flags
-    opens = toks[f.tok0].initial and not _capitalised_elsewhere(f, toks, words)
+    opens = (not located and _sentence_start(words.text, toks, f.tok0)
+             and not _capitalised_elsewhere(f, toks, words))
     personal = _personal(wi)
     if flags & F_HOME_TOWN:
-        if opens and personal:
+        if opens and personal and not flags & F_STRONG:
             f.weak = f.local = True
-        return
-    if flags & (F_TOWN | F_STRONG | F_CAPITAL | F_UNIT) or not flags & F_HOME:
-        if flags & (F_STRONG | F_CAPITAL):
-            keep = located or not (personal or (opens and wi.known))
-        else:
-            keep = located and bool(flags & (F_UNIT | F_TOWN)) and not personal
-        if not keep:
+    elif flags & (F_STRONG | F_CAPITAL):
+        if not located and (personal or (opens and wi.known)):
             f.weak = True
-        return
-    if not located and wi.geo < _PERSON_SHARE:
-        # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
-        # "Добре", "Разом", "Мама" at a sentence's start, "Інституту" in a name: a hamlet's
-        # name with nothing locating at it needs a place of the article near it
-        f.weak = f.local = True
-    elif located and personal and wi.geo < _PERSON_SHARE and not wi.weighted:
-        f.weak = f.local = True
+    elif flags & F_HOME:
+        if not located and wi.geo < _PERSON_SHARE:
+            # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
+            f.weak = f.local = True
+        elif located and wi.first_name and wi.geo < _PERSON_SHARE and not wi.weighted:
+            f.weak = f.local = True
+    elif not (located and flags & (F_UNIT | F_TOWN) and not personal):
+        f.weak = True
+
+
+#: What before a word makes it open a sentence (a bracket or a colon does not: "(Віргінські
+#: острови)"; nor an abbreviation's dot, read by the caller as the cue it is: "в м. Харкові").
+_SENTENCE_END = frozenset(".!?…\n")
+
+
+def _sentence_start(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` opens a sentence or a line: its capital proves nothing."""
+    if i == 0:
+        return True
+    return toks[i].initial and any(ch in _SENTENCE_END for ch in _gap(text, toks, i - 1, i))
 
 
 def _personal(wi: WordInfo) -> bool:
@@ -811,7 +845,9 @@ def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex:
     nxt = words.info(j)
     if not nxt.known or nxt.function or nxt.some_function:
         return False
-    return not located or words.agrees(i, j)
+    # (after a preposition a word the dictionary also reads as a noun is that noun: "в Ростові
+    # мощі", not the adjective "ростовий")
+    return not located or (not words.info(i).thing and words.agrees(i, j))
 
 
 def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexicon, *, small: bool) -> bool:
@@ -860,6 +896,8 @@ def _inside_institution(text: str, toks: Sequence[Token], i: int, words: _Words,
         if words.is_(k, lex.conjunctions) and not toks[k].cap:
             k -= 1
             continue  # "Міністерство доходів і зборів України"
+        if toks[k].cap and any(form in lex.aliases for form in words.forms(k)):
+            return False  # "міністерствами культури Грузії й Польщі": a list of countries
         if words.is_(k, lex.place_prepositions) or words.info(k).function or words.key(k) in lex.function_words:
             return False  # "бригада відбила атаку під Покровськом": not the place's genitive
         k -= 1
@@ -874,9 +912,13 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
     n = len(toks)
     by_tok = {k: f for f in found for k in range(f.tok0, f.tok1)}
     for i in range(n - 1):
-        if toks[i].cap and i + 1 < n and not toks[i + 1].cap and words.is_(i + 1, lex.feature_words) \
-                and _gap(text, toks, i, i + 1) == " " and not person[i] and _names_feature(i, words) \
-                and (i not in by_tok or words.info(i).adjective):
+        if toks[i].cap and i + 1 < n and not toks[i + 1].cap \
+                and (words.is_(i + 1, lex.feature_words) and (i not in by_tok or words.info(i).adjective)
+                     or words.is_(i + 1, lex.facility_words) and i not in by_tok) \
+                and _gap(text, toks, i, i + 1) == " " and not person[i] and _names_feature(text, i, words) \
+                and not _quoted(text, toks[i].start, toks[i + 1].end):
+            # "Чорне море", "біля Гостинного двору", "з боку Річкового вокзалу" (a facility whose
+            # adjective names no town: a landmark of its own)
             # "Чорне море", "біля Гостинного двору" (not Hostinné: the adjective is the feature's)
             _add_pattern(found, toks, i, i + 2, taken, by_tok)
             continue
@@ -894,7 +936,7 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
 _ABBREVIATION = 5
 
 
-def _names_feature(i: int, words: _Words) -> bool:
+def _names_feature(text: str, i: int, words: _Words) -> bool:
     """Whether token ``i`` may be a feature's own name before its feature word: an adjective
     ("Чорне море", "Поштова площа") or a word the dictionary does not know, not a pronoun, nor a
     noun or a common adjective opening a sentence ("Той шлях", "Представники аеропорту",
@@ -902,7 +944,7 @@ def _names_feature(i: int, words: _Words) -> bool:
     wi = words.info(i)
     if wi.function or wi.some_function or not (wi.adjective or not wi.known):
         return False
-    return not (words.toks[i].initial and wi.known)
+    return not (_sentence_start(text, words.toks, i) and wi.known)
 
 
 def _joins(text: str, toks: Sequence[Token], i: int) -> bool:

@@ -42,6 +42,7 @@ _FUNCTION_POS = frozenset({"CONJ", "PRCL", "PREP", "NPRO", "ADVB", "INTJ", "PRED
                            "VERB", "INFN", "GRND", "PRTS", "ADJS", "Prnt"})
 _PERSON_TAGS = frozenset({"Surn", "Name", "Patr"})
 _VOWELS = frozenset("аеєиіїоуюяыэё")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
 #: Cached words per language: an article's vocabulary, many articles over.
 _CACHE_WORDS = 200_000
 
@@ -135,7 +136,9 @@ class Morphology:
 
     def _parses(self, word: str) -> list[Any]:
         morph = self._analyser()
-        return morph.parse(word) if morph is not None else []
+        # The dictionaries spell the apostrophe as ASCII ' ("слов'янськ", "в'ячеслав"); text
+        # writes ’ or ʼ as often, which the analyser would only guess at.
+        return morph.parse(word.translate(_APOSTROPHES)) if morph is not None else []
 
     # --- forms ----------------------------------------------------------------------------
 
