@@ -58,6 +58,9 @@ _PERSON_SHARE = 0.5
 #: How far back an organisation word may stand from the place in its genitive ("Міністерство
 #: доходів і зборів України", "Рада національної безпеки і оборони України": five words).
 _ORG_LOOKBACK = 5
+#: How far back a regional branch's head word may stand from its preposition ("Управління
+#: Державної служби з надзвичайних ситуацій України в": six words).
+_BRANCH_LOOKBACK = 7
 
 #: Flags of a key that only Cyrillic recognition reads, beside geo.toponyms' ``F_*``: the caller's
 #: ``info`` sets them from the key's entries and the language's home countries
@@ -318,7 +321,9 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
             if nxt:
                 person[i + 1] = True
         elif (i and words.is_(i - 1, lex.titles) and not toks[i - 1].cap and _gap(text, toks, i - 1, i) == " "
-              and not _big_place(words, i, names, lex, info)):
+              and not _big_place(words, i, names, lex, info)
+              and not (wi.adjective and _modifies_next(text, toks, i, words, lex))):
+            # (not "депутата Дніпропетровської облради": an adjective of the noun after it)
             person[i] = True
     # Initials: "Б. Хмельницького", "Януковича В. Ф.": a capital letter and a dot beside a name.
     for i in range(n - 1):
@@ -392,6 +397,11 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
             f = _unit_at(i, stop, toks, words, names, lex, info)
             if f is not None:
                 return f
+            if stop == i + 1 and words.info(i).adjective and not words.info(i).some_function:
+                # "у Кремінському районі", "Диканського району": a unit the gazetteer lacks
+                # (a raion merged in 2020), found, left unpinned
+                return Found(i, stop + 1, toks[i].start, toks[stop].end, None, role="pattern",
+                             flags=F_ADMIN, admin=True)
         if stop - i > 1 and toks[stop - 1].joined is False and words.is_(stop - 1, lex.connectors):
             continue
         f = _run_at(i, stop, toks, words, names, lex, info, located=located)
@@ -667,7 +677,10 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         if first.initial and (wi.some_function or _common_word(wi)) and not f.flags & (F_COUNTRY | F_UNIT) \
                 and not _capitalised_elsewhere(f, toks, words):
             return False  # "Мені", "Часом", "Эшелон" opening a sentence: a word, not Mena or Echelon
-        if wi.adjective and not f.admin and _modifies_next(text, toks, f.tok0, words, lex, located=located):
+        # (after a preposition a town's name the dictionary also reads as an adjective is the
+        # town: "в Ростові мощі", not "ростові", of growth)
+        if wi.adjective and not f.admin and _modifies_next(text, toks, f.tok0, words, lex, located=located) \
+                and not (located and wi.thing and f.flags & (F_HOME_TOWN | F_STRONG)):
             return False  # "Київській гімназії", "у Львівському університеті", "Луганське ОТВ"
         if words.is_(f.tok0, lex.months_days):
             return False
@@ -706,15 +719,17 @@ def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *
       ("Дори", "Юра", "Мета": a first name, a word, not Dori in Burkina Faso).
     """
     flags = f.flags
-    opens = (not located and _sentence_start(words.text, toks, f.tok0)
+    # (a word in capitals longer than an acronym is shouted: "РЕСТАВРАЦІЯ КУЛЬТУРИ")
+    shouted = toks[f.tok0].upper and len(toks[f.tok0].text) > _ACRONYM_LEN
+    opens = (not located and (_sentence_start(words.text, toks, f.tok0) or shouted)
              and not _capitalised_elsewhere(f, toks, words))
     personal = _personal(wi)
     if flags & F_HOME_TOWN:
         if opens and personal and not flags & F_STRONG:
             f.weak = f.local = True
     elif flags & (F_STRONG | F_CAPITAL):
-        if not located and (personal or (opens and wi.known)):
-            f.weak = True
+        if (not located and (personal or (opens and wi.known))) or (located and wi.first_name):
+            f.weak = True  # ("до Мані", "до Сані": a woman, not Man in Côte d'Ivoire or Sanaa)
     elif flags & F_HOME:
         if not located and wi.geo < _PERSON_SHARE:
             # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
@@ -776,6 +791,8 @@ _OPEN_QUOTE = "«„"
 #: A quoted name (a firm's, an outlet's) is this long at most; a longer quote is speech.
 _QUOTED_NAME = 40
 _CLOSE_QUOTE = "»“"
+#: A quoted name with a dot inside is this many words at most («Наші гроші. Львів»).
+_DOTTED_NAME_WORDS = 3
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -792,9 +809,11 @@ def _quoted(text: str, start: int, end: int) -> bool:
         return False
     whole = before[opened + 1:] + text[start:close]
     others = before[opened + 1:] + text[end:close]
-    # a name is short and no sentence; a longer quote is speech ("«Россия готова...»")
-    return (len(whole) <= _QUOTED_NAME and not any(ch in ".!?:;" for ch in whole)
-            and any(ch.isalnum() for ch in others))
+    # a name is short and no sentence; a longer quote is speech ("«Россия готова...»"), but an
+    # outlet's name of a few words may hold a dot («Наші гроші. Львів»)
+    stops = not any(ch in ".!?:;" for ch in whole) or (len(whole.split()) <= _DOTTED_NAME_WORDS
+                                                     and not any(ch in "!?:;" for ch in whole))
+    return len(whole) <= _QUOTED_NAME and stops and any(ch.isalnum() for ch in others)
 
 
 def _quoted_alone(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon) -> bool:
@@ -845,9 +864,7 @@ def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex:
     nxt = words.info(j)
     if not nxt.known or nxt.function or nxt.some_function:
         return False
-    # (after a preposition a word the dictionary also reads as a noun is that noun: "в Ростові
-    # мощі", not the adjective "ростовий")
-    return not located or (not words.info(i).thing and words.agrees(i, j))
+    return not located or words.agrees(i, j)
 
 
 def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexicon, *, small: bool) -> bool:
@@ -878,19 +895,24 @@ def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexi
 
 
 def _inside_institution(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:
-    """A place in the genitive after an organisation word, within five words ("Збройних Сил
-    України", "Міністерства доходів і зборів України", "Закону України", "Днем Києва",
-    "Господарського суду м. Києва"; an institution's acronym is one: "МНС України", "НАН
-    України"): a part of the institution's name, not a place of the text."""
+    """A place that is part of an institution's name, not a place of the text: in the genitive
+    after an organisation word, within five words ("Збройних Сил України", "Міністерства доходів
+    і зборів України", "Закону України", "Днем Києва", "Господарського суду м. Києва"; an
+    institution's acronym is one: "МНС України", "НАН України"); or the unit a regional
+    branch is named for ("Управління МНС України в Житомирській області", "ГУ ДФС у м. Києві"):
+    its jurisdiction, not where something happened."""
     k = i - 1
     for _ in range(_ORG_LOOKBACK):
-        if k < 0 or toks[k].sentence != toks[i].sentence:
+        if k < 0:
             return False
         gap = _gap(text, toks, k, k + 1)
         # (a quote may open the name: "фірма «Київ»", "ООО «Донбасс»"; an abbreviated
         # settlement word stand before the city: "суду м. Києва")
-        if gap not in (" ", " «", " „", " \"") and not (gap in (". ", ".") and words.is_(k, lex.settlement_cues)):
+        abbreviated = gap in (". ", ".") and words.is_(k, lex.settlement_cues)
+        if gap not in (" ", " «", " „", " \"") and not abbreviated:
             return False
+        if toks[k].sentence != toks[k + 1].sentence and not abbreviated:
+            return False  # (the tokeniser ends a sentence at "м.")
         if words.is_(k, lex.org_words):
             return True
         if words.is_(k, lex.conjunctions) and not toks[k].cap:
@@ -899,8 +921,31 @@ def _inside_institution(text: str, toks: Sequence[Token], i: int, words: _Words,
         if toks[k].cap and any(form in lex.aliases for form in words.forms(k)):
             return False  # "міністерствами культури Грузії й Польщі": a list of countries
         if words.is_(k, lex.place_prepositions) or words.info(k).function or words.key(k) in lex.function_words:
-            return False  # "бригада відбила атаку під Покровськом": not the place's genitive
+            return _branch_of(text, toks, k, i, words, lex)
         k -= 1
+    return False
+
+
+def _branch_of(text: str, toks: Sequence[Token], k: int, i: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether the preposition at ``k`` ("у", "в") joins the unit at ``i`` to the name of a
+    state body's regional branch before it, named with a capital or an acronym: "Головного
+    управління юстиції у Хмельницькій області", "Служби автомобільних доріг у Київській
+    області", "ДПІ у Деснянському районі" (``branch_words``)."""
+    if not lex.branch_words or words.key(k) not in lex.branch_prepositions:
+        return False
+    between = [t for t in range(k + 1, i)]
+    if any(not words.is_(t, lex.settlement_cues) for t in between):
+        return False  # "у м. Києві", "у місті Києві": a settlement word may stand between
+    j = k - 1
+    for _ in range(_BRANCH_LOOKBACK):
+        if j < 0 or toks[j].sentence != toks[j + 1].sentence or _gap(text, toks, j, j + 1) != " ":
+            return False
+        if words.is_(j, lex.branch_words):
+            return toks[j].cap or toks[j].upper
+        if words.info(j).function or words.key(j) in lex.function_words or words.info(j).some_function \
+                and not toks[j].cap:
+            return False
+        j -= 1
     return False
 
 
@@ -913,12 +958,9 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
     by_tok = {k: f for f in found for k in range(f.tok0, f.tok1)}
     for i in range(n - 1):
         if toks[i].cap and i + 1 < n and not toks[i + 1].cap \
-                and (words.is_(i + 1, lex.feature_words) and (i not in by_tok or words.info(i).adjective)
-                     or words.is_(i + 1, lex.facility_words) and i not in by_tok) \
+                and words.is_(i + 1, lex.feature_words) and (i not in by_tok or words.info(i).adjective) \
                 and _gap(text, toks, i, i + 1) == " " and not person[i] and _names_feature(text, i, words) \
                 and not _quoted(text, toks[i].start, toks[i + 1].end):
-            # "Чорне море", "біля Гостинного двору", "з боку Річкового вокзалу" (a facility whose
-            # adjective names no town: a landmark of its own)
             # "Чорне море", "біля Гостинного двору" (not Hostinné: the adjective is the feature's)
             _add_pattern(found, toks, i, i + 2, taken, by_tok)
             continue

@@ -664,6 +664,13 @@ class Geoparser:
                 self._pick(it)
 
         supported: dict[tuple[str | None, str, bool], bool] = {}
+        # In Ukrainian and Russian text, names abroad that each need support support one another
+        # where two of them lie in one country ("у Лемонті ... Пенсильванії").
+        abroad: dict[str, set[str | None]] = {}
+        if home:
+            for it in items:
+                if it.found.weak and not it.found.local and it.best >= 0 and it.cands[it.best].kind != "country":
+                    abroad.setdefault(it.cands[it.best].country, set()).add(it.found.key)
         out: list[Mention] = []
         for n_it, it in enumerate(items):
             f = it.found
@@ -679,7 +686,8 @@ class Geoparser:
                         without = [place] if alone else []
                         known = supported[(f.key, place.id, f.local)] = (
                             _near_support(place, anchors, without) if f.local else
-                            self._supported(place, strong_countries, admin1s, anchors, without))
+                            self._supported(place, strong_countries, admin1s, anchors, without)
+                            or len(abroad.get(place.country, ())) > 1)
                     if not known:
                         continue
                 score = self._confidence(it)

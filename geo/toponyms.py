@@ -327,6 +327,8 @@ class Lexicon:
     facility_words: frozenset[str] = frozenset()       # "аеродром", "НПЗ": a facility named after its place
     direction_words: frozenset[str] = frozenset()      # "Західна (Україна)": a compass word of a name
     locating_cases: dict[str, frozenset[str]] = field(default_factory=dict)  # "з" -> {"gent"}
+    branch_words: frozenset[str] = frozenset()         # "управління": "<body> у <unit>" is its name
+    branch_prepositions: frozenset[str] = frozenset()  # "у", "в"
 
     @staticmethod
     def load(cache_dir: str | Path | None = None, *, lang: str = DEFAULT_LANGUAGE) -> Lexicon:
@@ -447,6 +449,7 @@ class Lexicon:
             foreign_endings=rules(spell["foreign_endings"]), foreign_letters=rules(spell["foreign_letters"]),
             facility_words=keys(words["facility_words"]), direction_words=keys(words["direction_words"]),
             locating_cases={key(p): frozenset(c) for p, c in words["locating_cases"].items()},
+            branch_words=keys(words["branch_words"]), branch_prepositions=keys(words["branch_prepositions"]),
         )
 
 
