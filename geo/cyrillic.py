@@ -166,6 +166,17 @@ class _Words:
         self._keys: dict[int, str] = {}
         self._elsewhere: frozenset[str] | None = None
 
+    def lower_elsewhere(self, i: int) -> bool:
+        """Whether a form of token ``i``'s word stands in lower case elsewhere in the text: a
+        capital that opens a sentence then proves nothing ("Доля ... долі")."""
+        lemmas = self.morph.lemmas(self.toks[i].text)
+        words = frozenset(lemmas)
+        for j, t in enumerate(self.toks):
+            if j != i and not t.cap and t.text[:1].isalpha() and self.is_(j, words) \
+                    and not self.morph.lemmas(t.text).isdisjoint(lemmas):
+                return True
+        return False
+
     def capitalised_mid_sentence(self) -> frozenset[str]:
         """Keys of the words written with a capital somewhere other than a sentence's start."""
         if self._elsewhere is None:
@@ -247,7 +258,7 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
     while i < n:
         f = None
         if not taken[i] and toks[i].cap and words.cyrillic(i) and not person[i]:
-            f = _name_at(text, toks, i, words, names, lex, info)
+            f = _name_at(text, toks, i, words, names, lex, info, found=found)
             if f is None or f.tok1 == i + 1:
                 f = _compass_name_at(text, toks, i, words, names, lex, info) or f
         if f is None:
@@ -267,6 +278,11 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
     _demonyms(toks, words, lex, taken, found)
     found.sort(key=lambda f: f.start)
     _units_beside(text, toks, words, lex, found)
+    for f in found:
+        if f.weak and f.unit_tok is not None:
+            # "Стримба Івано-Франківської області", "Плехово Курской области": the unit named
+            # beside it locates it, and decides which of its namesakes it is
+            f.weak = f.local = False
     for f in found:
         if f.role == "name":
             _mark_literal(text, toks, f, words, lex)
@@ -380,11 +396,12 @@ def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: 
 
 
 def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames,
-             lex: Lexicon, info: Callable[[str], int]) -> Found | None:
+             lex: Lexicon, info: Callable[[str], int], *, found: Sequence[Found] = ()) -> Found | None:
     """The longest name starting at token ``i``: a unit (adjectives and an admin word), else a
-    run of capitalised words the gazetteer or the language's names hold, in any of their forms."""
+    run of capitalised words the gazetteer or the language's names hold, in any of their forms
+    (``found``: the names before it, of a list that locates it: "в Каховке и Олешках")."""
     n = len(toks)
-    located = _located(i, words, lex)
+    located = _located(i, words, lex, found)
     end = i + 1
     while (end < n and end - i < _MAX_WORDS and toks[end].sentence == toks[i].sentence
            and (toks[end].cap and _gap(text, toks, end - 1, end) in (" ", "-")
@@ -457,8 +474,10 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         whole = _name_at(text, toks, i, words, names, lex, info)
         if whole is not None and whole.tok1 > i + 1:
             continue  # "Запорізька АЕС": the plant's own name
-        hits = [form for form in words.morph.adjective_place_forms(toks[i].text)
-                if form in names.keys and info(form) & _FACILITY_TOWN]
+        # (the adjective's rules first: "Покровському" is Pokrovsk's, though Покровське is a town)
+        forms = [*words.morph.adjective_place_forms(toks[i].text), *words.forms(i)]
+        forms += [other for form in forms for other in words.morph.neighbour_forms(form)]
+        hits = [form for form in dict.fromkeys(forms) if form in names.keys and info(form) & _FACILITY_TOWN]
         if not hits or _quoted(text, toks[i].start, toks[j].end) or _inside_institution(text, toks, i, words, lex):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
         key = max(hits, key=lambda h: (_weight(("name", h), info), -hits.index(h)))
@@ -643,20 +662,28 @@ _NOT_SMALL = F_HOME_TOWN | F_STRONG | F_COUNTRY | F_UNIT | F_CAPITAL
 
 
 def _with_adjective(text: str, toks: Sequence[Token], f: Found, words: _Words, taken: list[bool],
-                    person: list[bool], found: Sequence[Found]) -> Found:
+                    person: list[bool], found: list[Found]) -> Found:
     """A capitalised adjective agreeing with a hamlet's name right after it makes one name the
     gazetteer lacks, not that hamlet ("Високого Замку", "на Медовій Печері", "Золотий Тік", "у
     Радянському Союзі"): found, left unpinned. A name the gazetteer holds whole ("Нової Каховки")
     never gets here."""
     a = f.tok0 - 1
     if (a < 0 or f.role != "name" or f.target is not None or f.admin or f.flags & _NOT_SMALL
-            or taken[a] or person[a] or not toks[a].cap or toks[a].upper
-            or _gap(text, toks, a, f.tok0) != " " or toks[a].sentence != toks[f.tok0].sentence
-            or any(g.tok0 <= a < g.tok1 for g in found)):
+            or person[a] or not toks[a].cap or toks[a].upper
+            or _gap(text, toks, a, f.tok0) != " " or toks[a].sentence != toks[f.tok0].sentence):
+        return f
+    # the adjective may have been read alone as a place's name ("Високого": the town Vysokyi)
+    before = next((g for g in found if g.tok0 <= a < g.tok1), None)
+    if before is not None and not (before.tok0 == a and before.tok1 == f.tok0 and before.role == "name"
+                                   and before.target is None and not before.admin):
+        return f
+    if before is None and taken[a]:
         return f
     wa = words.info(a)
     if not wa.adjective or wa.function or wa.some_function or not words.agrees(a, f.tok0):
         return f
+    if before is not None:
+        found.remove(before)
     return Found(a, f.tok1, toks[a].start, f.end, None, role="pattern")
 
 
@@ -667,7 +694,7 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
     quoted name."""
     first = toks[f.tok0]
     single = f.tok1 - f.tok0 == 1
-    located = _located(f.tok0, words, lex, found)
+    located = _located(f.tok0, words, lex, found) or _unit_follows(text, toks, f.tok1, words, lex)
     if single and first.upper and len(first.text) <= _ACRONYM_LEN and f.target is None:
         return False  # "ГУР", "МКС": an acronym in prose is no place unless a country's
     if single and not first.upper:
@@ -677,10 +704,7 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         if first.initial and (wi.some_function or _common_word(wi)) and not f.flags & (F_COUNTRY | F_UNIT) \
                 and not _capitalised_elsewhere(f, toks, words):
             return False  # "Мені", "Часом", "Эшелон" opening a sentence: a word, not Mena or Echelon
-        # (after a preposition a town's name the dictionary also reads as an adjective is the
-        # town: "в Ростові мощі", not "ростові", of growth)
-        if wi.adjective and not f.admin and _modifies_next(text, toks, f.tok0, words, lex, located=located) \
-                and not (located and wi.thing and f.flags & (F_HOME_TOWN | F_STRONG)):
+        if wi.adjective and not f.admin and _modifies_next(text, toks, f.tok0, words, lex, located=located):
             return False  # "Київській гімназії", "у Львівському університеті", "Луганське ОТВ"
         if words.is_(f.tok0, lex.months_days):
             return False
@@ -688,8 +712,9 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         small = named and not f.flags & _NAMED_BIG
         if named and not located and _named_like_person(f, toks, words, lex, small=small):
             return False
-        if f.role == "name" and f.target is None and not f.admin:
-            _ask_support(f, toks, words, wi, located=located)
+        if f.role == "name" and f.target is None and not f.admin \
+                and not _ask_support(f, toks, words, wi, located=located):
+            return False
     if any(person[f.tok0:f.tok1]):
         return False
     if _quoted(text, f.start, f.end):
@@ -701,7 +726,7 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
     return True
 
 
-def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *, located: bool) -> None:
+def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *, located: bool) -> bool:
     """Mark a one-word name that needs the article's support (``Found.weak``; ``Found.local``:
     a place of the article near it). What the name most likely is decides:
 
@@ -719,6 +744,9 @@ def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *
       ("Дори", "Юра", "Мета": a first name, a word, not Dori in Burkina Faso).
     """
     flags = f.flags
+    if not located and _sentence_start(words.text, toks, f.tok0) and not flags & (F_COUNTRY | F_UNIT) \
+            and words.lower_elsewhere(f.tok0):
+        return False  # "Доля ... долі", "Час ... часу": the text writes the word in lower case
     # (a word in capitals longer than an acronym is shouted: "РЕСТАВРАЦІЯ КУЛЬТУРИ")
     shouted = toks[f.tok0].upper and len(toks[f.tok0].text) > _ACRONYM_LEN
     opens = (not located and (_sentence_start(words.text, toks, f.tok0) or shouted)
@@ -733,11 +761,16 @@ def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *
     elif flags & F_HOME:
         if not located and wi.geo < _PERSON_SHARE:
             # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
+            if wi.first_name or (opens and wi.known and wi.thing):
+                # "Надія прийшла", "Доля приватних господарств": one of the many hamlets of that
+                # name lies near any place of the article; the word is a woman, a word
+                return False
             f.weak = f.local = True
         elif located and wi.first_name and wi.geo < _PERSON_SHARE and not wi.weighted:
             f.weak = f.local = True
     elif not (located and flags & (F_UNIT | F_TOWN) and not personal):
         f.weak = True
+    return True
 
 
 #: What before a word makes it open a sentence (a bracket or a colon does not: "(Віргінські
@@ -750,6 +783,18 @@ def _sentence_start(text: str, toks: Sequence[Token], i: int) -> bool:
     if i == 0:
         return True
     return toks[i].initial and any(ch in _SENTENCE_END for ch in _gap(text, toks, i - 1, i))
+
+
+def _unit_follows(text: str, toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether a unit's name follows at token ``j`` ("Стримба Івано-Франківської області",
+    "Плехово Курской области"): it says where the name before it is."""
+    n = len(toks)
+    if j >= n or not toks[j].cap or _gap(text, toks, j - 1, j) not in (" ", ", "):
+        return False
+    k = j + 1
+    while k < n and k - j < 3 and toks[k].cap and _gap(text, toks, k - 1, k) in (" ", "-"):
+        k += 1
+    return k < n and _gap(text, toks, k - 1, k) == " " and words.is_(k, lex.admin_after)
 
 
 def _personal(wi: WordInfo) -> bool:
@@ -828,8 +873,8 @@ def _quoted_alone(text: str, toks: Sequence[Token], f: Found, words: _Words, lex
     if (f.target is not None and "-" in f.target) or (f.key or "") in lex.regions:
         return False
     k = f.tok0 - 1
-    town = f.flags & (F_TOWN | F_STRONG | F_HOME_TOWN)
-    return not (town and k >= 0 and words.is_(k, lex.facility_words))
+    place = f.flags & (F_TOWN | F_STRONG | F_HOME)
+    return not (place and k >= 0 and words.is_(k, lex.facility_words))
 
 
 def _common_word(wi: WordInfo) -> bool:
@@ -862,9 +907,10 @@ def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex:
     if toks[j].cap:
         return False
     nxt = words.info(j)
-    if not nxt.known or nxt.function or nxt.some_function:
-        return False
-    return not located or words.agrees(i, j)
+    if located:
+        # (a noun's reading agreeing is enough: "на Новий рік", though "рік" is a verb's form too)
+        return nxt.known and words.agrees(i, j)
+    return nxt.known and not nxt.function and not nxt.some_function
 
 
 def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexicon, *, small: bool) -> bool:
@@ -969,8 +1015,21 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
         k = i + 1
         while k < n and toks[k].cap and not person[k] and k - i <= 3 and (k == i + 1 or _gap(text, toks, k - 1, k) == " "):
             k += 1
-        if k > i + 1:
+        if k > i + 1 and not _of_a_town(i, by_tok.get(i + 1), words):
             _add_pattern(found, toks, i, k, taken, by_tok)
+
+
+def _of_a_town(i: int, g: Found | None, words: _Words) -> bool:
+    """Whether the town after the feature word at ``i`` is the feature's town in the genitive,
+    not the feature's own name in apposition: "на вулицях Донецька" (of Donetsk), but "вулиця
+    Хрещатик", "річки Дніпра" (the river Dnipro: both words in one case)."""
+    if g is None or g.tok0 != i + 1 or not g.flags & (F_HOME_TOWN | F_STRONG | F_COUNTRY | F_UNIT):
+        return False
+    feature, town = words.toks[i].text, words.toks[g.tok0].text
+    return words.has_case(g.tok0, _GENITIVE) and not words.morph.same_case(feature, town)
+
+
+_GENITIVE = frozenset({"gent", "gen2"})
 
 
 #: An abbreviated cue is this long at most ("вул.", "просп.", "с.", "смт"): a dot after a longer

@@ -233,6 +233,7 @@ class Morphology:
                         stem = lemma[:len(lemma) - len(suffix)]
                         out.extend(stem + n for n in names)
                         break
+            out.extend(sorted(lemmas))   # a town named as an adjective: Хмельницький
             got = self._adjective_places[word] = tuple(dict.fromkeys(out))
         return got
 
@@ -252,6 +253,13 @@ class Morphology:
                         t.number == "plur" or a.gender is None or t.gender is None or a.gender == t.gender):
                     return True
         return False
+
+    def same_case(self, a: str, b: str) -> bool:
+        """Whether some noun readings of ``a`` and of ``b`` the dictionary holds share a case
+        (an apposition: "річки Дніпра"); true where it holds either word in no reading."""
+        ca = {p.tag.case for p in self._parses(a) if p.tag.POS == "NOUN" and _dictionary_word(p)}
+        cb = {p.tag.case for p in self._parses(b) if p.tag.POS == "NOUN" and _dictionary_word(p)}
+        return not ca or not cb or not ca.isdisjoint(cb)
 
     def has_case(self, word: str, cases: frozenset[str]) -> bool:
         """Whether some noun or adjective reading of ``word`` the dictionary holds is in one of
