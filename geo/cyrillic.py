@@ -40,7 +40,7 @@ from gazetteer.names import cyrillic_key
 from geo.morphology import Morphology, WordInfo
 from geo.toponyms import F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, Lexicon, Token
 
-__all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "home_flags", "recognize_cyrillic"]
+__all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "NEIGHBOUR_SEP", "home_flags", "recognize_cyrillic"]
 
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]")
 #: The most words a name of a run is tried with ("Автономна Республіка Крим", "Ростов на Дону").
@@ -67,6 +67,9 @@ _BRANCH_LOOKBACK = 7
 #: (``resolution.toml``), see :func:`home_flags`.
 F_HOME = 1 << 12       # an entry lies in a country the language's reports are about (Ukraine, Russia)
 F_HOME_TOWN = 1 << 13  # ... and is a unit, or a town of at least 10,000 people
+#: Joins a name's key and its neighbour language's spellings into one key ("красногоровка|
+#: красногорівка"): resolution reads the first's entries and the others' in the neighbour country.
+NEIGHBOUR_SEP = "|"
 #: A town this size is named in the news more often than people who share its name.
 _HOME_TOWN_POPULATION = 10_000
 _UNIT_KINDS = frozenset({"admin1", "admin2", "hromada"})
@@ -446,9 +449,6 @@ def _compass_name_at(text: str, toks: Sequence[Token], i: int, words: _Words, na
 #: Lower-case adjectives that may stand between a facility's place adjective and its noun
 #: ("Одеський морський порт", "Авдеевского коксохимического завода").
 _FACILITY_GAP = 2
-#: What a facility's adjective must name to be read as its place: a town, not a hamlet that
-#: happens to be spelled like the adjective's stem.
-_FACILITY_TOWN = F_HOME_TOWN
 
 
 def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
@@ -474,13 +474,19 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         whole = _name_at(text, toks, i, words, names, lex, info)
         if whole is not None and whole.tok1 > i + 1:
             continue  # "Запорізька АЕС": the plant's own name
-        # (the adjective's rules first: "Покровському" is Pokrovsk's, though Покровське is a town)
-        forms = [*words.morph.adjective_place_forms(toks[i].text), *words.forms(i)]
-        forms += [other for form in forms for other in words.morph.neighbour_forms(form)]
-        hits = [form for form in dict.fromkeys(forms) if form in names.keys and info(form) & _FACILITY_TOWN]
-        if not hits or _quoted(text, toks[i].start, toks[j].end) or _inside_institution(text, toks, i, words, lex):
+        # The adjective's derivations in the order of the rules, the first a town bears: "Покровському"
+        # is Pokrovsk's (not Pokrov's, nor the town Покровське's), "Марьинском" Marinka's (not
+        # Moscow's district Maryino)
+        # (a name the rules derive from a -ськ-/-цьк- adjective may be any place at home; the
+        # adjective itself only a town's: "Хмельницький", not the hamlet "Центральне")
+        lemmas = words.morph.adjective_place_forms(toks[i].text, derived=False)
+        derived = words.morph.adjective_place_forms(toks[i].text)
+        tries = [(form, F_HOME_TOWN if form in lemmas else F_HOME) for form in derived]
+        tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
+        tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
+        key = next((form for form, need in tries if form in names.keys and info(form) & need), None)
+        if key is None or _quoted(text, toks[i].start, toks[j].end) or _inside_institution(text, toks, i, words, lex):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
-        key = max(hits, key=lambda h: (_weight(("name", h), info), -hits.index(h)))
         found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
         taken[i] = True
 
@@ -594,6 +600,14 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
                     break
             if hit is not None:
                 break
+    elif hit is not None and hit[0] == "name" and stop - i == 1 and words.morph.neighbour_country:
+        # ... and where this spelling names places too: "Вербовом" is a hamlet Вербовый in Russia
+        # and a village Вербове in Ukraine; both are read, and the text's places decide
+        others = [o for form in forms[0] for o in words.morph.neighbour_forms(form)
+                  if o in names.keys and o != hit[1]]
+        others = list(dict.fromkeys(others))
+        if others:
+            hit = ("name", NEIGHBOUR_SEP.join((hit[1], *others)))
     region = stop - i == 1 and bool(words.morph.region_suffixes)
     if region and (hit is None or hit[0] == "name" and hit[1].endswith(words.morph.region_suffixes)
                    and not info(hit[1]) & (F_UNIT | F_ADMIN)):

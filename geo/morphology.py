@@ -82,6 +82,7 @@ class Morphology:
     region_suffixes: tuple[str, ...]                    # a name in one is a region's ("Сумщина")
     region_units: tuple[tuple[str, tuple[str, ...]], ...] = ()   # "щина" -> ("ська область", ...)
     adjective_places: tuple[tuple[str, tuple[str, ...]], ...] = ()  # "цький" -> ("к", "цьк", ...)
+    neighbour_country: str = ""                         # where the neighbour's spellings name places
     _morph: Any = None
     _forms: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     _info: dict[str, WordInfo] = field(default_factory=dict)
@@ -123,7 +124,8 @@ class Morphology:
             min_stem=int(data["min_stem"]),
             region_suffixes=tuple(cyrillic_key(x) for x in data["region_suffixes"]),
             region_units=suffix_table(data["region_units"], "region_units", "units"),
-            adjective_places=suffix_table(data["adjective_places"], "adjective_places", "names"))
+            adjective_places=suffix_table(data["adjective_places"], "adjective_places", "names"),
+            neighbour_country=str(data["neighbour_country"]))
 
     # --- the analyser ---------------------------------------------------------------------
 
@@ -218,22 +220,24 @@ class Morphology:
                 return [stem + u for u in units]
         return []
 
-    def adjective_place_forms(self, word: str) -> tuple[str, ...]:
+    def adjective_place_forms(self, word: str, *, derived: bool = True) -> tuple[str, ...]:
         """The names of the places a relational adjective may be made from ("Кременчуцькому"
         -> "кременчук", "Одесского" -> "одесса", "Запорізька" -> "запоріжжя"): candidates for
-        the gazetteer to accept, from the adjective's masculine nominative and the suffix rules
-        of ``morphology.toml``. Empty for a word the analyser reads as no adjective."""
+        the gazetteer to accept: the adjective's masculine nominative (a town may bear it:
+        Хмельницький), then what the suffix rules of ``morphology.toml`` derive from it (not
+        with ``derived=False``). Empty for a word the analyser reads as no adjective."""
+        if not derived:
+            return tuple(sorted({cyrillic_key(p.normal_form) for p in self._parses(word) if p.tag.POS == "ADJF"}))
         got = self._adjective_places.get(word)
         if got is None:
             lemmas = {cyrillic_key(p.normal_form) for p in self._parses(word) if p.tag.POS == "ADJF"}
-            out: list[str] = []
+            out: list[str] = sorted(lemmas)   # a town named as an adjective: Хмельницький
             for lemma in sorted(lemmas):
                 for suffix, names in self.adjective_places:
                     if lemma.endswith(suffix) and len(lemma) - len(suffix) >= self.min_stem - 1:
                         stem = lemma[:len(lemma) - len(suffix)]
                         out.extend(stem + n for n in names)
                         break
-            out.extend(sorted(lemmas))   # a town named as an adjective: Хмельницький
             got = self._adjective_places[word] = tuple(dict.fromkeys(out))
         return got
 

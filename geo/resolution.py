@@ -42,7 +42,7 @@ from gazetteer.names import admin_form, cyrillic_key, is_cyrillic, name_key, tok
 
 from geo import lang as lang_data
 from geo.articles import Article
-from geo.cyrillic import CyrillicNames, home_flags, recognize_cyrillic
+from geo.cyrillic import NEIGHBOUR_SEP, CyrillicNames, home_flags, recognize_cyrillic
 from geo.errors import GazetteerError
 from geo.lang import DEFAULT_LANGUAGE, data_language
 from geo.morphology import morphology
@@ -245,7 +245,23 @@ class Geoparser:
             lex = self.lexicon_for(DEFAULT_LANGUAGE)   # a Latin text labelled Ukrainian or Russian
         toks = tokenize(text)
         found = self._recognize(text, toks, lex)
-        return self._resolve(text, toks, found, drop_weak=True, lex=lex, home=_home_countries(lex.lang))
+        home = _home_countries(lex.lang)
+        if not home:
+            return self._resolve(text, toks, found, drop_weak=True, lex=lex)
+        # Ukrainian and Russian reports of the war between two home countries: "російські
+        # війська", "украинский склад" name a side, not where things are, so they are kept out of
+        # the country context that decides namesakes (a Krasnohorivka "на Марьинском фронте" is
+        # not the hamlet Krasnogorovka in Voronezh oblast for a "российский" in the sentence).
+        sides = [f for f in found if f.role == "demonym" and f.target in home]
+        side_ids = {id(f) for f in sides}
+        mentions = self._resolve(text, toks, [f for f in found if id(f) not in side_ids], drop_weak=True,
+                                 lex=lex, home=home)
+        if sides:
+            mentions += [Mention(start=f.start, end=f.end, text=text[f.start:f.end], place=place, score=1.0,
+                                 literal=False, role="demonym")
+                         for f in sides if (place := self._target(f.target)) is not None]
+            mentions.sort(key=lambda m: m.start)
+        return mentions
 
     def _recognize(self, text: str, toks: Sequence[Token], lex: Lexicon) -> list[Found]:
         if lex.script == "Cyrillic":
@@ -259,15 +275,28 @@ class Geoparser:
         lie in the language's home countries (:func:`geo.cyrillic.home_flags`)."""
         home = _home_countries(lang)
         cache = self._home_info.setdefault(home, {})
+        neighbour = morphology(lang).neighbour_country
 
         def info(key: str) -> int:
             got = cache.get(key)
             if got is None:
                 if len(cache) > 200_000:
                     cache.clear()
+                if NEIGHBOUR_SEP in key and key not in self._cands:
+                    self._cands[key] = self._with_neighbours(key, neighbour)
                 got = cache[key] = self._key_info(key) | home_flags(self._candidates(key), home)
             return got
         return info
+
+    def _with_neighbours(self, key: str, country: str) -> list[Place]:
+        """The entries of a name read in its own spelling and in the neighbour's (a key joined
+        by :data:`geo.cyrillic.NEIGHBOUR_SEP`): all of the first's, and the others' in the
+        neighbour country ("красногоровка|красногорівка": Russia's hamlets, Ukraine's town)."""
+        first, *others = key.split(NEIGHBOUR_SEP)
+        got = {p.id: p for p in self._candidates(first)}
+        for other in others:
+            got.update((p.id, p) for p in self._candidates(other) if p.country == country)
+        return list(got.values())
 
     def cyrillic_names(self) -> CyrillicNames:
         """The gazetteer's Cyrillic keys, loaded (or built and cached next to the automaton) the

@@ -269,3 +269,21 @@ def test_a_typographic_apostrophe_is_read_as_the_dictionarys():
 def test_names_abroad_that_need_support_support_one_another_in_one_country(gp):
     got = resolved(gp, "Еймі живе в Лемонті, у Пенсильванії, і щодня гуляє стежками.", "uk")
     assert got.get("Лемонті", ("", ""))[1] == got.get("Пенсильванії", ("", "x"))[1] == "US-PA"
+
+
+@pytest.mark.parametrize("text, surface, admin1", [
+    # a Ukrainian village written the Russian way, which a Russian hamlet also bears: the front
+    # named beside it decides, and a "российский" in the sentence names a side, not a country
+    ("Артиллерия ВС РФ нанесла удар по складу боеприпасов ВСУ у Красногоровки на Марьинском фронте.",
+     "Красногоровки", "UA-14"),
+    ("ВСУ уничтожили российский склад боеприпасов в Вербовом на Ореховском направлении.", "Вербовом", "UA-23"),
+])
+def test_a_russian_spelling_of_a_ukrainian_village_meets_it_where_the_text_points(gp, text, surface, admin1):
+    assert resolved(gp, text, "ru")[surface][1] == admin1
+
+
+def test_a_demonym_of_a_side_is_kept_as_a_mention_but_decides_no_namesake(gp):
+    got = [m for m in gp.parse_text("Российские войска вошли в Вербовое на Ореховском направлении.", lang="ru")]
+    sides = [m for m in got if m.role == "demonym"]
+    assert [(m.text, m.place.country, m.literal) for m in sides] == [("Российские", "RU", False)]
+    assert {m.text: m.place.admin1 for m in got if m.role != "demonym"}["Вербовое"] == "UA-23"
