@@ -249,16 +249,17 @@ class Geoparser:
         if not home:
             return self._resolve(text, toks, found, drop_weak=True, lex=lex)
         # Ukrainian and Russian reports of the war between two home countries: "російські
-        # війська", "украинский склад" name a side, not where things are, so they are kept out of
-        # the country context that decides namesakes (a Krasnohorivka "на Марьинском фронте" is
-        # not the hamlet Krasnogorovka in Voronezh oblast for a "российский" in the sentence).
-        sides = [f for f in found if f.role == "demonym" and f.target in home]
+        # війська", "украинский склад", "Росія атакувала" name a side, not where things are, so
+        # they are kept out of the country context that decides namesakes (a Krasnohorivka "на
+        # Марьинском фронте" is not the hamlet Krasnogorovka in Voronezh oblast for a
+        # "российский" in the sentence).
+        sides = [f for f in found if f.target in home and (f.role == "demonym" or not f.literal)]
         side_ids = {id(f) for f in sides}
         mentions = self._resolve(text, toks, [f for f in found if id(f) not in side_ids], drop_weak=True,
                                  lex=lex, home=home)
         if sides:
             mentions += [Mention(start=f.start, end=f.end, text=text[f.start:f.end], place=place, score=1.0,
-                                 literal=False, role="demonym")
+                                 literal=False, role=f.role)
                          for f in sides if (place := self._target(f.target)) is not None]
             mentions.sort(key=lambda m: m.start)
         return mentions
