@@ -287,3 +287,11 @@ def test_a_demonym_of_a_side_is_kept_as_a_mention_but_decides_no_namesake(gp):
     sides = [m for m in got if m.role == "demonym"]
     assert [(m.text, m.place.country, m.literal) for m in sides] == [("Российские", "RU", False)]
     assert {m.text: m.place.admin1 for m in got if m.role != "demonym"}["Вербовое"] == "UA-23"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Склад палає, його атакували Сили оборони.", "uk"),   # not Syla, nor Selah abroad
+    ("Склад горит, его атаковали Силы обороны.", "ru"),
+])
+def test_the_defence_forces_are_an_organisation_not_a_village(gp, text, lang):
+    assert resolved(gp, text, lang) == {}
