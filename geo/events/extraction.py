@@ -14,6 +14,7 @@ from geo.events.model import Event
 from geo.events.numbers import _numbers, number_rules
 from geo.events.places import _KIND_RANK, _Candidate, _candidates, event_precision, place_rules
 from geo.events.sentences import Sentence, _lower, clean_text, split_sentences
+from geo.events.sides import report_side
 from geo.events.triggers import (
     _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _lexicon, _may_trigger, _primary,
 )
@@ -125,6 +126,8 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
     _lexicon(code), number_rules(code)
     dates = date_rules(code)
     places = place_rules(code)
+    # what "the enemy" names depends on the report's side; a language without such words needs none
+    side = report_side(article) if places.actors.enemy or places.actors.own else None
     sentences = split_sentences(text, lang=code)
     by_sentence: dict[int, list[Mention]] = {}
     ordered = sorted(mentions, key=lambda m: m.start)
@@ -196,7 +199,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
                     continue
         sent_mentions = by_sentence.get(sent.index, [])
         local = [(m.start - sent.start, m.end - sent.start, m) for m in sent_mentions]
-        refs = _actor_refs(s_text, local, places.actors)
+        refs = _actor_refs(s_text, local, places.actors, side)
         sided = etype in _SIDED_TYPES
         sides = _sides(s_text, refs, etype, places.actors) if sided else None
         actors = _actors(sides, etype, anchor=anchor) if sides else {}

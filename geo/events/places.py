@@ -170,6 +170,7 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
         # (a name after "near", "in", "at" is where something happened, not who did it: "near X
         # using grenade launchers" is no subject)
         if ((_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
+             or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
              or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))))
                 and not (promote or rules.jurisdiction_before.search(before[-30:])
                          or rules.jurisdiction_after.match(after[:40]))):
