@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 #: Languages shipped with every file of :data:`FILES`.
-LANGUAGES: tuple[str, ...] = ("en",)
+LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
 #: Languages an article may be in, detected or given; each has ``<lang>/detect.toml``.
 ARTICLE_LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
 #: The language whose data reads text in a language with no data of its own, and text in a
