@@ -46,6 +46,7 @@ class ActorRules:
     institution_before: re.Pattern[str] | None = None   # "Міноборони Росії": the name follows
     agent_before: re.Pattern[str] | None = None # a passive participle before its agent ...
     agent_form: re.Pattern[str] | None = None   # ... whose name has this ending (the instrumental)
+    object_form: re.Pattern[str] | None = None  # a name in a case no subject is in ("Росію")
     enemy: re.Pattern[str] | None = None        # "the enemy": the side opposite the report's
     own: re.Pattern[str] | None = None          # "our forces": the report's own side
 
@@ -81,7 +82,8 @@ def actor_rules(language: str = DEFAULT_LANGUAGE) -> ActorRules:
         aerial_weapon_after=rx("aerial_weapon_after"), stop_words=stop,
         speaker_stop_words=stop - frozenset(data["gaps"]["auxiliaries"]), pieces=named,
         institution_before=optional("institution_before"), agent_before=optional("agent_before"),
-        agent_form=optional("agent_form"), enemy=words("enemy"), own=words("own"))
+        agent_form=optional("agent_form"), object_form=optional("object_form"),
+        enemy=words("enemy"), own=words("own"))
 
 
 def _gap_ok(gap: str, stop: frozenset[str]) -> bool:
@@ -197,7 +199,8 @@ def _sides(sentence: str, refs: Sequence[_Ref], etype: str, rules: ActorRules) -
                 rules.agent_before is not None and rules.agent_form is not None
                 and rules.agent_before.search(before[-40:]) and rules.agent_form.search(sentence[ref.start:ref.end])):
             attackers.append((ref.cc, ref.start))
-        elif _is_subject(after, rules):
+        elif _is_subject(after, rules) and (rules.object_form is None
+                                            or not rules.object_form.search(sentence[ref.start:ref.end])):
             m = rules.subject_after.match(after[:80])
             verb = m.group(0).split()[-1] if m else ""
             if rules.defender_verb.match(verb):
