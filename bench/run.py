@@ -48,6 +48,9 @@ BENCHES: tuple[Bench, ...] = (
     Bench("geoparse", "bench/geoparse.py", "geoparser accuracy and parse throughput"),
     Bench("events_accuracy", "bench/events_accuracy.py",
           "events on the ACLED dev notes: yield, distance to the true point, type, precision"),
+    Bench("viina", "bench/viina.py",
+          "events on Ukrainian and Russian headlines (VIINA) through ingest: yield, distance, types, dates",
+          quick=("--half", "even")),
     Bench("events", "bench/events.py", "border distance for 1M points, events/s end to end",
           quick=("--repeat", "2", "--copies", "10", "--sample", "500")),
     Bench("borders", "bench/borders.py", "border line and distance accuracy/speed",
@@ -194,6 +197,10 @@ def headlines(sections: dict[str, str]) -> list[tuple[str, str, str]]:
 
     find("geoparse", "geoparser throughput, 600-word texts, one core",
          r"\*\*Throughput\*\*: ([\d,.]+) articles/s", "{} articles/s")
+    find("viina", "Ukrainian and Russian headlines (VIINA, even half): yield, nearest event within 25 km",
+         r"\| yield \(headlines with ≥ 1 event\) \| [^|]* \| [^|]* \| ([\d.]+) \|.*?"
+         r"\| nearest event within 25 km of a VIINA place \| [^|]* \| [^|]* \| ([\d.]+) \|",
+         "{}, {}")
     find("events", "parse + extract + measure (`process_many`), one core",
          r"\*\*parse \+ extract \+ measure\*\* \(`process_many`\) \| \*\*([\d,.]+)\*\* \| \*\*([\d,.]+)\*\*",
          "{} articles/s, {} events/s")

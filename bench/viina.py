@@ -10,7 +10,8 @@ labels, not truth). Each half is written to a temporary JSON Lines file (``id``,
 report's own address, whose outlet or channel may say which side it speaks for; ``source`` its
 host) and read by the real :func:`geo.ingest.ingest` into a temporary store, in its real chunks,
 one language at a time (so each language's articles/s is its own), in this process
-(``workers=1``: the machine is shared, and one worker's rate is the comparable one).
+(``workers=1``: the machine is shared, and one worker's rate is the comparable one), after an
+untimed ingest of one article has opened the pipeline.
 
 Scored per headline from the store (every incident that lists the headline among its reports):
 
@@ -18,7 +19,8 @@ Scored per headline from the store (every incident that lists the headline among
 - **nearest within 25 km**: the headline's nearest located event is within 25 km of one of its
   VIINA places (a headline without a located event counts as a miss);
 - **events within 25 km**: the share of all located events that lie within 25 km of one of their
-  headline's VIINA places (a wrong pin is worse than none);
+  headline's VIINA places (a wrong pin is worse than none); and of those at settlement or hromada
+  precision alone (a region's or country's point is far from most places in it by design);
 - **place resolvable**: the geoparser alone (no events) resolves some name of the headline to a
   point within 25 km of one of its VIINA places: the ceiling place recognition sets on the two
   distance figures;
@@ -76,6 +78,8 @@ class HeadlineScore:
     nearest_km: float | None
     located: int                        # located events
     located_near: int                   # ... of them within NEAR_KM of a VIINA place
+    local: int                          # located events at settlement or hromada precision
+    local_near: int                     # ... of them within NEAR_KM of a VIINA place
     resolvable: bool                    # the geoparser resolves a name near a VIINA place
     types: tuple[str, ...]              # primary types of its events
     date_offsets: tuple[int | None, ...]   # event date - headline date, in days (None: undated/coarse)
@@ -121,10 +125,13 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def score_headline(h: Headline, lang: str, events: list[dict], *, resolvable: bool) -> HeadlineScore:
     """``events``: the headline's events (``lat``, ``lon``, ``event_type``, ``date``)."""
-    dists = []
+    dists, local = [], []
     for e in events:
         if e.get("lat") is not None and e.get("lon") is not None:
-            dists.append(min(_km((e["lat"], e["lon"]), p) for p in h.places))
+            d = min(_km((e["lat"], e["lon"]), p) for p in h.places)
+            dists.append(d)
+            if e.get("precision") in ("settlement", "hromada"):
+                local.append(d)
     offsets: list[int | None] = []
     for e in events:
         d = e.get("date")
@@ -133,7 +140,7 @@ def score_headline(h: Headline, lang: str, events: list[dict], *, resolvable: bo
         else:
             offsets.append(None)
     return HeadlineScore(h.id, lang, len(events), min(dists) if dists else None, len(dists),
-                         sum(d <= NEAR_KM for d in dists), resolvable,
+                         sum(d <= NEAR_KM for d in dists), len(local), sum(d <= NEAR_KM for d in local), resolvable,
                          tuple(e["event_type"] for e in events), tuple(offsets))
 
 
@@ -153,6 +160,8 @@ def summarise(scores: list[HeadlineScore]) -> dict:
         "events": sum(s.events for s in scores),
         "located": located,
         "events_25": _share(sum(s.located_near for s in scores), located),
+        "local": sum(s.local for s in scores),
+        "local_25": _share(sum(s.local_near for s in scores), sum(s.local for s in scores)),
         "resolvable": _share(sum(s.resolvable for s in scores), n),
         "nearest_25_of_resolvable": _share(sum(s.resolvable and s.nearest_km is not None and s.nearest_km <= NEAR_KM
                                                for s in scores), sum(s.resolvable for s in scores)),
@@ -181,7 +190,8 @@ def _ingest(records: list[dict], work: Path, name: str) -> tuple[object, float, 
 
 def _events_by_article(store) -> dict[str, list[dict]]:
     events = store.read_events()
-    by_id = {r["event_id"]: {"lat": r["lat"], "lon": r["lon"], "event_type": r["event_type"], "date": r["date"]}
+    by_id = {r["event_id"]: {"lat": r["lat"], "lon": r["lon"], "event_type": r["event_type"], "date": r["date"],
+                             "precision": r["precision"]}
              for r in events.drop(columns="geometry").to_dict("records")}
     out: dict[str, list[dict]] = {}
     for r in store.read_sources().to_dict("records"):
@@ -242,6 +252,8 @@ def run(half: str, *, dateparser_sample: int = 200) -> dict:
         work = Path(tmp)
         # each headline's language as the reader decides it (VIINA's, else detected)
         articles = {h.id: article_from_record(record_for_ingest(h), where=h.id) for h in headlines}
+        # the pipeline opens once in this process: a first, untimed ingest pays for it
+        _ingest([{"id": "warm-up", "text": "Вночі дрони атакували Херсон.", "lang": "uk"}], work, "warm-up")
         for code in LANGS:
             mine = [h for h in headlines if articles[h.id].lang == code]
             if not mine:
@@ -291,13 +303,15 @@ def report(res: dict, held_out: dict | None = None) -> str:
                 row("nearest event within 25 km of a VIINA place", "nearest_25", TARGETS["nearest_25"]),
                 row("events within 25 km of one of their headline's VIINA places", "events_25"),
                 row("located events", "located", fmt=lambda x: f"{x:,}"),
+                row("events within 25 km, of those at settlement or hromada precision", "local_25"),
+                row("events at settlement or hromada precision", "local", fmt=lambda x: f"{x:,}"),
                 row("place resolvable (geoparser alone: a name within 25 km of a VIINA place)", "resolvable"),
                 row("nearest within 25 km, of the headlines whose place is resolvable", "nearest_25_of_resolvable"),
                 row("event date = headline date", "date_same"),
                 row("event date = headline date − 1 (\"вчора\", \"в ніч на\")", "date_minus_1"),
                 row("event date otherwise", "date_other"),
                 row("event date month/year/none", "date_coarse"),
-                f"| articles/s (ingest, one worker, start-up included) | "
+                f"| articles/s (ingest, one worker, after start-up) | "
                 + " | ".join(f"{b[c]['per_s']:.1f}" if c in b and b[c].get("per_s") else "—" for c in LANGS) + " | | |"]
         types = ", ".join(f"{t} {n}" for t, n in b["all"]["types"])
         out += ["", f"Headlines per primary type (a headline counts once per type): {types or 'none'}.", ""]

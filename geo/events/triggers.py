@@ -18,6 +18,11 @@ rules combine into types is :func:`_classify`, which refers to rules by those na
 
 Which type is primary when several fire is the registry's order (:mod:`geo.event_types`).
 
+A language may also declare ``negation`` (words that drop a trigger right after them: "не", where
+three words back would drop "не лише обстріляли") and ``passive_forms`` (a damage word passive by
+its own form, "знищено", "уничтожен", read as one after a passive auxiliary). English declares
+neither.
+
 Adding a type (after its :mod:`geo.event_types` entry): its rules under ``[rules.<name>]`` in
 the TOML; a few lines in :func:`_classify` that put ``found["<type id>"]`` from their matches;
 the id in :data:`_TRIGGERED` (and the rule in :data:`_ALONE` if it can type a sentence on its
