@@ -18,7 +18,7 @@ from geo.events.sides import report_side
 from geo.events.triggers import (
     _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _lexicon, _may_trigger, _primary,
 )
-from geo.lang import data_language
+from geo.lang import DEFAULT_LANGUAGE, data_language
 
 if TYPE_CHECKING:
     from gazetteer.model import Place
@@ -375,8 +375,11 @@ def _to_event(article: Article, d: _Draft, sentences: Sequence[Sentence]) -> Eve
     actors = {k: d.actors[k] for k in ("attacker", "target", "claimed_by") if k in d.actors}
     precision = event_precision(place, near=d.near)
     # a region's event is named as the region ("Oryol Oblast"), whatever word the text used
-    # ("Oryol regional", "Donetsk" as a qualifier); the excerpt still marks that word
-    name = place.name if precision == "region" and place.name else d.name
+    # ("Oryol regional", "Donetsk" as a qualifier), and an event read in another language than
+    # English as its place ("Pokrovsk" for "під Покровськом": the interface, its search and the
+    # exports are in English); the excerpt still marks the words written
+    by_place = precision == "region" or article.lang != DEFAULT_LANGUAGE
+    name = place.name if by_place and place.name else d.name
     return Event(
         event_id=_event_id(article.id, etype, place.id or d.name, sentences[d.anchor].start),
         event_type=etype,

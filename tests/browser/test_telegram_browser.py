@@ -68,7 +68,6 @@ def test_uploaded_export_puts_its_events_on_the_map_linked_to_telegram(session, 
     assert not session.dialogs
 
 
-@pytest.mark.xfail(strict=True, reason="Ukrainian and Russian triggers not yet shipped")
 def test_uploaded_export_shows_its_ukrainian_and_russian_reports_with_cyrillic_excerpts(session, app):
     page = session.page
     open_map(session, app.url)
