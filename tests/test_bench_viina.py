@@ -65,3 +65,19 @@ def test_scores_distance_precision_and_dates(vb):
     assert got["nearest_25_of_resolvable"] == 1.0
     assert got["date_same"] == pytest.approx(1 / 4) and got["date_minus_1"] == pytest.approx(2 / 4)
     assert dict(got["types"]) == {"missile_strike": 1, "drone_strike": 2, "political": 1}
+
+
+def test_a_region_event_counts_in_the_region_aware_figure_when_its_region_holds_a_viina_place(vb):
+    # VIINA pins "у Криму" at Simferopol; Borderline pins Crimea at its centre point, far from it
+    simferopol = (44.9521, 34.1024)
+    h = vb.Headline("v1", "t", "2024-12-14", "uk", None, (simferopol,))
+    crimea = {"lat": 45.6857, "lon": 33.9329, "event_type": "drone_strike", "date": "2024-12-14",
+              "precision": "region", "admin1": "UA-43"}
+    s = vb.score_headline(h, "uk", [crimea], resolvable=False)
+    assert s.nearest_km > 25 and s.region_hit
+    wrong = vb.score_headline(h, "uk", [dict(crimea, admin1="UA-65")], resolvable=False)   # Kherson Oblast
+    assert not wrong.region_hit
+    village = vb.score_headline(h, "uk", [dict(crimea, precision="settlement")], resolvable=False)
+    assert not village.region_hit                     # a village pin must be near, not merely in the region
+    got = vb.summarise([s, wrong])
+    assert (got["nearest_25"], got["nearest_25_or_region"]) == (0.0, 0.5)
