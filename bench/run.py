@@ -51,6 +51,9 @@ BENCHES: tuple[Bench, ...] = (
           "Ukrainian and Russian place names: recognition, resolution on VIINA, throughput"),
     Bench("events_accuracy", "bench/events_accuracy.py",
           "events on the ACLED dev notes: yield, distance to the true point, type, precision"),
+    Bench("viina", "bench/viina.py",
+          "events on Ukrainian and Russian headlines (VIINA) through ingest: yield, distance, types, dates",
+          quick=("--half", "even")),
     Bench("events", "bench/events.py", "border distance for 1M points, events/s end to end",
           quick=("--repeat", "2", "--copies", "10", "--sample", "500")),
     Bench("borders", "bench/borders.py", "border line and distance accuracy/speed",
@@ -205,6 +208,10 @@ def headlines(sections: dict[str, str]) -> list[tuple[str, str, str]]:
         find("geoparse_ukru", f"place-name recognition F1, {corpus} (all gold spans, all records)",
              rf"\| {corpus} \([^)]*\) \| all \| all \| [\d,]+ \| [\d,]+ \| ([\d.]+) \| ([\d.]+) \| \*\*([\d.]+)\*\*",
              "P {} R {} F1 {}")
+    find("viina", "Ukrainian and Russian headlines (VIINA, even half): yield, nearest event within 25 km",
+         r"\| yield \(headlines with ≥ 1 event\) \| [^|]* \| [^|]* \| ([\d.]+) \|.*?"
+         r"\| nearest event within 25 km of a VIINA place \| [^|]* \| [^|]* \| ([\d.]+) \|",
+         "{}, {}")
     find("events", "parse + extract + measure (`process_many`), one core",
          r"\*\*parse \+ extract \+ measure\*\* \(`process_many`\) \| \*\*([\d,.]+)\*\* \| \*\*([\d,.]+)\*\*",
          "{} articles/s, {} events/s")

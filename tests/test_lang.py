@@ -161,10 +161,10 @@ def test_extraction_reads_the_articles_language_rules(fake_language):
 
     got = events(code)
     assert [(e.event_type, e.place_name, e.lang, e.triggers) for e in got] == [
-        ("drone_strike", "Суми", code, ("дрони", "атакували"))]
+        ("drone_strike", "Sumy", code, ("дрони", "атакували"))]
     assert events("en") == []
-    # a language without data of its own is read with English's: nothing here, and no error
-    assert events("uk") == []
+    # Ukrainian ships its own data: its own rules read the sentence
+    assert [(e.event_type, e.lang) for e in events("uk")] == [("drone_strike", "uk")]
 
 
 # --- detection -----------------------------------------------------------------------------------

@@ -51,7 +51,8 @@ _on_first_build(number_rules)
 
 
 def _to_int(token: str, rules: NumberRules) -> int | None:
-    token = " ".join(token.lower().split())
+    # an apostrophe inside a number word is written three ways ("п'ять", "п’ять", "пʼять")
+    token = " ".join(token.lower().split()).replace("’", "'").replace("ʼ", "'")
     if token in rules.values:
         return rules.values[token]
     try:
