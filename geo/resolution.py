@@ -583,8 +583,9 @@ class Geoparser:
                 countries[top.country] += weight
                 if not f.weak:
                     strong_countries.add(top.country)
-            if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1 and not f.weak:
-                # (a name kept only if supported does not support itself: "Мета", "Юра")
+            if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1 and not (f.weak and home):
+                # (in Ukrainian and Russian text a name kept only if supported does not support
+                # itself: "Мета", "Юра"; English keeps its own rule: "the ACT", "the Gulf")
                 admin1s.setdefault(top.admin1, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
         if lex.region_cue_re is not None:
             # A party that names where the report is ("DPR forces"): its units are context for
