@@ -13,12 +13,16 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from geo.errors import StoreError
 
-__all__ = ["create_atomically"]
+__all__ = ["create_atomically", "write_transaction", "WRITE_FAILED"]
+
+#: What a failed batch write says: nothing of it is stored (the transaction rolled back).
+WRITE_FAILED = "write failed, nothing of this batch was stored"
 
 #: SQLite's side files a temporary GeoPackage may leave (rollback journal, WAL, shared memory).
 _SIDE_FILES = ("", "-journal", "-wal", "-shm")
@@ -60,3 +64,23 @@ def _link_into_place(tmp: Path, path: Path) -> None:
     except OSError:
         if not path.exists():
             os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def write_transaction(connect: Callable[[], AbstractContextManager[sqlite3.Connection]], path: Path, *,
+                      failed: str) -> Iterator[sqlite3.Connection]:
+    """A connection from ``connect()`` inside ``BEGIN IMMEDIATE`` ... ``COMMIT``: the block's
+    writes are stored all together or not at all (rolled back on any exception). An SQLite error
+    becomes :class:`StoreError` "``path``: ``failed`` (error)"."""
+    try:
+        with connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+                raise
+    except sqlite3.Error as err:
+        raise StoreError(f"{path}: {failed} ({err})") from err

@@ -69,7 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import StoreError
-from geo.gpkg import create_atomically
+from geo.gpkg import WRITE_FAILED, create_atomically, write_transaction
 from geo.events import (
     EVENT_COLUMNS,
     EVENT_TYPES,
@@ -396,21 +396,11 @@ class EventStore:
         if not self._writable():
             self._absent = frozenset(_ADDED_IN_2)
             return
-        try:
-            with self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    row = con.execute(f'SELECT value FROM "{META}" WHERE key = ?', ("schema_version",)).fetchone()
-                    if row is None or row[0] != str(SCHEMA_VERSION):   # not upgraded by another process meanwhile
-                        self._add_languages(con)
-                    con.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        con.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as err:
-            raise StoreError(f"{self.path}: cannot upgrade the store to schema {SCHEMA_VERSION} "
-                             f"(nothing was changed): {err}") from err
+        failed = f"cannot upgrade the store to schema {SCHEMA_VERSION}, nothing was changed"
+        with write_transaction(self._connect, self.path, failed=failed) as con:
+            row = con.execute(f'SELECT value FROM "{META}" WHERE key = ?', ("schema_version",)).fetchone()
+            if row is None or row[0] != str(SCHEMA_VERSION):   # not upgraded by another process meanwhile
+                self._add_languages(con)
 
     @staticmethod
     def _add_languages(con: sqlite3.Connection) -> None:
@@ -483,19 +473,8 @@ class EventStore:
             if not self._create:
                 raise StoreError(f"{self.path}: no store here")
             self._create_file()
-        try:
-            with self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    result = self._add_in(con, items)
-                    con.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        con.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as err:
-            raise StoreError(f"{self.path}: write failed, nothing of this batch was stored ({err})") from err
-        return result
+        with write_transaction(self._connect, self.path, failed=WRITE_FAILED) as con:
+            return self._add_in(con, items)
 
     def _add_in(self, con: sqlite3.Connection, items: list[tuple[Article, Sequence[Event]]]) -> AddResult:
         now = _now()

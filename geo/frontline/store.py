@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import StoreError
-from geo.gpkg import create_atomically
+from geo.gpkg import WRITE_FAILED, create_atomically, write_transaction
 
 __all__ = [
     "FRONTLINE_NAME",
@@ -263,19 +263,8 @@ class FrontlineStore:
             return 0, 0
         if not self.path.exists():
             self._create_file()
-        try:
-            with self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    result = self._add_in(con, snapshots)
-                    con.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        con.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as err:
-            raise StoreError(f"{self.path}: write failed, nothing of this batch was stored ({err})") from err
-        return result
+        with write_transaction(self._connect, self.path, failed=WRITE_FAILED) as con:
+            return self._add_in(con, snapshots)
 
     @staticmethod
     def _add_in(con: sqlite3.Connection, snapshots: Sequence[NewSnapshot]) -> tuple[int, int]:
