@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-
 import pytest
 from _bench_support import bench_module
-
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import pytest
 from _bench_support import bench_module
 
 
-
 @pytest.fixture(scope="module")
 def vb():
     return bench_module("viina")
