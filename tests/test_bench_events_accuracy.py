@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
+from _bench_support import bench_module
 
 
 @pytest.fixture(scope="module")
 def ea():
-    spec = importlib.util.spec_from_file_location("bench_events_accuracy", ROOT / "bench" / "events_accuracy.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return bench_module("events_accuracy")
 
 
 def _gold(ea, sub="Shelling/artillery/missile attack", kind="Explosions/Remote violence", *, gid="n1",

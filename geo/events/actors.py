@@ -55,16 +55,8 @@ class ActorRules:
 def actor_rules(language: str = DEFAULT_LANGUAGE) -> ActorRules:
     """The actor patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
     code = data_language(language)
-    data = lang.load("actors", lang=code)
-    where = f"{code}/actors.toml"
-    named = lang.pieces(data["pieces"], where)
-    pats = data["patterns"]
-
-    def rx(name: str) -> re.Pattern[str]:
-        return re.compile(lang.expand(pats[name], named, f"{where} [patterns] {name}"))
-
-    def optional(name: str) -> re.Pattern[str] | None:
-        return rx(name) if pats.get(name) else None
+    file = lang.pattern_file("actors", lang=code)
+    data, rx, optional = file.data, file.compile, file.optional
 
     def words(name: str) -> re.Pattern[str] | None:
         sides = data.get("sides") or {}
@@ -80,7 +72,7 @@ def actor_rules(language: str = DEFAULT_LANGUAGE) -> ActorRules:
         target_after=rx("target_after"), from_before=rx("from_before"), said_before=rx("said_before"),
         locative_before=rx("locative_before"), defender_verb=rx("defender_verb"), active_verb=rx("active_verb"),
         aerial_weapon_after=rx("aerial_weapon_after"), stop_words=stop,
-        speaker_stop_words=stop - frozenset(data["gaps"]["auxiliaries"]), pieces=named,
+        speaker_stop_words=stop - frozenset(data["gaps"]["auxiliaries"]), pieces=file.named,
         institution_before=optional("institution_before"), agent_before=optional("agent_before"),
         agent_form=optional("agent_form"), object_form=optional("object_form"),
         enemy=words("enemy"), own=words("own"))

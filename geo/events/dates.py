@@ -51,10 +51,10 @@ def date_rules(language: str = DEFAULT_LANGUAGE) -> DateRules:
                                                           f"{where} [weekdays]").items()}
     base = {"month": alternation(months), "weekday": alternation(weekdays),
             "report": actor_rules(code).pieces["report"]}
-    named = lang.pieces(data["pieces"], where, base)
+    file = lang.pattern_file("dates", lang=code, base=base)
 
     def rx(table: str, name: str) -> re.Pattern[str]:
-        return re.compile(lang.expand(data[table][name], named, f"{where} [{table}] {name}"))
+        return file.compile(name, table=table)
 
     rules = tuple((kind, rx("rules", kind)) for kind in RULE_KINDS
                   if kind not in OPTIONAL_KINDS or kind in data["rules"])

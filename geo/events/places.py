@@ -74,13 +74,8 @@ class PlaceRules:
 def place_rules(language: str = DEFAULT_LANGUAGE) -> PlaceRules:
     """The place patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
     code = data_language(language)
-    data = lang.load("places", lang=code)
-    where = f"{code}/places.toml"
-    named = lang.pieces(data["pieces"], where)
-    pats = data["patterns"]
-
-    def rx(name: str) -> re.Pattern[str]:
-        return re.compile(lang.expand(pats[name], named, f"{where} [patterns] {name}"))
+    file = lang.pattern_file("places", lang=code)
+    data, rx = file.data, file.compile
 
     return PlaceRules(
         promote_after=rx("promote_after"), made_after=rx("made_after"),

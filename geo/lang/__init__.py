@@ -46,6 +46,8 @@ __all__ = [
     "check_language",
     "expand",
     "pieces",
+    "PatternFile",
+    "pattern_file",
     "MONTH_NAMES",
     "WEEKDAY_NAMES",
     "calendar_forms",
@@ -177,6 +179,35 @@ def pieces(table: Mapping[str, Any], where: str, base: Mapping[str, str] | None 
         text = "(?:" + "|".join(value) + ")" if isinstance(value, list) else value
         out[name] = expand(text, out, f"{where} [{name}]")
     return out
+
+
+@dataclass(frozen=True)
+class PatternFile:
+    """A language's pattern file (``actors``, ``places``, ``numbers``, ``dates``): its data,
+    its ``[pieces]`` expanded, and where it is, so an error names the file and key."""
+
+    data: Table
+    named: dict[str, str]
+    where: str
+
+    def regex(self, template: str, what: str) -> str:
+        """``template`` with its pieces put in (``what`` names it in an error)."""
+        return expand(template, self.named, f"{self.where} {what}")
+
+    def compile(self, name: str, *, table: str = "patterns") -> re.Pattern[str]:
+        """The compiled pattern ``name`` of ``[table]``."""
+        return re.compile(self.regex(self.data[table][name], f"[{table}] {name}"))
+
+    def optional(self, name: str, *, table: str = "patterns") -> re.Pattern[str] | None:
+        """:meth:`compile`, or None when the language leaves ``name`` out or empty."""
+        return self.compile(name, table=table) if self.data[table].get(name) else None
+
+
+def pattern_file(name: str, *, lang: str, base: Mapping[str, str] | None = None) -> PatternFile:
+    """``geo/lang/<lang>/<name>.toml`` with its ``[pieces]`` (on top of ``base``) expanded."""
+    data = load(name, lang=lang)
+    where = f"{lang}/{name}.toml"
+    return PatternFile(data, pieces(data["pieces"], where, base), where)
 
 
 #: The calendar's concepts, as ``dates.toml`` names them (after dateparser's data).
