@@ -1031,6 +1031,37 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
             k += 1
         if k > i + 1 and not _of_a_town(i, by_tok.get(i + 1), words):
             _add_pattern(found, toks, i, k, taken, by_tok)
+            _listed_features(text, toks, words, lex, taken, person, found, k, by_tok)
+
+
+#: Words of one listed feature's name at most ("Героїв Сталінграда", "Богдана Хмельницького").
+_LISTED_WORDS = 3
+
+
+def _listed_features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, taken: list[bool],
+                     person: list[bool], found: list[Found], k: int, by_tok: dict[int, Found]) -> None:
+    """Names listed after a feature word's first name are features of the same kind ("вулиць:
+    Садова, Героїв Праці, Миру", "вул. Горького і Соборна", "річок Десни та Сейму"), each found
+    and left unpinned; the list ends at a place the gazetteer knows well (a town, a unit, a
+    country: "вул. Садова, Київ"), at a person, or at anything but a comma or a conjunction."""
+    n = len(toks)
+    while k < n:
+        gap = _gap(text, toks, k - 1, k)
+        if gap == " " and words.is_(k, lex.conjunctions) and not toks[k].cap and k + 1 < n \
+                and _gap(text, toks, k, k + 1) == " ":
+            k += 1
+        elif gap != ", ":
+            return
+        a = k
+        while k < n and k - a < _LISTED_WORDS and toks[k].cap and not toks[k].upper and words.cyrillic(k) \
+                and not person[k] and (k == a or _gap(text, toks, k - 1, k) == " "):
+            g = by_tok.get(k)
+            if g is not None and g.flags & (F_HOME_TOWN | F_STRONG | F_COUNTRY | F_UNIT):
+                return
+            k += 1
+        if k == a:
+            return
+        _add_pattern(found, toks, a, k, taken, by_tok)
 
 
 def _of_a_town(i: int, g: Found | None, words: _Words) -> bool:

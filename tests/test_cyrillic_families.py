@@ -295,3 +295,19 @@ def test_a_demonym_of_a_side_is_kept_as_a_mention_but_decides_no_namesake(gp):
 ])
 def test_the_defence_forces_are_an_organisation_not_a_village(gp, text, lang):
     assert resolved(gp, text, lang) == {}
+
+
+@pytest.mark.parametrize("text, lang, names", [
+    ("Фірма ремонтуватиме вул. Садову, Миру, Героїв Праці в м. Фастів.", "uk",
+     ["вул. Садову", "Миру", "Героїв Праці"]),
+    ("Будинок стоїть на перетині вулиць Садової і Квіткової.", "uk", ["вулиць Садової", "Квіткової"]),
+    ("Ремонт улиц Садовой, Вишневой и Полевой начнется весной.", "ru", ["улиц Садовой", "Вишневой", "Полевой"]),
+])
+def test_names_listed_after_a_feature_word_are_features_too(gp, text, lang, names):
+    assert [(m.text, m.place) for m in mentions(gp, text, lang) if m.role == "pattern"] == [(n, None) for n in names]
+
+
+def test_a_feature_list_ends_at_a_town(gp):
+    got = mentions(gp, "Він живе на вулиці Шевченка, Київ.", "uk")
+    assert [m.text for m in got if m.role == "pattern"] == ["вулиці Шевченка"]
+    assert any(m.place is not None and m.place.name == "Kyiv City" for m in got)
