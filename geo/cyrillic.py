@@ -34,12 +34,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from gazetteer.model import Place
 from gazetteer.names import cyrillic_key
 
 from geo.morphology import Morphology, WordInfo
 from geo.toponyms import F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, Lexicon, Token
 
-__all__ = ["CyrillicNames", "recognize_cyrillic"]
+__all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "NEIGHBOUR_SEP", "home_flags", "recognize_cyrillic"]
 
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]")
 #: The most words a name of a run is tried with ("Автономна Республіка Крим", "Ростов на Дону").
@@ -54,9 +55,35 @@ _NAMED_BIG = F_STRONG | F_ADMIN | F_UNIT | F_CAPITAL | F_COUNTRY | F_TOWN
 #: of that name to give way to the person: the analyser's own estimate, or any reading where it
 #: has none (the Ukrainian dictionary weighs its readings alike).
 _PERSON_SHARE = 0.5
-#: How far back an organisation word may stand from the place in its genitive ("Міністерством
-#: закордонних справ України": three words).
-_ORG_LOOKBACK = 3
+#: How far back an organisation word may stand from the place in its genitive ("Міністерство
+#: доходів і зборів України", "Рада національної безпеки і оборони України": five words).
+_ORG_LOOKBACK = 5
+#: How far back a regional branch's head word may stand from its preposition ("Управління
+#: Державної служби з надзвичайних ситуацій України в": six words).
+_BRANCH_LOOKBACK = 7
+
+#: Flags of a key that only Cyrillic recognition reads, beside geo.toponyms' ``F_*``: the caller's
+#: ``info`` sets them from the key's entries and the language's home countries
+#: (``resolution.toml``), see :func:`home_flags`.
+F_HOME = 1 << 12       # an entry lies in a country the language's reports are about (Ukraine, Russia)
+F_HOME_TOWN = 1 << 13  # ... and is a unit, or a town of at least 10,000 people
+#: Joins a name's key and its neighbour language's spellings into one key ("красногоровка|
+#: красногорівка"): resolution reads the first's entries and the others' in the neighbour country.
+NEIGHBOUR_SEP = "|"
+#: A town this size is named in the news more often than people who share its name.
+_HOME_TOWN_POPULATION = 10_000
+_UNIT_KINDS = frozenset({"admin1", "admin2", "hromada"})
+
+
+def home_flags(places: Iterable[Place], home: frozenset[str]) -> int:
+    """:data:`F_HOME` / :data:`F_HOME_TOWN` for a key whose entries are ``places``."""
+    got = 0
+    for p in places:
+        if p.country in home and p.kind != "country":
+            got |= F_HOME
+            if p.kind in _UNIT_KINDS or (p.population or 0) >= _HOME_TOWN_POPULATION:
+                return got | F_HOME_TOWN
+    return got
 
 
 # --- the gazetteer's Cyrillic keys --------------------------------------------------------------
@@ -142,6 +169,17 @@ class _Words:
         self._keys: dict[int, str] = {}
         self._elsewhere: frozenset[str] | None = None
 
+    def lower_elsewhere(self, i: int) -> bool:
+        """Whether a form of token ``i``'s word stands in lower case elsewhere in the text: a
+        capital that opens a sentence then proves nothing ("Доля ... долі")."""
+        lemmas = self.morph.lemmas(self.toks[i].text)
+        words = frozenset(lemmas)
+        for j, t in enumerate(self.toks):
+            if j != i and not t.cap and t.text[:1].isalpha() and self.is_(j, words) \
+                    and not self.morph.lemmas(t.text).isdisjoint(lemmas):
+                return True
+        return False
+
     def capitalised_mid_sentence(self) -> frozenset[str]:
         """Keys of the words written with a capital somewhere other than a sentence's start."""
         if self._elsewhere is None:
@@ -170,6 +208,13 @@ class _Words:
 
     def info(self, i: int) -> WordInfo:
         return self.morph.info(self.toks[i].text)
+
+    def has_case(self, i: int, cases: frozenset[str]) -> bool:
+        return self.morph.has_case(self.toks[i].text, cases)
+
+    def agrees(self, i: int, j: int) -> bool:
+        """Whether token ``i`` read as an adjective can qualify token ``j`` read as a noun."""
+        return self.morph.agrees(self.toks[i].text, self.toks[j].text)
 
     def key(self, i: int) -> str:
         got = self._keys.get(i)
@@ -211,15 +256,19 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
     _org_names(text, toks, words, lex, taken)
     person = _people(text, toks, words, names, lex, info, taken)
     found: list[Found] = []
+    _facility_adjectives(text, toks, words, names, lex, info, taken, person, found)
     i = 0
     while i < n:
         f = None
         if not taken[i] and toks[i].cap and words.cyrillic(i) and not person[i]:
-            f = _name_at(text, toks, i, words, names, lex, info)
+            f = _name_at(text, toks, i, words, names, lex, info, found=found)
+            if f is None or f.tok1 == i + 1:
+                f = _compass_name_at(text, toks, i, words, names, lex, info) or f
         if f is None:
             i += 1
             continue
         if _keep(text, toks, f, words, lex, person, found):
+            f = _with_adjective(text, toks, f, words, taken, person, found)
             found.append(f)
             for k in range(f.tok0, f.tok1):
                 taken[k] = True
@@ -232,6 +281,11 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
     _demonyms(toks, words, lex, taken, found)
     found.sort(key=lambda f: f.start)
     _units_beside(text, toks, words, lex, found)
+    for f in found:
+        if f.weak and f.unit_tok is not None:
+            # "Стримба Івано-Франківської області", "Плехово Курской области": the unit named
+            # beside it locates it, and decides which of its namesakes it is
+            f.weak = f.local = False
     for f in found:
         if f.role == "name":
             _mark_literal(text, toks, f, words, lex)
@@ -274,7 +328,8 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
         wi = words.info(i)
         # (an initial "В." reads as a first name too: a name is three letters at least)
         if (wi.first_name and nxt and len(t.text) >= 3 and not wi.function
-                and not _big_place(words, i, names, lex, info)):
+                and (not _big_place(words, i, names, lex, info)
+                     or _surname_at(toks, i + 1, words, names, lex, info))):
             k = i + 1
             while k < n and toks[k].cap and _gap(text, toks, k - 1, k) in (" ", "-") and k - i < 4:
                 k += 1
@@ -285,12 +340,15 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
             if nxt:
                 person[i + 1] = True
         elif (i and words.is_(i - 1, lex.titles) and not toks[i - 1].cap and _gap(text, toks, i - 1, i) == " "
-              and not _big_place(words, i, names, lex, info)):
+              and not _big_place(words, i, names, lex, info)
+              and not (wi.adjective and _modifies_next(text, toks, i, words, lex))):
+            # (not "депутата Дніпропетровської облради": an adjective of the noun after it)
             person[i] = True
     # Initials: "Б. Хмельницького", "Януковича В. Ф.": a capital letter and a dot beside a name.
     for i in range(n - 1):
         t = toks[i]
-        if len(t.text) == 1 and t.text.isupper() and text[t.end:t.end + 1] == ".":
+        # (a space may stand before the dot: "Б . Хмельницький" in tokenised text)
+        if len(t.text) == 1 and t.text.isupper() and text[t.end:t.end + 2].lstrip(" ")[:1] == ".":
             for j in (i + 1, i - 1):
                 if 0 <= j < n and toks[j].cap and len(toks[j].text) > 1 and abs(toks[j].start - t.end) <= 3 \
                         or 0 <= j < n and j == i - 1 and toks[j].cap and len(toks[j].text) > 1 \
@@ -299,7 +357,7 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
     # A surname seen in a full name is that person wherever else it stands alone.
     surnames: set[str] = set()
     for i in range(n):
-        if person[i] and not words.info(i).first_name:
+        if person[i] and not toks[i].upper and not words.info(i).first_name:
             surnames.update(words.morph.lemmas(toks[i].text))
     if surnames:
         for i in range(n):
@@ -307,6 +365,27 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
                 if not _big_place(words, i, names, lex, info):
                     person[i] = True
     return person
+
+
+def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNames, lex: Lexicon,
+                info: Callable[[str], int]) -> bool:
+    """Whether token ``j``, right after a first name, is a surname, so that the two are a person
+    even where the first name is also a town's ("Володимир Гетьман", "Лариса Петренко", "Софія
+    Мірошниченко"): a surname's or patronymic's reading, a surname's shape or a word the
+    dictionary does not know, naming no country, region or town, and no unit's adjective
+    ("Софія Київська" is no person's name)."""
+    if j >= len(toks) or not toks[j].cap or toks[j].upper:
+        return False
+    if words.is_(j + 1, lex.admin_after) or _big_place(words, j, names, lex, info):
+        return False
+    wj = words.info(j)
+    key = words.key(j)
+    if wj.surname or wj.patronymic or not wj.known:
+        return True
+    if lex.surname_endings and key.endswith(lex.surname_endings):
+        return True
+    # a known word with no person's reading: a surname only if it names no place at all
+    return not any(form in names.keys or form in lex.aliases for form in words.forms(j))
 
 
 def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int]) -> bool:
@@ -320,11 +399,12 @@ def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: 
 
 
 def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames,
-             lex: Lexicon, info: Callable[[str], int]) -> Found | None:
+             lex: Lexicon, info: Callable[[str], int], *, found: Sequence[Found] = ()) -> Found | None:
     """The longest name starting at token ``i``: a unit (adjectives and an admin word), else a
-    run of capitalised words the gazetteer or the language's names hold, in any of their forms."""
+    run of capitalised words the gazetteer or the language's names hold, in any of their forms
+    (``found``: the names before it, of a list that locates it: "в Каховке и Олешках")."""
     n = len(toks)
-    located = _located(i, words, lex)
+    located = _located(i, words, lex, found)
     end = i + 1
     while (end < n and end - i < _MAX_WORDS and toks[end].sentence == toks[i].sentence
            and (toks[end].cap and _gap(text, toks, end - 1, end) in (" ", "-")
@@ -337,12 +417,78 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
             f = _unit_at(i, stop, toks, words, names, lex, info)
             if f is not None:
                 return f
+            if stop == i + 1 and words.info(i).adjective and not words.info(i).some_function:
+                # "у Кремінському районі", "Диканського району": a unit the gazetteer lacks
+                # (a raion merged in 2020), found, left unpinned
+                return Found(i, stop + 1, toks[i].start, toks[stop].end, None, role="pattern",
+                             flags=F_ADMIN, admin=True)
         if stop - i > 1 and toks[stop - 1].joined is False and words.is_(stop - 1, lex.connectors):
             continue
         f = _run_at(i, stop, toks, words, names, lex, info, located=located)
         if f is not None:
             return f
     return None
+
+
+def _compass_name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames,
+                     lex: Lexicon, info: Callable[[str], int]) -> Found | None:
+    """A compass word and the country's or continent's name after it, as one name at the
+    country's point ("Західна Україна", "Східної Європи", "Восточной Украине"): the adjective
+    alone is no place (a "Northern" province abroad)."""
+    j = i + 1
+    if (j >= len(toks) or not toks[j].cap or _gap(text, toks, i, j) != " " or toks[j].sentence != toks[i].sentence
+            or not words.is_(i, lex.direction_words)):
+        return None
+    g = _name_at(text, toks, j, words, names, lex, info)
+    if g is None or not (g.target is not None or g.flags & F_COUNTRY or (g.key or "") in lex.regions):
+        return None
+    return Found(i, g.tok1, toks[i].start, g.end, g.key, role=g.role, flags=g.flags, target=g.target,
+                 admin=g.admin)
+
+
+#: Lower-case adjectives that may stand between a facility's place adjective and its noun
+#: ("Одеський морський порт", "Авдеевского коксохимического завода").
+_FACILITY_GAP = 2
+
+
+def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
+                         info: Callable[[str], int], taken: list[bool], person: list[bool],
+                         found: list[Found]) -> None:
+    """A relational adjective before a facility word is the town the facility is named after,
+    and is where it is ("Кременчуцький НПЗ" -> Kremenchuk, "по Одеському морському порту",
+    "на Покровському напрямку", "Кременчугского НПЗ"): the adjective is the mention, as ner-uk
+    and factRuEval mark such adjectives of places. A facility with a name of its own the
+    gazetteer holds ("Запорізька АЕС") stays that name."""
+    if not lex.facility_words:
+        return
+    n = len(toks)
+    for i in range(n - 1):
+        if taken[i] or person[i] or not toks[i].cap or toks[i].upper or not words.cyrillic(i):
+            continue
+        j = i + 1
+        while (j < n and j - i <= _FACILITY_GAP and not toks[j].cap and _gap(text, toks, j - 1, j) == " "
+               and not words.is_(j, lex.facility_words) and words.info(j).adjective):
+            j += 1
+        if j >= n or _gap(text, toks, j - 1, j) != " " or not words.is_(j, lex.facility_words):
+            continue
+        whole = _name_at(text, toks, i, words, names, lex, info)
+        if whole is not None and whole.tok1 > i + 1:
+            continue  # "Запорізька АЕС": the plant's own name
+        # The adjective's derivations in the order of the rules, the first a town bears: "Покровському"
+        # is Pokrovsk's (not Pokrov's, nor the town Покровське's), "Марьинском" Marinka's (not
+        # Moscow's district Maryino)
+        # (a name the rules derive from a -ськ-/-цьк- adjective may be any place at home; the
+        # adjective itself only a town's: "Хмельницький", not the hamlet "Центральне")
+        lemmas = words.morph.adjective_place_forms(toks[i].text, derived=False)
+        derived = words.morph.adjective_place_forms(toks[i].text)
+        tries = [(form, F_HOME_TOWN if form in lemmas else F_HOME) for form in derived]
+        tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
+        tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
+        key = next((form for form, need in tries if form in names.keys and info(form) & need), None)
+        if key is None or _quoted(text, toks[i].start, toks[j].end) or _inside_institution(text, toks, i, words, lex):
+            continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
+        found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
+        taken[i] = True
 
 
 def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
@@ -356,7 +502,10 @@ def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: C
         k = g.tok0
         while k > 0:
             j = k - 1
-            if words.is_(j, lex.conjunctions) and not toks[j].cap:
+            if words.is_(j, lex.place_prepositions) and not toks[j].cap and j > 0 \
+                    and words.is_(j - 1, lex.conjunctions) and not toks[j - 1].cap:
+                j -= 2    # "Полтавській та в Сумській областях"
+            elif words.is_(j, lex.conjunctions) and not toks[j].cap:
                 j -= 1
             elif _gap(text, toks, j, k).strip() != ",":
                 break
@@ -397,14 +546,30 @@ def _lookup(key: str, names: CyrillicNames, lex: Lexicon) -> tuple[str, str] | N
     return None
 
 
-def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> int:
-    """How much a reading names: where a word's forms meet several names ("Курском": Kursk, or
-    the hamlet Kursky), the one a country, a unit or a city bears."""
+_ACRONYM_KEYS: dict[str, frozenset[str]] = {}
+
+
+def _acronym_keys(lex: Lexicon) -> frozenset[str]:
+    """The Cyrillic keys of the language's country acronyms ("РФ", "США", "ПАР")."""
+    got = _ACRONYM_KEYS.get(lex.lang)
+    if got is None:
+        got = _ACRONYM_KEYS[lex.lang] = frozenset(cyrillic_key(a) for a in lex.country_acronyms)
+    return got
+
+
+#: What a reading names, most first: where a word's forms meet several names, the one a
+#: country, a unit or a town at home bears ("Курском": Kursk, not the hamlet Kursky), then a
+#: large city abroad, then any place at home ("Косові": Kosiv, not Kos in Greece).
+_WEIGHTS = (F_COUNTRY, F_UNIT, F_HOME_TOWN, F_STRONG, F_HOME, F_TOWN, F_ADMIN)
+
+
+def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> tuple[int, ...]:
+    """How much a reading names (see :data:`_WEIGHTS`); the language's own names first."""
     kind, what = hit
     if kind != "name":
-        return 1 << 20 if kind != "feature" else 1 << 19
+        return (2 if kind != "feature" else 1,)
     flags = info(what)
-    return sum(bit for bit in (F_COUNTRY, F_UNIT, F_STRONG, F_TOWN, F_ADMIN) if flags & bit)
+    return (0, *(bool(flags & bit) for bit in _WEIGHTS))
 
 
 def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
@@ -420,6 +585,11 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
     else:
         forms = [words.forms(i)]
     hits = [h for combo in _combinations(forms) if (h := _lookup(" ".join(combo), names, lex)) is not None]
+    if stop - i == 1 and not toks[i].upper:
+        # a country's acronym is one in capitals only: "Пари" (pairs) is no form of "ПАР"
+        acronyms = _acronym_keys(lex)
+        hits = [h for h in hits if not (h[0] == "alias" and any(f in acronyms and lex.aliases.get(f) == h[1]
+                                                               for f in forms[0]))]
     hit = max(hits, key=lambda h: _weight(h, info), default=None)
     if hit is None and stop - i == 1:
         # the neighbour language's spelling: "Плехове" for Плехово, "Работино" for Роботине
@@ -430,6 +600,24 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
                     break
             if hit is not None:
                 break
+    elif hit is not None and hit[0] == "name" and stop - i == 1 and words.morph.neighbour_country:
+        # ... and where this spelling names places too: "Вербовом" is a hamlet Вербовый in Russia
+        # and a village Вербове in Ukraine; both are read, and the text's places decide
+        others = [o for form in forms[0] for o in words.morph.neighbour_forms(form)
+                  if o in names.keys and o != hit[1]]
+        others = list(dict.fromkeys(others))
+        if others:
+            hit = ("name", NEIGHBOUR_SEP.join((hit[1], *others)))
+    region = stop - i == 1 and bool(words.morph.region_suffixes)
+    if region and (hit is None or hit[0] == "name" and hit[1].endswith(words.morph.region_suffixes)
+                   and not info(hit[1]) & (F_UNIT | F_ADMIN)):
+        # "Дніпропетровщина", "Старобільщина", "Брянщина": a region's name made from its centre's
+        # is the oblast or the raion of that name, where the gazetteer holds no such form (or
+        # only a hamlet's: Курщина is one in Smolensk oblast)
+        unit = next((h for form in forms[0] for u in words.morph.region_unit_forms(form)
+                     if (h := _lookup(u, names, lex)) is not None), None)
+        if unit is not None:
+            return _found(i, stop, toks, unit, info, admin=True)
     if hit is None:
         return None
     # "на Харківщині": a name in a region's ending is the region, not a village of that name
@@ -461,6 +649,10 @@ def _unit_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyr
                 break
     if hit is None:
         return None
+    if hit[0] == "name" and not info(hit[1]) & (F_ADMIN | F_UNIT):
+        # "у Деснянському районі" (a city's district): held only as some settlement's other
+        # name, which it is not; a unit found, left unpinned
+        return Found(i, stop + 1, toks[i].start, toks[stop].end, None, role="pattern", flags=F_ADMIN, admin=True)
     return _found(i, stop + 1, toks, hit, info, admin=True)
 
 
@@ -479,6 +671,36 @@ def _found(i: int, stop: int, toks: Sequence[Token], hit: tuple[str, str],
     return Found(i, stop, start, end, what, flags=info(what), admin=admin)
 
 
+#: What a name after a capitalised adjective must not be for the two to be read as another name.
+_NOT_SMALL = F_HOME_TOWN | F_STRONG | F_COUNTRY | F_UNIT | F_CAPITAL
+
+
+def _with_adjective(text: str, toks: Sequence[Token], f: Found, words: _Words, taken: list[bool],
+                    person: list[bool], found: list[Found]) -> Found:
+    """A capitalised adjective agreeing with a hamlet's name right after it makes one name the
+    gazetteer lacks, not that hamlet ("Високого Замку", "на Медовій Печері", "Золотий Тік", "у
+    Радянському Союзі"): found, left unpinned. A name the gazetteer holds whole ("Нової Каховки")
+    never gets here."""
+    a = f.tok0 - 1
+    if (a < 0 or f.role != "name" or f.target is not None or f.admin or f.flags & _NOT_SMALL
+            or person[a] or not toks[a].cap or toks[a].upper
+            or _gap(text, toks, a, f.tok0) != " " or toks[a].sentence != toks[f.tok0].sentence):
+        return f
+    # the adjective may have been read alone as a place's name ("Високого": the town Vysokyi)
+    before = next((g for g in found if g.tok0 <= a < g.tok1), None)
+    if before is not None and not (before.tok0 == a and before.tok1 == f.tok0 and before.role == "name"
+                                   and before.target is None and not before.admin):
+        return f
+    if before is None and taken[a]:
+        return f
+    wa = words.info(a)
+    if not wa.adjective or wa.function or wa.some_function or not words.agrees(a, f.tok0):
+        return f
+    if before is not None:
+        found.remove(before)
+    return Found(a, f.tok1, toks[a].start, f.end, None, role="pattern")
+
+
 def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon, person: list[bool],
           found: Sequence[Found]) -> bool:
     """Whether a match is a place: not an acronym that is no country's, a function word, a month,
@@ -486,7 +708,7 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
     quoted name."""
     first = toks[f.tok0]
     single = f.tok1 - f.tok0 == 1
-    located = _located(f.tok0, words, lex, found)
+    located = _located(f.tok0, words, lex, found) or _unit_follows(text, toks, f.tok1, words, lex)
     if single and first.upper and len(first.text) <= _ACRONYM_LEN and f.target is None:
         return False  # "ГУР", "МКС": an acronym in prose is no place unless a country's
     if single and not first.upper:
@@ -496,37 +718,121 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         if first.initial and (wi.some_function or _common_word(wi)) and not f.flags & (F_COUNTRY | F_UNIT) \
                 and not _capitalised_elsewhere(f, toks, words):
             return False  # "Мені", "Часом", "Эшелон" opening a sentence: a word, not Mena or Echelon
-        if wi.adjective and not located and not f.admin and _modifies_next(text, toks, f.tok0, words, lex):
-            return False  # "Київській гімназії", "Краматорська міська рада": an adjective
+        if wi.adjective and not f.admin and _modifies_next(text, toks, f.tok0, words, lex, located=located):
+            return False  # "Київській гімназії", "у Львівському університеті", "Луганське ОТВ"
         if words.is_(f.tok0, lex.months_days):
             return False
         named = f.target is None and not f.admin and f.role == "name" and not f.flags & (F_COUNTRY | F_UNIT | F_ADMIN)
         small = named and not f.flags & _NAMED_BIG
         if named and not located and _named_like_person(f, toks, words, lex, small=small):
             return False
-        if small:
-            if not located and wi.geo < _PERSON_SHARE:
-                # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
-                # "Добре", "Разом", "Мама" at a sentence's start, "Інституту" in a name: a
-                # hamlet's name with nothing locating at it needs a place of the article near it
-                f.weak = f.local = True
+        if f.role == "name" and f.target is None and not f.admin \
+                and not _ask_support(f, toks, words, wi, located=located):
+            return False
     if any(person[f.tok0:f.tok1]):
         return False
     if _quoted(text, f.start, f.end):
         return False  # «Київ-Арт», «Майкрософт Україна»: a firm's, a newspaper's or a team's name
+    if _quoted_alone(text, toks, f, words, lex):
+        return False  # партія «Батьківщина», підприємство «Україна», фільм «Троя»
     if _inside_institution(text, toks, f.tok0, words, lex):
         return False
     return True
 
 
+def _ask_support(f: Found, toks: Sequence[Token], words: _Words, wi: WordInfo, *, located: bool) -> bool:
+    """Mark a one-word name that needs the article's support (``Found.weak``; ``Found.local``:
+    a place of the article near it). What the name most likely is decides:
+
+    - a town or a unit of the countries the reports are about (:data:`F_HOME_TOWN`): a place,
+      unless it opens a sentence and the dictionary reads it as a person's name or a being's
+      ("Володимир і Дмитро ...", "Українці покладали ...");
+    - a large city abroad: a place where the text locates it ("у Празі") or where the
+      dictionary reads it as no word and no person's name; otherwise it needs its country, or a
+      place near it, in the article ("Час" opening a sentence is not Chas in India);
+    - a hamlet at home (whatever towns abroad share its name): needs a place near it unless
+      located (the dictionary may read it as a word: "Добре", "Разом", "Аеродром"; or as a
+      person's name, even after a preposition: "до Марини");
+    - a town, a unit or a hamlet abroad only: a place where the text locates it and the
+      dictionary reads it as no person's name; otherwise it needs its country in the article
+      ("Дори", "Юра", "Мета": a first name, a word, not Dori in Burkina Faso).
+    """
+    flags = f.flags
+    if not located and _sentence_start(words.text, toks, f.tok0) and not flags & (F_COUNTRY | F_UNIT) \
+            and words.lower_elsewhere(f.tok0):
+        return False  # "Доля ... долі", "Час ... часу": the text writes the word in lower case
+    # (a word in capitals longer than an acronym is shouted: "РЕСТАВРАЦІЯ КУЛЬТУРИ")
+    shouted = toks[f.tok0].upper and len(toks[f.tok0].text) > _ACRONYM_LEN
+    opens = (not located and (_sentence_start(words.text, toks, f.tok0) or shouted)
+             and not _capitalised_elsewhere(f, toks, words))
+    personal = _personal(wi)
+    if flags & F_HOME_TOWN:
+        if opens and personal and not flags & F_STRONG:
+            f.weak = f.local = True
+    elif flags & (F_STRONG | F_CAPITAL):
+        if (not located and (personal or (opens and wi.known))) or (located and wi.first_name):
+            f.weak = True  # ("до Мані", "до Сані": a woman, not Man in Côte d'Ivoire or Sanaa)
+    elif flags & F_HOME:
+        if not located and wi.geo < _PERSON_SHARE:
+            # (the Russian dictionary's Geox reading is a place's name: "Суджа осталась")
+            if wi.first_name or (opens and wi.known and wi.thing):
+                # "Надія прийшла", "Доля приватних господарств": one of the many hamlets of that
+                # name lies near any place of the article; the word is a woman, a word
+                return False
+            f.weak = f.local = True
+        elif located and wi.first_name and wi.geo < _PERSON_SHARE and not wi.weighted:
+            f.weak = f.local = True
+    elif not (located and flags & (F_UNIT | F_TOWN) and not personal):
+        f.weak = True
+    return True
+
+
+#: What before a word makes it open a sentence (a bracket or a colon does not: "(Віргінські
+#: острови)"; nor an abbreviation's dot, read by the caller as the cue it is: "в м. Харкові").
+_SENTENCE_END = frozenset(".!?…\n")
+
+
+def _sentence_start(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether token ``i`` opens a sentence or a line: its capital proves nothing."""
+    if i == 0:
+        return True
+    return toks[i].initial and any(ch in _SENTENCE_END for ch in _gap(text, toks, i - 1, i))
+
+
+def _unit_follows(text: str, toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether a unit's name follows at token ``j`` ("Стримба Івано-Франківської області",
+    "Плехово Курской области"): it says where the name before it is."""
+    n = len(toks)
+    if j >= n or not toks[j].cap or _gap(text, toks, j - 1, j) not in (" ", ", "):
+        return False
+    k = j + 1
+    while k < n and k - j < 3 and toks[k].cap and _gap(text, toks, k - 1, k) in (" ", "-"):
+        k += 1
+    return k < n and _gap(text, toks, k - 1, k) == " " and words.is_(k, lex.admin_after)
+
+
+def _personal(wi: WordInfo) -> bool:
+    """Whether the dictionary reads a word as a person's or a being's: a first name, a surname,
+    mostly a name's readings, or only animate nouns ("Бога", "Українці"; no town's reading)."""
+    if wi.first_name or wi.surname or wi.person >= _PERSON_SHARE:
+        return True
+    return wi.known and not wi.thing and not wi.adjective and not wi.function
+
+
 def _located(i: int, words: _Words, lex: Lexicon, found: Sequence[Found] = ()) -> bool:
     """Whether the word before token ``i`` locates at it: a preposition of place ("у", "під",
-    "біля"), a settlement word ("село", "с."), a cue ("поблизу", "звільнили"); or, in a list of
-    places, the one before it was so located ("у Києві та Львові", "в Курске, Брянске")."""
+    "біля") governing a case it locates in ("з Києва", not "з Марією"; "у Львові", not "у
+    Романа"), a settlement word ("село", "с."), a cue ("поблизу", "звільнили", "обстріл"), a
+    facility ("аеродром Бельбек"); or, in a list of places, the one before it was so located
+    ("у Києві та Львові", "в Курске, Брянске")."""
     if i <= 0:
         return False
-    if (words.is_(i - 1, lex.place_prepositions) or words.is_(i - 1, lex.settlement_cues)
-            or words.is_(i - 1, lex.strong_cues)):
+    if words.is_(i - 1, lex.place_prepositions):
+        cases = lex.locating_cases.get(words.key(i - 1))
+        if cases is None or words.has_case(i, cases):
+            return True
+    elif (words.is_(i - 1, lex.settlement_cues) or words.is_(i - 1, lex.strong_cues)
+            or words.is_(i - 1, lex.facility_words)):
         return True
     prev = found[-1] if found else None
     if prev is None or prev.role == "demonym" or i - prev.tok1 > 1:
@@ -544,6 +850,8 @@ _OPEN_QUOTE = "«„"
 #: A quoted name (a firm's, an outlet's) is this long at most; a longer quote is speech.
 _QUOTED_NAME = 40
 _CLOSE_QUOTE = "»“"
+#: A quoted name with a dot inside is this many words at most («Наші гроші. Львів»).
+_DOTTED_NAME_WORDS = 3
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -560,9 +868,27 @@ def _quoted(text: str, start: int, end: int) -> bool:
         return False
     whole = before[opened + 1:] + text[start:close]
     others = before[opened + 1:] + text[end:close]
-    # a name is short and no sentence; a longer quote is speech ("«Россия готова...»")
-    return (len(whole) <= _QUOTED_NAME and not any(ch in ".!?:;" for ch in whole)
-            and any(ch.isalnum() for ch in others))
+    # a name is short and no sentence; a longer quote is speech ("«Россия готова...»"), but an
+    # outlet's name of a few words may hold a dot («Наші гроші. Львів»)
+    stops = not any(ch in ".!?:;" for ch in whole) or (len(whole.split()) <= _DOTTED_NAME_WORDS
+                                                     and not any(ch in "!?:;" for ch in whole))
+    return len(whole) <= _QUOTED_NAME and stops and any(ch.isalnum() for ch in others)
+
+
+def _quoted_alone(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon) -> bool:
+    """Whether ``f`` is a name quoted alone that names an organisation, a product or a work
+    («Батьківщина», «Україна», «Троя»): news quotes such names, never a place's, but for a
+    so-called republic («ДНР», «ЛНР») and the place a facility before the quote is named after
+    (аеропорт «Бориспіль», аеродром «Саки»)."""
+    before = text[:f.start].rstrip(" ")
+    after = text[f.end:].lstrip(" ")
+    if not (before.endswith(("«", "„", '"')) and after.startswith(("»", "“", '"'))):
+        return False
+    if (f.target is not None and "-" in f.target) or (f.key or "") in lex.regions:
+        return False
+    k = f.tok0 - 1
+    place = f.flags & (F_TOWN | F_STRONG | F_HOME)
+    return not (place and k >= 0 and words.is_(k, lex.facility_words))
 
 
 def _common_word(wi: WordInfo) -> bool:
@@ -576,12 +902,28 @@ def _capitalised_elsewhere(f: Found, toks: Sequence[Token], words: _Words) -> bo
     return toks[f.tok0].key in words.capitalised_mid_sentence()
 
 
-def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:
-    """Whether token ``i``, read as an adjective, qualifies the lower-case noun after it."""
+def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon, *,
+                   located: bool = False) -> bool:
+    """Whether token ``i``, read as an adjective, qualifies the noun after it: a lower-case
+    word ("Київській гімназії"; after a preposition only where the two agree in case, number and
+    gender: "у Львівському університеті", not "у Курахове вибухи"), or an institution's acronym
+    ("Луганське ОТВ", "Генічеська РДА"). Admin and facility words make the adjective a unit's or
+    a facility's place, read elsewhere."""
     j = i + 1
-    if j >= len(toks) or toks[j].cap or _gap(text, toks, i, j) != " " or toks[j].sentence != toks[i].sentence:
+    if j >= len(toks) or _gap(text, toks, i, j) != " " or toks[j].sentence != toks[i].sentence:
+        return False
+    if words.is_(j, lex.admin_after) or words.is_(j, lex.facility_words) or words.is_(j, lex.feature_words):
+        return False
+    if toks[j].upper:
+        key = words.key(j)
+        return (len(toks[j].text) >= 2 and toks[j].text not in lex.country_acronyms
+                and key not in lex.aliases)
+    if toks[j].cap:
         return False
     nxt = words.info(j)
+    if located:
+        # (a noun's reading agreeing is enough: "на Новий рік", though "рік" is a verb's form too)
+        return nxt.known and words.agrees(i, j)
     return nxt.known and not nxt.function and not nxt.some_function
 
 
@@ -599,7 +941,10 @@ def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexi
     wi = words.info(i)
     # (a city gives way only to the weights of an analyser that has them: the Ukrainian
     # dictionary lists "Львова" as a surname's form as often as Lviv's)
-    if wi.person >= _PERSON_SHARE and wi.person > wi.geo and (wi.weighted or not f.flags & (F_STRONG | F_CAPITAL)):
+    # (a town at home keeps its name where the dictionary knows it as a place too: "Феодосії";
+    # "Анна" alone is a woman, the dictionary having no town of that name)
+    if wi.person >= _PERSON_SHARE and wi.person > wi.geo and (
+            wi.weighted or not f.flags & (F_STRONG | F_CAPITAL) and not (f.flags & F_HOME_TOWN and wi.thing)):
         return True
     if not small or wi.geo:
         return False
@@ -610,18 +955,57 @@ def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexi
 
 
 def _inside_institution(text: str, toks: Sequence[Token], i: int, words: _Words, lex: Lexicon) -> bool:
-    """A place in the genitive after an organisation word, within three words ("Збройних Сил
-    України", "Міністерства оборони України", "Закону України", "Днем Києва")."""
+    """A place that is part of an institution's name, not a place of the text: in the genitive
+    after an organisation word, within five words ("Збройних Сил України", "Міністерства доходів
+    і зборів України", "Закону України", "Днем Києва", "Господарського суду м. Києва"; an
+    institution's acronym is one: "МНС України", "НАН України"); or the unit a regional
+    branch is named for ("Управління МНС України в Житомирській області", "ГУ ДФС у м. Києві"):
+    its jurisdiction, not where something happened."""
     k = i - 1
     for _ in range(_ORG_LOOKBACK):
-        # (a quote may open the name: "фірма «Київ»", "ООО «Донбасс»")
-        if k < 0 or _gap(text, toks, k, k + 1) not in (" ", " «", " „", " \"") or toks[k].sentence != toks[i].sentence:
+        if k < 0:
             return False
+        gap = _gap(text, toks, k, k + 1)
+        # (a quote may open the name: "фірма «Київ»", "ООО «Донбасс»"; an abbreviated
+        # settlement word stand before the city: "суду м. Києва")
+        abbreviated = gap in (". ", ".") and words.is_(k, lex.settlement_cues)
+        if gap not in (" ", " «", " „", " \"") and not abbreviated:
+            return False
+        if toks[k].sentence != toks[k + 1].sentence and not abbreviated:
+            return False  # (the tokeniser ends a sentence at "м.")
         if words.is_(k, lex.org_words):
             return True
-        if words.is_(k, lex.place_prepositions) or words.info(k).function:
-            return False  # "бригада відбила атаку під Покровськом": not the place's genitive
+        if words.is_(k, lex.conjunctions) and not toks[k].cap:
+            k -= 1
+            continue  # "Міністерство доходів і зборів України"
+        if toks[k].cap and any(form in lex.aliases for form in words.forms(k)):
+            return False  # "міністерствами культури Грузії й Польщі": a list of countries
+        if words.is_(k, lex.place_prepositions) or words.info(k).function or words.key(k) in lex.function_words:
+            return _branch_of(text, toks, k, i, words, lex)
         k -= 1
+    return False
+
+
+def _branch_of(text: str, toks: Sequence[Token], k: int, i: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether the preposition at ``k`` ("у", "в") joins the unit at ``i`` to the name of a
+    state body's regional branch before it, named with a capital or an acronym: "Головного
+    управління юстиції у Хмельницькій області", "Служби автомобільних доріг у Київській
+    області", "ДПІ у Деснянському районі" (``branch_words``)."""
+    if not lex.branch_words or words.key(k) not in lex.branch_prepositions:
+        return False
+    between = [t for t in range(k + 1, i)]
+    if any(not words.is_(t, lex.settlement_cues) for t in between):
+        return False  # "у м. Києві", "у місті Києві": a settlement word may stand between
+    j = k - 1
+    for _ in range(_BRANCH_LOOKBACK):
+        if j < 0 or toks[j].sentence != toks[j + 1].sentence or _gap(text, toks, j, j + 1) != " ":
+            return False
+        if words.is_(j, lex.branch_words):
+            return toks[j].cap or toks[j].upper
+        if words.info(j).function or words.key(j) in lex.function_words or words.info(j).some_function \
+                and not toks[j].cap:
+            return False
+        j -= 1
     return False
 
 
@@ -633,9 +1017,10 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
     n = len(toks)
     by_tok = {k: f for f in found for k in range(f.tok0, f.tok1)}
     for i in range(n - 1):
-        if toks[i].cap and i + 1 < n and not toks[i + 1].cap and words.is_(i + 1, lex.feature_words) \
-                and _gap(text, toks, i, i + 1) == " " and not person[i] \
-                and (i not in by_tok or words.info(i).adjective):
+        if toks[i].cap and i + 1 < n and not toks[i + 1].cap \
+                and words.is_(i + 1, lex.feature_words) and (i not in by_tok or words.info(i).adjective) \
+                and _gap(text, toks, i, i + 1) == " " and not person[i] and _names_feature(text, i, words) \
+                and not _quoted(text, toks[i].start, toks[i + 1].end):
             # "Чорне море", "біля Гостинного двору" (not Hostinné: the adjective is the feature's)
             _add_pattern(found, toks, i, i + 2, taken, by_tok)
             continue
@@ -644,13 +1029,68 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
         k = i + 1
         while k < n and toks[k].cap and not person[k] and k - i <= 3 and (k == i + 1 or _gap(text, toks, k - 1, k) == " "):
             k += 1
-        if k > i + 1:
+        if k > i + 1 and not _of_a_town(i, by_tok.get(i + 1), words):
             _add_pattern(found, toks, i, k, taken, by_tok)
+            _listed_features(text, toks, words, lex, taken, person, found, k, by_tok)
+
+
+#: Words of one listed feature's name at most ("Героїв Сталінграда", "Богдана Хмельницького").
+_LISTED_WORDS = 3
+
+
+def _listed_features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, taken: list[bool],
+                     person: list[bool], found: list[Found], k: int, by_tok: dict[int, Found]) -> None:
+    """Names listed after a feature word's first name are features of the same kind ("вулиць:
+    Садова, Героїв Праці, Миру", "вул. Горького і Соборна", "річок Десни та Сейму"), each found
+    and left unpinned; the list ends at a place the gazetteer knows well (a town, a unit, a
+    country: "вул. Садова, Київ"), at a person, or at anything but a comma or a conjunction."""
+    n = len(toks)
+    while k < n:
+        gap = _gap(text, toks, k - 1, k)
+        if gap == " " and words.is_(k, lex.conjunctions) and not toks[k].cap and k + 1 < n \
+                and _gap(text, toks, k, k + 1) == " ":
+            k += 1
+        elif gap != ", ":
+            return
+        a = k
+        while k < n and k - a < _LISTED_WORDS and toks[k].cap and not toks[k].upper and words.cyrillic(k) \
+                and not person[k] and (k == a or _gap(text, toks, k - 1, k) == " "):
+            g = by_tok.get(k)
+            if g is not None and g.flags & (F_HOME_TOWN | F_STRONG | F_COUNTRY | F_UNIT):
+                return
+            k += 1
+        if k == a:
+            return
+        _add_pattern(found, toks, a, k, taken, by_tok)
+
+
+def _of_a_town(i: int, g: Found | None, words: _Words) -> bool:
+    """Whether the town after the feature word at ``i`` is the feature's town in the genitive,
+    not the feature's own name in apposition: "на вулицях Донецька" (of Donetsk), but "вулиця
+    Хрещатик", "річки Дніпра" (the river Dnipro: both words in one case)."""
+    if g is None or g.tok0 != i + 1 or not g.flags & (F_HOME_TOWN | F_STRONG | F_COUNTRY | F_UNIT):
+        return False
+    feature, town = words.toks[i].text, words.toks[g.tok0].text
+    return words.has_case(g.tok0, _GENITIVE) and not words.morph.same_case(feature, town)
+
+
+_GENITIVE = frozenset({"gent", "gen2"})
 
 
 #: An abbreviated cue is this long at most ("вул.", "просп.", "с.", "смт"): a dot after a longer
 #: word ends a sentence ("станции. Должна").
 _ABBREVIATION = 5
+
+
+def _names_feature(text: str, i: int, words: _Words) -> bool:
+    """Whether token ``i`` may be a feature's own name before its feature word: an adjective
+    ("Чорне море", "Поштова площа") or a word the dictionary does not know, not a pronoun, nor a
+    noun or a common adjective opening a sentence ("Той шлях", "Представники аеропорту",
+    "Загальна площа приміщень")."""
+    wi = words.info(i)
+    if wi.function or wi.some_function or not (wi.adjective or not wi.known):
+        return False
+    return not (_sentence_start(text, words.toks, i) and wi.known)
 
 
 def _joins(text: str, toks: Sequence[Token], i: int) -> bool:
@@ -685,11 +1125,16 @@ def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon
         if not _joins(text, toks, i - 1) or toks[i - 1].cap:
             continue
         settlement = words.is_(i - 1, lex.settlement_cues)
-        if not settlement and not words.is_(i - 1, lex.strong_cues):
+        if not settlement and not words.is_(i - 1, lex.strong_cues) and not words.is_(i - 1, lex.facility_words):
             continue
         wi = words.info(i)
         if wi.function or wi.person >= _PERSON_SHARE or words.is_(i, lex.months_days):
             continue
+        if _gap(text, toks, i - 1, i) != " " and wi.some_function:
+            continue  # "169 кв м. Про це ...": a sentence after an abbreviation's dot
+        if (wi.adjective and _modifies_next(text, toks, i, words, lex, located=True)
+                or _inside_institution(text, toks, i, words, lex) or _quoted(text, toks[i].start, toks[i].end)):
+            continue  # "м Регіональному відділенню", "суду міста Чернігова", «...»
         k = i + 1
         while k < n and toks[k].cap and not taken[k] and _gap(text, toks, k - 1, k) in (" ", "-") and k - i < 3:
             k += 1

@@ -42,6 +42,7 @@ _FUNCTION_POS = frozenset({"CONJ", "PRCL", "PREP", "NPRO", "ADVB", "INTJ", "PRED
                            "VERB", "INFN", "GRND", "PRTS", "ADJS", "Prnt"})
 _PERSON_TAGS = frozenset({"Surn", "Name", "Patr"})
 _VOWELS = frozenset("аеєиіїоуюяыэё")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
 #: Cached words per language: an article's vocabulary, many articles over.
 _CACHE_WORDS = 200_000
 
@@ -59,6 +60,9 @@ class WordInfo:
     some_function: bool    # some reading is a function word, verb or adverb ("Мені", "Часом")
     adjective: bool        # some reading is an adjective ("Київській", "Краматорська")
     weighted: bool         # the analyser weighs its readings (Russian's does; Ukrainian's does not)
+    surname: bool = False  # a surname reading ("Зеленський", "Гладкова")
+    thing: bool = False    # an inanimate noun reading the dictionary holds ("Феодосія" the town,
+    #                        not only the name; "Бога", "Українці", "Анна" have none)
 
 
 _NO_INFO = WordInfo(0.0, False, False, 0.0, False, False, False, False, False)
@@ -76,11 +80,15 @@ class Morphology:
     neighbour: tuple[tuple[re.Pattern[str], str], ...]  # this language's forms -> the neighbour's
     min_stem: int
     region_suffixes: tuple[str, ...]                    # a name in one is a region's ("Сумщина")
+    region_units: tuple[tuple[str, tuple[str, ...]], ...] = ()   # "щина" -> ("ська область", ...)
+    adjective_places: tuple[tuple[str, tuple[str, ...]], ...] = ()  # "цький" -> ("к", "цьк", ...)
+    neighbour_country: str = ""                         # where the neighbour's spellings name places
     _morph: Any = None
     _forms: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     _info: dict[str, WordInfo] = field(default_factory=dict)
     _lemmas: dict[str, frozenset[str]] = field(default_factory=dict)
     _keys: dict[str, str] = field(default_factory=dict)
+    _adjective_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @staticmethod
     def build(lang: str) -> Morphology:
@@ -103,13 +111,21 @@ class Morphology:
                     raise LanguageDataError(f"{where} [{what}][{n}]: bad pattern: {err}") from err
             return tuple(out)
 
+        def suffix_table(table: Iterable[Any], what: str, field: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+            out = [(cyrillic_key(r["suffix"]), tuple(cyrillic_key(x) for x in r[field])) for r in table]
+            # the longest suffix first: "ччина" before "чина", "цький" before "ький"
+            return tuple(sorted(out, key=lambda r: -len(r[0])))
+
         return Morphology(
             lang=lang, analyser=data["analyser"], analyser_lang=data["analyser_lang"],
             endings=tuple(sorted(((e, tuple(n)) for e, n in endings.items()), key=lambda en: -len(en[0]))),
             alternations=rules(data["alternations"], "alternations"),
             neighbour=rules(data["neighbour_spellings"], "neighbour_spellings"),
             min_stem=int(data["min_stem"]),
-            region_suffixes=tuple(cyrillic_key(x) for x in data["region_suffixes"]))
+            region_suffixes=tuple(cyrillic_key(x) for x in data["region_suffixes"]),
+            region_units=suffix_table(data["region_units"], "region_units", "units"),
+            adjective_places=suffix_table(data["adjective_places"], "adjective_places", "names"),
+            neighbour_country=str(data["neighbour_country"]))
 
     # --- the analyser ---------------------------------------------------------------------
 
@@ -122,7 +138,9 @@ class Morphology:
 
     def _parses(self, word: str) -> list[Any]:
         morph = self._analyser()
-        return morph.parse(word) if morph is not None else []
+        # The dictionaries spell the apostrophe as ASCII ' ("слов'янськ", "в'ячеслав"); text
+        # writes ’ or ʼ as often, which the analyser would only guess at.
+        return morph.parse(word.translate(_APOSTROPHES)) if morph is not None else []
 
     # --- forms ----------------------------------------------------------------------------
 
@@ -192,6 +210,67 @@ class Morphology:
             out.insert(0, together)
         return out
 
+    def region_unit_forms(self, key: str) -> list[str]:
+        """The units a region's name in -щина/-чина may stand for ("дніпропетровщина" ->
+        "дніпропетровська область", "старобільщина" -> "старобільський район"): such a name is
+        made from its centre's, and names the oblast or the raion around it."""
+        for suffix, units in self.region_units:
+            if key.endswith(suffix) and len(key) - len(suffix) >= self.min_stem:
+                stem = key[:len(key) - len(suffix)]
+                return [stem + u for u in units]
+        return []
+
+    def adjective_place_forms(self, word: str, *, derived: bool = True) -> tuple[str, ...]:
+        """The names of the places a relational adjective may be made from ("Кременчуцькому"
+        -> "кременчук", "Одесского" -> "одесса", "Запорізька" -> "запоріжжя"): candidates for
+        the gazetteer to accept: the adjective's masculine nominative (a town may bear it:
+        Хмельницький), then what the suffix rules of ``morphology.toml`` derive from it (not
+        with ``derived=False``). Empty for a word the analyser reads as no adjective."""
+        if not derived:
+            return tuple(sorted({cyrillic_key(p.normal_form) for p in self._parses(word) if p.tag.POS == "ADJF"}))
+        got = self._adjective_places.get(word)
+        if got is None:
+            lemmas = {cyrillic_key(p.normal_form) for p in self._parses(word) if p.tag.POS == "ADJF"}
+            out: list[str] = sorted(lemmas)   # a town named as an adjective: Хмельницький
+            for lemma in sorted(lemmas):
+                for suffix, names in self.adjective_places:
+                    if lemma.endswith(suffix) and len(lemma) - len(suffix) >= self.min_stem - 1:
+                        stem = lemma[:len(lemma) - len(suffix)]
+                        out.extend(stem + n for n in names)
+                        break
+            got = self._adjective_places[word] = tuple(dict.fromkeys(out))
+        return got
+
+    def agrees(self, adjective: str, noun: str) -> bool:
+        """Whether ``adjective`` can qualify ``noun``: some adjective reading of the one and some
+        noun reading of the other share case and number (and gender, in the singular):
+        "Київській гімназії", "Львівському університеті", not "Курахове вибухи"."""
+        adj = [p.tag for p in self._parses(adjective) if p.tag.POS == "ADJF"]
+        if not adj:
+            return False
+        for q in self._parses(noun):
+            t = q.tag
+            if t.POS != "NOUN" or not _dictionary_word(q):
+                continue
+            for a in adj:
+                if a.case == t.case and a.number == t.number and (
+                        t.number == "plur" or a.gender is None or t.gender is None or a.gender == t.gender):
+                    return True
+        return False
+
+    def same_case(self, a: str, b: str) -> bool:
+        """Whether some noun readings of ``a`` and of ``b`` the dictionary holds share a case
+        (an apposition: "річки Дніпра"); true where it holds either word in no reading."""
+        ca = {p.tag.case for p in self._parses(a) if p.tag.POS == "NOUN" and _dictionary_word(p)}
+        cb = {p.tag.case for p in self._parses(b) if p.tag.POS == "NOUN" and _dictionary_word(p)}
+        return not ca or not cb or not ca.isdisjoint(cb)
+
+    def has_case(self, word: str, cases: frozenset[str]) -> bool:
+        """Whether some noun or adjective reading of ``word`` the dictionary holds is in one of
+        ``cases``; true of a word it does not hold (its case is unknown: "у Валерянівці")."""
+        known = [p for p in self._parses(word) if p.tag.POS in ("NOUN", "ADJF") and _dictionary_word(p)]
+        return not known or any(p.tag.case in cases for p in known)
+
     # --- what the word is -----------------------------------------------------------------
 
     def info(self, word: str) -> WordInfo:
@@ -205,6 +284,10 @@ class Morphology:
 
     def _make_info(self, word: str) -> WordInfo:
         parses = self._parses(word)
+        # A vocative reading is left out, as forms() leaves it out: running text addresses no
+        # one by a place's name, and the vocative of a rare first name ("Коренева!") is the
+        # same word as many villages ("Коренево").
+        parses = [p for p in parses if "voct" not in p.tag.grammemes] or parses
         if not parses:
             return _NO_INFO
         total = sum(p.score for p in parses) or 1.0
@@ -213,14 +296,16 @@ class Morphology:
         known = any(_dictionary_word(p) for p in parses)
         return WordInfo(
             person=person,
-            first_name=any("Name" in p.tag.grammemes for p in parses),
+            first_name=any("Name" in p.tag.grammemes or _name_lemma(p) for p in parses),
             patronymic=any("Patr" in p.tag.grammemes for p in parses),
             geo=sum(p.score for p in parses if "Geox" in p.tag.grammemes) / total,
             function=known and all(p.tag.POS in _FUNCTION_POS for p in parses if _dictionary_word(p)),
             known=known,
             some_function=any(p.tag.POS in _FUNCTION_POS for p in parses if _dictionary_word(p)),
             adjective=any(p.tag.POS == "ADJF" for p in parses),
-            weighted=self._analyser().prob_estimator is not None)
+            weighted=self._analyser().prob_estimator is not None,
+            surname=any("Surn" in p.tag.grammemes for p in parses),
+            thing=any(p.tag.POS == "NOUN" and "inan" in p.tag.grammemes and _dictionary_word(p) for p in parses))
 
     def key(self, word: str) -> str:
         """``cyrillic_key(word)``, from a plain dict: asked for nearly every word of a text."""
@@ -244,8 +329,23 @@ class Morphology:
         return got
 
 
+def _name_lemma(p: Any) -> bool:
+    """An animate noun's nominative whose other forms are a first name's: the Ukrainian
+    dictionary tags "Володимира", "Богдана" as names but not "Володимир", "Богдан" (the
+    nominative is shared with the town Volodymyr's lemma)."""
+    t = p.tag
+    if t.POS != "NOUN" or "anim" not in t.grammemes or t.case != "nomn" or "Name" in t.grammemes:
+        return False
+    if not _dictionary_word(p):
+        return False
+    return any("Name" in f.tag.grammemes for f in p.lexeme[1:3])
+
+
 def _dictionary_word(p: Any) -> bool:
-    return any(type(m[0]).__name__ == "DictionaryAnalyzer" for m in p.methods_stack)
+    """Whether the dictionary holds the reading as it is, not guessed from a known word's end
+    behind an unknown prefix ("Кушадаси" is no form of the name "Дася")."""
+    stack = p.methods_stack
+    return len(stack) == 1 and type(stack[0][0]).__name__ == "DictionaryAnalyzer"
 
 
 @functools.cache

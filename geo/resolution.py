@@ -42,7 +42,7 @@ from gazetteer.names import admin_form, cyrillic_key, is_cyrillic, name_key, tok
 
 from geo import lang as lang_data
 from geo.articles import Article
-from geo.cyrillic import CyrillicNames, recognize_cyrillic
+from geo.cyrillic import NEIGHBOUR_SEP, CyrillicNames, home_flags, recognize_cyrillic
 from geo.errors import GazetteerError
 from geo.lang import DEFAULT_LANGUAGE, data_language
 from geo.morphology import morphology
@@ -65,6 +65,12 @@ _TOWN_POPULATION = 10_000
 _MAX_CANDIDATES = 200
 #: Score margin (log10 population units) by which a reading must lead to count as decided.
 _DECIDED_MARGIN = 1.0
+#: What a place in one of the countries a language's reports are about (``home_countries`` in
+#: ``resolution.toml``: Ukraine and Russia for Ukrainian and Russian) gains over a namesake
+#: abroad, in log10(population) units: a town at home outweighs one abroad thirty times its size
+#: ("Токмак": Tokmak, 30,000, not Tokmok in Kyrgyzstan, 70,000; "Саки": Saky in Crimea, not Saki
+#: in Nigeria). Tuned on the even half of the VIINA headlines (bench/geoparse_ukru.py).
+_HOME_PRIOR = 1.5
 #: Readings further apart than this are different places for a map of events (the bench's
 #: "within 25 km"); nearer rivals are the same place for that purpose.
 _RIVAL_KM = 25.0
@@ -186,6 +192,7 @@ class Geoparser:
         self._namesakes: dict[str, Place | None] = {}
         self._unit_stems: dict[str, set[str]] = {}
         self._cyrillic_names: CyrillicNames | None = None   # loaded on the first Cyrillic text
+        self._home_info: dict[frozenset[str], dict[str, int]] = {}   # home countries -> key -> flags
 
     # --- construction -------------------------------------------------------------------
 
@@ -238,14 +245,59 @@ class Geoparser:
             lex = self.lexicon_for(DEFAULT_LANGUAGE)   # a Latin text labelled Ukrainian or Russian
         toks = tokenize(text)
         found = self._recognize(text, toks, lex)
-        return self._resolve(text, toks, found, drop_weak=True, lex=lex)
+        home = _home_countries(lex.lang)
+        if not home:
+            return self._resolve(text, toks, found, drop_weak=True, lex=lex)
+        # Ukrainian and Russian reports of the war between two home countries: "російські
+        # війська", "украинский склад", "Росія атакувала" name a side, not where things are, so
+        # they are kept out of the country context that decides namesakes (a Krasnohorivka "на
+        # Марьинском фронте" is not the hamlet Krasnogorovka in Voronezh oblast for a
+        # "российский" in the sentence).
+        sides = [f for f in found if f.target in home and (f.role == "demonym" or not f.literal)]
+        side_ids = {id(f) for f in sides}
+        mentions = self._resolve(text, toks, [f for f in found if id(f) not in side_ids], drop_weak=True,
+                                 lex=lex, home=home)
+        if sides:
+            mentions += [Mention(start=f.start, end=f.end, text=text[f.start:f.end], place=place, score=1.0,
+                                 literal=False, role=f.role)
+                         for f in sides if (place := self._target(f.target)) is not None]
+            mentions.sort(key=lambda m: m.start)
+        return mentions
 
     def _recognize(self, text: str, toks: Sequence[Token], lex: Lexicon) -> list[Found]:
         if lex.script == "Cyrillic":
             # Ukrainian and Russian: inflected names met by their nominatives' Cyrillic keys
             return recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
-                                      self._key_info)
+                                      self._cyrillic_info(lex.lang))
         return recognize(text, toks, self.index, lex, self._key_info)
+
+    def _cyrillic_info(self, lang: str) -> Callable[[str], int]:
+        """``_key_info`` with what Cyrillic recognition also asks of a key: whether its entries
+        lie in the language's home countries (:func:`geo.cyrillic.home_flags`)."""
+        home = _home_countries(lang)
+        cache = self._home_info.setdefault(home, {})
+        neighbour = morphology(lang).neighbour_country
+
+        def info(key: str) -> int:
+            got = cache.get(key)
+            if got is None:
+                if len(cache) > 200_000:
+                    cache.clear()
+                if NEIGHBOUR_SEP in key and key not in self._cands:
+                    self._cands[key] = self._with_neighbours(key, neighbour)
+                got = cache[key] = self._key_info(key) | home_flags(self._candidates(key), home)
+            return got
+        return info
+
+    def _with_neighbours(self, key: str, country: str) -> list[Place]:
+        """The entries of a name read in its own spelling and in the neighbour's (a key joined
+        by :data:`geo.cyrillic.NEIGHBOUR_SEP`): all of the first's, and the others' in the
+        neighbour country ("красногоровка|красногорівка": Russia's hamlets, Ukraine's town)."""
+        first, *others = key.split(NEIGHBOUR_SEP)
+        got = {p.id: p for p in self._candidates(first)}
+        for other in others:
+            got.update((p.id, p) for p in self._candidates(other) if p.country == country)
+        return list(got.values())
 
     def cyrillic_names(self) -> CyrillicNames:
         """The gazetteer's Cyrillic keys, loaded (or built and cached next to the automaton) the
@@ -253,8 +305,10 @@ class Geoparser:
         if self._cyrillic_names is None:
             path = _index_path(self.gazetteer, self._lexicon_dir)
             if path is not None:
+                # keyed by the words it leaves out too: an edited list never meets a stale pickle
+                words = hashlib.sha256("|".join(sorted(_cyrillic_function_words())).encode()).hexdigest()[:8]
                 path = path.with_name(path.name.replace("geoparser-", "geoparser-cyrillic-", 1)
-                                      .replace(".automaton", ".pickle"))
+                                      .replace(".automaton", f"-{words}.pickle"))
             self._cyrillic_names = CyrillicNames.load(path, self.gazetteer.key_stats,
                                                       function_words=_cyrillic_function_words())
         return self._cyrillic_names
@@ -273,7 +327,7 @@ class Geoparser:
         for f in found:
             if f.role != "demonym":
                 mark_literal(text, toks, f, lex)
-        mentions = self._resolve(text, toks, found, drop_weak=False, lex=lex)
+        mentions = self._resolve(text, toks, found, drop_weak=False, lex=lex, home=_home_countries(lex.lang))
         return mentions
 
     def candidates_for(self, name: str, *, lang: str = DEFAULT_LANGUAGE) -> list[Place]:
@@ -439,7 +493,8 @@ class Geoparser:
                         spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[Found]:
         """Given spans of a Cyrillic text: each is what recognition found over it (the words'
         forms decide which name an inflected span is), else an unresolved span."""
-        found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang), self._key_info)
+        found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
+                                   self._cyrillic_info(lex.lang))
         out = []
         for start, end in spans:
             hit = next((f for f in found if f.start < end and start < f.end and f.role != "demonym"), None)
@@ -501,7 +556,7 @@ class Geoparser:
         return []
 
     def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
-                 drop_weak: bool, lex: Lexicon) -> list[Mention]:
+                 drop_weak: bool, lex: Lexicon, home: frozenset[str] = frozenset()) -> list[Mention]:
         items = [_Item(f, self._cands_for(f, text, lex), []) for f in found]
         # "X, Donetsk", "near X, Kharkiv", "X (Sumy region)": the unit qualifies X; it is read as
         # the unit (never its capital city) and it decides which X is meant.
@@ -528,7 +583,9 @@ class Geoparser:
                 countries[top.country] += weight
                 if not f.weak:
                     strong_countries.add(top.country)
-            if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1:
+            if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1 and not (f.weak and home):
+                # (in Ukrainian and Russian text a name kept only if supported does not support
+                # itself: "Мета", "Юра"; English keeps its own rule: "the ACT", "the Gulf")
                 admin1s.setdefault(top.admin1, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
         if lex.region_cue_re is not None:
             # A party that names where the report is ("DPR forces"): its units are context for
@@ -554,6 +611,8 @@ class Geoparser:
                 # (Washington, Moscow), not by its country's ("Mexico" is not Mexico City).
                 s += 1.0 + self._capital_bonus(c)
             s += 3.0 * countries.get(c.country, 0.0) / total
+            if c.country in home and c.kind != "country":
+                s += _HOME_PRIOR   # Ukrainian and Russian reports: a namesake abroad is less likely
             if c.admin1 and c.admin1 in admin1s and c.kind != "admin1":
                 sentence = toks[f.tok0].sentence if f.tok1 > f.tok0 else -2
                 near = admin1s[c.admin1]
@@ -636,6 +695,13 @@ class Geoparser:
                 self._pick(it)
 
         supported: dict[tuple[str | None, str, bool], bool] = {}
+        # In Ukrainian and Russian text, names abroad that each need support support one another
+        # where two of them lie in one country ("у Лемонті ... Пенсильванії").
+        abroad: dict[str, set[str | None]] = {}
+        if home:
+            for it in items:
+                if it.found.weak and not it.found.local and it.best >= 0 and it.cands[it.best].kind != "country":
+                    abroad.setdefault(it.cands[it.best].country, set()).add(it.found.key)
         out: list[Mention] = []
         for n_it, it in enumerate(items):
             f = it.found
@@ -651,7 +717,8 @@ class Geoparser:
                         without = [place] if alone else []
                         known = supported[(f.key, place.id, f.local)] = (
                             _near_support(place, anchors, without) if f.local else
-                            self._supported(place, strong_countries, admin1s, anchors, without))
+                            self._supported(place, strong_countries, admin1s, anchors, without)
+                            or len(abroad.get(place.country, ())) > 1)
                     if not known:
                         continue
                 score = self._confidence(it)
@@ -871,6 +938,12 @@ def _ukrainian_forms(surface: str, endings: _Rules | None = None, letters: _Rule
         if v != low and v not in out:
             out.append(v)
     return out
+
+
+@functools.cache
+def _home_countries(lang: str) -> frozenset[str]:
+    """The countries the reports in ``lang`` are about (``resolution.toml``; none for English)."""
+    return frozenset(lang_data.load("resolution", lang=data_language(lang))["home_countries"])
 
 
 @functools.cache

@@ -24,7 +24,7 @@ import pickle
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
@@ -323,6 +323,12 @@ class Lexicon:
     spellings: tuple[tuple[re.Pattern[str], str], ...]         # other romanisations, in order
     foreign_endings: tuple[tuple[re.Pattern[str], str], ...]   # another language's endings
     foreign_letters: tuple[tuple[re.Pattern[str], str], ...]   # ... and letters
+    # toponyms.toml, read by the Cyrillic recogniser (geo.cyrillic) only
+    facility_words: frozenset[str] = frozenset()       # "аеродром", "НПЗ": a facility named after its place
+    direction_words: frozenset[str] = frozenset()      # "Західна (Україна)": a compass word of a name
+    locating_cases: dict[str, frozenset[str]] = field(default_factory=dict)  # "з" -> {"gent"}
+    branch_words: frozenset[str] = frozenset()         # "управління": "<body> у <unit>" is its name
+    branch_prepositions: frozenset[str] = frozenset()  # "у", "в"
 
     @staticmethod
     def load(cache_dir: str | Path | None = None, *, lang: str = DEFAULT_LANGUAGE) -> Lexicon:
@@ -441,6 +447,9 @@ class Lexicon:
             list_gap=re.compile(spell["list_gap"]),
             not_name_words=keys(words["feature_words"]) | keys(words["org_words"]), spellings=rules(spell["spellings"]),
             foreign_endings=rules(spell["foreign_endings"]), foreign_letters=rules(spell["foreign_letters"]),
+            facility_words=keys(words["facility_words"]), direction_words=keys(words["direction_words"]),
+            locating_cases={key(p): frozenset(c) for p, c in words["locating_cases"].items()},
+            branch_words=keys(words["branch_words"]), branch_prepositions=keys(words["branch_prepositions"]),
         )
 
 

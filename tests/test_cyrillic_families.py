@@ -1,0 +1,313 @@
+"""Families of forms Ukrainian and Russian place recognition and resolution tell apart (geo.cyrillic,
+geo.morphology, the Cyrillic dispatch of geo.resolution), on the real gazetteer.
+
+Every sentence here is written for these tests. One test or group per family: names the
+dictionary reads as people or words, places inside institutions' names, quoted names, facilities
+named after their town, compass words, regions in -щина, the home countries' prior, the cases a
+preposition locates in, adjectives of landmarks and units the gazetteer lacks, the neighbour
+language's spelling of a unit.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.morphology import morphology
+from geo.resolution import Geoparser
+
+
+@pytest.fixture(scope="module")
+def gp(gazetteer) -> Geoparser:
+    return Geoparser.build(gazetteer)
+
+
+def mentions(gp: Geoparser, text: str, lang: str) -> list:
+    return [m for m in gp.parse_text(text, lang=lang) if m.role != "demonym"]
+
+
+def resolved(gp: Geoparser, text: str, lang: str) -> dict[str, tuple[str, str | None]]:
+    """``{surface: (place name, admin1)}`` of the resolved mentions that are not demonyms."""
+    return {m.text: (m.place.name, m.place.admin1) for m in mentions(gp, text, lang) if m.place is not None}
+
+
+# --- names the dictionary reads as people or as words -------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Данко стояв за метр від Дори. Він пішов до Дори і сів поруч.",   # a woman, not Dori in Burkina Faso
+    "Юра був азартний і наполегливий.",                                # not the canton of Jura
+    "Мета проведення літніх шкіл – залучення обдарованих дітей.",      # not Meta in Colombia
+    "Час тік повільно, і ніхто не говорив.",                            # opening a sentence: a word
+    "Доля приватних господарств була вирішена. Така вже їхня доля.",   # written in lower case elsewhere
+    "Пари пройшли, як завжди, конструктивно.",                         # pairs, not ПАР (South Africa)
+    "Сьогодні Покрова, і якраз уночі випав сніг.",                     # a church holiday
+    "Надія прийшла додому пізно ввечері.",                             # a woman, not one of many villages
+])
+def test_a_person_or_a_word_is_no_place(gp, text):
+    assert [(m.text, m.place and m.place.name) for m in mentions(gp, text, "uk")] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Володимир Гетьман заявив, що ландшафт треба зберегти.",
+    "Засновниками фірми стали киянка Лариса Петренко та її син.",
+    "Телефон, який Софія Мірошниченко вказала у профілі, не відповідає.",
+])
+def test_a_first_name_before_a_surname_is_a_person_even_where_it_is_a_towns_name(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+@pytest.mark.parametrize("text", [
+    # (tokenised text writes "Б . Хмельницький")
+    "У квітні 1648 р . Б . Хмельницький вийшов назустріч польським військам.",
+    "У квітні 1648 р. Б. Хмельницький вийшов назустріч польським військам.",
+])
+def test_initials_make_the_name_after_them_a_person(gp, text):
+    assert "Хмельницький" not in resolved(gp, text, "uk")
+
+
+def test_a_vocative_reading_makes_no_person():
+    # "Коренево" is also the vocative of the surname Коренева: running text addresses no one
+    assert not morphology("uk").info("Коренево").first_name
+
+
+def test_a_village_with_a_spurious_first_name_reading_is_found_before_its_region(gp):
+    got = resolved(gp, "Дрони атакували електропідстанцію в Коренево Курської області.", "uk")
+    assert got["Коренево"] == ("Korenevo", "RU-KRS")
+
+
+def test_a_town_the_dictionary_knows_as_a_place_is_not_read_as_a_first_name(gp):
+    # "Феодосія" is a woman's name too; the dictionary also holds the town (an inanimate noun)
+    assert resolved(gp, "Вночі Феодосію атакували дрони.", "uk")["Феодосію"][1] == "UA-43"
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Я приїхав з Києва вчора.", "Києва"),
+])
+def test_a_preposition_locates_in_its_cases(gp, text, surface):
+    assert surface in resolved(gp, text, "uk")
+
+
+def test_a_preposition_in_another_case_does_not_locate():
+    from geo.cyrillic import _Words, _located
+    from geo.toponyms import Lexicon, tokenize
+
+    lex = Lexicon.build("uk")
+    text = "Я прийшов з Марією, а він з Києва."
+    toks = tokenize(text)
+    words = _Words(text, toks, morphology("uk"))
+    index = {t.text: n for n, t in enumerate(toks)}
+    assert not _located(index["Марією"], words, lex)   # "з" + instrumental: with Maria
+    assert _located(index["Києва"], words, lex)        # "з" + genitive: from Kyiv
+
+
+# --- places inside institutions' names ----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Міністерство доходів і зборів України уклало угоду з фірмою.",
+    "Засідання Ради національної безпеки і оборони України відбулося вчора.",
+    "Ліцензію видає МНС України.",
+    "Про це свідчить рішення Господарського суду м. Києва від 6 вересня.",
+    "Управління МНС України в Житомирській області уклало угоду.",
+    "Службу автомобільних доріг у Київській області очолив новий керівник.",
+    "Колгосп імені Паризької Комуни виконав план.",
+])
+def test_a_place_in_an_institutions_name_is_no_place(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+def test_a_regional_branch_in_russian_is_no_place(gp):
+    assert resolved(gp, "ГУ МВД по Белгородской области сообщило о задержании.", "ru") == {}
+
+
+def test_a_military_unit_in_a_region_is_where_it_fights(gp):
+    got = resolved(gp, "Бригада відбила атаку в Донецькій області.", "uk")
+    assert got["Донецькій області"] == ("Donetsk Oblast", "UA-14")
+
+
+def test_a_list_of_countries_after_an_institution_word_stops_at_the_first(gp):
+    got = resolved(gp, "Після обміну досвідом із міністерствами культури Грузії й Польщі він повернувся.", "uk")
+    assert got.get("Польщі", (None,))[0] == "Poland"
+
+
+# --- quoted names -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Він був депутатом від «Батьківщини» два скликання.",
+    "Літаки обслуговує державне авіапідприємство «Україна».",
+    "Фільм «Троя» ми дивилися вчора.",
+    "Компанія співпрацювала з ПАТ «Одеський НПЗ» кілька років.",
+])
+def test_a_name_quoted_alone_is_an_organisations_or_a_works(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+@pytest.mark.parametrize("text, surface, admin1", [
+    ("Бойовики так званої «ДНР» обстріляли позиції.", "ДНР", "UA-14"),
+    ("Прикордонники затримали в аеропорту «Бориспіль» громадянина Канади.", "Бориспіль", "UA-32"),
+])
+def test_a_quoted_republic_and_a_facilitys_town_stay_places(gp, text, surface, admin1):
+    assert resolved(gp, text, "uk")[surface][1] == admin1
+
+
+# --- facilities named after their town ----------------------------------------------------------
+
+@pytest.mark.parametrize("text, surface, name, lang", [
+    ("Росіяни вдарили шістьма ракетами по Кременчуцькому НПЗ.", "Кременчуцькому", "Kremenchuk", "uk"),
+    ("Російська армія атакувала Одеський морський порт ракетами.", "Одеський", "Odesa", "uk"),
+    ("На Покровському напрямку тривають бої.", "Покровському", "Pokrovsk", "uk"),
+    ("Зеленський підтвердив удар по Джанкойському аеродрому.", "Джанкойському", "Dzhankoy", "uk"),
+    ("Генштаб підтвердив удар по Липецькому аеродрому.", "Липецькому", "Lipetsk", "uk"),
+    ("Група МАГАТЕ застала вибух біля Хмельницької АЕС.", "Хмельницької", "Khmelnytskyi", "uk"),
+    ("Кременчугский НПЗ был атакован дронами.", "Кременчугский", "Kremenchuk", "ru"),
+    ("На Херсонском направлении уничтожен склад.", "Херсонском", "Kherson", "ru"),
+])
+def test_a_facility_named_by_its_towns_adjective_is_at_the_town(gp, text, surface, name, lang):
+    assert resolved(gp, text, lang)[surface][0] == name
+
+
+def test_a_facility_with_a_name_of_its_own_keeps_it(gp):
+    got = resolved(gp, "Запорізька АЕС знову на дизель-генераторах.", "uk")
+    assert got["Запорізька АЕС"][0] == "Zaporizhia Nuclear Power Plant"
+
+
+@pytest.mark.parametrize("text, surface, admin1", [
+    ("Потужні вибухи на авіабазі Новофедорівка.", "Новофедорівка", "UA-43"),
+    ("Ракети влучили в порт Одеси.", "Одеси", "UA-51"),
+    ("Боєприпаси валяються на вулицях Донецька після вибуху.", "Донецька", "UA-14"),
+])
+def test_a_facility_or_a_street_before_a_name_locates_at_it(gp, text, surface, admin1):
+    assert resolved(gp, text, "uk")[surface][1] == admin1
+
+
+def test_an_unknown_facility_name_is_found_and_left_unpinned(gp):
+    got = mentions(gp, "Повідомляється про знищення радару на аеродромі Бельбек.", "uk")
+    assert [(m.text, m.place) for m in got] == [("Бельбек", None)]
+
+
+# --- war's nouns and participles, and "in the area of" -----------------------------------------
+
+@pytest.mark.parametrize("text, surface, admin1, lang", [
+    ("Після ракетного обстрілу Василькова горить нафтобаза.", "Василькова", "UA-32", "uk"),
+    ("В окупованій Феодосії палає нафтобаза.", "Феодосії", "UA-43", "uk"),
+    ("В районе Бахмута артиллеристы уничтожили склад.", "Бахмута", "UA-14", "ru"),
+    ("В Каховке и Олешках уничтожили склады.", "Олешках", "UA-65", "ru"),
+])
+def test_war_nouns_participles_and_lists_locate(gp, text, surface, admin1, lang):
+    assert resolved(gp, text, lang)[surface][1] == admin1
+
+
+# --- regions --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, surface, name, lang", [
+    ("Ракетний удар на Дніпропетровщині: пошкоджено нафтобазу.", "Дніпропетровщині", "Dnipropetrovsk Oblast", "uk"),
+    ("У селі на Старобільщині встановили хрест.", "Старобільщині", "Starobilskyi raion", "uk"),
+    ("На Брянщине сбили беспилотник.", "Брянщине", "Bryansk Oblast", "ru"),
+])
+def test_a_region_in_shchyna_is_its_oblast_or_raion(gp, text, surface, name, lang):
+    assert resolved(gp, text, lang)[surface][0] == name
+
+
+@pytest.mark.parametrize("text, surface, country", [
+    ("Безліч мешканців Східної України долучалися до мітингів.", "Східної України", "UA"),
+    ("Таку тенденцію бачили у Східній Європі.", "Східній Європі", ""),
+])
+def test_a_compass_word_and_a_country_are_one_name(gp, text, surface, country):
+    got = mentions(gp, text, "uk")
+    assert [m.text for m in got] == [surface] and got[0].place.country == country
+
+
+def test_a_unit_the_gazetteer_lacks_is_found_unpinned(gp):
+    got = mentions(gp, "Краснопопівське розташоване в Кремінському районі.", "uk")
+    assert ("Кремінському районі", None) in [(m.text, m.place) for m in got]
+
+
+def test_a_russian_spelling_of_a_ukrainian_raion_meets_it(gp):
+    got = resolved(gp, "Оккупанты обстреляли предприятие в Изюмском районе.", "ru")
+    assert got["Изюмском районе"] == ("Iziumskyi raion", "UA-63")
+
+
+def test_a_unit_beside_a_village_locates_it(gp):
+    got = resolved(gp, "Стримба Івано-Франківської області: вибухнув нафтопровід.", "uk")
+    assert got["Стримба"][1] == "UA-26"
+
+
+# --- adjectives -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, lang", [
+    ("Він навчався у Львівському університеті.", "uk"),
+    ("Вона була вчителькою в Чернігівській гімназії.", "uk"),
+    ("Навіть на Новий рік він зазирав під ялинку.", "uk"),
+])
+def test_an_adjective_qualifying_the_noun_after_it_is_no_place(gp, text, lang):
+    assert resolved(gp, text, lang) == {}
+
+
+@pytest.mark.parametrize("text, surface, lang", [
+    ("З Високого Замку було видно все місто.", "Високого Замку", "uk"),
+    ("Президент виступал в Белом доме.", "Белом доме", "ru"),
+    ("Концерт відбувся у Софійському соборі.", "Софійському соборі", "uk"),
+])
+def test_a_landmark_named_with_an_adjective_is_found_unpinned(gp, text, surface, lang):
+    got = mentions(gp, text, lang)
+    assert [(m.text, m.place) for m in got] == [(surface, None)]
+
+
+# --- resolution: the home countries, the dictionary's spelling ------------------------------------
+
+@pytest.mark.parametrize("text, surface, admin1", [
+    ("У Токмаку сьогодні стався вибух на складі боєприпасів.", "Токмаку", "UA-23"),   # not Tokmok, Kyrgyzstan
+    ("На аеродромі Саки пролунали вибухи.", "Саки", "UA-43"),                          # not Saki, Nigeria
+])
+def test_a_namesake_at_home_is_preferred_to_one_abroad(gp, text, surface, admin1):
+    assert resolved(gp, text, "uk")[surface][1] == admin1
+
+
+def test_a_typographic_apostrophe_is_read_as_the_dictionarys():
+    uk = morphology("uk")
+    assert uk.info("Слов’янськ").known and uk.info("Словʼянськ").known
+
+
+def test_names_abroad_that_need_support_support_one_another_in_one_country(gp):
+    got = resolved(gp, "Еймі живе в Лемонті, у Пенсильванії, і щодня гуляє стежками.", "uk")
+    assert got.get("Лемонті", ("", ""))[1] == got.get("Пенсильванії", ("", "x"))[1] == "US-PA"
+
+
+@pytest.mark.parametrize("text, surface, admin1", [
+    # a Ukrainian village written the Russian way, which a Russian hamlet also bears: the front
+    # named beside it decides, and a "российский" in the sentence names a side, not a country
+    ("Артиллерия ВС РФ нанесла удар по складу боеприпасов ВСУ у Красногоровки на Марьинском фронте.",
+     "Красногоровки", "UA-14"),
+    ("ВСУ уничтожили российский склад боеприпасов в Вербовом на Ореховском направлении.", "Вербовом", "UA-23"),
+])
+def test_a_russian_spelling_of_a_ukrainian_village_meets_it_where_the_text_points(gp, text, surface, admin1):
+    assert resolved(gp, text, "ru")[surface][1] == admin1
+
+
+def test_a_demonym_of_a_side_is_kept_as_a_mention_but_decides_no_namesake(gp):
+    got = [m for m in gp.parse_text("Российские войска вошли в Вербовое на Ореховском направлении.", lang="ru")]
+    sides = [m for m in got if m.role == "demonym"]
+    assert [(m.text, m.place.country, m.literal) for m in sides] == [("Российские", "RU", False)]
+    assert {m.text: m.place.admin1 for m in got if m.role != "demonym"}["Вербовое"] == "UA-23"
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Склад палає, його атакували Сили оборони.", "uk"),   # not Syla, nor Selah abroad
+    ("Склад горит, его атаковали Силы обороны.", "ru"),
+])
+def test_the_defence_forces_are_an_organisation_not_a_village(gp, text, lang):
+    assert resolved(gp, text, lang) == {}
+
+
+@pytest.mark.parametrize("text, lang, names", [
+    ("Фірма ремонтуватиме вул. Садову, Миру, Героїв Праці в м. Фастів.", "uk",
+     ["вул. Садову", "Миру", "Героїв Праці"]),
+    ("Будинок стоїть на перетині вулиць Садової і Квіткової.", "uk", ["вулиць Садової", "Квіткової"]),
+    ("Ремонт улиц Садовой, Вишневой и Полевой начнется весной.", "ru", ["улиц Садовой", "Вишневой", "Полевой"]),
+])
+def test_names_listed_after_a_feature_word_are_features_too(gp, text, lang, names):
+    assert [(m.text, m.place) for m in mentions(gp, text, lang) if m.role == "pattern"] == [(n, None) for n in names]
+
+
+def test_a_feature_list_ends_at_a_town(gp):
+    got = mentions(gp, "Він живе на вулиці Шевченка, Київ.", "uk")
+    assert [m.text for m in got if m.role == "pattern"] == ["вулиці Шевченка"]
+    assert any(m.place is not None and m.place.name == "Kyiv City" for m in got)
