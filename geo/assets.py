@@ -30,6 +30,7 @@ __all__ = [
     "VENDOR_FILES",
     "APP_STATIC_URL",
     "DataFiles",
+    "ScriptFiles",
     "app_vendor_dir",
     "map_assets",
     "vendor_assets",
@@ -240,3 +241,35 @@ class DataFiles:
         files.sort(reverse=True)
         for _, p in files[self.keep:]:
             p.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptFiles:
+    """JSON texts as script files, for a page opened from disk (file://), where ``fetch`` is refused
+    but a ``<script>`` element still loads: ``put(text)`` writes ``<sha256>.js`` (once) holding
+    ``callback("<sha256>", "<text as a string literal>")`` and returns ``url_prefix/<sha256>.js``.
+    The text is a string, parsed by the page as JSON, so whatever it holds never runs as code.
+    The map's front line reads them (``BL.dayData``, ``borderline map``)."""
+
+    directory: Path
+    url_prefix: str
+    callback: str = "BL.dayData"
+
+    def put(self, text: str) -> str:
+        import json
+
+        name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        path = Path(self.directory) / f"{name}.js"
+        if not path.exists():
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            literal = json.dumps(text, ensure_ascii=True).replace("<", "\\u003c")
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(f'{self.callback}("{name}", {literal});\n')
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        return f"{self.url_prefix.rstrip('/')}/{name}.js"
