@@ -151,10 +151,10 @@ def front_series(src: EventSource):
 @st.cache_resource(max_entries=2, show_spinner=False)
 def front_drawing(_src: EventSource, version: tuple):
     """The front line as the map draws it (``geo.frontline.drawing``), or None: each day's
-    drawing is made and stored once per store version, whatever the filters."""
+    drawing is made and stored once (kept across restarts and imports), whatever the filters."""
     from geo.frontline.drawing import FrontDrawing
     series = front_series(_src)
-    return None if series is None else FrontDrawing(series, sink=FRONT_DATA.put)
+    return None if series is None else FrontDrawing(series, sink=FRONT_DATA.put_keyed)
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")

@@ -526,7 +526,7 @@ def _front_drawing(data: str | None, directory, url_prefix: str):
     except BorderlineError as err:
         _err(f"map: front line not drawn: {err}")
         return None
-    return None if series is None else FrontDrawing(series, sink=ScriptFiles(directory, url_prefix).put)
+    return None if series is None else FrontDrawing(series, sink=ScriptFiles(directory, url_prefix).put_keyed)
 
 
 # --- front line (owned by the front-line work) -------------------------------------

@@ -129,18 +129,31 @@ def test_a_days_drawing_is_simplified_rounded_and_close_to_the_stored_line():
                                                           shapely.MultiLineString())))["features"] == []
 
 
-def test_a_days_text_is_stored_through_the_sink_once():
+def test_a_days_drawing_is_stored_once_even_across_restarts(tmp_path):
+    from geo.assets import DataFiles
+
     series = _series([("2024-07-01", "a"), ("2024-07-02", "b")])
-    put: list[str] = []
+    files = DataFiles(tmp_path / "front", "/front")
+    drawn: list[int] = []
 
-    def sink(text: str) -> str:
-        put.append(text)
-        return f"/data/{len(put)}.json"
+    class Counting(drawing.FrontDrawing):
+        def geojson(self, entry):
+            drawn.append(entry.snapshot.id)
+            return super().geojson(entry)
 
-    front = drawing.FrontDrawing(series, sink=sink)
+    front = Counting(series, sink=files.put_keyed)
     urls = [front.url(e) for e in front.entries()]
-    assert urls == ["/data/1.json", "/data/2.json"]
-    assert [front.url(e) for e in front.entries()] == urls and len(put) == 2
+    assert len(set(urls)) == 2 and all(u.startswith("/front/") for u in urls) and drawn == [1, 2]
+    assert [front.url(e) for e in front.entries()] == urls and drawn == [1, 2]
+    for url in urls:
+        data = json.loads(files.path_of(url).read_text(encoding="utf-8"))
+        assert [f["properties"]["bl_k"] for f in data["features"]] == ["occupied", "line"]
+    # another process (or the app after an import that changed nothing of these days): same files, no drawing
+    again = Counting(series, sink=files.put_keyed)
+    assert [again.url(e) for e in again.entries()] == urls and drawn == [1, 2]
+    # drawn otherwise (another tolerance): other files
+    coarse = Counting(series, sink=files.put_keyed, simplify_m=100.0)
+    assert not set(coarse.url(e) for e in coarse.entries()) & set(urls) and drawn == [1, 2, 1, 2]
     assert drawing.FrontDrawing(series).url(front.entries()[0]) is None
 
 

@@ -33,6 +33,7 @@ from geo.frontline.store import Snapshot, StoredTerritory
 __all__ = [
     "DRAW_SIMPLIFY_M",
     "DRAW_DECIMALS",
+    "DRAWING_VERSION",
     "DRAW_KINDS",
     "DrawnDay",
     "FrontDrawing",
@@ -55,6 +56,9 @@ DRAW_KINDS: tuple[str, ...] = ("occupied", "contested", "line")
 _DEG_PER_M = 1.0 / 111_320.0
 #: Days whose GeoJSON text stays in memory (the app also keeps the URL each was stored at).
 _TEXTS_KEPT = 32
+#: Part of each stored day's key: change it when :func:`day_geojson` writes something else, so
+#: files drawn by an older version are not served again.
+DRAWING_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,13 +99,15 @@ def day_geojson(territory: StoredTerritory, *, simplify_m: float = DRAW_SIMPLIFY
 class FrontDrawing:
     """The drawn front line of one :class:`~geo.frontline.measure.FrontSeries`.
 
-    ``sink``: where each day's text is stored for the page to fetch (the app's
-    ``DataFiles.put``); the URL it returns is remembered per snapshot, so a map rebuilt for
-    other filters sends the same files without drawing them again. Without one, the page
-    embeds the texts."""
+    ``sink``: where each day's text is stored for the page to fetch, as
+    ``sink(key, make_text) -> url`` (the app's ``DataFiles.put_keyed``, ``borderline map``'s
+    ``ScriptFiles.put_keyed``): the key names the snapshot and how it is drawn
+    (:meth:`key`), so a day already stored, by this process or an earlier one, is not drawn
+    again (importing one more day draws one day); the URL is also remembered per snapshot.
+    Without a sink, the page embeds the texts."""
 
     series: FrontSeries
-    sink: Callable[[str], str] | None = None
+    sink: Callable[[str, Callable[[], str]], str] | None = None
     simplify_m: float = DRAW_SIMPLIFY_M
     _entries: tuple[DrawnDay, ...] | None = field(default=None, repr=False)
     _texts: OrderedDict = field(default_factory=OrderedDict, repr=False)
@@ -141,15 +147,21 @@ class FrontDrawing:
             self._texts.move_to_end(key)
         return text
 
+    def key(self, entry: DrawnDay) -> str:
+        """What identifies the entry's drawing: its snapshot (source, day, file digest, when it
+        was imported) and the drawing's version and parameters."""
+        s = entry.snapshot
+        return (f"front-day|v{DRAWING_VERSION}|{self.simplify_m:g}m|{DRAW_DECIMALS}|{s.source}|{s.date}|"
+                f"{s.digest}|{s.imported_at}")
+
     def url(self, entry: DrawnDay) -> str | None:
-        """Where the page fetches the entry's drawing (stored through ``sink`` once); None
-        without a sink."""
+        """Where the page fetches the entry's drawing (stored through ``sink``, drawn only if
+        not stored yet); None without a sink."""
         if self.sink is None:
             return None
-        key = entry.snapshot.id
-        found = self._urls.get(key)
+        found = self._urls.get(entry.snapshot.id)
         if found is None:
-            found = self._urls[key] = self.sink(self.geojson(entry))
+            found = self._urls[entry.snapshot.id] = self.sink(self.key(entry), lambda: self.geojson(entry))
         return found
 
 
