@@ -856,21 +856,22 @@ def front_days(drawing: FrontDrawing, events: pd.DataFrame) -> list[DrawnDay]:
 
 
 def front_overlay(drawing: FrontDrawing | None, events: pd.DataFrame) -> MapOverlay | None:
-    """The map's front-line layer (``geo.maps.front_line_layer``) for the map of ``events``:
-    the days of ``drawing`` that the time control over these events can show, each stored once through the drawing's sink (the app) or else
-    handed to the map as text; None without a drawing."""
+    """The map's front-line layer (``geo.maps.front_line_layer``) for the map of ``events``, as
+    an overlay for ``build_map``: the days of ``drawing`` that the time control over these events
+    can show, drawn and stored now through the drawing's sink (the app, ``borderline map``), or
+    else handed to the map as text; None without a drawing."""
     if drawing is None:
         return None
-    entries = front_days(drawing, events)
+    # drawn (and stored) here, before the map is built: build_map only places what it is given
+    days = []
+    for entry in front_days(drawing, events):
+        lo, hi = (entry.day - _EPOCH_DAY).days, (entry.until - _EPOCH_DAY).days
+        url = drawing.url(entry)
+        days.append(DayShapes(lo, hi, url=url) if url is not None
+                    else DayShapes(lo, hi, geojson=drawing.geojson(entry)))
+    source, max_age = drawing.source, drawing.series.max_age_days
 
     def add(m, data_sink):
-        days = []
-        for entry in entries:
-            lo, hi = (entry.day - _EPOCH_DAY).days, (entry.until - _EPOCH_DAY).days
-            url = drawing.url(entry)
-            days.append(DayShapes(lo, hi, url=url) if url is not None
-                        else DayShapes(lo, hi, geojson=drawing.geojson(entry)))
-        return front_line_layer(days, source=drawing.source, max_age_days=drawing.series.max_age_days,
-                                data_sink=data_sink).add_to(m)
+        return front_line_layer(days, source=source, max_age_days=max_age, data_sink=data_sink).add_to(m)
 
     return add
