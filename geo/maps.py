@@ -1458,7 +1458,9 @@ def snapshot_layer(data: dict, *, name: str, style: dict[str, object], show: boo
 class DayShapes:
     """One day of an overlay sent day by day: shown from ``day`` to ``until`` (days since
     1970-01-01, both included). Its shapes are ``geojson`` (a FeatureCollection's JSON text,
-    each feature styled by its ``properties.bl_k``) or the ``url`` it is stored at already."""
+    each feature styled by its ``properties.bl_k``) or the ``url`` a sink stored them at already
+    (``geo.assets.DataFiles``, fetched; ``geo.assets.ScriptFiles``, a ``.js`` URL, loaded as a
+    script: only URLs such a sink returned)."""
 
     day: int
     until: int
@@ -1843,8 +1845,8 @@ def build_map(
       events, the names layer); False draws the map without them (the benchmarks' baseline).
     - ``overlays``: functions ``f(map, data_sink)`` that add a layer each (e.g. a dated one,
       ``snapshot_layer``, or the front line, ``front_line_layer``), called after the reference
-      layers and before the events, so what they draw lies beneath the events; the layer one
-      returns may carry ``legend_html`` (escaped HTML), added to the legend.
+      layers and before the events, so what they draw lies beneath the events; when one returns
+      the front line's layer, its legend entry is added to the legend.
     - ``selected_id``: the map opens centred on that event (zoom 9), ringed, its popup open
       (an id not among the mapped events is ignored).
     - ``excerpt_chars``: popups show this much of the excerpt around the place (None: all).
@@ -1897,10 +1899,9 @@ def build_map(
     overlay_legends: list[str] = []
     for overlay in overlays:
         added = overlay(m, data_sink)
-        # an overlay's layer may bring its legend entry (HTML made in this module, escaped)
-        extra = getattr(added, "legend_html", None)
-        if isinstance(extra, str) and extra:
-            overlay_legends.append(extra)
+        # the front line brings its legend entry (HTML made in this module, escaped)
+        if isinstance(added, _DayLayer) and added.legend_html:
+            overlay_legends.append(added.legend_html)
 
     precision = frame["precision"].astype("string").fillna("settlement").to_numpy() if len(frame) \
         else np.array([], dtype=object)
