@@ -659,6 +659,35 @@ def time_front_page(browser, page_file: Path, *, front: bool, steps: list[int]) 
     return out
 
 
+def _draw_all(series, events) -> dict:
+    """In-process, as the app does on a map build: every day the events' time control reaches,
+    drawn and stored as the app's files (``DataFiles.put_keyed``), the first time (no file there)
+    and again in a new process (a restart: the files there); and, for comparison, the events'
+    front-line measures the app computes when it loads them (``with_front``, a fresh series each
+    time: geometry read, trees built); median of 3 each."""
+    import dataclasses
+    import tempfile
+
+    from geo.assets import DataFiles
+    from geo.frontline.drawing import FrontDrawing
+    from geo.frontline.measure import with_front
+    from geo.view import front_overlay
+
+    first, again, measures = [], [], []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory(prefix="bench-front-") as tmp:
+            files = DataFiles(Path(tmp), "/front", keep=20_000)
+            for out in (first, again):
+                t0 = time.perf_counter()
+                front_overlay(FrontDrawing(series, sink=files.put_keyed), events)
+                out.append(time.perf_counter() - t0)
+        fresh = dataclasses.replace(series, _prepared=type(series._prepared)())
+        t0 = time.perf_counter()
+        with_front(events, fresh)
+        measures.append(time.perf_counter() - t0)
+    return {"draw_first": _median(first), "draw_again": _median(again), "measures": _median(measures)}
+
+
 def bench_front_static(n: int, counts: Sequence[int], runs: int, folder: Path | None) -> list[dict]:
     import random
 
@@ -702,6 +731,7 @@ def bench_front_static(n: int, counts: Sequence[int], runs: int, folder: Path | 
             drawn = front_days(FrontDrawing(series), events)
             day_kb = [len(FrontDrawing(series).geojson(e)) / 1e3 for e in drawn[:: max(1, len(drawn) // 10)]]
             row = {"k": k, "n": n, "runs": runs, "days": len(drawn), "day_kb": _median(day_kb)}
+            row.update(_draw_all(series, events))
             for front in (True, False):
                 for key, values in got[front].items():
                     row[f"{key}_{'on' if front else 'off'}"] = _median(values)
@@ -710,7 +740,9 @@ def bench_front_static(n: int, counts: Sequence[int], runs: int, folder: Path | 
                   f"events painted {row['visible_on']:.2f} / "
                   f"{row['visible_off']:.2f} s ({row['visible_on'] / row['visible_off']:.2f}x); front drawn "
                   f"{row['front_on']:.2f} s; settled {row['settled_on']:.2f} / {row['settled_off']:.2f} s; "
-                  f"slider step {row['step_on']:.3f} s; build {row['build_on']:.2f} / {row['build_off']:.2f} s",
+                  f"slider step {row['step_on']:.3f} s; build {row['build_on']:.2f} / {row['build_off']:.2f} s; "
+                  f"the app's days drawn and stored {row['draw_first']:.2f} s, again {row['draw_again']:.3f} s; "
+                  f"the events' measures {row['measures']:.2f} s",
                   flush=True)
             rows.append(row)
         browser.close()
@@ -844,17 +876,24 @@ def report_front(rows: list[dict], app: list[dict], command: str, what: str) -> 
              "painted*: navigation start to the frame "
              "that painted the event markers; *front drawn*: to the front line of the first date drawn; "
              "*settled*: the page loaded and the deferred layers drawn; *slider step*: the slider moved to a "
-             "day not yet shown (day window), until its line is painted (median of 8).", "",
+             "day not yet shown (day window), until its line is painted (median of 8). *days drawn and "
+             "stored*: in-process, what the app does on a map build before the page gets it "
+             "(`front_overlay` with the app's `DataFiles.put_keyed`), the first time and again in a new "
+             "process whose files are there (a restart, or another import: only new days are drawn); "
+             "*measures*: for comparison, the events' front-line measures the app computes when it loads "
+             "them whenever a front line is stored (`with_front`, `bench/frontline.py`'s subject); "
+             "median of 3.", "",
              "| snapshots | days drawn | kB a day | events | runs each | HTML with MB | without MB | day scripts MB "
              "| events painted with s | without s | ratio | front drawn s | settled with s | without s "
-             "| ratio | slider step s | build with s | without s |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| ratio | slider step s | build with s | without s | days drawn and stored s | again s | measures s |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         lines.append(f"| {r['k']} | {r['days']} | {r['day_kb']:.0f} | {r['n']:,} | {r['runs']} | {r['mb_on']:.1f} "
                      f"| {r['mb_off']:.1f} | {r['days_mb_on']:.1f} | {r['visible_on']:.2f} | {r['visible_off']:.2f} "
                      f"| {r['visible_on'] / r['visible_off']:.2f} | {r['front_on']:.2f} | {r['settled_on']:.2f} "
                      f"| {r['settled_off']:.2f} | {r['settled_on'] / r['settled_off']:.2f} | {r['step_on']:.3f} "
-                     f"| {r['build_on']:.2f} | {r['build_off']:.2f} |")
+                     f"| {r['build_on']:.2f} | {r['build_off']:.2f} | {r['draw_first']:.2f} | {r['draw_again']:.3f} "
+                     f"| {r['measures']:.2f} |")
     if app:
         lines += ["", "The app (`streamlit run`, events from a GeoParquet, the front line in the data directory's "
                   "`frontline.gpkg`), a server per configuration, alternating; each day's drawing is a file "
@@ -862,7 +901,11 @@ def report_front(rows: list[dict], app: list[dict], command: str, what: str) -> 
                   "reaches it. *first load*: a fresh server with no day drawn yet (computes the events' front "
                   "measures, builds the map, draws and writes each day); *after a restart*: a fresh server whose "
                   "days' files are there (measures and map only); *second load*: the map cached. *received*: "
-                  "every response body the page got in the second load (the map's data included).", "",
+                  "every response body the page got in the second load (the map's data included): the page "
+                  "asks for the day it shows and the next one, whatever the number of snapshots. The first "
+                  "loads' extra time is the events' measures and the days' drawing (the first table's last "
+                  "columns, in-process) plus the load of a shared machine: single server starts vary by "
+                  "seconds.", "",
                   "| snapshots | events | rounds | first load: events drawn with s | without s | front drawn s "
                   "| after a restart: with s | without s | second load: events drawn with s | without s | ratio "
                   "| front drawn s | received with MB | without MB |",
@@ -907,7 +950,7 @@ def main(argv: list[str] | None = None) -> int:
                 "The last days of a stored front line (a local copy, not shipped)")
         rows = [] if args.app_only else bench_front_static(args.front_events, counts, max(2, args.runs),
                                                            args.front_from)
-        app = [] if args.no_app else bench_front_app(args.front_events, counts, 2, args.front_from)
+        app = [] if args.no_app else bench_front_app(args.front_events, counts, 3, args.front_from)
         md = report_front(rows, app, command, what)
         print(md)
         if not args.no_write and args.front_from is None:
