@@ -38,15 +38,17 @@ from pathlib import Path
 
 from gazetteer.kinds import KIND_PRIOR as _KIND_PRIOR
 from gazetteer.model import Place
-from gazetteer.names import admin_form, name_key, token_key
+from gazetteer.names import admin_form, cyrillic_key, is_cyrillic, name_key, token_key
 
 from geo import lang as lang_data
 from geo.articles import Article
+from geo.cyrillic import CyrillicNames, recognize_cyrillic
 from geo.errors import GazetteerError
 from geo.lang import DEFAULT_LANGUAGE, data_language
+from geo.morphology import morphology
 from geo.protocols import GazetteerLike
 from geo.toponyms import (
-    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
+    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
     mark_literal, recognize, tokenize,
 )
 
@@ -58,6 +60,8 @@ INDEX_VERSION = "5"
 _ADMIN_KINDS = frozenset({"admin1", "admin2", "hromada"})
 _LOCAL_KINDS = frozenset({"settlement", "hromada", "admin2", "other"})
 _STRONG_POPULATION = 100_000
+#: A town this size is named in news far more often than a person who shares its name.
+_TOWN_POPULATION = 10_000
 _MAX_CANDIDATES = 200
 #: Score margin (log10 population units) by which a reading must lead to count as decided.
 _DECIDED_MARGIN = 1.0
@@ -181,6 +185,7 @@ class Geoparser:
         self._priors: dict[str, float] = {}
         self._namesakes: dict[str, Place | None] = {}
         self._unit_stems: dict[str, set[str]] = {}
+        self._cyrillic_names: CyrillicNames | None = None   # loaded on the first Cyrillic text
 
     # --- construction -------------------------------------------------------------------
 
@@ -229,9 +234,30 @@ class Geoparser:
 
     def parse_text(self, text: str, *, lang: str = DEFAULT_LANGUAGE) -> list[Mention]:
         lex = self.lexicon_for(lang)
+        if lex.script == "Cyrillic" and not is_cyrillic(text):
+            lex = self.lexicon_for(DEFAULT_LANGUAGE)   # a Latin text labelled Ukrainian or Russian
         toks = tokenize(text)
-        found = recognize(text, toks, self.index, lex, self._key_info)
+        found = self._recognize(text, toks, lex)
         return self._resolve(text, toks, found, drop_weak=True, lex=lex)
+
+    def _recognize(self, text: str, toks: Sequence[Token], lex: Lexicon) -> list[Found]:
+        if lex.script == "Cyrillic":
+            # Ukrainian and Russian: inflected names met by their nominatives' Cyrillic keys
+            return recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
+                                      self._key_info)
+        return recognize(text, toks, self.index, lex, self._key_info)
+
+    def cyrillic_names(self) -> CyrillicNames:
+        """The gazetteer's Cyrillic keys, loaded (or built and cached next to the automaton) the
+        first time a Cyrillic text is read: English text never pays for them."""
+        if self._cyrillic_names is None:
+            path = _index_path(self.gazetteer, self._lexicon_dir)
+            if path is not None:
+                path = path.with_name(path.name.replace("geoparser-", "geoparser-cyrillic-", 1)
+                                      .replace(".automaton", ".pickle"))
+            self._cyrillic_names = CyrillicNames.load(path, self.gazetteer.key_stats,
+                                                      function_words=_cyrillic_function_words())
+        return self._cyrillic_names
 
     def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]], *,
                       lang: str = DEFAULT_LANGUAGE) -> list[Mention]:
@@ -240,7 +266,10 @@ class Geoparser:
         lex = self.lexicon_for(lang)
         toks = tokenize(text)
         starts = [t.start for t in toks]
-        found = [self._span_found(text, toks, starts, start, end, lex) for start, end in spans]
+        if lex.script == "Cyrillic":
+            found = self._cyrillic_spans(text, toks, starts, spans, lex)
+        else:
+            found = [self._span_found(text, toks, starts, start, end, lex) for start, end in spans]
         for f in found:
             if f.role != "demonym":
                 mark_literal(text, toks, f, lex)
@@ -315,6 +344,8 @@ class Geoparser:
                     got |= F_CAPITAL
                 if p.population and p.population >= _STRONG_POPULATION:
                     got |= F_STRONG
+                if p.population and p.population >= _TOWN_POPULATION:
+                    got |= F_TOWN
             self._info[key] = got
         return got
 
@@ -404,6 +435,20 @@ class Geoparser:
                 f.key = best
         return f
 
+    def _cyrillic_spans(self, text: str, toks: Sequence[Token], starts: Sequence[int],
+                        spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[Found]:
+        """Given spans of a Cyrillic text: each is what recognition found over it (the words'
+        forms decide which name an inflected span is), else an unresolved span."""
+        found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang), self._key_info)
+        out = []
+        for start, end in spans:
+            hit = next((f for f in found if f.start < end and start < f.end and f.role != "demonym"), None)
+            if hit is None:
+                t0 = bisect.bisect_left(starts, start)
+                hit = Found(t0, t0, start, end, None, role="pattern")
+            out.append(hit)
+        return out
+
     # --- resolution ---------------------------------------------------------------------
 
     def _cands_for(self, f: Found, text: str, lex: Lexicon) -> list[Place]:
@@ -414,6 +459,8 @@ class Geoparser:
             if f.role == "pattern" and not f.admin:
                 return self._spelled_otherwise(f, text, lex)
             return []
+        if f.key in lex.regions:
+            return []    # a region no one unit is ("Донбас"): found, not pinned
         cands = self._candidates(f.key)
         if f.admin:
             admin = [c for c in cands if c.kind in _ADMIN_KINDS]
@@ -474,7 +521,8 @@ class Geoparser:
             f = it.found
             top = max(it.cands, key=self._prior)
             ccs = {c.country for c in it.cands}
-            weight = 0.5 if f.role == "demonym" else 1.0
+            # a name kept only if a place lies near it (Found.local) votes for no country
+            weight = 0.5 if f.role == "demonym" else 0.0 if f.local else 1.0
             if len(ccs) == 1 or top.kind == "country" or self._prior(top) - max(
                     (self._prior(c) for c in it.cands if c is not top), default=0.0) >= 1.5:
                 countries[top.country] += weight
@@ -488,6 +536,10 @@ class Geoparser:
             for m in lex.region_cue_re.finditer(text):
                 for code in lex.region_cues[m.group(0)]:
                     admin1s.setdefault(code, set()).add(_ARTICLE_WIDE)
+        for it in items:
+            # a region no one unit is ("Донбас"): its units are context, as a party's name is
+            for code in lex.regions.get(it.found.key or "", ()):
+                admin1s.setdefault(code, set()).add(_ARTICLE_WIDE)
         total = sum(countries.values()) or 1.0
         # Context was read from the names as written; a qualifier now means its unit alone.
         for n_it, unit in qualifiers.items():
@@ -583,7 +635,7 @@ class Geoparser:
                     it.scores[n] += bonus
                 self._pick(it)
 
-        supported: dict[tuple[str | None, str], bool] = {}
+        supported: dict[tuple[str | None, str, bool], bool] = {}
         out: list[Mention] = []
         for n_it, it in enumerate(items):
             f = it.found
@@ -591,13 +643,15 @@ class Geoparser:
             score = 0.0
             if place is not None:
                 if drop_weak and f.weak:
-                    known = supported.get((f.key, place.id))
+                    known = supported.get((f.key, place.id, f.local))
                     if known is None:
                         # support comes from other names' places: not from the place itself
                         # when only this name anchors it
                         alone = any(p.id == place.id for p in own.get(f.key, ()))
-                        known = supported[(f.key, place.id)] = self._supported(
-                            place, strong_countries, admin1s, anchors, [place] if alone else [])
+                        without = [place] if alone else []
+                        known = supported[(f.key, place.id, f.local)] = (
+                            _near_support(place, anchors, without) if f.local else
+                            self._supported(place, strong_countries, admin1s, anchors, without))
                     if not known:
                         continue
                 score = self._confidence(it)
@@ -729,6 +783,17 @@ class Geoparser:
         return anchors.nearest_km(place.lat, place.lon, without) < 200
 
 
+#: How near a place the article names with confidence a hamlet named like a person must lie to
+#: be read as the hamlet ("Lavrov" beside Rostov-on-Don villages, not beside Moscow): a
+#: district's width, about the radius within which reports name neighbouring villages.
+_LOCAL_SUPPORT_KM = 50.0
+
+
+def _near_support(place: Place, anchors: _Anchors, without: Sequence[Place]) -> bool:
+    """Whether a name shaped like a surname (``Found.local``) has a place of the article near it."""
+    return anchors.nearest_km(place.lat, place.lon, without) <= _LOCAL_SUPPORT_KM
+
+
 def _rivals(it: _Item) -> tuple[Place, ...]:
     """The readings of ``it`` within :data:`_DECIDED_MARGIN` of its chosen one and over
     :data:`_RIVAL_KM` from it, best first: homonyms the text does not tell apart (no unit,
@@ -809,12 +874,24 @@ def _ukrainian_forms(surface: str, endings: _Rules | None = None, letters: _Rule
 
 
 @functools.cache
+def _cyrillic_function_words() -> frozenset[str]:
+    """Single words the Cyrillic names leave out: the Cyrillic languages' function words."""
+    out: set[str] = set()
+    for code in lang_data.LANGUAGES:
+        out.update(cyrillic_key(w) for w in lang_data.load("resolution", lang=code)["function_words"]
+                   if is_cyrillic(w))
+    return frozenset(out)
+
+
+@functools.cache
 def _index_function_words() -> frozenset[str]:
     """Single words the name automaton leaves out: every shipped language's function words
     (one automaton serves every language)."""
     out: set[str] = set()
     for code in lang_data.LANGUAGES:
-        out.update(token_key(w) for w in lang_data.load("resolution", lang=code)["function_words"])
+        # Cyrillic words never meet this automaton: Cyrillic text is read by geo.cyrillic.
+        out.update(token_key(w) for w in lang_data.load("resolution", lang=code)["function_words"]
+                   if not is_cyrillic(w))
     return frozenset(out)
 
 

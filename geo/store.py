@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.errors import StoreError
+from geo.gpkg import WRITE_FAILED, create_atomically, write_transaction
 from geo.events import (
     EVENT_COLUMNS,
     EVENT_TYPES,
@@ -297,6 +298,46 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+
+def _write_empty_store(path: Path) -> None:
+    """The store's layers, indexes and metadata, written into a new file at ``path``."""
+    import pandas as pd
+    import pyogrio
+
+    pyogrio.write_dataframe(empty_events_frame(), path, layer=EVENTS, driver="GPKG",
+                            geometry_type="Point", promote_to_multi=False)
+
+    def table(columns: Sequence[str], ints: Sequence[str] = (), floats: Sequence[str] = ()):
+        return pd.DataFrame({c: pd.Series([], dtype="int64" if c in ints else
+                                          "float64" if c in floats else object) for c in columns})
+
+    pyogrio.write_dataframe(table(SOURCE_COLUMNS, ints=_INTS, floats=_FLOATS), path, layer=SOURCES,
+                            driver="GPKG")
+    pyogrio.write_dataframe(table(ARTICLE_COLUMNS, ints=_INTS), path, layer=ARTICLES, driver="GPKG")
+    pyogrio.write_dataframe(table(("key", "value")), path, layer=META, driver="GPKG")
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        _register_st_functions(con)
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("BEGIN")
+        con.execute(f'CREATE UNIQUE INDEX "{EVENTS}_event_id" ON "{EVENTS}"(event_id)')
+        con.execute(f'CREATE INDEX "{EVENTS}_incident" ON "{EVENTS}"(place_id, event_type)')
+        con.execute(f'CREATE INDEX "{EVENTS}_article" ON "{EVENTS}"(article_id)')
+        con.execute(f'CREATE UNIQUE INDEX "{ARTICLES}_id" ON "{ARTICLES}"(id)')
+        con.execute(f'CREATE UNIQUE INDEX "{SOURCES}_pair" ON "{SOURCES}"(event_id, article_id)')
+        con.execute(f'CREATE INDEX "{SOURCES}_article" ON "{SOURCES}"(article_id)')
+        con.execute(f'CREATE UNIQUE INDEX "{META}_key" ON "{META}"(key)')
+        con.executemany(f'INSERT INTO "{META}"(key, value) VALUES (?, ?)', [
+            ("schema_version", str(SCHEMA_VERSION)),
+            ("revision", "0"),
+            ("created_at", _now()),
+            ("event_types", json.dumps(EVENT_TYPES)),
+        ])
+        con.execute("COMMIT")
+    finally:
+        con.close()
+
+
 class EventStore:
     """The GeoPackage event store at ``path``. Pass the path in (tests use a temporary one);
     the CLI and the app use :func:`store_path`.
@@ -325,64 +366,7 @@ class EventStore:
     # --- creation and schema ----------------------------------------------------------
 
     def _create_file(self) -> None:
-        import pandas as pd
-        import pyogrio
-
-        directory = self.path.parent
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp.gpkg", dir=directory)
-            os.close(fd)
-            tmp = Path(tmp_name)
-            tmp.unlink()
-        except OSError as err:
-            raise StoreError(f"{self.path}: cannot create the store ({err.strerror or err})") from err
-        try:
-            pyogrio.write_dataframe(empty_events_frame(), tmp, layer=EVENTS, driver="GPKG",
-                                    geometry_type="Point", promote_to_multi=False)
-
-            def table(columns: Sequence[str], ints: Sequence[str] = (), floats: Sequence[str] = ()):
-                return pd.DataFrame({c: pd.Series([], dtype="int64" if c in ints else
-                                                  "float64" if c in floats else object) for c in columns})
-
-            pyogrio.write_dataframe(table(SOURCE_COLUMNS, ints=_INTS, floats=_FLOATS), tmp, layer=SOURCES,
-                                    driver="GPKG")
-            pyogrio.write_dataframe(table(ARTICLE_COLUMNS, ints=_INTS), tmp, layer=ARTICLES, driver="GPKG")
-            pyogrio.write_dataframe(table(("key", "value")), tmp, layer=META, driver="GPKG")
-            con = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                _register_st_functions(con)
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute("BEGIN")
-                con.execute(f'CREATE UNIQUE INDEX "{EVENTS}_event_id" ON "{EVENTS}"(event_id)')
-                con.execute(f'CREATE INDEX "{EVENTS}_incident" ON "{EVENTS}"(place_id, event_type)')
-                con.execute(f'CREATE INDEX "{EVENTS}_article" ON "{EVENTS}"(article_id)')
-                con.execute(f'CREATE UNIQUE INDEX "{ARTICLES}_id" ON "{ARTICLES}"(id)')
-                con.execute(f'CREATE UNIQUE INDEX "{SOURCES}_pair" ON "{SOURCES}"(event_id, article_id)')
-                con.execute(f'CREATE INDEX "{SOURCES}_article" ON "{SOURCES}"(article_id)')
-                con.execute(f'CREATE UNIQUE INDEX "{META}_key" ON "{META}"(key)')
-                con.executemany(f'INSERT INTO "{META}"(key, value) VALUES (?, ?)', [
-                    ("schema_version", str(SCHEMA_VERSION)),
-                    ("revision", "0"),
-                    ("created_at", _now()),
-                    ("event_types", json.dumps(EVENT_TYPES)),
-                ])
-                con.execute("COMMIT")
-            finally:
-                con.close()
-            try:
-                os.link(tmp, self.path)           # fails if another process created it first
-            except FileExistsError:
-                pass
-            except OSError:
-                if not self.path.exists():
-                    os.replace(tmp, self.path)
-        except (OSError, sqlite3.Error, pyogrio.errors.DataSourceError) as err:
-            raise StoreError(f"{self.path}: cannot create the store ({err})") from err
-        finally:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(OSError):
-                    Path(str(tmp) + suffix).unlink()
+        create_atomically(self.path, _write_empty_store, what="the store")
         self._check_schema()
 
     def _check_schema(self) -> None:
@@ -412,21 +396,11 @@ class EventStore:
         if not self._writable():
             self._absent = frozenset(_ADDED_IN_2)
             return
-        try:
-            with self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    row = con.execute(f'SELECT value FROM "{META}" WHERE key = ?', ("schema_version",)).fetchone()
-                    if row is None or row[0] != str(SCHEMA_VERSION):   # not upgraded by another process meanwhile
-                        self._add_languages(con)
-                    con.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        con.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as err:
-            raise StoreError(f"{self.path}: cannot upgrade the store to schema {SCHEMA_VERSION} "
-                             f"(nothing was changed): {err}") from err
+        failed = f"cannot upgrade the store to schema {SCHEMA_VERSION}, nothing was changed"
+        with write_transaction(self._connect, self.path, failed=failed) as con:
+            row = con.execute(f'SELECT value FROM "{META}" WHERE key = ?', ("schema_version",)).fetchone()
+            if row is None or row[0] != str(SCHEMA_VERSION):   # not upgraded by another process meanwhile
+                self._add_languages(con)
 
     @staticmethod
     def _add_languages(con: sqlite3.Connection) -> None:
@@ -499,19 +473,8 @@ class EventStore:
             if not self._create:
                 raise StoreError(f"{self.path}: no store here")
             self._create_file()
-        try:
-            with self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    result = self._add_in(con, items)
-                    con.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        con.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as err:
-            raise StoreError(f"{self.path}: write failed, nothing of this batch was stored ({err})") from err
-        return result
+        with write_transaction(self._connect, self.path, failed=WRITE_FAILED) as con:
+            return self._add_in(con, items)
 
     def _add_in(self, con: sqlite3.Connection, items: list[tuple[Article, Sequence[Event]]]) -> AddResult:
         now = _now()

@@ -34,7 +34,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from gazetteer.model import Place
-from gazetteer.names import ADMIN_WORDS, name_key, token_key, tokens as _name_tokens
+from gazetteer.names import ADMIN_WORDS, cyrillic_key, name_key, token_key, tokens as _name_tokens
 
 from geo import lang as lang_data
 from geo.errors import LanguageDataError
@@ -55,6 +55,7 @@ __all__ = [
     "F_COUNTRY",
     "F_UNIT",
     "F_CAPITAL",
+    "F_TOWN",
 ]
 
 
@@ -179,9 +180,10 @@ F_ADMIN = 1 << 6    # a country or an admin unit bears this name
 F_COUNTRY = 1 << 7  # a country bears this name
 F_UNIT = 1 << 8     # a first-level unit bears this name
 F_CAPITAL = 1 << 9  # a first-level unit's namesake city bears this name ("Zaporizhia", "Odessa")
+F_TOWN = 1 << 10    # a town of at least 10,000 people bears this name (no hamlet named like a person)
 
 #: The language data files a lexicon is built from (``geo/lang/<lang>/``).
-LEXICON_FILES = ("toponyms.toml", "resolution.toml", "demonyms.csv", "place_names.csv")
+LEXICON_FILES = ("toponyms.toml", "resolution.toml", "demonyms.csv", "place_names.csv", "detect.toml")
 
 
 def _read_data(name: str) -> str:
@@ -225,9 +227,38 @@ WORD_SOURCES: dict[str, Callable[[Callable[[str], str]], set[str]]] = {
 }
 
 
-def _keys(words: Iterable[str]) -> frozenset[str]:
+def _keys(words: Iterable[str], key: Callable[[str], str] = token_key) -> frozenset[str]:
     # a list entry of several words ("county commission") counts each word
-    return frozenset(token_key(w) for entry in words for w in entry.split())
+    return frozenset(key(w) for entry in words for w in entry.split())
+
+
+def _pycountry_names(lang: str) -> dict[str, str]:
+    """Country names in ``lang`` from pycountry's ISO 3166-1 translations (its gettext
+    catalogues, LGPL-2.1): the short name and the common name, ``{name: alpha-2}``.  A name
+    written with a comma ("Тайвань, провінція Китаю") is the catalogue's, not the text's."""
+    import gettext
+
+    import pycountry
+
+    try:
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError as err:
+        raise LanguageDataError(f"pycountry has no {lang!r} country names: {err}") from err
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "common_name", None)):
+            if name:
+                local = tr.gettext(name)
+                if local != name and "," not in local and "(" not in local:
+                    out.setdefault(local, c.alpha_2)
+    return out
+
+
+#: Country-name lists read from installed packages, by the name ``toponyms.toml`` ``[sources]``
+#: ``country_names`` gives them (a language may name none).
+COUNTRY_NAME_SOURCES: dict[str, Callable[[str], dict[str, str]]] = {
+    "pycountry": _pycountry_names,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +268,7 @@ class Lexicon:
     keys); built once per process and language (:meth:`load`)."""
 
     lang: str
+    script: str                          # "Latin" or "Cyrillic" (detect.toml): how words are keyed
     first_names: frozenset[str]
     common_words: frozenset[str]         # the language's common lower-case words
     demonyms: dict[str, str]             # name key of a form -> ISO country or ISO 3166-2 code
@@ -248,6 +280,8 @@ class Lexicon:
     abbrev_re: re.Pattern[str] | None
     region_cues: dict[str, tuple[str, ...]]   # "DPR" -> ("UA-14",)
     region_cue_re: re.Pattern[str] | None
+    regions: dict[str, tuple[str, ...]]  # a region no one unit is ("Донбас") -> its units' codes
+    features: frozenset[str]             # rivers, mountains: places no point stands for ("Дністер")
     # toponyms.toml: what each is for is said there
     titles: frozenset[str]
     org_words: frozenset[str]
@@ -278,6 +312,9 @@ class Lexicon:
     country_acronyms: dict[str, str]     # "US" -> "US", as written (capitals)
     dotted_acronyms: dict[str, str]      # "U.S." -> "US"
     dotted_acronym_re: re.Pattern[str]
+    place_prepositions: frozenset[str]   # words before a name that locate at it ("in", "near")
+    surname_endings: tuple[str, ...]     # endings of surnames that are also small villages' names
+    org_names: frozenset[str]            # whole names of outlets and units, never places (name keys)
     # resolution.toml
     function_words: frozenset[str]
     admin_words: frozenset[str]
@@ -296,9 +333,17 @@ class Lexicon:
 
     @staticmethod
     def build(lang: str = DEFAULT_LANGUAGE) -> Lexicon:
-        key = getattr(token_key, "__wrapped__", token_key)  # bulk work must not flush its cache
         words = lang_data.load("toponyms", lang=lang)
         spell = lang_data.load("resolution", lang=lang)
+        script = lang_data.load("detect", lang=lang)["script"]
+        cyrillic = script == "Cyrillic"
+        # Cyrillic text is matched by Cyrillic keys (never through a romanisation): so are its
+        # word lists and names.
+        key = cyrillic_key if cyrillic else getattr(token_key, "__wrapped__", token_key)
+        name = cyrillic_key if cyrillic else name_key
+
+        def keys(entries: Iterable[str]) -> frozenset[str]:
+            return _keys(entries, key)
 
         def source(kind: str) -> frozenset[str]:
             out: set[str] = set()
@@ -319,32 +364,50 @@ class Lexicon:
                 # "American" in "American troops" is).
                 if any(form.endswith(e) and form[:-len(e)] in forms for e in plural):
                     continue
-                demonyms[name_key(form)] = row["target"]
+                demonyms[name(form)] = row["target"]
         continents = {row["code"]: (row["name"], float(row["lat"]), float(row["lon"]))
                       for row in _csv_rows(_read_data("continents.csv"))}
         aliases: dict[str, str] = {}
+        for source_name in words["sources"].get("country_names", ()):
+            reader = COUNTRY_NAME_SOURCES.get(source_name)
+            if reader is None:
+                raise LanguageDataError(f"{lang}/toponyms.toml: unknown country_names source {source_name!r} "
+                                        f"(known: {', '.join(COUNTRY_NAME_SOURCES)})")
+            for country, code in reader(lang).items():
+                aliases[name(country)] = code
         abbrevs: dict[str, str] = {}
         cues: dict[str, tuple[str, ...]] = {}
+        regions: dict[str, tuple[str, ...]] = {}
+        features: set[str] = set()
         for row in _csv_rows(lang_data.read_text("place_names.csv", lang=lang)):
             forms = row["names"].split(";")
             if row["kind"] == "alias":
                 for form in forms:
-                    aliases[name_key(form)] = row["code"]
+                    aliases[name(form)] = row["code"]
             elif row["kind"] == "abbrev":
                 for form in forms:
                     abbrevs[form] = row["code"]
             elif row["kind"] == "cue":
                 for form in forms:
                     cues[form] = tuple(row["code"].split("+"))
+            elif row["kind"] == "region":
+                for form in forms:
+                    regions[name(form)] = tuple(row["code"].split("+"))
+            elif row["kind"] == "feature":
+                features.update(name(form) for form in forms)
             else:
                 raise LanguageDataError(f"{lang}/place_names.csv: unknown kind {row['kind']!r}")
+        if cyrillic:
+            # capitals tell an acronym from a word in Latin text only: "РФ" is met as any name is
+            for form, code in words["country_acronyms"].items():
+                aliases.setdefault(name(form), code)
         longest = max(len(k.split()) for k in (*demonyms, *aliases))
 
         def rules(table: list) -> tuple[tuple[re.Pattern[str], str], ...]:
             return tuple((re.compile(r["pattern"]), r["replace"]) for r in table)
 
         return Lexicon(
-            lang=lang, first_names=source("first_names"), common_words=source("common_words"),
+            lang=lang, script=script, first_names=source("first_names"), common_words=source("common_words"),
             demonyms=demonyms, demonym_max_tokens=longest, aliases=aliases, continents=continents,
             first_keys=frozenset(k.split(" ")[0] for k in (*demonyms, *aliases)),
             abbrevs=abbrevs, abbrev_re=re.compile(
@@ -353,32 +416,36 @@ class Lexicon:
             region_cues=cues, region_cue_re=re.compile(
                 r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
                 + r")(?![\w])") if cues else None,
-            titles=_keys(words["titles"]), org_words=_keys(words["org_words"]),
-            feature_words=_keys(words["feature_words"]), feature_first=_keys(words["feature_first"]),
-            admin_after=ADMIN_WORDS | _keys(words["admin_after"]),
-            settlement_cues=_keys(words["settlement_cues"]), strong_cues=_keys(words["strong_cues"]),
-            actor_verbs=_keys(words["actor_verbs"]), weak_verbs=_keys(words["weak_verbs"]),
-            actor_nouns=_keys(words["actor_nouns"]), actor_object_before=_keys(words["actor_object_before"]),
-            relation_nouns=_keys(words["relation_nouns"]),
-            relation_prepositions=_keys(words["relation_prepositions"]),
-            said=_keys(words["said"]), months_days=_keys(words["months_days"]),
-            articles=_keys(words["articles"]), definite_articles=_keys(words["definite_articles"]),
-            indefinite_articles=_keys(words["indefinite_articles"]), connectors=_keys(words["connectors"]),
-            hyphen_connectors=_keys(words["hyphen_connectors"]), of=_keys(words["of"]),
-            cue_fillers=_keys(words["cue_fillers"]), conjunctions=_keys(words["conjunctions"]),
+            regions=regions, features=frozenset(features),
+            titles=keys(words["titles"]), org_words=keys(words["org_words"]),
+            feature_words=keys(words["feature_words"]), feature_first=keys(words["feature_first"]),
+            admin_after=ADMIN_WORDS | keys(words["admin_after"]),
+            settlement_cues=keys(words["settlement_cues"]), strong_cues=keys(words["strong_cues"]),
+            actor_verbs=keys(words["actor_verbs"]), weak_verbs=keys(words["weak_verbs"]),
+            actor_nouns=keys(words["actor_nouns"]), actor_object_before=keys(words["actor_object_before"]),
+            relation_nouns=keys(words["relation_nouns"]),
+            relation_prepositions=keys(words["relation_prepositions"]),
+            said=keys(words["said"]), months_days=keys(words["months_days"]),
+            articles=keys(words["articles"]), definite_articles=keys(words["definite_articles"]),
+            indefinite_articles=keys(words["indefinite_articles"]), connectors=keys(words["connectors"]),
+            hyphen_connectors=keys(words["hyphen_connectors"]), of=keys(words["of"]),
+            cue_fillers=keys(words["cue_fillers"]), conjunctions=keys(words["conjunctions"]),
             plural_endings=plural,
-            language_before=_keys(words["language_before"]), language_nouns=_keys(words["language_nouns"]),
+            language_before=keys(words["language_before"]), language_nouns=keys(words["language_nouns"]),
             country_acronyms=dict(words["country_acronyms"]), dotted_acronyms=dict(words["dotted_acronyms"]),
             dotted_acronym_re=re.compile(words["dotted_acronym_pattern"]),
-            function_words=_keys(spell["function_words"]), admin_words=_keys(spell["admin_words"]),
+            place_prepositions=keys(words["place_prepositions"]),
+            surname_endings=tuple(key(e) for e in words["surname_endings"]),
+            org_names=frozenset(name(n) for n in words["org_names"]),
+            function_words=keys(spell["function_words"]), admin_words=keys(spell["admin_words"]),
             list_gap=re.compile(spell["list_gap"]),
-            not_name_words=_keys(words["feature_words"]) | _keys(words["org_words"]), spellings=rules(spell["spellings"]),
+            not_name_words=keys(words["feature_words"]) | keys(words["org_words"]), spellings=rules(spell["spellings"]),
             foreign_endings=rules(spell["foreign_endings"]), foreign_letters=rules(spell["foreign_letters"]),
         )
 
 
 #: Bump when the lexicon's sources or rules change: cached lexicons are then rebuilt.
-LEXICON_VERSION = "4"
+LEXICON_VERSION = "5"
 
 
 @lru_cache(maxsize=8)
@@ -491,6 +558,7 @@ class Found:
     literal: bool = True
     embedded: bool = False         # inside an organisation's name
     weak: bool = False             # kept only if the article's other places support it
+    local: bool = False            # ... and only by a place near it (a name shaped like a surname)
     unit_tok: int | None = None    # first token of a unit named beside it ("X, Donetsk", "X (Sumy region)")
 
 
@@ -698,11 +766,39 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
         g = by_start.get(f.tok1 + 1)
         if g is not None and g.admin and toks[g.tok1 - 1].key.endswith(lex.plural_endings):
             f.admin = True
+    _mark_surnames(toks, found, lex)
     for f in found:
         if f.role != "demonym":
             mark_literal(text, toks, f, lex)
+    # A name shaped like a surname that speaks or acts ("Zakharova accused", "Medvedev
+    # threatened") is a person: the metonymy that makes "Kyiv struck" an actor needs a capital.
+    found = [f for f in found if f.literal or not f.local]
     found.sort(key=lambda f: f.start)
     return found
+
+
+#: What bears a name that is more than a small place's: a country, a unit, a large city.
+_NAMED_BIG = F_STRONG | F_ADMIN | F_UNIT | F_CAPITAL | F_COUNTRY
+
+
+def _mark_surnames(toks: Sequence[Token], found: list[Found], lex: Lexicon) -> None:
+    """A lone name shaped like a surname ("Lavrov", "Zakharova", "Gladkov") that only small
+    places bear, with no preposition or cue before it that locates at it ("in Lavrov", "near",
+    "the village of") and no unit beside it, is kept only where the article names a place near
+    it (``Found.local``): Russia's gazetteer holds thousands of hamlets named like people."""
+    if not lex.surname_endings:
+        return
+    for f in found:
+        if (f.role != "name" or f.tok1 - f.tok0 != 1 or f.flags & _NAMED_BIG or f.admin
+                or f.settlement or f.unit_tok is not None):
+            continue
+        tok = toks[f.tok0]
+        if len(tok.key) < 5 or not tok.key.endswith(lex.surname_endings):
+            continue
+        before = toks[f.tok0 - 1].key if f.tok0 else ""
+        if before in lex.place_prepositions or before in lex.strong_cues or before in lex.settlement_cues:
+            continue
+        f.weak = f.local = True
 
 
 class _CapsLines:

@@ -475,6 +475,12 @@ def test_paste_language_is_detected_or_chosen(monkeypatch, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     ok = [html.unescape(s.value) for s in at.success]
     assert any(s.startswith("ru-notes: 1 article stored") and "Russian" in s for s in ok), ok
+    # (read with Russian's rules, that English text reports nothing): a Russian report, detected
+    at.text_area(key="paste_text").input("Ночью беспилотники атаковали Белгород, повреждены дома.")
+    at.text_input(key="paste_source").input("ru-notes")
+    at.selectbox(key="paste_lang").set_value(None)
+    at.form_submit_button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
     assert "Russian" in at.multiselect(key="f_langs").options
     at.multiselect(key="f_langs").set_value(["ru"]).run()
     assert set(at.dataframe[0].value["article"]) == {"ru-notes"}

@@ -314,7 +314,6 @@ def test_ingest_stores_the_english_reports_linked_to_their_messages(ingested):
     assert set(articles["url"]) == {f"https://t.me/{USERNAME}/{m}" for m in WITH_TEXT}
 
 
-@pytest.mark.xfail(strict=True, reason="Ukrainian and Russian triggers not yet shipped")
 def test_ingest_maps_the_ukrainian_and_russian_reports_with_their_cyrillic_excerpts(ingested):
     from geo.store import EventStore
 

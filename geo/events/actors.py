@@ -42,19 +42,25 @@ class ActorRules:
     stop_words: frozenset[str]          # may not stand between an actor and its verb
     speaker_stop_words: frozenset[str]  # ... between a speaker and its verb of reporting
     pieces: dict[str, str]              # the named pieces, for other files' patterns
+    # optional, for languages that need them (None: the language has no such construction)
+    institution_before: re.Pattern[str] | None = None   # "Міноборони Росії": the name follows
+    agent_before: re.Pattern[str] | None = None # a passive participle before its agent ...
+    agent_form: re.Pattern[str] | None = None   # ... whose name has this ending (the instrumental)
+    object_form: re.Pattern[str] | None = None  # a name in a case no subject is in ("Росію")
+    enemy: re.Pattern[str] | None = None        # "the enemy": the side opposite the report's
+    own: re.Pattern[str] | None = None          # "our forces": the report's own side
 
 
 @functools.cache
 def actor_rules(language: str = DEFAULT_LANGUAGE) -> ActorRules:
     """The actor patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
     code = data_language(language)
-    data = lang.load("actors", lang=code)
-    where = f"{code}/actors.toml"
-    named = lang.pieces(data["pieces"], where)
-    pats = data["patterns"]
+    file = lang.pattern_file("actors", lang=code)
+    data, rx, optional = file.data, file.compile, file.optional
 
-    def rx(name: str) -> re.Pattern[str]:
-        return re.compile(lang.expand(pats[name], named, f"{where} [patterns] {name}"))
+    def words(name: str) -> re.Pattern[str] | None:
+        sides = data.get("sides") or {}
+        return re.compile(sides[name]) if sides.get(name) else None
 
     countries = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{cc}>{alt})" for cc, alt in data["countries"].items())
                            + r")(?![\w-])")
@@ -66,7 +72,10 @@ def actor_rules(language: str = DEFAULT_LANGUAGE) -> ActorRules:
         target_after=rx("target_after"), from_before=rx("from_before"), said_before=rx("said_before"),
         locative_before=rx("locative_before"), defender_verb=rx("defender_verb"), active_verb=rx("active_verb"),
         aerial_weapon_after=rx("aerial_weapon_after"), stop_words=stop,
-        speaker_stop_words=stop - frozenset(data["gaps"]["auxiliaries"]), pieces=named)
+        speaker_stop_words=stop - frozenset(data["gaps"]["auxiliaries"]), pieces=file.named,
+        institution_before=optional("institution_before"), agent_before=optional("agent_before"),
+        agent_form=optional("agent_form"), object_form=optional("object_form"),
+        enemy=words("enemy"), own=words("own"))
 
 
 def _gap_ok(gap: str, stop: frozenset[str]) -> bool:
@@ -92,8 +101,21 @@ class _Ref:
     cc: str
 
 
-def _actor_refs(sentence: str, mentions: Sequence[tuple[int, int, Mention]], rules: ActorRules) -> list[_Ref]:
+#: The other side of this war's two (what "the enemy" names in a report of one of them).
+_OTHER_SIDE = {"RU": "UA", "UA": "RU"}
+
+
+def _actor_refs(sentence: str, mentions: Sequence[tuple[int, int, Mention]], rules: ActorRules,
+                side: str | None = None) -> list[_Ref]:
+    """The country references of ``sentence``: its country words, and its mentions of a
+    country (or of a place standing for one). ``side``: the report's own side ("RU", "UA";
+    :func:`geo.events.sides.report_side`), which decides what "the enemy" and "our forces" name."""
     refs = [_Ref(m.start(), m.end(), m.lastgroup or "") for m in rules.countries.finditer(sentence)]
+    if side in _OTHER_SIDE:
+        for rx, cc in ((rules.enemy, _OTHER_SIDE[side]), (rules.own, side)):
+            if rx is not None:
+                refs += [_Ref(m.start(), m.end(), cc) for m in rx.finditer(sentence)
+                         if not any(r.start < m.end() and m.start() < r.end for r in refs)]
     covered = [(r.start, r.end) for r in refs]
     for s, e, mention in mentions:
         place = mention.place
@@ -165,9 +187,12 @@ def _sides(sentence: str, refs: Sequence[_Ref], etype: str, rules: ActorRules) -
             continue
         if rules.target_before.search(before[-30:]) or rules.target_after.match(after[:50]):
             targets.append((ref.cc, ref.start))
-        elif rules.by_before.search(before[-40:]):
+        elif rules.by_before.search(before[-40:]) or (
+                rules.agent_before is not None and rules.agent_form is not None
+                and rules.agent_before.search(before[-40:]) and rules.agent_form.search(sentence[ref.start:ref.end])):
             attackers.append((ref.cc, ref.start))
-        elif _is_subject(after, rules):
+        elif _is_subject(after, rules) and (rules.object_form is None
+                                            or not rules.object_form.search(sentence[ref.start:ref.end])):
             m = rules.subject_after.match(after[:80])
             verb = m.group(0).split()[-1] if m else ""
             if rules.defender_verb.match(verb):

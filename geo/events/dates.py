@@ -13,15 +13,18 @@ from geo.events.gates import _gates, _new_gate, _on_first_build
 from geo.events.sentences import _lower
 from geo.lang import DEFAULT_LANGUAGE, MONTH_NAMES, WEEKDAY_NAMES, alternation, calendar_forms, data_language
 
-__all__ = ["resolve_date", "dates_compatible", "DateRules", "date_rules", "RULE_KINDS"]
+__all__ = ["resolve_date", "dates_compatible", "DateRules", "date_rules", "RULE_KINDS", "OPTIONAL_KINDS"]
 
 #: The rules ``dates.toml`` holds, by kind, in the order they are tried (the calendar ones
 #: first: an issue date is known before the relative words are read against it);
 #: :func:`_resolve_one` says what each kind's match means.
-RULE_KINDS = ("iso", "mdy", "dmy", "month", "today", "yesterday", "weekday", "this_month", "last_month",
-              "this_week", "last_week", "this_year", "last_year", "year")
+RULE_KINDS = ("iso", "dmy_numeric", "mdy", "dmy", "month", "today", "yesterday", "day_before_yesterday",
+              "weekday", "this_month", "last_month", "this_week", "last_week", "this_year", "last_year", "year")
+#: Kinds a language may leave out: a way of writing dates it does not have (month-first dates,
+#: "14.12.2024") or a word it lacks ("the day before yesterday").
+OPTIONAL_KINDS = frozenset({"dmy_numeric", "mdy", "day_before_yesterday"})
 #: Rules whose match can be an issue date.
-_ISSUE_KINDS = frozenset({"iso", "mdy", "dmy", "month", "weekday"})
+_ISSUE_KINDS = frozenset({"iso", "dmy_numeric", "mdy", "dmy", "month", "weekday"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +51,13 @@ def date_rules(language: str = DEFAULT_LANGUAGE) -> DateRules:
                                                           f"{where} [weekdays]").items()}
     base = {"month": alternation(months), "weekday": alternation(weekdays),
             "report": actor_rules(code).pieces["report"]}
-    named = lang.pieces(data["pieces"], where, base)
+    file = lang.pattern_file("dates", lang=code, base=base)
 
     def rx(table: str, name: str) -> re.Pattern[str]:
-        return re.compile(lang.expand(data[table][name], named, f"{where} [{table}] {name}"))
+        return file.compile(name, table=table)
 
-    rules = tuple((kind, rx("rules", kind)) for kind in RULE_KINDS)
+    rules = tuple((kind, rx("rules", kind)) for kind in RULE_KINDS
+                  if kind not in OPTIONAL_KINDS or kind in data["rules"])
     return DateRules(months=months, weekdays=weekdays,
                      rules=tuple((kind, pattern, _new_gate(pattern)) for kind, pattern in rules),
                      issue_before=rx("patterns", "issue_before"), issue_after=rx("patterns", "issue_after"),
@@ -77,6 +81,8 @@ def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None, rules: DateRu
 
     if kind == "iso":
         return full(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if kind == "dmy_numeric":
+        return full(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     if kind in ("mdy", "dmy", "month"):
         if kind == "mdy":
             month, day, year = rules.months[m.group(1)], int(m.group(2)), m.group(3)
@@ -96,8 +102,8 @@ def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None, rules: DateRu
         return None
     if kind == "today":
         return ref.isoformat(), "day"
-    if kind == "yesterday":
-        return (ref - dt.timedelta(days=1)).isoformat(), "day"
+    if kind in ("yesterday", "day_before_yesterday"):
+        return (ref - dt.timedelta(days=1 if kind == "yesterday" else 2)).isoformat(), "day"
     if kind == "weekday":
         back = (ref.weekday() - rules.weekdays[m.group(1)]) % 7
         return (ref - dt.timedelta(days=back)).isoformat(), "day"

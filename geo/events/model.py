@@ -16,7 +16,7 @@ PRECISIONS = ("settlement", "hromada", "region", "country")
 class Event:
     event_id: str                     # stable across re-runs of the same article
     event_type: str                   # a type id of geo.event_types.REGISTRY
-    place_name: str                   # as written in the article; a region-precision event's region name
+    place_name: str                   # as written in an English article; a region-precision event, or one read in another language, is named as its place ("Sumy Oblast", "Pokrovsk")
     precision: str                    # one of PRECISIONS
     excerpt: str                      # the sentence(s) it came from, verbatim
     place_start: int                  # offsets inside ``excerpt`` of the place's name as written

@@ -30,13 +30,12 @@ class NumberRules:
 def number_rules(language: str = DEFAULT_LANGUAGE) -> NumberRules:
     """The count patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
     code = data_language(language)
-    data = lang.load("numbers", lang=code)
-    where = f"{code}/numbers.toml"
-    named = lang.pieces(data["pieces"], where)
+    file = lang.pattern_file("numbers", lang=code)
+    data = file.data
 
     def gated(pattern: str, what: str) -> _Gated:
         # a leading \b as a lookbehind: the same matches, and the regex engine can skip ahead
-        return _Gated(re.sub(r"^\\b", r"(?<!\\w)", lang.expand(pattern, named, f"{where} {what}")))
+        return _Gated(re.sub(r"^\\b", r"(?<!\\w)", file.regex(pattern, what)))
 
     return NumberRules(
         values={" ".join(k.split()): int(v) for k, v in data["values"].items()},
@@ -51,7 +50,8 @@ _on_first_build(number_rules)
 
 
 def _to_int(token: str, rules: NumberRules) -> int | None:
-    token = " ".join(token.lower().split())
+    # an apostrophe inside a number word is written three ways ("п'ять", "п’ять", "пʼять")
+    token = " ".join(token.lower().split()).replace("’", "'").replace("ʼ", "'")
     if token in rules.values:
         return rules.values[token]
     try:

@@ -67,19 +67,15 @@ class PlaceRules:
     anaphor: re.Pattern[str]
     distance_units: tuple[tuple[str, float], ...]    # (how a unit starts, km per unit)
     actors: ActorRules
+    settlements_act: bool = True    # a settlement before a verb of action is its subject ("Kyiv struck")
 
 
 @functools.cache
 def place_rules(language: str = DEFAULT_LANGUAGE) -> PlaceRules:
     """The place patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
     code = data_language(language)
-    data = lang.load("places", lang=code)
-    where = f"{code}/places.toml"
-    named = lang.pieces(data["pieces"], where)
-    pats = data["patterns"]
-
-    def rx(name: str) -> re.Pattern[str]:
-        return re.compile(lang.expand(pats[name], named, f"{where} [patterns] {name}"))
+    file = lang.pattern_file("places", lang=code)
+    data, rx = file.data, file.compile
 
     return PlaceRules(
         promote_after=rx("promote_after"), made_after=rx("made_after"),
@@ -90,7 +86,7 @@ def place_rules(language: str = DEFAULT_LANGUAGE) -> PlaceRules:
         community_name=rx("community_name"), attached_gap=rx("attached_gap"), origin_before=rx("origin_before"),
         away_from_before=rx("away_from_before"), list_gap=rx("list_gap"), anaphor=rx("anaphor"),
         distance_units=tuple((str(k).lower(), float(v)) for k, v in data["distance_units"].items()),
-        actors=actor_rules(code))
+        actors=actor_rules(code), settlements_act=bool(data.get("settlements_act", True)))
 
 
 def precision_of(place: Place) -> str:
@@ -138,6 +134,15 @@ def _vicinity(before: str, after: str, rules: PlaceRules) -> tuple[bool, float |
     return True, n * next((km for start, km in rules.distance_units if unit.startswith(start)), 1.0)
 
 
+def _may_act(mention: Mention, place: Place, rules: PlaceRules) -> bool:
+    """Whether a name before a verb of action may be its subject: in English always ("Kyiv
+    struck"); where word order is free (``settlements_act = false``) only a country or a name
+    the language's actors list ("Київ", "Москва"), since a town before the verb is as often its
+    object ("Херсон обстріляли": Kherson was shelled)."""
+    return (rules.settlements_act or place.kind == "country"
+            or rules.actors.countries.fullmatch(mention.text) is not None)
+
+
 def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
                 gazetteer: GazetteerLike | None, rules: PlaceRules) -> list[_Candidate]:
     actors = rules.actors
@@ -170,7 +175,9 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
         # (a name after "near", "in", "at" is where something happened, not who did it: "near X
         # using grenade launchers" is no subject)
         if ((_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
-             or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))))
+             or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
+             or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
+                 and _may_act(mention, place, rules)))
                 and not (promote or rules.jurisdiction_before.search(before[-30:])
                          or rules.jurisdiction_after.match(after[:40]))):
             continue

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from geo import lang
 from geo.lang import DEFAULT_LANGUAGE, data_language
 
-__all__ = ["Sentence", "split_sentences", "clean_text", "SentenceRules", "sentence_rules"]
+__all__ = ["Sentence", "split_sentences", "clean_text", "SentenceRules", "sentence_rules", "clauses"]
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -46,6 +46,7 @@ class SentenceRules:
 
     abbreviations: frozenset[str]        # lower case, without the final stop
     wrap_end: re.Pattern[str]            # a line that ends on this wraps into the next
+    clause_marks: re.Pattern[str] | None = None   # what ends a clause (optional: see clauses())
 
 
 @functools.cache
@@ -53,8 +54,25 @@ def sentence_rules(language: str = DEFAULT_LANGUAGE) -> SentenceRules:
     """The sentence words of ``language`` (its data's: :func:`geo.lang.data_language`)."""
     data = lang.load("sentences", lang=data_language(language))
     words = "|".join(re.escape(w) for w in data["wrap_words"])
+    marks = data.get("clause_marks")
     return SentenceRules(frozenset(w.lower() for w in data["abbreviations"]),
-                         re.compile(rf"(?:\b(?:{words})|{_WRAP_MARKS})$", re.I))
+                         re.compile(rf"(?:\b(?:{words})|{_WRAP_MARKS})$", re.I),
+                         re.compile(marks) if marks else None)
+
+
+def clauses(text: str, rules: SentenceRules) -> list[tuple[int, int]]:
+    """(start, end) of each clause of the sentence ``text``, split where ``clause_marks``
+    matches (the marks belong to no clause); the whole text when the language has none."""
+    if rules.clause_marks is None:
+        return [(0, len(text))]
+    out, start = [], 0
+    for m in rules.clause_marks.finditer(text):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out or [(0, len(text))]
 
 
 def _paragraphs(text: str, rules: SentenceRules) -> list[tuple[int, int, bool]]:

@@ -32,7 +32,6 @@ import datetime as dt
 import os
 import sqlite3
 import struct
-import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import StoreError
+from geo.gpkg import WRITE_FAILED, create_atomically, write_transaction
 
 __all__ = [
     "FRONTLINE_NAME",
@@ -165,31 +165,11 @@ class FrontlineStore:
     # --- creation -----------------------------------------------------------------------
 
     def _create_file(self) -> None:
-        directory = self.path.parent
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".tmp.gpkg", dir=directory)
-            os.close(fd)
-            tmp = Path(tmp_name)
-            tmp.unlink()
-        except OSError as err:
-            raise StoreError(f"{self.path}: cannot create the front-line store ({err.strerror or err})") from err
-        try:
-            self._write_layers(tmp)
-            self._index(tmp)
-            try:
-                os.link(tmp, self.path)           # fails if another process created it first
-            except FileExistsError:
-                pass
-            except OSError:
-                if not self.path.exists():
-                    os.replace(tmp, self.path)
-        except (OSError, sqlite3.Error, RuntimeError) as err:    # pyogrio's errors are RuntimeErrors
-            raise StoreError(f"{self.path}: cannot create the front-line store ({err})") from err
-        finally:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    Path(str(tmp) + suffix).unlink()
+        def populate(path: Path) -> None:
+            self._write_layers(path)
+            self._index(path)
+
+        create_atomically(self.path, populate, what="the front-line store")
         self._check_schema()
 
     @staticmethod
@@ -283,19 +263,8 @@ class FrontlineStore:
             return 0, 0
         if not self.path.exists():
             self._create_file()
-        try:
-            with self._connect() as con:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    result = self._add_in(con, snapshots)
-                    con.execute("COMMIT")
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        con.execute("ROLLBACK")
-                    raise
-        except sqlite3.Error as err:
-            raise StoreError(f"{self.path}: write failed, nothing of this batch was stored ({err})") from err
-        return result
+        with write_transaction(self._connect, self.path, failed=WRITE_FAILED) as con:
+            return self._add_in(con, snapshots)
 
     @staticmethod
     def _add_in(con: sqlite3.Connection, snapshots: Sequence[NewSnapshot]) -> tuple[int, int]:

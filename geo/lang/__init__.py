@@ -46,6 +46,8 @@ __all__ = [
     "check_language",
     "expand",
     "pieces",
+    "PatternFile",
+    "pattern_file",
     "MONTH_NAMES",
     "WEEKDAY_NAMES",
     "calendar_forms",
@@ -53,7 +55,7 @@ __all__ = [
 ]
 
 #: Languages shipped with every file of :data:`FILES`.
-LANGUAGES: tuple[str, ...] = ("en",)
+LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
 #: Languages an article may be in, detected or given; each has ``<lang>/detect.toml``.
 ARTICLE_LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
 #: The language whose data reads text in a language with no data of its own, and text in a
@@ -69,6 +71,7 @@ FILES: tuple[str, ...] = (
     "demonyms.csv",      # adjectival and demonymic forms of countries ("Russian" -> RU)
     "place_names.csv",   # names the gazetteer lacks: aliases, abbreviations, region cues, continents
     "resolution.toml",   # resolution: function words, admin words, other spellings of names
+    "morphology.toml",   # inflection: the analyser, case-ending rules, the neighbour's spellings
     "sentences.toml",    # sentence splitting: abbreviations, words a wrapped line ends on
     "triggers.toml",     # event-type trigger rules, hedge and habit words
     "actors.toml",       # attacker, target, claimant: country names, report and action verbs
@@ -176,6 +179,35 @@ def pieces(table: Mapping[str, Any], where: str, base: Mapping[str, str] | None 
         text = "(?:" + "|".join(value) + ")" if isinstance(value, list) else value
         out[name] = expand(text, out, f"{where} [{name}]")
     return out
+
+
+@dataclass(frozen=True)
+class PatternFile:
+    """A language's pattern file (``actors``, ``places``, ``numbers``, ``dates``): its data,
+    its ``[pieces]`` expanded, and where it is, so an error names the file and key."""
+
+    data: Table
+    named: dict[str, str]
+    where: str
+
+    def regex(self, template: str, what: str) -> str:
+        """``template`` with its pieces put in (``what`` names it in an error)."""
+        return expand(template, self.named, f"{self.where} {what}")
+
+    def compile(self, name: str, *, table: str = "patterns") -> re.Pattern[str]:
+        """The compiled pattern ``name`` of ``[table]``."""
+        return re.compile(self.regex(self.data[table][name], f"[{table}] {name}"))
+
+    def optional(self, name: str, *, table: str = "patterns") -> re.Pattern[str] | None:
+        """:meth:`compile`, or None when the language leaves ``name`` out or empty."""
+        return self.compile(name, table=table) if self.data[table].get(name) else None
+
+
+def pattern_file(name: str, *, lang: str, base: Mapping[str, str] | None = None) -> PatternFile:
+    """``geo/lang/<lang>/<name>.toml`` with its ``[pieces]`` (on top of ``base``) expanded."""
+    data = load(name, lang=lang)
+    where = f"{lang}/{name}.toml"
+    return PatternFile(data, pieces(data["pieces"], where, base), where)
 
 
 #: The calendar's concepts, as ``dates.toml`` names them (after dateparser's data).

@@ -94,8 +94,14 @@ def _shot(page, name: str) -> None:
 
 def _view(page, lat: float, lon: float, zoom: int) -> list[str]:
     """Move the map, wait until the label tiles of that zoom are drawn; the names drawn."""
-    page.evaluate("([lat, lon, z]) => { window.map_div.setView([lat, lon], z, {animate: false}); }", [lat, lon, zoom])
-    page.wait_for_function(f"window.map_div.getZoom() === {zoom} && {NAMES}.length > 0")
+    # Leaflet ignores a setView while a zoom animation runs (_tryAnimatedZoom returns early), so
+    # the view is asked for again until the map is there; polled on a timer, not on frames.
+    page.wait_for_function(
+        """([lat, lon, z]) => {
+            const m = window.map_div;
+            if (m.getZoom() !== z) { m.setView([lat, lon], z, {animate: false}); return false; }
+            return BL.labelNames(m).length > 0;
+        }""", arg=[lat, lon, zoom], polling=100)
     page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     return page.evaluate(NAMES)
 
