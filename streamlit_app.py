@@ -45,6 +45,10 @@ RETURNED = ["last_object_clicked", "last_object_clicked_popup", "last_object_cli
 TABLE_ROWS = 20_000
 # The map's per-layer data, fetched by the page (Streamlit serves APP_DIR/static at /app/static).
 MAP_DATA = DataFiles(APP_DIR / "static" / "mapdata", "/app/static/mapdata")
+# The front line, one file per day fetched when the time control reaches it: a directory of its own,
+# so the map data's pruning (it keeps the last few hundred files) never removes a day a cached map
+# still points at (a store may hold ~1,350 days).
+FRONT_DATA = DataFiles(APP_DIR / "static" / "mapdata" / "front", "/app/static/mapdata/front", keep=20_000)
 UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson", "json"]
 SELECTED_ZOOM = {"settlement": 12, "hromada": 11, "region": 8, "country": 5}
 
@@ -144,6 +148,15 @@ def front_series(src: EventSource):
         return None
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def front_drawing(_src: EventSource, version: tuple):
+    """The front line as the map draws it (``geo.frontline.drawing``), or None: each day's
+    drawing is made and stored once (kept across restarts and imports), whatever the filters."""
+    from geo.frontline.drawing import FrontDrawing
+    series = front_series(_src)
+    return None if series is None else FrontDrawing(series, sink=FRONT_DATA.put_keyed)
+
+
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")
 def load_events(_src: EventSource, version: tuple):
     """The events with the columns the table and filters read (``view.enrich_events``) and
@@ -185,12 +198,13 @@ def map_labels(version: tuple, _events) -> tuple:
 @st.cache_resource(max_entries=6, show_spinner="Drawing the map…")
 def cached_map(version: tuple, filter_key: tuple, selected_id: str | None, _events,
                _geo: view.MapGeography, base_url: str, tiles: str = "none", _labels: tuple = (),
-               with_reference: bool = True):
+               with_reference: bool = True, _front=None):
     """The built map for one filter state: a click reruns the page but never rebuilds it."""
+    front = view.front_overlay(_front, _events)
     m = build_map(_events, border=_geo.border, bands=_geo.bands, outlines=_geo.outlines,
                   assets=map_assets(base_url), collapse_layer_control=True,
                   data_sink=MAP_DATA.put, selected_id=selected_id, tiles=tiles, labels=_labels,
-                  reference=with_reference)
+                  reference=with_reference, overlays=[front] if front else ())
     m.get_root().render()   # once here, so st_folium can skip it on every rerun (render=False)
     return m
 
@@ -493,7 +507,7 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
     # The map marks the table's row for as long as it is selected, whatever is clicked since:
     # a click must not change the map's script (that would remount it and close the popup).
     m = cached_map(version, flt_key, sel.table_seen, filtered, geo_data, base_url, tiles, labels,
-                   with_reference)
+                   with_reference, front_drawing(src, version))
     with left:
         st_folium(m, key=MAP_KEY, height=680, use_container_width=True, returned_objects=RETURNED,
                   render=False, center=center, zoom=zoom)

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -553,6 +554,371 @@ def report_reference(rows: list[dict], app: dict | None, n_labels: int, command:
 
 
 
+# --- the front line's cost: with and without, interleaved ----------------------------------------
+
+#: Snapshot counts measured: a month of daily files and a year (a user may hold ~1,350).
+FRONT_SNAPSHOTS = (30, 365)
+FRONT_DAY0 = "2024-01-01"
+
+
+def made_up_series(k: int):
+    """``k`` daily made-up snapshots from FRONT_DAY0, as a FrontSeries over a dict (the map only
+    reads their geometry): like ``bench.frontline.made_up_front``, a wiggly line from Kharkiv oblast
+    to the Dnipro moving a little each day, the occupied area east of it to the border, and a grey
+    strip along a fifth of it; 1,500 vertices on the line, about what a real DeepStateMap snapshot
+    holds (1,237 on the front of 2025-08-03, whose drawing is ~170 kB a day)."""
+    import datetime as dt
+
+    import numpy as np
+    import shapely
+
+    from geo import borders
+    from geo.frontline.measure import FrontSeries
+    from geo.frontline.store import Snapshot, StoredTerritory
+
+    ukraine = shapely.buffer(borders.load_border().ua, 0.01)
+    shapely.prepare(ukraine)
+    rng = np.random.default_rng(0)
+    t = np.linspace(0.0, 1.0, 1500)
+    lon0 = 37.6 + (33.0 - 37.6) * t + np.cumsum(rng.normal(0, 0.004, len(t)))
+    lat0 = 50.4 + (46.6 - 50.4) * t + np.cumsum(rng.normal(0, 0.003, len(t)))
+    snaps, geo = [], {}
+    first = dt.date.fromisoformat(FRONT_DAY0)
+    for day in range(k):
+        lon = lon0 - 0.0005 * day * np.sin(np.pi * t)
+        line = shapely.LineString(np.c_[lon, lat0])
+        ring = np.r_[np.c_[lon, lat0], [[36.0, 45.0], [41.5, 45.0], [41.5, 51.0]], [[lon[0], lat0[0]]]]
+        occupied = shapely.intersection(shapely.make_valid(shapely.Polygon(ring)), ukraine)
+        middle = shapely.LineString(np.c_[lon, lat0][600:900])
+        grey = shapely.difference(shapely.intersection(shapely.buffer(middle, 0.02, quad_segs=2), ukraine), occupied)
+        snaps.append(Snapshot(day + 1, first + dt.timedelta(days=day), None, "made-up", "daily", f"d{day}.geojson",
+                              f"{day:064x}", "", 0.0, 0.0, 0.0, 0))
+        geo[day + 1] = StoredTerritory(occupied, grey, shapely.intersection(line, ukraine))
+    return FrontSeries("made-up", tuple(snaps), geo.__getitem__)
+
+
+def _series_from(folder: Path, k: int):
+    """The last ``k`` days of a stored front line (a data directory's frontline.gpkg)."""
+    import dataclasses
+
+    from geo.frontline.measure import load_series
+
+    series = load_series(folder)
+    if series is None:
+        raise SystemExit(f"bench/map.py: no front line stored in {folder}")
+    days = sorted({s.date for s in series.snapshots})[-k:]
+    return dataclasses.replace(series, snapshots=tuple(s for s in series.snapshots if s.date >= days[0]),
+                               _prepared=type(series._prepared)())
+
+
+def _dated_over(events, series):
+    """The events re-dated uniformly over the series' days (so every snapshot can be shown)."""
+    import numpy as np
+
+    first, last = series.snapshots[0].date, series.snapshots[-1].date
+    span = (last - first).days + 1
+    rng = np.random.default_rng(1)
+    days = np.datetime64(first) + rng.integers(0, span, len(events)).astype("timedelta64[D]")
+    out = events.copy()
+    out["date"] = days.astype(str)
+    out["date_precision"] = "day"
+    return out
+
+
+#: In our page: the front layer's first drawing, ms since navigation start (``BL.days`` stamps it).
+_FRONT_DRAWN = ("(() => { const m = window.L && Object.values(window).find(v => v instanceof L.Map);"
+                " const g = m && m._bl && m._bl.dayLayers && m._bl.dayLayers[0];"
+                " return g && g._blFront.status === 'shown' ? g._blFront.drawnAt : null; })()")
+#: In our page: seconds from a slider move to that day's front line drawn and painted.
+_FRONT_STEP = """(d) => new Promise((resolve, reject) => {
+    const m = Object.values(window).find(v => v instanceof L.Map), c = m._bl.timeCtl.bl;
+    const g = m._bl.dayLayers[0], t0 = performance.now();
+    m.once("bl:front", () => requestAnimationFrame(() => resolve((performance.now() - t0) / 1000)));
+    c.mode.value = "1";
+    c.slider.value = d;
+    c.apply();
+})"""
+
+
+def time_front_page(browser, page_file: Path, *, front: bool, steps: list[int]) -> dict:
+    """Navigation start to the events painted, to the front line drawn, to settled; then the
+    median of slider moves to a day not shown yet, until its line is painted."""
+    ctx = _blocked_context(browser, "file://")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(page_file.as_uri(), wait_until="commit")
+    out = {"visible": page.wait_for_function(_EVENTS_PAINTED, polling=50).json_value() / 1000.0}
+    if front:
+        out["front"] = page.wait_for_function(_FRONT_DRAWN, polling=50).json_value() / 1000.0
+    page.wait_for_function("document.readyState === 'complete'", polling=50)
+    page.wait_for_function(_SETTLED, polling=50)
+    out["settled"] = page.evaluate(_AFTER_PAINT) / 1000.0
+    if front:
+        out["step"] = _median([page.evaluate(_FRONT_STEP, d) for d in steps])
+    ctx.close()
+    return out
+
+
+def _draw_all(series, events) -> dict:
+    """In-process, as the app does on a map build: every day the events' time control reaches,
+    drawn and stored as the app's files (``DataFiles.put_keyed``), the first time (no file there)
+    and again in a new process (a restart: the files there); and, for comparison, the events'
+    front-line measures the app computes when it loads them (``with_front``, a fresh series each
+    time: geometry read, trees built); median of 3 each."""
+    import dataclasses
+    import tempfile
+
+    from geo.assets import DataFiles
+    from geo.frontline.drawing import FrontDrawing
+    from geo.frontline.measure import with_front
+    from geo.view import front_overlay
+
+    first, again, measures = [], [], []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory(prefix="bench-front-") as tmp:
+            files = DataFiles(Path(tmp), "/front", keep=20_000)
+            for out in (first, again):
+                t0 = time.perf_counter()
+                front_overlay(FrontDrawing(series, sink=files.put_keyed), events)
+                out.append(time.perf_counter() - t0)
+        fresh = dataclasses.replace(series, _prepared=type(series._prepared)())
+        t0 = time.perf_counter()
+        with_front(events, fresh)
+        measures.append(time.perf_counter() - t0)
+    return {"draw_first": _median(first), "draw_again": _median(again), "measures": _median(measures)}
+
+
+def bench_front_static(n: int, counts: Sequence[int], runs: int, folder: Path | None) -> list[dict]:
+    import random
+
+    from playwright.sync_api import sync_playwright
+
+    from geo.assets import ScriptFiles
+    from geo.frontline.drawing import FrontDrawing
+    from geo.maps import time_range
+    from geo.view import front_days, front_overlay
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    vendor_assets(OUT / "vendor")
+    assets = map_assets("vendor")
+    rows = []
+    with sync_playwright() as p:
+        browser = _launch(p)
+        for k in counts:
+            series = made_up_series(k) if folder is None else _series_from(folder, k)
+            events = _dated_over(synthetic_events(n, seed=7), series)
+            lo, hi = time_range(events)
+            steps = random.Random(k).sample(range(lo, hi + 1), min(8, hi - lo + 1))
+            got: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}
+            for r in range(runs):
+                for front in ((True, False) if r % 2 == 0 else (False, True)):
+                    # as borderline map writes it: each day a script beside the page, drawn afresh
+                    shutil.rmtree(OUT / "front-days", ignore_errors=True)
+                    drawing = FrontDrawing(series, sink=ScriptFiles(OUT / "front-days", "front-days").put_keyed) \
+                        if front else None
+                    t0 = time.perf_counter()
+                    overlay = front_overlay(drawing, events)
+                    m = build_map(events, assets=assets, tiles=False, overlays=[overlay] if overlay else ())
+                    text = m.get_root().render()
+                    build = time.perf_counter() - t0
+                    path = OUT / f"front-{'on' if front else 'off'}-{k}.html"
+                    path.write_text(text, encoding="utf-8")
+                    timed = time_front_page(browser, path, front=front, steps=steps)
+                    days_mb = sum(f.stat().st_size for f in (OUT / "front-days").glob("*.js")) / 1e6 if front else 0.0
+                    timed.update(build=build, mb=path.stat().st_size / 1e6, days_mb=days_mb)
+                    for key, value in timed.items():
+                        got[front].setdefault(key, []).append(value)
+            drawn = front_days(FrontDrawing(series), events)
+            day_kb = [len(FrontDrawing(series).geojson(e)) / 1e3 for e in drawn[:: max(1, len(drawn) // 10)]]
+            row = {"k": k, "n": n, "runs": runs, "days": len(drawn), "day_kb": _median(day_kb)}
+            row.update(_draw_all(series, events))
+            for front in (True, False):
+                for key, values in got[front].items():
+                    row[f"{key}_{'on' if front else 'off'}"] = _median(values)
+            print(f"  {k} snapshots ({row['days']} days drawn, {row['day_kb']:.0f} kB a day), {n:,} events: "
+                  f"HTML {row['mb_on']:.1f} / {row['mb_off']:.1f} MB, day scripts {row['days_mb_on']:.1f} MB; "
+                  f"events painted {row['visible_on']:.2f} / "
+                  f"{row['visible_off']:.2f} s ({row['visible_on'] / row['visible_off']:.2f}x); front drawn "
+                  f"{row['front_on']:.2f} s; settled {row['settled_on']:.2f} / {row['settled_off']:.2f} s; "
+                  f"slider step {row['step_on']:.3f} s; build {row['build_on']:.2f} / {row['build_off']:.2f} s; "
+                  f"the app's days drawn and stored {row['draw_first']:.2f} s, again {row['draw_again']:.3f} s; "
+                  f"the events' measures {row['measures']:.2f} s",
+                  flush=True)
+            rows.append(row)
+        browser.close()
+    return rows
+
+
+def _front_store(data: Path, series) -> None:
+    """frontline.gpkg in ``data`` holding ``series``' snapshots as they are (no geometry care)."""
+    from geo.frontline.geometry import Territory
+    from geo.frontline.store import FrontlineStore, NewSnapshot, frontline_path
+
+    store = FrontlineStore(frontline_path(data))
+    batch = []
+    for s in series.snapshots:
+        geo = series.territory(s.id)
+        batch.append(NewSnapshot(date=s.date, stamp=s.stamp, source=s.source, format=s.format, file=s.file,
+                                 digest=s.digest, territory=Territory(geo.occupied, geo.contested, geo.front,
+                                                                      s.occupied_km2, s.contested_km2, s.front_km)))
+    store.add(batch)
+
+
+def _app_load(browser, url: str) -> dict:
+    """One page load: seconds to the events drawn and to the front line drawn (when there is
+    one), and the bytes of every response the page received (the map's data included)."""
+    ctx = _blocked_context(browser, url)
+    sizes: list[int] = []
+    ctx.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    t0 = time.perf_counter()
+    page.goto(url)
+    frame = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']").content_frame()
+    frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
+    frame.wait_for_function("window.map && window.map._bl && window.map._bl.pending === 0"
+                            " && typeof window.map._bl.eventsPainted === 'number'", polling=50)
+    out = {"visible": time.perf_counter() - t0}
+    if frame.evaluate("!!(window.map._bl.dayLayers && window.map._bl.dayLayers.length)"):
+        frame.wait_for_function("window.map._bl.dayLayers[0]._blFront.status === 'shown'", polling=50)
+        out["front"] = time.perf_counter() - t0
+    page.wait_for_timeout(500)      # anything else the page asks for (the next day, read ahead)
+    out["mb"] = sum(sizes) / 1e6
+    ctx.close()
+    return out
+
+
+def bench_front_app(n: int, counts: Sequence[int], rounds: int, folder: Path | None) -> list[dict]:
+    """The app with a front line of k snapshots and without one (the same events), a server each,
+    alternating: the first load (builds the map and writes the days' files) and a second one."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with sync_playwright() as p:
+        browser = _launch(p)
+        for k in counts:
+            series = made_up_series(k) if folder is None else _series_from(folder, k)
+            events = _dated_over(synthetic_events(n, seed=0), series)
+            got: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}
+            for r in range(rounds):
+                for front in ((True, False) if r % 2 == 0 else (False, True)):
+                    data = OUT / f"app-front-{'on' if front else 'off'}"
+                    shutil.rmtree(data, ignore_errors=True)
+                    data.mkdir(parents=True)
+                    shutil.rmtree(ROOT / "static" / "mapdata" / "front", ignore_errors=True)   # a cold server
+                    if front:
+                        _front_store(data, series)
+                    events_file = data / "events.parquet"
+                    events.to_parquet(events_file, index=False)
+                    loads = {}
+                    try:
+                        for server in ("cold", "restart"):   # a restart finds the days' files written
+                            proc, url = _start_app_on(events_file, data)
+                            try:
+                                loads[server] = _app_load(browser, url)
+                                if server == "cold":
+                                    loads["warm"] = _app_load(browser, url)
+                            finally:
+                                proc.terminate()
+                                proc.wait(30)
+                    finally:
+                        shutil.rmtree(data, ignore_errors=True)
+                    for server, timed in loads.items():
+                        for key, value in timed.items():
+                            got[front].setdefault(f"{server}_{key}", []).append(value)
+            row = {"k": k, "n": n, "rounds": rounds}
+            for front in (True, False):
+                for key, values in got[front].items():
+                    row[f"{key}_{'on' if front else 'off'}"] = _median(values)
+            print(f"  app, {k} snapshots, {n:,} events: first load to events drawn {row['cold_visible_on']:.1f} / "
+                  f"{row['cold_visible_off']:.1f} s, front drawn {row['cold_front_on']:.1f} s; after a restart "
+                  f"{row['restart_visible_on']:.1f} / {row['restart_visible_off']:.1f} s; second load "
+                  f"{row['warm_visible_on']:.1f} / {row['warm_visible_off']:.1f} s, front drawn "
+                  f"{row['warm_front_on']:.1f} s; received {row['warm_mb_on']:.1f} / {row['warm_mb_off']:.1f} MB",
+                  flush=True)
+            rows.append(row)
+        browser.close()
+    return rows
+
+
+def _start_app_on(events_file: Path, data: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    env = dict(os.environ, BORDERLINE_EVENTS=str(events_file), BORDERLINE_DATA=str(data))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not start")
+
+
+def report_front(rows: list[dict], app: list[dict], command: str, what: str) -> str:
+    from geo.frontline.drawing import DRAW_DECIMALS, DRAW_SIMPLIFY_M
+
+    load = os.getloadavg()
+    lines = ["## Map: the front line's cost", "",
+             machine_line() + f" Load average at the end: {load[0]:.1f} (1 min), {load[2]:.1f} (15 min).", "",
+             f"`{command}`. {what}. Pages drawn with the front line (`geo.view.front_overlay`: the days the time "
+             "control can show, each simplified to "
+             f"{DRAW_SIMPLIFY_M:g} m and written with {DRAW_DECIMALS} decimals once) against the same events "
+             "without it, built and opened alternately (with, without, without, with...); medians. Static "
+             "pages are what `borderline map` writes (each day a script beside the page, loaded when the time "
+             "control first reaches it; *day scripts*: their total size on disk; *build*: drawing and writing "
+             "them, building and rendering the page), opened over file:// in offline chromium. *events "
+             "painted*: navigation start to the frame "
+             "that painted the event markers; *front drawn*: to the front line of the first date drawn; "
+             "*settled*: the page loaded and the deferred layers drawn; *slider step*: the slider moved to a "
+             "day not yet shown (day window), until its line is painted (median of 8). *days drawn and "
+             "stored*: in-process, what the app does on a map build before the page gets it "
+             "(`front_overlay` with the app's `DataFiles.put_keyed`), the first time and again in a new "
+             "process whose files are there (a restart, or another import: only new days are drawn); "
+             "*measures*: for comparison, the events' front-line measures the app computes when it loads "
+             "them whenever a front line is stored (`with_front`, `bench/frontline.py`'s subject); "
+             "median of 3.", "",
+             "| snapshots | days drawn | kB a day | events | runs each | HTML with MB | without MB | day scripts MB "
+             "| events painted with s | without s | ratio | front drawn s | settled with s | without s "
+             "| ratio | slider step s | build with s | without s | days drawn and stored s | again s | measures s |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['k']} | {r['days']} | {r['day_kb']:.0f} | {r['n']:,} | {r['runs']} | {r['mb_on']:.1f} "
+                     f"| {r['mb_off']:.1f} | {r['days_mb_on']:.1f} | {r['visible_on']:.2f} | {r['visible_off']:.2f} "
+                     f"| {r['visible_on'] / r['visible_off']:.2f} | {r['front_on']:.2f} | {r['settled_on']:.2f} "
+                     f"| {r['settled_off']:.2f} | {r['settled_on'] / r['settled_off']:.2f} | {r['step_on']:.3f} "
+                     f"| {r['build_on']:.2f} | {r['build_off']:.2f} | {r['draw_first']:.2f} | {r['draw_again']:.3f} "
+                     f"| {r['measures']:.2f} |")
+    if app:
+        lines += ["", "The app (`streamlit run`, events from a GeoParquet, the front line in the data directory's "
+                  "`frontline.gpkg`), a server per configuration, alternating; each day's drawing is a file "
+                  "of its own (`static/mapdata/front/`) that the page fetches when the time control first "
+                  "reaches it. *first load*: a fresh server with no day drawn yet (computes the events' front "
+                  "measures, builds the map, draws and writes each day); *after a restart*: a fresh server whose "
+                  "days' files are there (measures and map only); *second load*: the map cached. *received*: "
+                  "every response body the page got in the second load (the map's data included): the page "
+                  "asks for the day it shows and the next one, whatever the number of snapshots. The first "
+                  "loads' extra time is the events' measures and the days' drawing (the first table's last "
+                  "columns, in-process) plus the load of a shared machine: single server starts vary by "
+                  "seconds.", "",
+                  "| snapshots | events | rounds | first load: events drawn with s | without s | front drawn s "
+                  "| after a restart: with s | without s | second load: events drawn with s | without s | ratio "
+                  "| front drawn s | received with MB | without MB |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in app:
+            lines.append(f"| {r['k']} | {r['n']:,} | {r['rounds']} | {r['cold_visible_on']:.1f} | "
+                         f"{r['cold_visible_off']:.1f} | {r['cold_front_on']:.1f} | {r['restart_visible_on']:.1f} | "
+                         f"{r['restart_visible_off']:.1f} | {r['warm_visible_on']:.1f} | "
+                         f"{r['warm_visible_off']:.1f} | {r['warm_visible_on'] / r['warm_visible_off']:.2f} | "
+                         f"{r['warm_front_on']:.1f} | {r['warm_mb_on']:.1f} | {r['warm_mb_off']:.1f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
@@ -562,12 +928,34 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-write", action="store_true", help="print only")
     ap.add_argument("--reference", action="store_true",
                     help="the reference layers' cost: with and without, interleaved (its own section)")
+    ap.add_argument("--front", action="store_true",
+                    help="the front line's cost: 30 and 365 daily snapshots against none (its own section)")
+    ap.add_argument("--front-events", type=int, default=10_000, help="events on the --front pages")
+    ap.add_argument("--front-from", type=Path, metavar="DATA_DIR",
+                    help="with --front: the last 30/365 days of the front line stored in DATA_DIR instead of "
+                         "made-up snapshots (--no-write: such a copy is the user's, not the project's)")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"bench/map.py: {CHROMIUM} not found (./dev bench installs it)", file=sys.stderr)
         return 2
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     plain_max = 1_000 if args.quick else 10_000
+    if args.front:
+        command = "bench/map.py --front" + (" --quick" if args.quick else "") + f" --runs {args.runs}" + \
+            (f" --front-events {args.front_events}" if args.front_events != 10_000 else "") + \
+            (" --no-app" if args.no_app else "")
+        counts = FRONT_SNAPSHOTS[:1] if args.quick else FRONT_SNAPSHOTS
+        what = ("Made-up daily snapshots (`made_up_series`: a 1,500-vertex line moving each day, the occupied "
+                "area east of it to the border, a grey strip along a fifth of it)" if args.front_from is None else
+                "The last days of a stored front line (a local copy, not shipped)")
+        rows = [] if args.app_only else bench_front_static(args.front_events, counts, max(2, args.runs),
+                                                           args.front_from)
+        app = [] if args.no_app else bench_front_app(args.front_events, counts, 3, args.front_from)
+        md = report_front(rows, app, command, what)
+        print(md)
+        if not args.no_write and args.front_from is None:
+            write_section("map-front", md)
+        return 0
     if args.reference:
         command = "bench/map.py --reference" + (" --quick" if args.quick else "") + f" --runs {args.runs}" + \
             (" --no-app" if args.no_app else "")

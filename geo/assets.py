@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "VENDOR_FILES",
     "APP_STATIC_URL",
     "DataFiles",
+    "ScriptFiles",
     "app_vendor_dir",
     "map_assets",
     "vendor_assets",
@@ -191,7 +193,16 @@ class DataFiles:
 
     def put(self, text: str) -> str:
         data = text.encode("utf-8")
-        name = hashlib.sha256(data).hexdigest()[:32] + ".json"
+        return self._store(hashlib.sha256(data).hexdigest()[:32] + ".json", lambda: data)
+
+    def put_keyed(self, key: str, make: Callable[[], str]) -> str:
+        """Like ``put``, for a text that ``key`` identifies (e.g. a front-line snapshot and how it is
+        drawn): the file is named after the key, and ``make`` runs only when no such file is there
+        yet, so the text is made once, across processes and restarts."""
+        name = "k" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:31] + ".json"
+        return self._store(name, lambda: make().encode("utf-8"))
+
+    def _store(self, name: str, data: Callable[[], bytes]) -> str:
         path = Path(self.directory) / name
         if path.exists():
             os.utime(path)   # recently used: pruned last
@@ -203,7 +214,7 @@ class DataFiles:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                    fh.write(data())
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, path)
             except BaseException:
@@ -240,3 +251,42 @@ class DataFiles:
         files.sort(reverse=True)
         for _, p in files[self.keep:]:
             p.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptFiles:
+    """JSON texts as script files, for a page opened from disk (file://), where ``fetch`` is refused
+    but a ``<script>`` element still loads: ``put(text)`` writes ``<sha256>.js`` (once) holding
+    ``callback("<sha256>", "<text as a string literal>")`` and returns ``url_prefix/<sha256>.js``
+    (``put_keyed``: named after a key instead).
+    The text is a string, parsed by the page as JSON, so whatever it holds never runs as code.
+    The map's front line reads them (``BL.dayData``, ``borderline map``)."""
+
+    directory: Path
+    url_prefix: str
+    callback: str = "BL.dayData"
+
+    def put(self, text: str) -> str:
+        return self._store(hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], lambda: text)
+
+    def put_keyed(self, key: str, make: Callable[[], str]) -> str:
+        """Like ``put``, named after ``key``; ``make`` runs only when the file is not there yet."""
+        return self._store("k" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:31], make)
+
+    def _store(self, name: str, make: Callable[[], str]) -> str:
+        import json
+
+        path = Path(self.directory) / f"{name}.js"
+        if not path.exists():
+            Path(self.directory).mkdir(parents=True, exist_ok=True)
+            literal = json.dumps(make(), ensure_ascii=True).replace("<", "\\u003c")
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(f'{self.callback}("{name}", {literal});\n')
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        return f"{self.url_prefix.rstrip('/')}/{name}.js"

@@ -462,7 +462,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from geo.maps import build_map
     from geo.reference import basemap
     from geo.store import EventStore, store_path
-    from geo.view import map_geography, map_labels
+    from geo.view import front_days, front_overlay, map_geography, map_labels
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".html", ".htm"):
@@ -483,13 +483,20 @@ def _cmd_map(args: argparse.Namespace) -> int:
     if base.host:
         _err(f"map: {base.notice}")
     # Leaflet & co. go beside the page (like a browser's "save page"), so it works offline
-    # and over file://.
+    # and over file://; so do the front line's days, one script each, loaded when first shown.
     assets_dir = f"{out.stem}_files"
+    front = _front_drawing(args.data, out.parent / assets_dir / "front", f"{assets_dir}/front")
+    overlay = front_overlay(front, events)
+    if front is not None:
+        days = front_days(front, events)
+        span = f" (snapshots of {days[0].day} to {days[-1].day})" if days else ""
+        _err(f"map: front line ({front.source}): {len(days)} day(s) drawn{span}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         vendor_assets(out.parent / assets_dir)
         m = build_map(events, border=geography.border, bands=geography.bands,
-                      outlines=geography.outlines, assets=map_assets(assets_dir), tiles=base.id, labels=labels)
+                      outlines=geography.outlines, assets=map_assets(assets_dir), tiles=base.id, labels=labels,
+                      overlays=[overlay] if overlay else ())
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(m.get_root().render(), encoding="utf-8")
         tmp.replace(out)
@@ -501,6 +508,25 @@ def _cmd_map(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote {out} ({len(events):,} events; scripts and styles in {out.parent / assets_dir})")
     return 0
+
+
+def _front_drawing(data: str | None, directory, url_prefix: str):
+    """The stored front line as the map draws it, its days written as scripts into ``directory``
+    (emptied first: only this page uses it), or None (saying why when it cannot be read)."""
+    import shutil
+
+    from geo.assets import ScriptFiles
+    from geo.errors import BorderlineError
+    from geo.frontline.drawing import FrontDrawing
+    from geo.frontline.measure import load_series
+
+    shutil.rmtree(directory, ignore_errors=True)
+    try:
+        series = load_series(data)
+    except BorderlineError as err:
+        _err(f"map: front line not drawn: {err}")
+        return None
+    return None if series is None else FrontDrawing(series, sink=ScriptFiles(directory, url_prefix).put_keyed)
 
 
 # --- front line (owned by the front-line work) -------------------------------------

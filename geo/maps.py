@@ -32,9 +32,13 @@ Design, measured on this machine (see ../shared/notes/stack-notes.md and bench/m
   GridLayer: no DOM element per name; one placement per zoom over the whole map, greedy in rank
   order with a 64-px grid for collisions, so tiles always agree). Their embedded data is parsed
   and drawn after the events' first paint (``BL.defer``). Tiles only when asked (``tiles``).
-- A dated overlay (the front line for the time control's date) is one function passed in
-  ``overlays``: ``snapshot_layer`` draws, of features carrying a day, the latest day on or
-  before the window's end, and follows the slider (``BL.onTime`` is the underlying hook).
+- A dated overlay is one function passed in ``overlays``: ``snapshot_layer`` draws, of
+  features carrying a day, the latest day on or before the window's end, and follows the
+  slider (``BL.onTime`` is the underlying hook). The front line (``front_line_layer``) is sent
+  day by day instead (``BL.days``): a user may hold ~1,350 daily snapshots of ~170 kB each, so
+  each day reaches the page once, when the time control first shows it (fetched from the
+  app's data files, or a script beside a page opened from disk), in its own pane beneath the
+  names and the events; the time control says which day is drawn.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import folium
 import numpy as np
@@ -82,6 +87,11 @@ __all__ = [
     "LABEL_SUB_STYLE",
     "label_rows",
     "snapshot_layer",
+    "DayShapes",
+    "FRONT_STYLES",
+    "FRONT_LAYER_NAME",
+    "front_line_layer",
+    "time_range",
     "MapOverlay",
     "build_map",
 ]
@@ -289,7 +299,7 @@ _LIBRARY_JS = r"""
 if (window.BL) { return; }
 var BL = window.BL = {
     FIELDS: __FIELDS__, ID_LABEL: __ID_LABEL__, IDS_LABEL: __IDS_LABEL__,
-    NEAR_PX: __NEAR_PX__, MAX_DETAILS: __MAX_DETAILS__, MAX_IDS: __MAX_IDS__, PLAY_MS: 800,
+    NEAR_PX: __NEAR_PX__, MAX_DETAILS: __MAX_DETAILS__, MAX_IDS: __MAX_IDS__, PLAY_MS: 800, DAYS_KEPT: 16,
     LABEL_STYLES: __LABEL_STYLES__, LABEL_SUB: __LABEL_SUB__, LOCAL_ZOOM: __LOCAL_ZOOM__
 };
 var DAY = 86400000;
@@ -446,6 +456,103 @@ BL.snapshot = function (gj, t) {
     });
     gj._blDay = best;
 };
+// A dated overlay sent day by day (the front line): days[i] = [first day, last day, ref], in day
+// order; ref is a URL to fetch or an index into texts (embedded JSON, parsed when first shown).
+// Shown: the entry of the latest day on or before the window's end, none when that entry no
+// longer applies (a gap in the series); with all dates, the latest entry. A few parsed days are
+// kept, and the next one is loaded ahead for the play button.
+BL.days = function (map, gj, days, texts, opts) {
+    var s = BL.state(map), cache = new Map(), st = {i: null, day: null, status: "none", opts: opts};
+    gj._blFront = st;
+    (s.dayLayers = s.dayLayers || []).push(gj);
+    function pick(t) {
+        var hi = t ? t.hi : Infinity, lo = 0, up = days.length - 1, best = -1;
+        while (lo <= up) {
+            var mid = (lo + up) >> 1;
+            if (days[mid][0] <= hi) { best = mid; lo = mid + 1; } else { up = mid - 1; }
+        }
+        return best < 0 || (t && hi > days[best][1]) ? null : best;
+    }
+    function load(i) {
+        if (cache.has(i)) { var hit = cache.get(i); cache.delete(i); cache.set(i, hit); return hit; }
+        var ref = days[i][2];
+        var p = typeof ref === "number" ? Promise.resolve().then(function () { return JSON.parse(texts[ref]); })
+            : /\.js$/.test(ref) ? BL.script(ref)
+            : fetch(ref).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+        cache.set(i, p);
+        p.catch(function () { cache.delete(i); });
+        while (cache.size > BL.DAYS_KEPT) { cache.delete(cache.keys().next().value); }
+        return p;
+    }
+    function done(status) {
+        st.status = status;
+        st.drawnAt = performance.now();
+        map.fire("bl:front", {layer: gj});
+    }
+    function show(i) {
+        st.i = i;
+        if (i === null) {
+            gj.clearLayers();
+            st.day = null;
+            done("none");
+            return;
+        }
+        st.status = "loading";
+        load(i).then(function (data) {
+            if (st.i !== i) { return; }
+            gj.clearLayers();
+            gj.addData(data);
+            st.day = days[i][0];
+            done("shown");
+            if (i + 1 < days.length) { load(i + 1).catch(function () {}); }
+        }).catch(function (e) {
+            if (st.i !== i) { return; }
+            console.error("borderline: front line not loaded", e);
+            gj.clearLayers();
+            st.day = null;
+            done("failed");
+        });
+    }
+    BL.onTime(map, function (t) {
+        var i = days.length ? pick(t) : null;
+        if (i !== st.i || st.status === "failed") { show(i); }
+    });
+};
+// A day's data as a script file (geo.assets.ScriptFiles: a page opened from disk may not fetch):
+// the file calls BL.dayData(name, text), text being JSON in a string.
+var waiting = {};
+BL.dayData = function (name, text) {
+    var list = waiting[name] || [];
+    delete waiting[name];
+    var data = JSON.parse(text);
+    list.forEach(function (w) { w.resolve(data); });
+};
+BL.script = function (url) {
+    var name = url.slice(url.lastIndexOf("/") + 1).replace(/\.js$/, "");
+    return new Promise(function (resolve, reject) {
+        (waiting[name] = waiting[name] || []).push({resolve: resolve});
+        var el = document.createElement("script");
+        el.src = url;
+        el.onload = function () { el.remove(); };
+        el.onerror = function () {
+            el.remove();
+            delete waiting[name];
+            reject(new Error("not loaded: " + url));
+        };
+        document.head.appendChild(el);
+    });
+};
+// What a day layer shows, in words for the time control ("front line 2024-07-08").
+BL.dayNote = function (map) {
+    var s = BL.state(map);
+    return (s.dayLayers || []).filter(function (gj) { return gj._map; }).map(function (gj) {
+        var st = gj._blFront, o = st.opts;
+        if (st.status === "shown") { return o.label + " " + day(st.day); }
+        if (st.status === "loading") { return o.label + " loading"; }
+        if (st.status === "failed") { return o.label + " not loaded"; }
+        return o.none;
+    }).join(" · ");
+};
 BL.counts = function (map) {
     var s = BL.state(map), shown = 0, undated = 0;
     s.points.forEach(function (gj) {
@@ -481,11 +588,12 @@ BL.timeControl = function (map, o) {
                 return {lo: e - (+m) + 1, hi: e, mode: m};
             }
             function show() {
-                var t = win(), c = BL.counts(map);
-                if (!t) { label.textContent = "all dates · " + c.shown + " events"; return; }
+                var t = win(), c = BL.counts(map), note = BL.dayNote(map);
+                note = note ? " · " + note : "";
+                if (!t) { label.textContent = "all dates · " + c.shown + " events" + note; return; }
                 label.textContent = (t.mode === "cum" ? "up to " + day(t.hi) :
                     (t.lo === t.hi ? day(t.hi) : day(t.lo) + " – " + day(t.hi))) + " · " + c.shown + " events" +
-                    (c.undated ? " · " + c.undated + " undated hidden" : "");
+                    (c.undated ? " · " + c.undated + " undated hidden" : "") + note;
             }
             function apply() {
                 slider.disabled = mode.value === "all";
@@ -512,7 +620,7 @@ BL.timeControl = function (map, o) {
                 play.innerHTML = "&#10074;&#10074;";
                 timer = setInterval(step, BL.PLAY_MS);
             });
-            map.on("bl:data overlayadd overlayremove", show);
+            map.on("bl:data bl:front overlayadd overlayremove", show);
             this.bl = {mode: mode, slider: slider, apply: apply, stop: stop};
             setTimeout(show, 0);
             return div;
@@ -565,10 +673,12 @@ BL.trySelect = function (map) {
     map.fire("bl:selected", {id: s.selected});
 };
 // --- reference layers: panes beneath the events, and place names drawn on tile canvases ---
-// Panes: blBase (country outlines, water, oblast outlines) under blLabels (names) under the
-// overlay pane (bands, border, events). Neither takes the mouse: clicks reach the events.
+// Panes: blBase (country outlines, water, oblast outlines) under blFront (the front line of the
+// time control's date) under blLabels (names) under the overlay pane (bands, border, events).
+// None takes the mouse: clicks reach the events. Each has its own canvas, so a day's front line
+// drawn after the events is still beneath them.
 BL.panes = function (map) {
-    [["blBase", 250], ["blLabels", 300]].forEach(function (p) {
+    [["blBase", 250], ["blFront", 290], ["blLabels", 300]].forEach(function (p) {
         if (!map.getPane(p[0])) {
             var el = map.createPane(p[0]);
             el.style.zIndex = p[1];
@@ -765,6 +875,9 @@ BL.Labels = L.GridLayer.extend({
     },
     // Hovering a name shows it with its local (Cyrillic) name, unless an event is under the mouse.
     _hover: function (e) {
+        // the mouse on a control (the time control, the legend) is not on a name beneath it
+        var target = e.originalEvent && e.originalEvent.target;
+        if (target && target.closest && target.closest(".leaflet-control")) { this._unhover(); return; }
         var map = this._map, z = map.getZoom(), pl = this._placed[z], hit = null;
         var hovered = map._renderer && map._renderer._hoveredLayer;
         if (pl && !hovered) {
@@ -983,7 +1096,7 @@ def _band_style(index: int) -> dict[str, object]:
 
 def _legend_html(counts: Sequence[tuple[str, str, int]], *, country_count: int, unmapped: int,
                  band_labels: Sequence[str] = (), undated: int = 0, timed: bool = False,
-                 basemap_host: str | None = None) -> str:
+                 basemap_host: str | None = None, extra: Sequence[str] = ()) -> str:
     rows = []
     for etype, label, n in counts:
         t = event_types.get(etype)
@@ -1020,7 +1133,8 @@ def _legend_html(counts: Sequence[tuple[str, str, int]], *, country_count: int, 
     # <details>, closed: a small button until the reader opens it, so it hides no data
     return ("<details class='bl-legend-box'>"
             "<summary title='Legend'><i class='fa-solid fa-circle-info'></i> Legend</summary>"
-            "<div class='bl-legend-body'>" + "".join(rows) + key + bands + note_html + "</div></details>")
+            "<div class='bl-legend-body'>" + "".join(rows) + key + bands + "".join(extra) + note_html
+            + "</div></details>")
 
 
 _PRECISION_CODE = {"settlement": "s", "hromada": "h", "region": "r", "country": "c"}
@@ -1059,6 +1173,20 @@ def _day_spans(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     lo[known] = ((start[known] - _EPOCH) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
     hi[known] = ((end[known] - _EPOCH) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
     return lo, np.maximum(lo, hi)
+
+
+def time_range(events: pd.DataFrame) -> tuple[int, int] | None:
+    """The time control's first and last day (days since 1970-01-01) for ``events`` as
+    ``build_map`` draws them (events with a point and a date); None when it has no control."""
+    frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
+    if not len(frame):
+        return None
+    lons, lats = _lonlat(frame)
+    located = np.isfinite(lons) & np.isfinite(lats)
+    cols = [c for c in frame.columns if c != "geometry"]
+    lo, hi = _day_spans(pd.DataFrame(frame.loc[located, cols]))
+    dated = lo >= 0
+    return (int(lo[dated].min()), int(hi[dated].max())) if dated.any() else None
 
 
 def _feature_collection(frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray,
@@ -1322,6 +1450,122 @@ def snapshot_layer(data: dict, *, name: str, style: dict[str, object], show: boo
     return _DataLayer({"type": "FeatureCollection", "features": features}, kind="snapshots", styles=style,
                       name=escape(name), show=show, data_sink=data_sink, attribution=attribution)
 
+
+
+# --- the front line: a dated overlay sent day by day --------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DayShapes:
+    """One day of an overlay sent day by day: shown from ``day`` to ``until`` (days since
+    1970-01-01, both included). Its shapes are ``geojson`` (a FeatureCollection's JSON text,
+    each feature styled by its ``properties.bl_k``) or the ``url`` a sink stored them at already
+    (``geo.assets.DataFiles``, fetched; ``geo.assets.ScriptFiles``, a ``.js`` URL, loaded as a
+    script: only URLs such a sink returned)."""
+
+    day: int
+    until: int
+    geojson: str | None = None
+    url: str | None = None
+
+
+#: The front line's styles per ``bl_k`` (``geo.frontline.drawing.DRAW_KINDS``): DeepStateMap's red
+#: for the occupied area and grey for the contested one, faint so the events on them stay
+#: legible; the line solid and dark (the state border is red and dashed).
+FRONT_STYLES: dict[str, dict[str, object]] = {
+    "occupied": {"stroke": False, "fill": True, "fillColor": "#a52714", "fillOpacity": 0.2},
+    "contested": {"stroke": False, "fill": True, "fillColor": "#7a7a7a", "fillOpacity": 0.28},
+    "line": {"color": "#3b0a0a", "weight": 2.5, "opacity": 0.95, "fill": False, "lineJoin": "round"},
+}
+FRONT_LAYER_NAME = "Front line"
+
+
+def _safe_json_text(text: str) -> str:
+    """JSON text with nothing that could end a <script> or open markup: < > & ' as \\u escapes
+    (valid only inside JSON strings, where they stay the same characters once parsed)."""
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("'", "\\u0027"))
+
+
+class _DayLayer(folium.map.Layer):
+    """A Leaflet GeoJSON layer in the ``blFront`` pane (beneath the names and the events, on its
+    own canvas) showing one day of ``days`` at a time (``BL.days``): its data fetched from the
+    sink's URL, or embedded as one string per day and parsed when first shown."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJson(null, {
+            pane: "blFront",
+            renderer: BL.renderer({{ this.map_name }}, "blFront"),
+            style: function (feature) { return ({{ this.styles_json }})[feature.properties.bl_k] || {}; },
+            interactive: false
+        });
+        BL.defer({{ this.map_name }}, function () {
+            BL.days({{ this.map_name }}, {{ this.get_name() }}, {{ this.days_json }},
+                    [{{ this.texts_js }}], {{ this.options_json }});
+        });
+        {%- if this.show %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, days: Sequence[DayShapes], *, name: str, styles: dict[str, object], options: dict[str, str],
+                 show: bool = True, data_sink: DataSink | None = None, legend_html: str = ""):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "DayLayer"
+        rows: list[list[object]] = []
+        texts: list[str] = []
+        for d in sorted(days, key=lambda d: d.day):
+            if d.url is not None:
+                ref: object = d.url
+            elif d.geojson is None:
+                continue
+            elif data_sink is not None:
+                ref = data_sink(_safe_json_text(d.geojson))
+            else:
+                ref = len(texts)
+                texts.append(_js_string(_safe_json_text(d.geojson)))
+            rows.append([int(d.day), int(d.until), ref])
+        self.n_days = len(rows)
+        self.days_json = _htmlsafe_json(rows)
+        self.texts_js = ",\n".join(texts)
+        self.styles_json = _htmlsafe_json(styles)
+        self.options_json = _htmlsafe_json({k: escape(v) for k, v in options.items()})
+        #: build_map adds this to the legend
+        self.legend_html = legend_html
+        self.map_name = ""
+
+    def render(self, **kwargs: object) -> None:
+        self.map_name = _map_of(self).get_name()
+        self.get_root().script.add_child(_RawScript(self._template.module.script(self, kwargs)),
+                                         name=self.get_name())
+
+
+def _line_swatch(color: str, weight: float = 3) -> str:
+    return (f'<span style="display:inline-block;width:16px;height:0;border-top:{weight}px solid {color};'
+            f'vertical-align:middle"></span>')
+
+
+def front_line_layer(days: Sequence[DayShapes], *, source: str, max_age_days: int, show: bool = True,
+                     data_sink: DataSink | None = None) -> folium.map.Layer:
+    """The front line of the time control's date: of ``days`` (e.g. from
+    ``geo.frontline.drawing.FrontDrawing``), the one whose span holds the window's end (with
+    "All dates", the latest), following the slider and play button; none in a gap. Each day's
+    shapes reach the page once: stored through ``data_sink`` and fetched when first shown, else
+    embedded, one string per day, parsed when first shown. The time control says which day is
+    drawn; the legend and the layer list name ``source``."""
+    line = FRONT_STYLES["line"]
+    label = f"{FRONT_LAYER_NAME} ({source})" if source else FRONT_LAYER_NAME
+    legend = ("<div style='margin-top:4px;border-top:1px solid #ccc;padding-top:3px'>"
+              f"<div>{_line_swatch(str(line['color']))} {escape(label)}</div>"
+              f"<div>{_swatch(str(FRONT_STYLES['occupied']['fillColor']), square=True)} occupied</div>"
+              f"<div>{_swatch(str(FRONT_STYLES['contested']['fillColor']), square=True)} contested (grey zone)</div>"
+              "<div style='color:#666'>" + escape(
+                  f"For the time control's date: the latest snapshot on or before it, at most {max_age_days} days "
+                  "old (with all dates: the latest one). Its day is shown beside the slider.") + "</div></div>")
+    return _DayLayer(days, name=f"{_line_swatch(str(line['color']))} {escape(label)}", styles=FRONT_STYLES,
+                     options={"label": "front line", "none": f"no front line (none within {max_age_days} days)"},
+                     show=show, data_sink=data_sink, legend_html=legend)
 
 
 class _Heat(HeatMap):
@@ -1600,8 +1844,9 @@ def build_map(
     - ``reference``: the offline reference layers (water, named oblast outlines beneath the
       events, the names layer); False draws the map without them (the benchmarks' baseline).
     - ``overlays``: functions ``f(map, data_sink)`` that add a layer each (e.g. a dated one,
-      ``snapshot_layer``), called after the reference layers and before the events, so what they
-      draw lies beneath the events.
+      ``snapshot_layer``, or the front line, ``front_line_layer``), called after the reference
+      layers and before the events, so what they draw lies beneath the events; when one returns
+      the front line's layer, its legend entry is added to the legend.
     - ``selected_id``: the map opens centred on that event (zoom 9), ringed, its popup open
       (an id not among the mapped events is ignored).
     - ``excerpt_chars``: popups show this much of the excerpt around the place (None: all).
@@ -1651,8 +1896,12 @@ def build_map(
         _shapes_layer(border, name=escape(border_label), show=True, data_sink=data_sink,
                       style={"color": "#b2182b", "weight": 2.5, "opacity": 0.9, "dashArray": "8 4",
                              "fill": False}).add_to(m)
+    overlay_legends: list[str] = []
     for overlay in overlays:
-        overlay(m, data_sink)
+        added = overlay(m, data_sink)
+        # the front line brings its legend entry (HTML made in this module, escaped)
+        if isinstance(added, _DayLayer) and added.legend_html:
+            overlay_legends.append(added.legend_html)
 
     precision = frame["precision"].astype("string").fillna("settlement").to_numpy() if len(frame) \
         else np.array([], dtype=object)
@@ -1712,7 +1961,7 @@ def build_map(
     timed = bool(time_control and dated.any())
     undated = int((~dated).sum())
     _Legend(_legend_html(counts, country_count=n_country, unmapped=unmapped, band_labels=band_labels,
-                         undated=undated, timed=timed, basemap_host=base.host)).add_to(m)
+                         undated=undated, timed=timed, basemap_host=base.host, extra=overlay_legends)).add_to(m)
     if timed:
         _TimeControl(int(day_lo[dated].min()), int(day_hi[dated].max())).add_to(m)
     folium.LayerControl(collapsed=collapse_layer_control, position="topright").add_to(m)

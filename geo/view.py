@@ -30,8 +30,9 @@ from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes
 from geo.errors import BorderlineError, InputError
 from geo.events import EVENT_COLUMNS
 from geo.lang import ARTICLE_LANGUAGES, LANGUAGE_NAMES
+from geo.frontline.drawing import DrawnDay, FrontDrawing
 from geo.frontline.measure import CONTROL_VALUES, FRONT_COLUMNS, NOTE_COLUMN
-from geo.maps import event_id_from_popup, event_ids_from_popup
+from geo.maps import DayShapes, MapOverlay, event_id_from_popup, event_ids_from_popup, front_line_layer, time_range
 
 __all__ = [
     "EventFilter",
@@ -84,6 +85,8 @@ __all__ = [
     "map_geography",
     "map_labels",
     "reference_layers_enabled",
+    "front_days",
+    "front_overlay",
 ]
 
 #: Side codes the filter knows; "unknown" matches events with no side.
@@ -836,3 +839,39 @@ def reference_layers_enabled(environ: Mapping[str, str]) -> bool:
     """The map's reference layers are on unless ``$BORDERLINE_REFERENCE_LAYERS`` is "0", "off",
     "no" or "false" (the map benchmark's baseline)."""
     return str(environ.get("BORDERLINE_REFERENCE_LAYERS", "")).strip().lower() not in ("0", "off", "no", "false")
+
+
+# --- the map's front line ---------------------------------------------------------------
+
+_EPOCH_DAY = dt.date(1970, 1, 1)
+
+
+def front_days(drawing: FrontDrawing, events: pd.DataFrame) -> list[DrawnDay]:
+    """The entries of ``drawing`` the time control over ``events`` can show
+    (``FrontDrawing.days`` over ``geo.maps.time_range``)."""
+    span = time_range(events)
+    if span is None:
+        return drawing.days()
+    return drawing.days(_EPOCH_DAY + dt.timedelta(days=span[0]), _EPOCH_DAY + dt.timedelta(days=span[1]))
+
+
+def front_overlay(drawing: FrontDrawing | None, events: pd.DataFrame) -> MapOverlay | None:
+    """The map's front-line layer (``geo.maps.front_line_layer``) for the map of ``events``, as
+    an overlay for ``build_map``: the days of ``drawing`` that the time control over these events
+    can show, drawn and stored now through the drawing's sink (the app, ``borderline map``), or
+    else handed to the map as text; None without a drawing."""
+    if drawing is None:
+        return None
+    # drawn (and stored) here, before the map is built: build_map only places what it is given
+    days = []
+    for entry in front_days(drawing, events):
+        lo, hi = (entry.day - _EPOCH_DAY).days, (entry.until - _EPOCH_DAY).days
+        url = drawing.url(entry)
+        days.append(DayShapes(lo, hi, url=url) if url is not None
+                    else DayShapes(lo, hi, geojson=drawing.geojson(entry)))
+    source, max_age = drawing.source, drawing.series.max_age_days
+
+    def add(m, data_sink):
+        return front_line_layer(days, source=source, max_age_days=max_age, data_sink=data_sink).add_to(m)
+
+    return add

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from _apptest_support import write_events  # noqa: E402
+from _apptest_support import map_args, write_events  # noqa: E402
 from _frontline_support import write_fixture_store  # noqa: E402
 from bench.synthetic import synthetic_events  # noqa: E402
 from geo.frontline import measure  # noqa: E402
@@ -101,3 +101,37 @@ def test_without_a_front_line_the_app_says_how_to_import_one(monkeypatch, tmp_pa
     assert "No front line imported" in captions and "frontline import" in captions
     assert "front_km" not in at.dataframe[0].value.columns
     assert not [s for s in at.segmented_control if s.key == "f_front_bands"]
+
+
+def _front_days(at) -> list:
+    import json
+    import re
+
+    found = re.search(r"BL\.days\([^,]+, [^,]+, (\[.*?\]),\s*\n", map_args(at)["script"], re.S)
+    assert found, "the map has no front line layer"
+    return json.loads(found.group(1))
+
+
+def test_the_map_draws_the_front_line_from_files_written_once(monkeypatch, tmp_path, events):
+    import json
+
+    at = _start(monkeypatch, tmp_path, events, front=True)
+    days = _front_days(at)
+    # the fixture's one snapshot (2024-07-08), fetched from its own file beside the map's data
+    assert [d[0] for d in days] == [(np.datetime64("2024-07-08") - np.datetime64("1970-01-01")).astype(int)]
+    url = days[0][2]
+    assert url.startswith("/app/static/mapdata/front/")
+    path = ROOT / "static" / "mapdata" / "front" / url.rsplit("/", 1)[1]
+    kinds = [f["properties"]["bl_k"] for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    assert kinds == ["occupied", "contested", "line"]
+    written = path.stat().st_mtime_ns
+    # another filter builds another map: the same day is sent from the same file, not drawn again
+    at.segmented_control(key="f_front_bands").set_value(["f0-5"]).run()
+    assert not at.exception
+    assert [d[2] for d in _front_days(at)] == [url] and path.stat().st_mtime_ns == written
+    assert "Front line (DeepStateMap)" in map_args(at)["script"]
+
+
+def test_without_a_front_line_the_map_has_no_front_layer(monkeypatch, tmp_path, events):
+    at = _start(monkeypatch, tmp_path, events, front=False)
+    assert "BL.days(" not in map_args(at)["script"]

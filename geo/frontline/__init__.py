@@ -10,7 +10,8 @@ One module per concern:
 - :mod:`~geo.frontline.store`: ``frontline.gpkg`` beside the events;
 - :mod:`~geo.frontline.imports`: ``borderline frontline import``;
 - :mod:`~geo.frontline.measure`: per event, control of its point and geodesic km to the
-  front line at its date; the day's shapes for the map; km to a day's line for namesakes.
+  front line at its date; the day's shapes for the map; km to a day's line for namesakes;
+- :mod:`~geo.frontline.drawing`: the line the map draws, day by day, simplified, each day once.
 
 Importing this package loads nothing heavy; the names below are re-exported lazily.
 """
@@ -37,6 +38,8 @@ __all__ = [
     "front_km_on",
     "import_paths",
     "ImportSummary",
+    "FrontDrawing",
+    "DrawnDay",
 ]
 
 _WHERE = {
@@ -45,6 +48,7 @@ _WHERE = {
     "load_series": "measure", "front_measures": "measure", "with_front": "measure", "front_km_on": "measure",
     "FRONTLINE_NAME": "store", "FrontlineStore": "store", "Snapshot": "store", "frontline_path": "store",
     "import_paths": "imports", "ImportSummary": "imports",
+    "FrontDrawing": "drawing", "DrawnDay": "drawing",
 }
 
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from _app_server import DRAWN, FIND_MARKER, MAP_IFRAME
 
-__all__ = ["DRAWN", "MAP_IFRAME", "click_marker", "open_map"]
+__all__ = ["DRAWN", "LOADED", "MAP_IFRAME", "click_marker", "open_map"]
+
+#: Every data layer of the map holds its data: each layer the page expects (``BL.expect``) has
+#: been loaded or has failed (``BL.loaded``/``BL.failed``), so no event layer is still on its way.
+LOADED = "!!(window.map && window.map._bl && window.map._bl.pending === 0)"
 
 
-def open_map(session, url: str):
-    """Load the page; return the map's frame once its event layers hold their data."""
+def open_map(session, url: str, *, events: int | None = None):
+    """Load the page; return the map's frame once every event layer holds its data (and, with
+    ``events``, once that many markers are drawn). Counting markers right after the first one
+    is drawn races the other layers' fetches on a loaded machine."""
     page = session.page
     page.goto(url)
     frame = page.wait_for_selector(MAP_IFRAME).content_frame()
     frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
-    frame.wait_for_function(DRAWN + " > 0")
+    frame.wait_for_function(LOADED)
+    frame.wait_for_function(DRAWN + " > 0" if events is None else f"{DRAWN} === {int(events)}")
     return frame
 
 

@@ -33,7 +33,7 @@ def _panel_text(page) -> str:
 
 
 def test_app_loads_offline(session, app):
-    frame = open_map(session, app.url)
+    frame = open_map(session, app.url, events=sum(_pinned_counts(app.data).values()))
     page = session.page
     assert page.title() == TITLE
     assert page.get_by_text("Borderline", exact=True).first.is_visible()
@@ -61,8 +61,8 @@ def test_layer_control_lists_event_types(session, app):
 
 
 def test_unticking_a_layer_hides_its_markers(session, app):
-    frame = open_map(session, app.url)
     counts = _pinned_counts(app.data)
+    frame = open_map(session, app.url, events=sum(counts.values()))
     etype, n = counts.most_common(1)[0]
     before = frame.evaluate(DRAWN)
     frame.hover(".leaflet-control-layers")
@@ -125,9 +125,9 @@ DRAWN_KM = ("Object.values(window.map._layers).filter(l => l.feature && l.featur
 
 def test_the_0_25_km_band_leaves_only_events_within_25_km(session, app):
     page = session.page
-    frame = open_map(session, app.url)
     events = _stored(app.data)
     pinned = events[(events["precision"] != "country") & events.geometry.notna()]
+    frame = open_map(session, app.url, events=len(pinned))
     near = pinned[pinned["border_km"] <= 25.0]
     assert 0 < len(near) < len(pinned), "the example data must have events on both sides of 25 km"
     assert frame.evaluate(DRAWN) == len(pinned)
