@@ -138,11 +138,13 @@ def region_names(codes: tuple[str, ...]) -> dict[str, str]:
     return names
 
 
-def front_series(src: EventSource):
-    """The front line stored in the data directory (``geo.frontline``), or None."""
+@st.cache_resource(max_entries=2, show_spinner=False)
+def front_series(_src: EventSource, version: tuple):
+    """The front line stored in the data directory (``geo.frontline``), or None: read once per
+    version for both the events' measures and the drawing."""
     from geo.frontline.measure import load_series
     try:
-        return load_series(src.data)
+        return load_series(_src.data)
     except BorderlineError as err:
         log.warning("front line: %s", err)
         return None
@@ -153,7 +155,7 @@ def front_drawing(_src: EventSource, version: tuple):
     """The front line as the map draws it (``geo.frontline.drawing``), or None: each day's
     drawing is made and stored once (kept across restarts and imports), whatever the filters."""
     from geo.frontline.drawing import FrontDrawing
-    series = front_series(_src)
+    series = front_series(_src, version)
     return None if series is None else FrontDrawing(series, sink=FRONT_DATA.put_keyed)
 
 
@@ -171,7 +173,7 @@ def load_events(_src: EventSource, version: tuple):
     regional = events.loc[events["precision"].astype("string") == "region", "admin1"] if len(events) else []
     codes = tuple(sorted({str(c) for c in pd.Series(regional).dropna()}))
     events = view.enrich_events(events, region_names=region_names(codes) if codes else {})
-    series = front_series(_src)
+    series = front_series(_src, version)
     return with_front(events, series) if series is not None else events
 
 
