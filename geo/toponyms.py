@@ -233,6 +233,11 @@ ADMIN_AFTER = ADMIN_WORDS | frozenset(token_key(w) for w in (
     "okrug", "parish", "province", "provinces", "provincial",
 ))
 
+#: Prepositions between a name and the unit it lies in ("X in the Kursk region").
+UNIT_PREPOSITIONS = frozenset(token_key(w) for w in ("in",))
+#: Words between such a preposition and the unit's name ("in the Kursk region").
+_UNIT_DETERMINERS = frozenset(token_key(w) for w in ("the",))
+
 #: Words before a name that say the name is a settlement ("the village of X").
 SETTLEMENT_CUES = frozenset(token_key(w) for w in (
     "village", "villages", "town", "towns", "city", "cities", "settlement", "settlements",
@@ -891,6 +896,29 @@ def mark_literal(text: str, toks: Sequence[Token], f: Found) -> None:
             f.literal = False
 
 
+def _unit_after_preposition(toks: Sequence[Token], u: int, by_tok: dict[int, Found],
+                            plain: Callable[[int, int], bool]) -> int | None:
+    """The first token of the unit in "X in [the] [Russia's] Kursk region" or "X in Russia",
+    given the token after the preposition; None when what follows is not written as a unit
+    (its admin word) or a country: "Bakhmut in May", "Kherson in the south", "Sumy in Kursk"
+    (a bare city's name after "in" may be where something else happened)."""
+    n = len(toks)
+    if u < n and toks[u].key in _UNIT_DETERMINERS and plain(u - 1, u):
+        u += 1
+    if u >= n or not plain(u - 1, u):
+        return None
+    f = by_tok.get(u)
+    if (f is not None and f.tok0 == u and toks[f.tok1 - 1].possessive and f.flags & F_COUNTRY
+            and f.tok1 < n and toks[f.tok1].sentence == toks[f.tok1 - 1].sentence):
+        u = f.tok1                           # "in Russia's Kursk region": the region
+        f = by_tok.get(u)
+    if f is None or f.tok0 != u or f.role == "demonym":
+        return None
+    if f.admin or (f.flags & F_COUNTRY and not toks[f.tok1 - 1].possessive):
+        return u
+    return None
+
+
 def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
                       run_span: dict[int, tuple[int, int]], person_tok: list[bool],
                       taken: list[bool], found: list[Found], lex: Lexicon) -> None:
@@ -923,12 +951,17 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
         e = b + 1 if after_admin else b
         appositive = None
         sep = text[toks[e - 1].end:toks[e].start].strip() if e < n else ""
+        unit_at = e
         if sep in (",", "("):
             if sep == "," and toks[e].key in ("a", "an") and e + 1 < n and toks[e + 1].key in SETTLEMENT_CUES:
                 appositive = "settlement"
             elif toks[e].cap and (by_tok.get(e) is not None and by_tok[e].flags & (F_ADMIN | F_CAPITAL)
                                   or e + 1 < n and toks[e + 1].key in ADMIN_AFTER):
                 appositive = "unit"
+        elif e < n and toks[e].key in UNIT_PREPOSITIONS and plain(e - 1, e):
+            u = _unit_after_preposition(toks, e + 1, by_tok, plain)
+            if u is not None:
+                appositive, unit_at = "unit", u
         if cue is None and not after_admin and appositive is None:
             continue
         # Cue for names already found.
@@ -937,13 +970,15 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             for f in inside:
                 if cue == "settlement" or appositive == "settlement":
                     f.settlement = True
-                if appositive == "unit" and e in by_tok:
-                    f.unit_tok = e
+                if appositive == "unit" and unit_at in by_tok:
+                    f.unit_tok = unit_at
             continue
         if any(taken[a:b]):
             continue
-        if appositive == "unit" and cue is None and e not in by_tok:
-            continue  # "Smith, Jones Ltd": a comma before a capital proves nothing by itself
+        if appositive == "unit" and cue is None and (e not in by_tok or unit_at != e):
+            # "Smith, Jones Ltd": a comma before a capital proves nothing by itself; nor does
+            # "Smith in the Kursk region" make Smith a place
+            continue
         words = toks[a:b]
         if all(t.key in lex.common_words or t.key in MONTHS_DAYS for t in words):
             continue
@@ -954,7 +989,7 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             end_tok = b + 1
         f = Found(a, end_tok, toks[a].start, toks[end_tok - 1].end, None, role="pattern",
                   settlement=cue == "settlement" or appositive == "settlement", admin=after_admin,
-                  unit_tok=e if appositive == "unit" else None)
+                  unit_tok=unit_at if appositive == "unit" else None)
         found.append(f)
         for k in range(a, end_tok):
             taken[k] = True
