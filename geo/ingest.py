@@ -197,10 +197,11 @@ def _process_chunk(articles: Sequence[Article], gazetteer_path: str | None) -> l
     return first_pass_each(_worker_pipeline(gazetteer_path), articles)
 
 
-def _settle_chunk(items: Sequence[tuple[Article, Sequence[Any]]],
+def _settle_chunk(items: Sequence[tuple[Article, bytes, Sequence[Any]]],
                   gazetteer_path: str | None) -> list[tuple[Event, ...] | str]:
-    """Events of articles whose namesakes the run's context moved, from their decided mentions
-    (extraction again, not parsing), measured; one that fails gets a one-line message."""
+    """Events of articles whose namesakes the run's context moved: their mentions (pickled, as
+    their first pass sent them) with the writer's decisions, extracted again (not parsed),
+    measured; one that fails gets a one-line message."""
     return settle_each(_worker_pipeline(gazetteer_path), items)
 
 
@@ -264,12 +265,12 @@ def count_inputs(paths: Iterable[str | os.PathLike[str]]) -> int:
 @dataclass(slots=True)
 class _Chunk:
     """A task for the workers: articles to read (``payload`` None), or articles of a window to
-    extract again with their decided mentions (``payload``: one mention tuple each)."""
+    extract again with the writer's decisions (``payload``: pickled mentions and decisions each)."""
 
     index: int                           # chunks to read: input order; tasks to settle: -1
     articles: list[Article]
     windows: list[int] | None = None     # the context window of each article (chunks to read)
-    payload: list | None = None
+    payload: list | None = None          # (pickled mentions, decisions) of each article
     window: _Window | None = None        # tasks to settle: their window, and where in it
     slots: list[int] | None = None
 
@@ -642,13 +643,13 @@ class _Runner:
             """Decide a complete window; queue its articles whose namesakes moved."""
             window.events = [fp.events if isinstance(fp, FirstPass) else fp for fp in window.passes]
             add_window(context, window.articles, window.passes)
-            moved = [(n, ms) for n, ms in enumerate(decide(window.articles, window.passes, context))
-                     if ms is not None]
+            moved = [(n, (window.passes[n].mentions, ds))
+                     for n, ds in enumerate(decide(window.articles, window.passes, context)) if ds is not None]
             for k in range(0, len(moved), settle_size):
                 part = moved[k:k + settle_size]
                 for n, _ in part:
                     window.events[n] = None
-                settling.append(_Chunk(-1, [window.articles[n] for n, _ in part], payload=[ms for _, ms in part],
+                settling.append(_Chunk(-1, [window.articles[n] for n, _ in part], payload=[p for _, p in part],
                                        window=window, slots=[n for n, _ in part]))
                 window.waiting += 1
             windows.append(window)
@@ -757,7 +758,8 @@ class _Runner:
     def _submit(self, task: _Chunk) -> Future:
         if task.payload is None:
             return self.executor.submit(_process_chunk, task.articles, self._gaz)
-        return self.executor.submit(_settle_chunk, list(zip(task.articles, task.payload, strict=True)), self._gaz)
+        return self.executor.submit(_settle_chunk, [(a, *p) for a, p in zip(task.articles, task.payload, strict=True)],
+                                    self._gaz)
 
     def _new_pool(self) -> None:
         self._old.append(self.executor)

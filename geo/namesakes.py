@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from gazetteer.model import Place
+#: A reading's point, (lat, lon).
+Point = tuple[float, float]
 
-__all__ = ["NamesakeContext", "CONTEXT_KM", "CONTEXT_LEAD", "CONTEXT_TAU_DAYS", "ANCHOR_KINDS"]
+__all__ = ["NamesakeContext", "Point", "CONTEXT_KM", "CONTEXT_LEAD", "CONTEXT_TAU_DAYS", "ANCHOR_KINDS"]
 
 #: Kinds of place whose unambiguous mentions say where the war is: villages, towns and cities
 #: (leaving out cities of 20k or 100k and more was measured: no better) and hromadas; an
@@ -196,16 +196,16 @@ class NamesakeContext:
             self._summed = _Summed(a[:, 0], a[:, 1], a[:, 2].astype("int64"), a[:, 3], km=self.km, tau=self.tau)
         return self._summed
 
-    def support(self, readings: Sequence[Place], day: int, own: Sequence[tuple[float, float]] = ()) -> list[float]:
-        """The anchor weight within :attr:`km` of each reading for a report of ``day`` whose own
-        anchors are ``own`` (added to this context, and left out here)."""
+    def support(self, readings: Sequence[Point], day: int, own: Sequence[Point] = ()) -> list[float]:
+        """The anchor weight within :attr:`km` of each reading's point for a report of ``day``
+        whose own anchors are ``own`` (added to this context, and left out here)."""
         return self.supports([(readings, day, own)])[0]
 
-    def supports(self, items: Sequence[tuple[Sequence[Place], int, Sequence[tuple[float, float]]]]) -> list[list[float]]:
+    def supports(self, items: Sequence[tuple[Sequence[Point], int, Sequence[Point]]]) -> list[list[float]]:
         """:meth:`support` of many (readings, day, own anchors), in one vectorised pass."""
         import numpy as np
 
-        flat = [(float(p.lat), float(p.lon), int(day), n) for n, (rs, day, _) in enumerate(items) for p in rs]
+        flat = [(float(lat), float(lon), int(day), n) for n, (rs, day, _) in enumerate(items) for lat, lon in rs]
         if not flat:
             return [[] for _ in items]
         q = np.array(flat, dtype="float64")
@@ -224,7 +224,7 @@ class NamesakeContext:
             mine = np.zeros(len(rs))
             if len(own):
                 o = np.asarray(own, dtype="float64").reshape(-1, 2)
-                r = np.array([(p.lat, p.lon) for p in rs], dtype="float64")
+                r = np.asarray(rs, dtype="float64").reshape(-1, 2)
                 d = _haversine(r[:, None, 0], r[:, None, 1], o[None, :, 0], o[None, :, 1])
                 mine = (d <= self.km).sum(axis=1)
             # the report's own anchors weigh 1 each (same day); rounding drops the sums' dust,
@@ -233,8 +233,7 @@ class NamesakeContext:
             at += len(rs)
         return out
 
-    def decide(self, items: Sequence[tuple[Sequence[Place], int, Sequence[tuple[float, float]]]]
-               ) -> list[tuple[int, list[float]]]:
+    def decide(self, items: Sequence[tuple[Sequence[Point], int, Sequence[Point]]]) -> list[tuple[int, list[float]]]:
         """For each (readings, day, own anchors): the index of the reading the anchors make the
         likelier one (the one with the most weight when it leads every other by :attr:`lead`,
         else 0: the resolver's pick stands), and every reading's weight."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ __all__ = [
     "ArticleResult",
     "InputFailure",
     "FirstPass",
+    "Namesake",
+    "Decision",
     "Pipeline",
     "process_article",
     "process_many",
@@ -51,6 +54,7 @@ __all__ = [
     "Windows",
     "add_window",
     "decide",
+    "apply_decisions",
     "settle",
     "settle_window",
     "context_of",
@@ -167,14 +171,29 @@ _LOCAL_READINGS = frozenset({"settlement", "hromada", "other"})
 
 
 @dataclass(frozen=True, slots=True)
+class Namesake:
+    """An undecided mention an article's events hang on: where it is among the article's
+    mentions, and the points of its readings (the resolver's pick first, then its rivals)."""
+
+    index: int
+    points: tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class FirstPass:
     """An article read alone, before other reports decide its namesakes: what an ingest worker
-    sends back. Its mentions travel only when its events hang on an undecided namesake."""
+    sends back. Its mentions travel only when its events hang on an undecided namesake, and
+    pickled: the one writer that decides never needs them, only a worker that extracts the
+    article again (:func:`settle`)."""
 
     events: tuple[Event, ...]                  # measured; namesakes as the article alone reads them
-    anchors: tuple[tuple[float, float], ...]   # its unambiguous villages and hromadas, each once
-    namesakes: tuple[int, ...] = ()            # mentions (indices) with rivals that its events hang on
-    mentions: tuple[Mention, ...] = ()         # all its mentions, when it has namesakes
+    anchors: tuple[tuple[float, float], ...]   # its confident villages and hromadas (event_anchors)
+    namesakes: tuple[Namesake, ...] = ()
+    mentions: bytes = b""                      # pickle of all its mentions, when it has namesakes
+
+
+#: How the decision on one namesake travels: (mention index, chosen reading, every reading's weight).
+Decision = tuple[int, int, tuple[float, ...]]
 
 
 def _day(article: Article) -> int:
@@ -217,9 +236,11 @@ def first_passes(articles: Sequence[Article], *, geoparser: _Geoparser, border: 
     for article in articles:
         read, mentions = _parse(article, geoparser=geoparser)
         events = _events_of(article, read, mentions, gazetteer=gazetteer)
-        namesakes = tuple(j for j, m in enumerate(mentions)
+        namesakes = tuple(Namesake(j, tuple((float(p.lat), float(p.lon)) for p in (m.place, *m.rivals)))
+                          for j, m in enumerate(mentions)
                           if m.rivals and m.place is not None and _bears_events(m, events))
-        found.append((events, namesakes, tuple(mentions) if namesakes else ()))
+        blob = pickle.dumps(tuple(mentions), protocol=pickle.HIGHEST_PROTOCOL) if namesakes else b""
+        found.append((events, namesakes, blob))
     measured = iter(measure_events([e for evs, *_ in found for e in evs], border=border))
     out = []
     for evs, namesakes, mentions in found:
@@ -255,37 +276,47 @@ def add_window(context: Any, articles: Sequence[Article], passes: Sequence[First
 
 
 def decide(articles: Sequence[Article], passes: Sequence[FirstPass | str],
-           context: Any) -> list[tuple[Mention, ...] | None]:
-    """For each article, its mentions with the namesakes ``context`` decides (a namesake moved
-    keeps the readings it beat as rivals: likelier, not certain), or None where nothing moves
-    (its first-pass events stand). ``context`` holds the window's anchors (:func:`add_window`)."""
-    asks = [(n, j) for n, fp in enumerate(passes) if isinstance(fp, FirstPass) for j in fp.namesakes]
-    out: list[tuple[Mention, ...] | None] = [None] * len(passes)
+           context: Any) -> list[tuple[Decision, ...] | None]:
+    """For each article, the decisions ``context`` makes on its namesakes that move one (to a
+    rival the other reports make likelier), or None where nothing moves (its first-pass events
+    stand). ``context`` holds the window's anchors (:func:`add_window`)."""
+    asks = [(n, ns) for n, fp in enumerate(passes) if isinstance(fp, FirstPass) for ns in fp.namesakes]
+    out: list[tuple[Decision, ...] | None] = [None] * len(passes)
     if not asks:
         return out
-    items = []
-    for n, j in asks:
-        m = passes[n].mentions[j]
-        items.append(((m.place, *m.rivals), _day(_read_as(articles[n])), passes[n].anchors))
-    from geo.resolution import _RIVAL_KM, haversine_km
-
-    for (n, j), (readings, _, _), (pick, weights) in zip(asks, items, context.decide(items), strict=True):
-        if not pick:
-            continue
-        mentions = list(out[n] or passes[n].mentions)
-        place = readings[pick]
-        rest = sorted((i for i in range(len(readings)) if i != pick), key=lambda i: -weights[i])
-        mentions[j] = dataclasses.replace(mentions[j], place=place, rivals=tuple(
-            readings[i] for i in rest
-            if haversine_km(place.lat, place.lon, readings[i].lat, readings[i].lon) > _RIVAL_KM))
-        out[n] = tuple(mentions)
+    items = [(ns.points, _day(_read_as(articles[n])), passes[n].anchors) for n, ns in asks]
+    for (n, ns), (pick, weights) in zip(asks, context.decide(items), strict=True):
+        if pick:
+            out[n] = (*(out[n] or ()), (ns.index, pick, tuple(weights)))
     return out
 
 
-def settle(article: Article, mentions: Sequence[Mention], *, gazetteer: GazetteerLike | None) -> list[Event]:
-    """The events of ``article`` with its namesakes decided (``mentions`` from :func:`decide`),
-    not yet measured."""
-    return _events_of(article, _read_as(article), mentions, gazetteer=gazetteer)
+def apply_decisions(mentions: Sequence[Mention], decisions: Sequence[Decision]) -> list[Mention]:
+    """``mentions`` with each decided namesake at its chosen reading; the readings it beat that
+    lie over 25 km from it stay its rivals, the likeliest first (a likelier reading, not a
+    certain one: its event keeps a low confidence)."""
+    from geo.resolution import _RIVAL_KM, haversine_km
+
+    out = list(mentions)
+    for j, pick, weights in decisions:
+        m = out[j]
+        readings = (m.place, *m.rivals)
+        place = readings[pick]
+        rest = sorted((i for i in range(len(readings)) if i != pick), key=lambda i: (-weights[i], i))
+        out[j] = dataclasses.replace(m, place=place, rivals=tuple(
+            readings[i] for i in rest
+            if haversine_km(place.lat, place.lon, readings[i].lat, readings[i].lon) > _RIVAL_KM))
+    return out
+
+
+def settle(article: Article, mentions: bytes | Sequence[Mention], decisions: Sequence[Decision], *,
+           gazetteer: GazetteerLike | None) -> list[Event]:
+    """The events of ``article`` with its namesakes decided: its mentions (as read alone, or
+    their pickle from :class:`FirstPass`) with ``decisions`` applied, extracted again; not yet
+    measured."""
+    if isinstance(mentions, bytes):
+        mentions = pickle.loads(mentions)
+    return _events_of(article, _read_as(article), apply_decisions(mentions, decisions), gazetteer=gazetteer)
 
 
 def process_article(article: Article, *, geoparser: _Geoparser, border: Any,
@@ -303,10 +334,10 @@ def settle_window(articles: Sequence[Article], passes: Sequence[FirstPass | str]
     add_window(context, articles, passes)
     out: list[tuple[Event, ...] | str] = [fp.events if isinstance(fp, FirstPass) else fp for fp in passes]
     again = []
-    for n, ms in enumerate(decide(articles, passes, context)):
-        if ms is not None:
+    for n, decisions in enumerate(decide(articles, passes, context)):
+        if decisions is not None:
             try:
-                again.append((n, settle(articles[n], ms, gazetteer=gazetteer)))
+                again.append((n, settle(articles[n], passes[n].mentions, decisions, gazetteer=gazetteer)))
             except Exception as err:  # noqa: BLE001 - one article's failure, as in its first pass
                 out[n] = _failure(articles[n], err)
     measured = iter(measure_events([e for _, evs in again for e in evs], border=border))
@@ -395,8 +426,9 @@ class Pipeline:
     def first_passes(self, articles: Sequence[Article]) -> list[FirstPass]:
         return first_passes(articles, geoparser=self.geoparser, border=self.border, gazetteer=self.gazetteer)
 
-    def settle(self, article: Article, mentions: Sequence[Mention]) -> list[Event]:
-        return settle(article, mentions, gazetteer=self.gazetteer)
+    def settle(self, article: Article, mentions: bytes | Sequence[Mention],
+               decisions: Sequence[Decision]) -> list[Event]:
+        return settle(article, mentions, decisions, gazetteer=self.gazetteer)
 
 
 def process_each(pipe: Any, articles: Sequence[Article], *, context: Any = None) -> list[tuple[Event, ...] | str]:
@@ -423,13 +455,13 @@ def first_pass_each(pipe: Any, articles: Sequence[Article]) -> list[FirstPass | 
     return out
 
 
-def settle_each(pipe: Any, items: Sequence[tuple[Article, Sequence[Mention]]]) -> list[tuple[Event, ...] | str]:
-    """:meth:`Pipeline.settle` of each (article, decided mentions), measured in one call; one
-    that fails gets a one-line message naming it instead."""
+def settle_each(pipe: Any, items: Sequence[tuple[Article, bytes, Sequence[Decision]]]) -> list[tuple[Event, ...] | str]:
+    """:meth:`Pipeline.settle` of each (article, pickled mentions, decisions), measured in one
+    call; one that fails gets a one-line message naming it instead."""
     found: list[list[Event] | str] = []
-    for article, mentions in items:
+    for article, mentions, decisions in items:
         try:
-            found.append(pipe.settle(article, mentions))
+            found.append(pipe.settle(article, mentions, decisions))
         except Exception as err:  # noqa: BLE001
             found.append(_failure(article, err))
     measured = iter(measure_events([e for f in found if not isinstance(f, str) for e in f], border=pipe.border))

@@ -8,12 +8,11 @@ import math
 
 import pytest
 
-from _geoparse_support import place
 from geo.namesakes import CONTEXT_KM, CONTEXT_TAU_DAYS, NamesakeContext
 
 DAY = dt.date(2024, 12, 14).toordinal()
-WEST = place("v:west", "Zhovtoklynivka", "settlement", "UA", 48.30, 37.00, admin1="UA-14")
-NORTH = place("v:north", "Zhovtoklynivka", "settlement", "UA", 49.10, 37.40, admin1="UA-14")
+WEST = (48.30, 37.00)          # two namesakes' points, about 90 km apart
+NORTH = (49.10, 37.40)
 NEAR_NORTH = [(49.14, 37.43), (49.18, 37.43), (49.06, 37.36)]
 NEAR_WEST = [(48.34, 37.03)]
 
@@ -68,8 +67,7 @@ def test_only_anchors_within_the_radius_count_at_any_latitude_and_across_the_ant
         far = east(lat, lon, CONTEXT_KM + 0.5)
         wrap = (near[0], ((near[1] + 180.0) % 360.0) - 180.0)            # 180.3 -> -179.7
         ctx = _context(([wrap, far], DAY))
-        reading = place("v:x", "X", "settlement", "ZZ", lat, lon)
-        assert ctx.support([reading], DAY) == [1.0], (lat, lon)
+        assert ctx.support([(lat, lon)], DAY) == [1.0], (lat, lon)
 
 
 def test_decisions_do_not_depend_on_the_order_anchors_came_in():
@@ -104,4 +102,5 @@ def test_the_stores_anchors_are_its_decided_reports_one_per_article_and_place(tm
     ])
     got = sorted(store.read_anchors(min_confidence=0.5, kinds=("settlement", "hromada")))
     assert got == [(49.14, 37.43, day.toordinal()), (49.18, 37.43, -1)]
-    assert EventStore(tmp_path / "none.gpkg", create=False).read_anchors(min_confidence=0.5, kinds=("settlement",)) == []
+    missing = EventStore(tmp_path / "none.gpkg", create=False)
+    assert missing.read_anchors(min_confidence=0.5, kinds=("settlement",)) == []
