@@ -51,6 +51,9 @@ _EARTH_KM = 6371.0088
 _DAY_SPAN = 1 << 22
 #: exp() of a larger exponent overflows; anchors that many decay times apart weigh nothing.
 _MAX_EXP = 600.0
+#: Readings looked up at once: the candidate pairs of a batch (readings x points in the cells
+#: around each) are held in memory together.
+_QUERY_BATCH = 2048
 
 
 def _xyz(lat: Any, lon: Any) -> Any:
@@ -115,15 +118,18 @@ class _Summed:
         import numpy as np
 
         self.tau = tau
-        points, which = np.unique(np.stack([lat, lon], axis=1), axis=0, return_inverse=True)
+        # a point is a place: anchors at the same microdegree are one point
+        key = (np.rint(lat * 1e6).astype("int64") + 90_000_000) * 400_000_000 + (
+            np.rint(lon * 1e6).astype("int64") + 200_000_000)
+        _, first_at, which = np.unique(key, return_index=True, return_inverse=True)
         which = which.reshape(-1)
-        self.lat, self.lon = points[:, 0], points[:, 1]
-        n = len(points)
+        self.lat, self.lon = lat[first_at], lon[first_at]
+        n = len(first_at)
         dated = day >= 0
         self.undated = np.bincount(which[~dated], weights=weight[~dated], minlength=n).astype("float64")
         self.dated = np.bincount(which[dated], weights=weight[dated], minlength=n).astype("float64")
         j, d, w = which[dated], day[dated], weight[dated]
-        order = np.lexsort((d, j))
+        order = np.argsort(j * _DAY_SPAN + d, kind="stable")
         j, d, w = j[order], d[order], w[order]
         self.keys = j * _DAY_SPAN + d
         self.start = np.searchsorted(j, np.arange(n), side="left")
@@ -167,32 +173,37 @@ class NamesakeContext:
                  tau_days: float | None = CONTEXT_TAU_DAYS) -> None:
         self.km, self.lead = km, lead
         self.tau = math.inf if tau_days is None else float(tau_days)
-        self._rows: list[tuple[float, float, int, float]] = []
+        self._new: list[tuple[float, float, int, float]] = []    # rows added since the last sums
+        self._table: Any = None                                  # earlier rows: (n, 4) float64
         self._summed: _Summed | None = None
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._new) + (0 if self._table is None else len(self._table))
 
     def add(self, points: Iterable[tuple[float, float]], day: int = -1, *, weight: float = 1.0) -> None:
         """One report's anchors (``(lat, lon)`` each, each place once) of ``day`` (a date
         ordinal, -1 when the report has no day)."""
         got = [(float(lat), float(lon), int(day), float(weight)) for lat, lon in points]
         if got:
-            self._rows += got
+            self._new += got
             self._summed = None
 
     def add_dated(self, rows: Iterable[tuple[float, float, int]], *, weight: float = 1.0) -> None:
         """Anchors of many reports: ``(lat, lon, day)`` rows (day -1 when unknown)."""
         got = [(float(lat), float(lon), int(day), float(weight)) for lat, lon, day in rows]
         if got:
-            self._rows += got
+            self._new += got
             self._summed = None
 
     def _sums(self) -> _Summed | None:
         import numpy as np
 
-        if self._summed is None and self._rows:
-            a = np.array(self._rows, dtype="float64")
+        if self._summed is None and len(self):
+            if self._new:
+                new = np.array(self._new, dtype="float64").reshape(-1, 4)
+                self._table = new if self._table is None else np.concatenate([self._table, new])
+                self._new = []
+            a = self._table
             self._summed = _Summed(a[:, 0], a[:, 1], a[:, 2].astype("int64"), a[:, 3], km=self.km, tau=self.tau)
         return self._summed
 
@@ -213,11 +224,14 @@ class NamesakeContext:
         total = np.zeros(len(flat))
         s = self._sums()
         if s is not None:
-            qi, pj = s.cells.candidates(lat, lon)
-            near = _haversine(lat[qi], lon[qi], s.lat[pj], s.lon[pj]) <= self.km
-            qi, pj = qi[near], pj[near]
-            if len(qi):
-                total = np.bincount(qi, weights=s.weight_at(pj, day[qi]), minlength=len(flat))
+            for lo in range(0, len(flat), _QUERY_BATCH):     # bounds the pairs held at once
+                hi = min(len(flat), lo + _QUERY_BATCH)
+                qi, pj = s.cells.candidates(lat[lo:hi], lon[lo:hi])
+                qi = qi + lo
+                near = _haversine(lat[qi], lon[qi], s.lat[pj], s.lon[pj]) <= self.km
+                qi, pj = qi[near], pj[near]
+                if len(qi):
+                    total += np.bincount(qi, weights=s.weight_at(pj, day[qi]), minlength=len(flat))
         out: list[list[float]] = []
         at = 0
         for rs, _, own in items:
