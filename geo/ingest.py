@@ -197,10 +197,10 @@ def _process_chunk(articles: Sequence[Article], gazetteer_path: str | None) -> l
     return first_pass_each(_worker_pipeline(gazetteer_path), articles)
 
 
-def _settle_chunk(items: Sequence[tuple[Article, bytes, Sequence[Any]]],
+def _settle_chunk(items: Sequence[tuple[Article, Any, Sequence[Any]]],
                   gazetteer_path: str | None) -> list[tuple[Event, ...] | str]:
-    """Events of articles whose namesakes the run's context moved: their mentions (pickled, as
-    their first pass sent them) with the writer's decisions, extracted again (not parsed),
+    """Events of articles whose namesakes the run's context moved: their mentions (as their
+    first pass sent them, pickled) with the writer's decisions, extracted again (not parsed),
     measured; one that fails gets a one-line message."""
     return settle_each(_worker_pipeline(gazetteer_path), items)
 
@@ -265,12 +265,12 @@ def count_inputs(paths: Iterable[str | os.PathLike[str]]) -> int:
 @dataclass(slots=True)
 class _Chunk:
     """A task for the workers: articles to read (``payload`` None), or articles of a window to
-    extract again with the writer's decisions (``payload``: pickled mentions and decisions each)."""
+    extract again with the writer's decisions (``payload``: mentions and decisions each)."""
 
     index: int                           # chunks to read: input order; tasks to settle: -1
     articles: list[Article]
     windows: list[int] | None = None     # the context window of each article (chunks to read)
-    payload: list | None = None          # (pickled mentions, decisions) of each article
+    payload: list | None = None          # (mentions or their pickle, decisions) of each article
     window: _Window | None = None        # tasks to settle: their window, and where in it
     slots: list[int] | None = None
 

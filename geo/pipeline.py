@@ -191,7 +191,15 @@ class FirstPass:
     events: tuple[Event, ...]                  # measured; namesakes as the article alone reads them
     anchors: tuple[tuple[float, float], ...]   # its confident villages and hromadas (event_anchors)
     namesakes: tuple[Namesake, ...] = ()
-    mentions: bytes = b""                      # pickle of all its mentions, when it has namesakes
+    mentions: tuple[Mention, ...] | bytes = ()  # all its mentions when it has namesakes; pickled once sent
+
+    def __reduce__(self) -> tuple:
+        # sent to another process, the mentions go as one pickle that the writer, which decides
+        # on points, never opens; in one process nothing is pickled at all
+        mentions = self.mentions
+        if not isinstance(mentions, bytes):
+            mentions = pickle.dumps(tuple(mentions), protocol=pickle.HIGHEST_PROTOCOL) if mentions else b""
+        return (FirstPass, (self.events, self.anchors, self.namesakes, mentions))
 
 
 #: How the decision on one namesake travels: (mention index, chosen reading, every reading's weight).
@@ -241,8 +249,7 @@ def first_passes(articles: Sequence[Article], *, geoparser: _Geoparser, border: 
         namesakes = tuple(Namesake(j, tuple((float(p.lat), float(p.lon)) for p in (m.place, *m.rivals)))
                           for j, m in enumerate(mentions)
                           if m.rivals and m.place is not None and _bears_events(m, events))
-        blob = pickle.dumps(tuple(mentions), protocol=pickle.HIGHEST_PROTOCOL) if namesakes else b""
-        found.append((events, namesakes, blob))
+        found.append((events, namesakes, tuple(mentions) if namesakes else ()))
     measured = iter(measure_events([e for evs, *_ in found for e in evs], border=border))
     out = []
     for evs, namesakes, mentions in found:
@@ -457,9 +464,10 @@ def first_pass_each(pipe: Any, articles: Sequence[Article]) -> list[FirstPass | 
     return out
 
 
-def settle_each(pipe: Any, items: Sequence[tuple[Article, bytes, Sequence[Decision]]]) -> list[tuple[Event, ...] | str]:
-    """:meth:`Pipeline.settle` of each (article, pickled mentions, decisions), measured in one
-    call; one that fails gets a one-line message naming it instead."""
+def settle_each(pipe: Any, items: Sequence[tuple[Article, bytes | Sequence[Mention], Sequence[Decision]]]
+                ) -> list[tuple[Event, ...] | str]:
+    """:meth:`Pipeline.settle` of each (article, its mentions or their pickle, decisions),
+    measured in one call; one that fails gets a one-line message naming it instead."""
     found: list[list[Event] | str] = []
     for article, mentions, decisions in items:
         try:
