@@ -30,7 +30,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import event_types, view
+from geo import event_types, reference, view
 from geo.articles import DEFAULT_MAX_BYTES, Article, article_from_text
 from geo.assets import APP_STATIC_URL, DataFiles, app_vendor_dir, map_assets, vendor_assets
 from geo.errors import BorderlineError, InputError
@@ -38,13 +38,14 @@ from geo.maps import PRECISION_TEXT, border_text, build_map, confidence_text
 
 APP_DIR = Path(__file__).resolve().parent
 MAP_KEY = "events_map"
+BASEMAP_KEY = "bl_basemap"
 SELECTION_KEY = "bl_selection"
 # Only a marker click reruns the script; pans, zooms and layer toggles stay in the browser.
 RETURNED = ["last_object_clicked", "last_object_clicked_popup", "last_object_clicked_tooltip"]
 TABLE_ROWS = 20_000
 # The map's per-layer data, fetched by the page (Streamlit serves APP_DIR/static at /app/static).
 MAP_DATA = DataFiles(APP_DIR / "static" / "mapdata", "/app/static/mapdata")
-UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson"]
+UPLOAD_TYPES = ["txt", "md", "markdown", "html", "htm", "jsonl", "ndjson", "json"]
 SELECTED_ZOOM = {"settlement": 12, "hromada": 11, "region": 8, "country": 5}
 
 log = logging.getLogger("borderline.app")
@@ -86,9 +87,12 @@ def _open_store(path: Path, *, create: bool = False):
 
 
 def source_version(src: EventSource) -> tuple:
-    """Changes whenever the source's files change: the cache key of everything derived."""
+    """Changes whenever the source's files change (the front line's too): the cache key of
+    everything derived."""
     if src.events_file is not None:
-        files = [src.events_file, src.events_file.with_name(src.events_file.name + "-wal")]
+        from geo.frontline.store import FRONTLINE_NAME
+        files = [src.events_file, src.events_file.with_name(src.events_file.name + "-wal"),
+                 src.data / FRONTLINE_NAME]
     elif src.data.is_dir():
         files = [p for p in sorted(src.data.iterdir())
                  if p.suffix in (".gpkg", ".gpkg-wal", ".sqlite", ".db", ".parquet") or p.name.endswith("-wal")]
@@ -130,9 +134,21 @@ def region_names(codes: tuple[str, ...]) -> dict[str, str]:
     return names
 
 
+def front_series(src: EventSource):
+    """The front line stored in the data directory (``geo.frontline``), or None."""
+    from geo.frontline.measure import load_series
+    try:
+        return load_series(src.data)
+    except BorderlineError as err:
+        log.warning("front line: %s", err)
+        return None
+
+
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")
 def load_events(_src: EventSource, version: tuple):
-    """The events with the columns the table and filters read (``view.enrich_events``)."""
+    """The events with the columns the table and filters read (``view.enrich_events``) and
+    the front line's measures at each event's date when one is stored (``geo.frontline``)."""
+    from geo.frontline.measure import with_front
     if _src.events_file is not None:
         events = view.read_events_file(_src.events_file)
     elif version == ("missing",) or _src.store is None:
@@ -141,7 +157,9 @@ def load_events(_src: EventSource, version: tuple):
         events = _open_store(_src.store).read_events()
     regional = events.loc[events["precision"].astype("string") == "region", "admin1"] if len(events) else []
     codes = tuple(sorted({str(c) for c in pd.Series(regional).dropna()}))
-    return view.enrich_events(events, region_names=region_names(codes) if codes else {})
+    events = view.enrich_events(events, region_names=region_names(codes) if codes else {})
+    series = front_series(_src)
+    return with_front(events, series) if series is not None else events
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -158,13 +176,21 @@ def load_geography() -> view.MapGeography:
     return geography
 
 
+@st.cache_resource(max_entries=2, show_spinner="Naming places…")
+def map_labels(version: tuple, _events) -> tuple:
+    """Place names for the map: the gazetteer's towns and the stored events' own villages."""
+    return view.map_labels(_events)
+
+
 @st.cache_resource(max_entries=6, show_spinner="Drawing the map…")
 def cached_map(version: tuple, filter_key: tuple, selected_id: str | None, _events,
-               _geo: view.MapGeography, base_url: str):
+               _geo: view.MapGeography, base_url: str, tiles: str = "none", _labels: tuple = (),
+               with_reference: bool = True):
     """The built map for one filter state: a click reruns the page but never rebuilds it."""
     m = build_map(_events, border=_geo.border, bands=_geo.bands, outlines=_geo.outlines,
                   assets=map_assets(base_url), collapse_layer_control=True,
-                  data_sink=MAP_DATA.put, selected_id=selected_id)
+                  data_sink=MAP_DATA.put, selected_id=selected_id, tiles=tiles, labels=_labels,
+                  reference=with_reference)
     m.get_root().render()   # once here, so st_folium can skip it on every rerun (render=False)
     return m
 
@@ -213,7 +239,7 @@ def _filter_key(flt: view.EventFilter) -> tuple:
     return (s(flt.types), flt.date_from, flt.date_to, flt.include_undated, s(flt.sides),
             flt.km_min, flt.km_max, s(flt.km_bands), flt.include_unknown_distance, s(flt.articles),
             flt.min_confidence, view.search_key(flt.place_query), s(flt.attackers), s(flt.targets),
-            flt.min_numbers)
+            flt.min_numbers, s(flt.langs), s(flt.front_bands), s(flt.controls), flt.include_unknown_front)
 
 
 KM_RANGE = "bl_km_range"   # (min km, max km or None): what the slider and the numbers show
@@ -260,6 +286,28 @@ def distance_filters(sb) -> tuple[frozenset[str] | None, float | None, float | N
             None if hi is None else float(hi), unknown_km)
 
 
+def front_filters(sb, events) -> tuple[frozenset[str] | None, frozenset[str] | None, bool]:
+    """Distance from the front line (bands) and control, when a front line is imported."""
+    sb.markdown("**Distance from the front line**")
+    if "front_km" not in events.columns:
+        sb.caption(view.markdown_safe("No front line imported: the command borderline frontline import PATH "
+                                      "reads DeepStateMap or ISW files you have (see the README)."),
+                   unsafe_allow_html=True)
+        return None, None, False
+    bands = sb.segmented_control(
+        "Front-line bands (none chosen: all)", options=[b.id for b in view.FRONT_BANDS],
+        format_func=lambda b: next(x.label for x in view.FRONT_BANDS if x.id == b),
+        selection_mode="multi", key="f_front_bands")
+    controls = sb.multiselect("Control of the point (none chosen: all)", options=list(view.CONTROLS),
+                              format_func=lambda c: view.CONTROLS[c], key="f_controls")
+    unknown = sb.checkbox("With front-line bands, also keep events with no front-line distance", value=False,
+                          key="f_unknown_front")
+    why = view.front_summary(events)
+    if why:
+        sb.caption(view.markdown_safe(f"No front-line measure: {why}."), unsafe_allow_html=True)
+    return frozenset(bands) or None, frozenset(controls) or None, unknown
+
+
 def sidebar_filters(events) -> view.EventFilter:
     """The sidebar. Empty choices mean "all", and the date range is keyed by the data's
     range, so events added later (other types, dates) are never hidden by a selection made
@@ -288,7 +336,10 @@ def sidebar_filters(events) -> view.EventFilter:
 
     sides = sb.multiselect("Side of the border (none chosen: all)", options=list(view.SIDES),
                            format_func=lambda s: view.SIDES[s], key="f_sides")
+    langs = sb.multiselect("Language (none chosen: all)", options=view.language_options(events),
+                           format_func=view.language_name, key="f_langs")
     bands, km_min, km_max, unknown_km = distance_filters(sb)
+    front_bands, controls, unknown_front = front_filters(sb, events)
 
     attackers = sb.multiselect("Attacker (none chosen: all)", options=view.actor_options(events, "attacker"),
                                format_func=view.actor_name, key="f_attackers")
@@ -312,6 +363,8 @@ def sidebar_filters(events) -> view.EventFilter:
         place_query=place.strip() or None,
         attackers=frozenset(attackers) or None, targets=frozenset(targets) or None,
         min_numbers=tuple((k, v) for k, v in least.items() if v > 0),
+        langs=frozenset(langs) or None,
+        front_bands=front_bands, controls=controls, include_unknown_front=unknown_front,
     )
 
 
@@ -370,10 +423,12 @@ def event_panel(event: pd.Series | None, src: EventSource, version: tuple) -> No
         ("Place", place),
         ("Precision", PRECISION_TEXT.get(precision, precision)),
         ("Border", border_text(event.get("border_km"), event.get("side"))),
+        *([("Front line", view.front_text(event))] if "front_km" in event.index else []),
         ("Attacker → target", _actors_text(event)),
         ("Counts", _counts_text(event)),
         ("Source", next((str(v) for v in (event.get(k) for k in ("source", "sources", "article"))
                          if _shown(v, "")), "unknown")),
+        ("Language", view.language_name(event.get("lang"))),
         ("Confidence", confidence_text(confidence) or "unknown"),
         ("Event id", _shown(event.get("event_id"))),
     ]
@@ -427,10 +482,18 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
             and np.isfinite(pd.to_numeric(event.get("lon"), errors="coerce")):
         center = (float(event["lat"]), float(event["lon"]))
         zoom = SELECTED_ZOOM.get(str(event.get("precision")), 10)
+    left, right = st.columns([5, 2], gap="medium")
+    with right:   # beside the map, so choosing one never moves the map
+        tiles = st.selectbox("Basemap", list(reference.BASEMAPS), key=BASEMAP_KEY,
+                             format_func=lambda k: reference.BASEMAPS[k].label)
+        if reference.BASEMAPS[tiles].host:
+            st.warning(view.markdown_safe(reference.BASEMAPS[tiles].notice))
+    with_reference = view.reference_layers_enabled(os.environ)
+    labels = map_labels(version, events_all) if with_reference else ()
     # The map marks the table's row for as long as it is selected, whatever is clicked since:
     # a click must not change the map's script (that would remount it and close the popup).
-    m = cached_map(version, flt_key, sel.table_seen, filtered, geo_data, base_url)
-    left, right = st.columns([5, 2], gap="medium")
+    m = cached_map(version, flt_key, sel.table_seen, filtered, geo_data, base_url, tiles, labels,
+                   with_reference)
     with left:
         st_folium(m, key=MAP_KEY, height=680, use_container_width=True, returned_objects=RETURNED,
                   render=False, center=center, zoom=zoom)
@@ -462,6 +525,7 @@ def map_and_panel(events_all, filtered, flt_key: tuple, version: tuple, src: Eve
 TABLE_COLUMNS = {
     "date": "Date", "type_label": "Type", "place_label": "Place", "precision": "Precision",
     "border_km": st.column_config.NumberColumn("Border km", format="%.1f"), "side": "Side",
+    "front_km": st.column_config.NumberColumn("Front km", format="%.1f"), "control": "Control",
     "attacker": "Attacker", "target": "Target",
     **{k: st.column_config.NumberColumn(label, format="%d") for k, label in view.NUMBER_KEYS.items()},
     "confidence": st.column_config.NumberColumn("Confidence", format="%.2f"),
@@ -574,7 +638,7 @@ def add_articles(src: EventSource) -> None:
     report = st.session_state.pop("ingest_report", None)
     if report:
         for kind, text in report:
-            box = st.success if kind == "ok" else st.error
+            box = {"ok": st.success, "note": st.info}.get(kind, st.error)
             box(view.markdown_safe(text))
     paste_tab, upload_tab = st.tabs(["Paste text", "Upload files"])
     with paste_tab:
@@ -584,6 +648,8 @@ def add_articles(src: EventSource) -> None:
             date = c1.date_input("Publication date, if the text has none", value=None, key="paste_date")
             source = c2.text_input("Source name (optional)", key="paste_source", placeholder="pasted")
             url = c3.text_input("Article URL (optional)", key="paste_url", placeholder="https://…")
+            lang = st.selectbox("Language", options=list(view.INPUT_LANGUAGES),
+                                format_func=view.INPUT_LANGUAGES.get, key="paste_lang")
             go_paste = st.form_submit_button("Process pasted text")
         if go_paste:
             name = view.safe_source_name(source, fallback="pasted") if source.strip() else "pasted"
@@ -597,26 +663,32 @@ def add_articles(src: EventSource) -> None:
             else:
                 try:
                     items.append((name, [article_from_text(text, source=name, default_date=date,
-                                                           url=view.safe_url(url))], []))
+                                                           url=view.safe_url(url), default_lang=lang)], []))
                 except InputError as err:
                     items.append((name, [], [str(err)]))
             _ingest(src.store, items)
     with upload_tab:
         with st.form("upload_form", clear_on_submit=True):
-            files = st.file_uploader("Article files (txt, md, html, jsonl)", type=UPLOAD_TYPES,
-                                     accept_multiple_files=True, key="upload_files")
+            files = st.file_uploader("Article files (txt, md, html, jsonl; Telegram export result.json)",
+                                     type=UPLOAD_TYPES, accept_multiple_files=True, key="upload_files")
             date = st.date_input("Publication date for files that carry none", value=None, key="upload_date")
+            lang = st.selectbox("Language of files that state none", options=list(view.INPUT_LANGUAGES),
+                                format_func=view.INPUT_LANGUAGES.get, key="upload_lang")
             st.caption("JSON Lines: one object per line with the fields text and optionally id, date, "
-                       "source, title, url; the date above is used for records and files without one.")
+                       "source, title, url, lang (en, uk, ru); the date and language above are used for "
+                       "records and files without one. Telegram: a channel's JSON export from Telegram "
+                       "Desktop, each message with text an article (see the README).")
             go_upload = st.form_submit_button("Process files")
         if go_upload:
             items = []
+            notes: dict[str, list[str]] = {}
             for f in files or []:
-                result = view.articles_from_upload(f.name, f.getvalue(), default_date=date)
+                result = view.articles_from_upload(f.name, f.getvalue(), default_date=date, default_lang=lang)
                 items.append((result.name, list(result.articles), list(result.errors)))
+                notes.setdefault(result.name, []).extend(result.notes)
             if not items:
                 items.append(("upload", [], ["no file chosen"]))
-            _ingest(src.store, items)
+            _ingest(src.store, items, notes=notes)
 
 
 def _plural(n: int, word: str) -> str:
@@ -631,13 +703,16 @@ def _article_note(article: Article) -> str:
         parts = [f"dated {article.date:%Y-%m} (month only)"]
     else:
         parts = [f"dated {article.date.isoformat()}"]
+    parts.append(view.language_name(article.lang))
     if article.url:
         parts.append(f"URL {article.url}")
     return ", ".join(parts)
 
 
-def _ingest(store: Path, items: list[tuple[str, list[Article], list[str]]]) -> None:
-    """Process and store each article (one transaction each), then rerun to show them."""
+def _ingest(store: Path, items: list[tuple[str, list[Article], list[str]]], *,
+            notes: dict[str, list[str]] | None = None) -> None:
+    """Process and store each article (one transaction each), then rerun to show them.
+    ``notes``: per file, what it left out on purpose (skipped Telegram messages)."""
     report: list[tuple[str, str]] = []
     total = sum(len(a) for _, a, _ in items) or 1
     bar = st.progress(0.0, text="Processing…")
@@ -669,6 +744,7 @@ def _ingest(store: Path, items: list[tuple[str, list[Article], list[str]]]) -> N
             report.append(("ok", text))
         if skipped:
             report.append(("ok", f"{name}: {_plural(skipped, 'article')} already stored, skipped"))
+        report.extend(("note", note) for note in (notes or {}).pop(name, ()))
     bar.empty()
     st.session_state["ingest_report"] = report
     st.rerun()

@@ -11,6 +11,13 @@ click to the side panel showing that event; and the app process' memory with 100
 
 Medians of ``--runs`` runs (default 3; 1 for the slowest cases). Writes the ``map`` section of
 bench/RESULTS.md and prints it. Run: ``.venv/bin/python bench/map.py [--quick] [--no-write]``.
+
+``--reference``: instead, the cost of the reference layers (place, region and water names, water,
+oblast outlines): at each size, pages built with them (``build_map(reference=True)``, names from
+the built gazetteer plus REFERENCE_VILLAGES event villages) and without (``reference=False``)
+alternate run by run (on, off, off, on, ...), so both meet the same load on a shared machine;
+then the app with ``BORDERLINE_REFERENCE_LAYERS`` on and off, alternating server starts. Medians,
+ratios on/off; writes the ``map-reference`` section.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from bench.synthetic import synthetic_events  # noqa: E402
 from geo.assets import map_assets, vendor_assets  # noqa: E402
 from geo.events import EVENT_TYPES  # noqa: E402
 from geo.maps import build_map  # noqa: E402
+from geo.reference import gazetteer_labels  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "map"
 CHROMIUM = "/usr/bin/chromium"
@@ -88,22 +96,39 @@ _WINDOW = """(mode) => new Promise(r => {
 })"""
 
 
-def interactions(browser, page_file: Path) -> dict:
+#: In our page: stamp the next mousedown, and the frame after the popup it opens.
+_STAMP_CLICK = """() => {
+    const m = Object.values(window).find(v => v instanceof L.Map);
+    window.__bl_click = {};
+    document.addEventListener("mousedown", () => { window.__bl_click.down = performance.now(); },
+                              {capture: true, once: true});
+    m.once("popupopen", () => requestAnimationFrame(() => { window.__bl_click.shown = performance.now(); }));
+}"""
+
+
+def interactions(browser, page_file: Path, *, in_page: bool = False) -> dict:
     """Our page only: a marker click to its popup (which lists every event at that point),
-    and the time control switched to a week and back to all dates."""
+    and the time control switched to a week and back to all dates. ``in_page``: the click's time
+    is the page's own, mousedown to the frame that shows the popup (without the driver's polling)."""
     ctx = _blocked_context(browser, "file://")
     page = ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(page_file.as_uri())
     page.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
     page.wait_for_function("document.readyState === 'complete'", polling=100)
+    page.wait_for_function(_SETTLED, polling=100)   # a reader clicks once the page has settled
     out: dict = {}
     x, y = page.evaluate(_OUR_MARKER)
     page.evaluate(_AFTER_PAINT)
+    if in_page:
+        page.evaluate(_STAMP_CLICK)
     t0 = time.perf_counter()
     page.mouse.click(x, y)
     page.wait_for_selector(".leaflet-popup-content .bl-popup")
     out["popup"] = time.perf_counter() - t0
+    if in_page:
+        stamps = page.wait_for_function("window.__bl_click.shown && window.__bl_click").json_value()
+        out["popup"] = (stamps["shown"] - stamps["down"]) / 1000.0
     page.keyboard.press("Escape")
     out["week"] = page.evaluate(_WINDOW, "7")
     out["all"] = page.evaluate(_WINDOW, "all")
@@ -183,13 +208,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_app(n: int, data: Path) -> tuple[subprocess.Popen, str]:
+def _start_app(n: int, data: Path, *, reference: bool = True) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     # the app reads a file of events (BORDERLINE_EVENTS); the same events bench_app clicks
     data.mkdir(parents=True, exist_ok=True)
     events_file = data / f"synthetic-{n}.parquet"
     synthetic_events(n, seed=0).to_parquet(events_file, index=False)
-    env = dict(os.environ, BORDERLINE_EVENTS=str(events_file), BORDERLINE_DATA=str(data))
+    env = dict(os.environ, BORDERLINE_EVENTS=str(events_file), BORDERLINE_DATA=str(data),
+               BORDERLINE_REFERENCE_LAYERS="1" if reference else "0")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
@@ -221,6 +247,14 @@ _MARKER_POINT = """(eid) => {
 }"""
 
 
+def _map_box(page) -> dict:
+    """The map's frame, scrolled fully into view (a click on a frame partly out of view scrolls
+    the page between mousedown and mouseup, and misses the marker)."""
+    iframe = page.query_selector("iframe[title='streamlit_folium.st_folium']")
+    iframe.scroll_into_view_if_needed()
+    return iframe.bounding_box()
+
+
 def bench_app(n_click: int, n_memory: int, clicks: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -246,10 +280,10 @@ def bench_app(n_click: int, n_memory: int, clicks: int) -> dict:
                 frame.wait_for_function("window.map && Object.keys(window.map._layers).length > 100")
                 loads.append(time.perf_counter() - t0)
             out["load_cold"], out["load_warm"] = loads
-            box = page.query_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
             times = []
             for eid in list(pinned["event_id"])[:clicks]:
                 x, y = frame.evaluate(_MARKER_POINT, eid)
+                box = _map_box(page)
                 t0 = time.perf_counter()
                 page.mouse.click(box["x"] + x, box["y"] + y)
                 page.wait_for_function(
@@ -329,6 +363,196 @@ def report(rows: list[dict], app: dict | None, *, n_click: int, n_memory: int) -
     return "\n".join(lines)
 
 
+# --- the reference layers' cost: with and without, interleaved ------------------------------
+
+#: Distinct villages the events are pinned to, named at close zoom: a large real data set's order
+#: of magnitude (ACLED's Ukraine events of 2022-2024 sit at several thousand distinct places).
+REFERENCE_VILLAGES = 5_000
+
+
+def reference_labels() -> tuple:
+    """The names the app would draw: the gazetteer's towns and REFERENCE_VILLAGES villages with a
+    point of their own (the synthetic events' places are not in the gazetteer)."""
+    from gazetteer import Gazetteer
+
+    with Gazetteer.open() as gaz:
+        villages = [p.id for p in gaz.places_in_bbox(22.0, 44.0, 41.0, 52.5)
+                    if p.country == "UA" and p.population is None and p.precision == "point" and p.katottg]
+        return gazetteer_labels(gaz, place_ids=villages[:REFERENCE_VILLAGES])
+
+
+#: In our page: the frame that painted the last event layer (``BL.loaded`` stamps it), ms.
+_EVENTS_PAINTED = ("(() => { const m = window.L && Object.values(window).find(v => v instanceof L.Map);"
+                   " return m && m._bl && typeof m._bl.eventsPainted === 'number' ? m._bl.eventsPainted : null; })()")
+#: In our page: the reference layers' deferred work is done (or there is none).
+_SETTLED = ("(() => { const m = window.L && Object.values(window).find(v => v instanceof L.Map);"
+            " return !!m && (!m._bl || m._bl.deferred === undefined || m._bl.deferred === null); })()")
+
+
+def time_to_painted(browser, page_file: Path) -> tuple[float, float]:
+    """Seconds from navigation start until (a) the frame that painted the events, as the page
+    stamps it; (b) the page settled: loaded, the reference layers' deferred work done, two frames."""
+    ctx = _blocked_context(browser, "file://")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(page_file.as_uri(), wait_until="commit")
+    painted = page.wait_for_function(_EVENTS_PAINTED, polling=50).json_value()
+    page.wait_for_function("document.readyState === 'complete'", polling=50)
+    page.wait_for_function(_SETTLED, polling=50)
+    settled = page.evaluate(_AFTER_PAINT)
+    ctx.close()
+    return painted / 1000.0, settled / 1000.0
+
+
+def time_to_names(browser, page_file: Path) -> float:
+    """Seconds from navigation start until the names are drawn on their tiles (they follow the
+    events' first paint: BL.defer)."""
+    ctx = _blocked_context(browser, "file://")
+    page = ctx.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(page_file.as_uri(), wait_until="commit")
+    page.wait_for_function("window.BL && Object.values(window).some(v => v instanceof L.Map && "
+                           "BL.labelNames(v).length > 0)", polling=50)
+    ms = page.evaluate(_AFTER_PAINT)
+    ctx.close()
+    return ms / 1000.0
+
+
+def _page(events, assets, labels, *, reference: bool, path: Path) -> tuple[float, float]:
+    t0 = time.perf_counter()
+    m = build_map(events, assets=assets, tiles=False, reference=reference, labels=labels if reference else None)
+    page = m.get_root().render()
+    path.write_text(page, encoding="utf-8")
+    return time.perf_counter() - t0, path.stat().st_size / 1e6
+
+
+def bench_reference_static(sizes: list[int], runs: int, labels: tuple) -> list[dict]:
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    vendor_assets(OUT / "vendor")
+    assets = map_assets("vendor")
+    rows = []
+    with sync_playwright() as p:
+        browser = _launch(p)
+        for n in sizes:
+            events = synthetic_events(n, seed=7)
+            k_runs = max(2, runs if n < 100_000 else 2)
+            got: dict[bool, dict[str, list[float]]] = {True: {}, False: {}}
+            for k in range(k_runs):
+                # on, off, off, on, on, off...: neither side always runs first
+                for ref in ((True, False) if k % 2 == 0 else (False, True)):
+                    path = OUT / f"ref-{'on' if ref else 'off'}-{n}.html"
+                    build, mb = _page(events, assets, labels, reference=ref, path=path)
+                    visible, settled = time_to_painted(browser, path)
+                    clicks = interactions(browser, path, in_page=True)
+                    for key, value in (("build", build), ("mb", mb), ("visible", visible), ("settled", settled),
+                                       ("popup", clicks["popup"])):
+                        got[ref].setdefault(key, []).append(value)
+                    if ref:
+                        got[ref].setdefault("names", []).append(time_to_names(browser, path))
+            row = {"n": n, "runs": k_runs}
+            for ref in (True, False):
+                for key, values in got[ref].items():
+                    row[f"{key}_{'on' if ref else 'off'}"] = _median(values)
+            print(f"  {n:>7,}: names drawn {row['names_on']:.2f} s; settled {row['settled_on']:.2f} / "
+                  f"{row['settled_off']:.2f} s ({row['settled_on'] / row['settled_off']:.2f}x); "
+                  f"visible {row['visible_on']:.2f} s with, {row['visible_off']:.2f} s without "
+                  f"({row['visible_on'] / row['visible_off']:.2f}x); click to popup {row['popup_on']:.2f} / "
+                  f"{row['popup_off']:.2f} s; build {row['build_on']:.2f} / {row['build_off']:.2f} s; "
+                  f"{row['mb_on']:.1f} / {row['mb_off']:.1f} MB ({k_runs} runs each)", flush=True)
+            rows.append(row)
+        browser.close()
+    return rows
+
+
+def bench_reference_app(n: int, rounds: int, clicks: int) -> dict:
+    """Click to panel in the app, reference layers on and off, alternating server starts."""
+    from playwright.sync_api import sync_playwright
+
+    events = synthetic_events(n, seed=0)
+    pinned = list(events.loc[events["precision"] == "settlement", "event_id"])
+    times: dict[bool, list[float]] = {True: [], False: []}
+    loads: dict[bool, list[float]] = {True: [], False: []}
+    with sync_playwright() as p:
+        browser = _launch(p)
+        for k in range(rounds):
+            for ref in ((True, False) if k % 2 == 0 else (False, True)):
+                data = OUT / f"app-ref-{'on' if ref else 'off'}"
+                shutil.rmtree(data, ignore_errors=True)
+                proc, url = _start_app(n, data, reference=ref)
+                try:
+                    ctx = _blocked_context(browser, url)
+                    page = ctx.new_page()
+                    page.set_default_timeout(TIMEOUT_MS)
+                    for _ in range(2):    # cold (builds the map), then warm: what is measured
+                        t0 = time.perf_counter()
+                        page.goto(url)
+                        frame = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']").content_frame()
+                        frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
+                        frame.wait_for_function("window.map && Object.keys(window.map._layers).length > 100")
+                    loads[ref].append(time.perf_counter() - t0)
+                    for eid in pinned[k * clicks:(k + 1) * clicks]:
+                        x, y = frame.evaluate(_MARKER_POINT, eid)
+                        box = _map_box(page)
+                        t0 = time.perf_counter()
+                        page.mouse.click(box["x"] + x, box["y"] + y)
+                        page.wait_for_function(
+                            "(eid) => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
+                            ".some(e => e.innerText.includes(eid))", arg=eid)
+                        times[ref].append(time.perf_counter() - t0)
+                    ctx.close()
+                finally:
+                    proc.terminate()
+                    proc.wait(30)
+                    shutil.rmtree(data, ignore_errors=True)
+        browser.close()
+    out = {"n": n, "rounds": rounds, "clicks": len(times[True])}
+    for ref in (True, False):
+        side = "on" if ref else "off"
+        out[f"click_{side}"] = _median(times[ref])
+        out[f"load_{side}"] = _median(loads[ref])
+    print(f"  app {n:,}: click to panel {out['click_on']:.2f} s with, {out['click_off']:.2f} s without "
+          f"({out['click_on'] / out['click_off']:.2f}x); warm load {out['load_on']:.1f} / {out['load_off']:.1f} s",
+          flush=True)
+    return out
+
+
+def report_reference(rows: list[dict], app: dict | None, n_labels: int, command: str) -> str:
+    load = os.getloadavg()
+    lines = ["## Map: the reference layers' cost", "",
+             machine_line() + f" Load average at the end: {load[0]:.1f} (1 min), {load[2]:.1f} (15 min).", "",
+             f"`{command}`. Pages with the reference layers (water, named oblast outlines, {n_labels:,} names: the "
+             f"built gazetteer's towns plus {REFERENCE_VILLAGES:,} event villages, and the shipped region and water "
+             "names) against the same events without them (`build_map(reference=False)`), built and opened "
+             "alternately (on, off, off, on...) so both meet the same load; medians, file:// pages in offline "
+             "chromium. *visible*: navigation start to the frame that painted the event markers (the page stamps "
+             "it; the reference layers are parsed and drawn after that paint); *settled*: navigation start to "
+             "the page loaded, the reference layers drawn and two more frames (the map section's *visible*, "
+             "which waits for the load event); *names drawn*: to the first names on their tiles; *click → "
+             "popup*: once settled, a marker click at zoom 8, from mousedown to the frame that shows its popup "
+             "(the page's own clock).", "",
+             "| events | runs each | visible with s | without s | ratio | settled with s | without s | ratio "
+             "| names drawn s | click → popup with s | without s | ratio | build with s | without s "
+             "| HTML with MB | without MB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['n']:,} | {r['runs']} | {r['visible_on']:.2f} | {r['visible_off']:.2f} | "
+                     f"{r['visible_on'] / r['visible_off']:.2f} | {r['settled_on']:.2f} | {r['settled_off']:.2f} | "
+                     f"{r['settled_on'] / r['settled_off']:.2f} | {r['names_on']:.2f} | {r['popup_on']:.2f} | "
+                     f"{r['popup_off']:.2f} | "
+                     f"{r['popup_on'] / r['popup_off']:.2f} | {r['build_on']:.2f} | {r['build_off']:.2f} | "
+                     f"{r['mb_on']:.1f} | {r['mb_off']:.1f} |")
+    if app:
+        lines += ["", f"The app with {app['n']:,} events (`BORDERLINE_REFERENCE_LAYERS` on and off, {app['rounds']} "
+                  f"server starts each, alternating): marker click to the side panel showing that event, median "
+                  f"{app['click_on']:.2f} s with the reference layers, {app['click_off']:.2f} s without "
+                  f"(ratio {app['click_on'] / app['click_off']:.2f}, {app['clicks']} clicks each); warm page load to "
+                  f"map drawn {app['load_on']:.1f} s with, {app['load_off']:.1f} s without."]
+    return "\n".join(lines)
+
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3)
@@ -336,12 +560,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-app", action="store_true", help="skip the streamlit measurements")
     ap.add_argument("--app-only", action="store_true", help="only the streamlit measurements")
     ap.add_argument("--no-write", action="store_true", help="print only")
+    ap.add_argument("--reference", action="store_true",
+                    help="the reference layers' cost: with and without, interleaved (its own section)")
     args = ap.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"bench/map.py: {CHROMIUM} not found (./dev bench installs it)", file=sys.stderr)
         return 2
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     plain_max = 1_000 if args.quick else 10_000
+    if args.reference:
+        command = "bench/map.py --reference" + (" --quick" if args.quick else "") + f" --runs {args.runs}" + \
+            (" --no-app" if args.no_app else "")
+        labels = reference_labels()
+        print(f"the reference layers ({len(labels):,} place names), with and without:", flush=True)
+        rows = [] if args.app_only else bench_reference_static(sizes, args.runs, labels)
+        app = None if args.no_app else bench_reference_app(10_000, rounds=2, clicks=7)
+        md = report_reference(rows, app, len(labels), command)
+        print(md)
+        if not args.no_write:
+            write_section("map-reference", md)
+        return 0
     rows = []
     if not args.app_only:
         print("static map pages:", flush=True)

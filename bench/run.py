@@ -3,9 +3,10 @@
 Prints the machine (cores, load), runs each benchmark script in its own process (so one's
 memory and start-up never colour another's), in this order: gazetteer lookups, geoparser,
 events and border distance, borders, map build and browser render (and the app's memory),
-batch ingest. Each script rewrites its own section of bench/RESULTS.md; this one then writes
-the ``summary`` section at the top: what ran, and the issue's targets with PASS/MISS and the
-margin, read from the sections the scripts wrote (``bench/out/ingest.json`` for ingest).
+Telegram export reading, batch ingest, the front line. Each script rewrites its own section of
+bench/RESULTS.md; this one then writes the ``summary`` section at the top: what ran, and the
+issue's targets with PASS/MISS and the margin, read from the sections the scripts wrote
+(``bench/out/ingest.json`` for ingest).
 
 ``--quick`` passes each script its reduced settings (fewer repeats, smaller sizes); the
 summary says so. ``--only``/``--skip`` pick scripts by name.
@@ -46,15 +47,24 @@ BENCHES: tuple[Bench, ...] = (
     Bench("gazetteer", "bench/gazetteer.py", "gazetteer build, open, lookups/s",
           quick=("--runs", "2", "--build-runs", "1", "--keys", "5000", "--queries", "2000")),
     Bench("geoparse", "bench/geoparse.py", "geoparser accuracy and parse throughput"),
+    Bench("geoparse_ukru", "bench/geoparse_ukru.py",
+          "Ukrainian and Russian place names: recognition, resolution on VIINA, throughput"),
     Bench("events_accuracy", "bench/events_accuracy.py",
           "events on the ACLED dev notes: yield, distance to the true point, type, precision"),
+    Bench("viina", "bench/viina.py",
+          "events on Ukrainian and Russian headlines (VIINA) through ingest: yield, distance, types, dates",
+          quick=("--half", "even")),
     Bench("events", "bench/events.py", "border distance for 1M points, events/s end to end",
           quick=("--repeat", "2", "--copies", "10", "--sample", "500")),
     Bench("borders", "bench/borders.py", "border line and distance accuracy/speed",
           quick=("--quick",)),
     Bench("map", "bench/map.py", "map build + browser render 1k/10k/100k, app memory",
           quick=("--quick", "--runs", "1")),
+    Bench("telegram", "bench/telegram.py", "Telegram export reading: time and memory, against JSON Lines",
+          quick=("--quick",)),
     Bench("ingest", "bench/ingest.py", "batch ingest articles/s and memory, 1/2/all workers",
+          quick=("--quick",)),
+    Bench("frontline", "bench/frontline.py", "front-line import, measures for 100k events, line search",
           quick=("--quick",)),
 )
 
@@ -194,6 +204,14 @@ def headlines(sections: dict[str, str]) -> list[tuple[str, str, str]]:
 
     find("geoparse", "geoparser throughput, 600-word texts, one core",
          r"\*\*Throughput\*\*: ([\d,.]+) articles/s", "{} articles/s")
+    for corpus in ("neruk_dev", "factru_dev"):
+        find("geoparse_ukru", f"place-name recognition F1, {corpus} (all gold spans, all records)",
+             rf"\| {corpus} \([^)]*\) \| all \| all \| [\d,]+ \| [\d,]+ \| ([\d.]+) \| ([\d.]+) \| \*\*([\d.]+)\*\*",
+             "P {} R {} F1 {}")
+    find("viina", "Ukrainian and Russian headlines (VIINA, even half): yield, nearest event within 25 km",
+         r"\| yield \(headlines with ≥ 1 event\) \| [^|]* \| [^|]* \| ([\d.]+) \|.*?"
+         r"\| nearest event within 25 km of a VIINA place \| [^|]* \| [^|]* \| ([\d.]+) \|",
+         "{}, {}")
     find("events", "parse + extract + measure (`process_many`), one core",
          r"\*\*parse \+ extract \+ measure\*\* \(`process_many`\) \| \*\*([\d,.]+)\*\* \| \*\*([\d,.]+)\*\*",
          "{} articles/s, {} events/s")

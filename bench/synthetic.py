@@ -84,6 +84,7 @@ def synthetic_events(n: int, *, seed: int = 0, payload: str | None = None) -> gp
             "place_end": len(before) + len(place),
             "article": article,
             "article_id": f"a{art_idx[i]:015x}",
+            "lang": "en",
             "sources": article,
             "confidence": float(confidence[i]),
             "triggers": "strike" if payload is None else payload,

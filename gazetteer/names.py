@@ -22,6 +22,7 @@ __all__ = [
     "tokens",
     "token_key",
     "name_key",
+    "cyrillic_key",
     "admin_form",
     "AdminForm",
     "ADMIN_WORDS",
@@ -163,6 +164,37 @@ def name_key(name: str) -> str:
         name = name.replace("_", " ")
     # findall yields exactly the tokens of tokens(name), without building offsets.
     return " ".join([token_key(t) for t in _TOKEN_RE.findall(name)])
+
+
+# --- Cyrillic keys ----------------------------------------------------------------------
+
+# Stress marks (Ку́рск, Харкі́в): dropped.  Other combining marks are letters' own (й, ї, ё
+# decompose into a base and a mark), so only these two go.
+_STRESS = {ord("\u0301"): None, ord("\u0300"): None}
+_CYRILLIC_FOLD = {ord(c): None for c in _APOSTROPHES + "\u00ad"} | {ord("ё"): "е"}
+
+
+@lru_cache(maxsize=1 << 16)
+def cyrillic_key(name: str) -> str:
+    """The key a Cyrillic name is indexed by besides its :func:`name_key`: Cyrillic kept.
+
+    NFC, case folded, ё read as е (Russian writes both: Нехотеевка / Нехотёевка),
+    apostrophes (' ’ ʼ, Мар'їнка) and stress marks dropped, tokens (split at hyphens,
+    spaces and punctuation, as :func:`tokens` splits them) joined by single spaces:
+    "Ростов-на-Дону" -> "ростов на дону".  Ь and ъ are kept: Cyrillic spelling always
+    writes them, so they never differ between a text and the entry, and dropping them
+    would merge distinct names (Ольговка / Олговка) for nothing.  Unlike
+    :func:`name_key` it never guesses a romanisation: Ukrainian г and Russian г stay г,
+    и, і and ы stay apart.  The gazetteer indexes every name that holds a Cyrillic letter
+    under this key too (its keys are never ASCII, so they never meet a Latin key);
+    :meth:`gazetteer.Gazetteer.candidates` takes either kind.
+    """
+    text = unicodedata.normalize("NFD", name).translate(_STRESS)
+    text = unicodedata.normalize("NFC", text).casefold()
+    if "_" in text:
+        text = text.replace("_", " ")
+    folded = (t.translate(_CYRILLIC_FOLD) for t in _TOKEN_RE.findall(text))
+    return " ".join(t for t in folded if t)  # a token of apostrophes alone is no token
 
 
 # --- admin forms ------------------------------------------------------------------------

@@ -19,20 +19,14 @@ from pathlib import Path
 
 from .errors import GazetteerNotBuilt
 from .model import KINDS, Place
-from .names import admin_form, name_key
+from .names import admin_form, cyrillic_key, is_cyrillic, name_key
+from .schema import DB_NAME, SCHEMA_VERSION, SELECT_COLUMNS, place_from_row
 
 __all__ = ["Gazetteer", "PlaceNotFound", "default_cache_dir", "ensure_built", "distance_km",
            "DB_NAME", "SCHEMA_VERSION"]
 
-DB_NAME = "gazetteer.sqlite"
-#: Must match ``gazetteer.build.SCHEMA_VERSION`` (not imported: the builder stays out
-#: of run time).
-SCHEMA_VERSION = 1
-
-_ALT_SEP = "\x1f"
-_COLUMNS = ("rid, id, name, kind, country, admin1, admin1_name, lat, lon, population, "
-            "precision, source, alt_names, admin2, note, katottg, hromada, prior")
 _CACHE_SIZE = 1 << 16
+_P_COLUMNS = ", ".join(f"p.{c.strip()}" for c in SELECT_COLUMNS.split(","))
 
 # Ranking weights, in units of log10(population): a name that is the entry's own name
 # beats an alternate name; an admin phrase ("Kursk region") strongly prefers admin1.
@@ -132,19 +126,29 @@ class Gazetteer:
             return self._con.execute(sql, params).fetchall()
 
     def candidates(self, key: str) -> list[Place]:
-        """Every entry indexed under ``key`` (a :func:`~gazetteer.names.name_key`), unranked."""
+        """Every entry indexed under ``key``, unranked.
+
+        ``key`` is a :func:`~gazetteer.names.name_key` (Latin skeleton; every name has one) or
+        a :func:`~gazetteer.names.cyrillic_key` (every name written in Cyrillic has one too):
+        ``candidates(cyrillic_key("Стальной Конь"))`` reaches the entries without a Latin
+        round trip.
+        """
         return [p for p, _how, _prior in self._candidates(key)]
 
     def _candidates_uncached(self, key: str) -> tuple[tuple[Place, int, float], ...]:
         rows = self._rows(
-            f"SELECT n.how, {', '.join('p.' + c.strip() for c in _COLUMNS.split(','))} "
+            f"SELECT n.how, {_P_COLUMNS} "
             "FROM names n JOIN places p ON p.rid = n.rid WHERE n.key = ?", (key,))
-        return tuple((_place(r[1:]), r[0], r[-1]) for r in rows)
+        return tuple((place_from_row(r[1:]), r[0], r[-1]) for r in rows)
 
     def lookup(self, name: str, *, country: str | None = None, kind: str | None = None,
                limit: int = 25) -> list[Place]:
         """Candidates for ``name`` in any common spelling or script, most likely first.
 
+        A name written in Cyrillic is looked up by its :func:`~gazetteer.names.cyrillic_key`
+        (by its Latin key only when no entry that passes the filters holds that Cyrillic
+        spelling: the Russian form of a Ukrainian village, say, that only GeoNames' Latin
+        names carry).
         Ranking: an admin phrase ("Kursk region") puts first-level units first; then the
         entry's own name over an alternate one; then population (log10), kind and the
         quality of the point as priors.
@@ -171,8 +175,13 @@ class Gazetteer:
                 if place.id not in scored or scored[place.id][0] < score:
                     scored[place.id] = (score, place)
 
-        key = name_key(name)
-        if key:
+        if is_cyrillic(name):
+            # Cyrillic meets Cyrillic names directly ("Курахове", "Плехово"): no romanisation
+            # guessed.  Only a name no entry spells that way falls back to its Latin key.
+            add(cyrillic_key(name))
+            if not scored:
+                add(name_key(name))
+        elif key := name_key(name):
             add(key)
         if form:
             for stem in form.stems:
@@ -202,10 +211,10 @@ class Gazetteer:
 
     def get(self, place_id: str) -> Place:
         """The entry with this id; :class:`PlaceNotFound` (a KeyError) if none."""
-        rows = self._rows(f"SELECT {_COLUMNS} FROM places WHERE id = ?", (place_id,))
+        rows = self._rows(f"SELECT {SELECT_COLUMNS} FROM places WHERE id = ?", (place_id,))
         if not rows:
             raise PlaceNotFound(f"no gazetteer entry {place_id!r}")
-        return _place(rows[0])
+        return place_from_row(rows[0])
 
     def country(self, cc: str) -> Place:
         """The country with ISO 3166-1 alpha-2 code ``cc``."""
@@ -214,6 +223,21 @@ class Gazetteer:
     def admin1(self, code: str) -> Place:
         """The first-level unit with ISO 3166-2 code ``code`` (``RU-ORL``)."""
         return self.get(f"adm1:{code.upper()}")
+
+    def places_in_bbox(self, west: float, south: float, east: float, north: float, *,
+                       kind: str = "settlement", min_population: int = 0) -> list[Place]:
+        """Entries of ``kind`` whose point lies in the box (degrees; ``west <= lon <= east``,
+        ``south <= lat <= north``) with at least ``min_population`` people, most populous
+        first (then by id). With ``min_population`` 0, entries without a population count too.
+        """
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; one of {', '.join(KINDS)}")
+        population = "" if min_population <= 0 else " AND population >= ?"
+        params: tuple = (kind, south, north, west, east) + ((int(min_population),) if population else ())
+        rows = self._rows(f"SELECT {SELECT_COLUMNS} FROM places WHERE kind = ? AND lat BETWEEN ? AND ? "
+                          f"AND lon BETWEEN ? AND ?{population} "
+                          "ORDER BY coalesce(population, 0) DESC, id", params)
+        return [place_from_row(r) for r in rows]
 
     def key_stats(self) -> Iterator[tuple[str, int, int]]:
         """``(key, entries, max population)`` for every distinct key, in one pass."""
@@ -228,17 +252,6 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return self._rows("SELECT count(*) FROM places")[0][0]
-
-
-def _place(r: tuple) -> Place:
-    (_rid, pid, name, kind, country, admin1, admin1_name, lat, lon, population, precision,
-     source, alts, admin2, note, katottg, hromada, _prior) = r
-    return Place(
-        id=pid, name=name, kind=kind, country=country, admin1=admin1, admin1_name=admin1_name,
-        lat=lat, lon=lon, population=population, precision=precision, source=source,
-        alt_names=tuple(alts.split(_ALT_SEP)) if alts else (), admin2=admin2, note=note,
-        katottg=katottg, hromada=hromada,
-    )
 
 
 def distance_km(a: Place, b: Place) -> float:

@@ -1,4 +1,4 @@
-"""Articles in: plain text, Markdown, HTML and JSON Lines.
+"""Articles in: plain text, Markdown, HTML and JSON Lines (Telegram channel exports: ``geo.telegram``).
 
 ``Article`` is what every later stage reads. ``text`` is the body with metadata
 (a leading ``date YYYY-MM-DD`` line, a dateline such as ``KYIV, UKRAINE —``) removed;
@@ -17,6 +17,11 @@ line; Markdown front matter or HTML ``<meta>`` dates; a dateline's date when it 
 ``20241214...`` to the day, ``2024-12-...`` to the month, see :func:`date_from_name`);
 else none.
 
+Language (``Article.lang``, one of :data:`geo.lang.ARTICLE_LANGUAGES`), most trusted first: a
+JSON Lines ``lang`` field; the caller's ``default_lang`` (``--lang``, the app's choice) for input
+that states none; else detected from the text (:func:`geo.lang.detect`). The dateline's month
+names are the article language's (``dates.toml``).
+
 Everything here treats its input as hostile: sizes are bounded before reading, bytes must
 decode as text, HTML is reduced to text by the standard library's parser and nothing it
 references is fetched. Every refusal is a :class:`geo.errors.InputError` whose message is one
@@ -26,22 +31,29 @@ line naming the file and the problem.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo import lang as lang_data
 from geo.errors import InputError
+from geo.lang import DEFAULT_LANGUAGE, check_language, data_language, detect
+
+if TYPE_CHECKING:
+    from geo.telegram import SkippedMessages
 
 __all__ = [
     "Article",
     "web_url",
     "DEFAULT_MAX_BYTES",
     "FORMATS",
+    "BATCH_FORMATS",
     "read_article",
     "read_articles",
     "article_from_text",
@@ -60,9 +72,13 @@ __all__ = [
 #: Largest article accepted, in bytes of the encoded input (one line of a JSON Lines file).
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
-#: Input formats by file suffix.
+#: Input formats by file suffix. A ``.json`` file is read as a Telegram channel export
+#: (``geo.telegram``) when its content is one, and refused otherwise.
 FORMATS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
-           ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+           ".html": "html", ".htm": "html", ".jsonl": "jsonl", ".ndjson": "jsonl",
+           ".json": "telegram"}
+#: Formats whose one file holds many articles.
+BATCH_FORMATS = frozenset({"jsonl", "telegram"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +93,7 @@ class Article:
     record_id: str | None = None  # a JSON Lines record's own "id", as given
     date_precision: str = "day"  # of ``date``: "day", or "month" (a file named 2024-12-...;
     #                              ``date`` is then the 1st of that month)
+    lang: str = DEFAULT_LANGUAGE # the language of ``text`` (geo.lang.ARTICLE_LANGUAGES): given or detected
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,42 +159,58 @@ def decode_bytes(data: bytes, *, source: str) -> str:
 # --- metadata at the head of a text ---------------------------------------------------
 
 _DATE_LINE = re.compile(r"\A\s*+date\s*+:?\s*+(?P<date>\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.I)
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 # A dateline: place words, then optionally a date and a wire agency in brackets, then a dash.
 # An upper-case place needs nothing else; a mixed-case one needs a date or an agency, because
 # "Ukraine - the country ..." at the start of a body is prose, not a dateline.
 _PLACE_UP = r"[A-Z\u0400-\u042f][A-Z\u0400-\u042f'’.\-]*(?:\s+[A-Z\u0400-\u042f][A-Z\u0400-\u042f'’.\-]*){0,3}"
 _PLACE_ANY = r"[A-Z\u0400-\u042f][\w'’.\-]*(?:\s+[A-Z\u0400-\u042f][\w'’.\-]*){0,3}"
 _DASH = r"\s*(?:—|–|--|-)\s+"
-_DATELINE_UP = re.compile(
-    rf"\A\s*(?P<place>{_PLACE_UP}(?:,\s*{_PLACE_UP}){{0,2}})"
-    rf"(?P<date>,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)?"
-    rf"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{{0,30}})\))?{_DASH}")
-_DATELINE_MIXED = re.compile(
-    rf"\A\s*(?P<place>{_PLACE_ANY}(?:,\s*{_PLACE_ANY}){{0,2}})"
-    rf"(?:(?P<date>,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)(?:\s*\((?P<agency1>[A-Za-z][\w .&-]{{0,30}})\))?"
-    rf"|\s*\((?P<agency2>[A-Za-z][\w .&-]{{0,30}})\)){_DASH}")
 
 
-_DATELINE_DAY = re.compile(r"([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s*(\d{4})")
-_MONTH_NO = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-                                         "oct", "nov", "dec"), 1)}
+@dataclass(frozen=True, slots=True)
+class _Datelines:
+    """A language's dateline patterns: the place, a date in its words, an agency, a dash."""
+
+    upper: re.Pattern[str]           # an upper-case place: nothing else needed
+    mixed: re.Pattern[str]           # a mixed-case place: a date or an agency needed
+    day: re.Pattern[str]             # the day a dateline's date names (groups month, day, year)
+    months: dict[str, int]           # month form -> 1..12
 
 
-def _dateline_date(text: str | None) -> dt.date | None:
+@functools.cache
+def _datelines(language: str) -> _Datelines:
+    code = data_language(language)
+    data = lang_data.load("dates", lang=code)
+    where = f"{code}/dates.toml"
+    months = lang_data.calendar_forms(data["months"], lang_data.MONTH_NAMES, f"{where} [months]")
+    named = {"month": lang_data.alternation(months)}
+    date = lang_data.expand(data["patterns"]["dateline_date"], named, f"{where} dateline_date")
+    upper = re.compile(
+        rf"\A\s*(?P<place>{_PLACE_UP}(?:,\s*{_PLACE_UP}){{0,2}})"
+        rf"(?P<date>{date})?"
+        rf"(?:\s*\((?P<agency>[A-Za-z][\w .&-]{{0,30}})\))?{_DASH}")
+    mixed = re.compile(
+        rf"\A\s*(?P<place>{_PLACE_ANY}(?:,\s*{_PLACE_ANY}){{0,2}})"
+        rf"(?:(?P<date>{date})(?:\s*\((?P<agency1>[A-Za-z][\w .&-]{{0,30}})\))?"
+        rf"|\s*\((?P<agency2>[A-Za-z][\w .&-]{{0,30}})\)){_DASH}")
+    day = re.compile(lang_data.expand(data["patterns"]["dateline_day"], named, f"{where} dateline_day"))
+    return _Datelines(upper, mixed, day, months)
+
+
+def _dateline_date(text: str | None, rules: _Datelines) -> dt.date | None:
     # Only a date with its year: "Dec 14" alone would need a reference the text lacks.
-    m = _DATELINE_DAY.search(text or "")
+    m = rules.day.search(text or "")
     if not m:
         return None
     try:
-        return dt.date(int(m.group(3)), _MONTH_NO[m.group(1).lower()], int(m.group(2)))
+        return dt.date(int(m.group("year")), rules.months[m.group("month")], int(m.group("day")))
     except (KeyError, ValueError):
         return None
 
 
-def split_metadata(text: str, *, source: str = "article") -> Metadata:
-    """Find a leading ``date YYYY-MM-DD`` line and a dateline; they may share one line."""
+def split_metadata(text: str, *, source: str = "article", lang: str = DEFAULT_LANGUAGE) -> Metadata:
+    """Find a leading ``date YYYY-MM-DD`` line and a dateline (its date in ``lang``'s words);
+    they may share one line."""
     pos = 0
     date = None
     m = _DATE_LINE.match(text)
@@ -189,10 +222,11 @@ def split_metadata(text: str, *, source: str = "article") -> Metadata:
         pos = m.end()
     dateline = dateline_date = None
     head = text[pos:pos + 200]
-    dm = _DATELINE_UP.match(head) or _DATELINE_MIXED.match(head)
+    rules = _datelines(lang)
+    dm = rules.upper.match(head) or rules.mixed.match(head)
     if dm and "\n" not in dm.group("place"):
         dateline = dm.group("place").strip()
-        dateline_date = _dateline_date(dm.group("date"))
+        dateline_date = _dateline_date(dm.group("date"), rules)
         pos += dm.end()
     while pos < len(text) and text[pos].isspace():
         pos += 1
@@ -437,8 +471,12 @@ def _check_date(value: object, source: str) -> dt.date | None:
 def article_from_text(text: str, *, source: str = "pasted", default_date: dt.date | None = None,
                       fmt: str | None = None, title: str | None = None, url: str | None = None,
                       date: dt.date | None = None, name_date: NameDate | None = None,
-                      record_id: str | None = None) -> Article:
+                      record_id: str | None = None, lang: str | None = None,
+                      default_lang: str | None = None) -> Article:
     """An article from decoded text in format ``fmt`` (txt, md, html; default txt).
+
+    ``lang`` given by the caller (a JSON Lines field) wins over ``default_lang`` (what the user
+    chose for input that states none), which wins over the language detected from the text.
 
     ``date`` given by the caller (a JSON Lines field) wins over a date found in the text (its
     date line, front matter or HTML meta, then its dateline), which wins over ``default_date`` (what the user typed for undated input), which wins
@@ -463,7 +501,9 @@ def article_from_text(text: str, *, source: str = "pasted", default_date: dt.dat
         text = _tidy(text)
     else:
         raise InputError(f"{source}: unknown format {fmt!r} (want txt, md or html)")
-    meta = split_metadata(text, source=source)
+    language = (check_language(lang, source) or check_language(default_lang, source)
+                or detect(text))
+    meta = split_metadata(text, source=source, lang=language)
     body = text[meta.body_start:].rstrip()
     if not body:
         raise InputError(f"{source}: empty article (no body text)")
@@ -473,11 +513,12 @@ def article_from_text(text: str, *, source: str = "pasted", default_date: dt.dat
         chosen, precision = name_date.date, name_date.precision
     return Article(id=article_id(body, record_id=record_id), source=source, text=body, date=chosen,
                    dateline=meta.dateline, title=title, url=web_url(url), record_id=record_id,
-                   date_precision=precision)
+                   date_precision=precision, lang=language)
 
 
 def article_from_bytes(data: bytes, *, source: str, fmt: str | None = None,
-                       default_date: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+                       default_date: dt.date | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                       default_lang: str | None = None) -> Article:
     """Check size, decode and parse raw article bytes (an upload, standard input).
 
     ``source`` is the file name: a date in it (:func:`date_from_name`) dates an article that
@@ -487,7 +528,8 @@ def article_from_bytes(data: bytes, *, source: str, fmt: str | None = None,
     if not data.strip():
         raise InputError(f"{source}: empty input")
     return article_from_text(decode_bytes(data, source=source), source=source,
-                             default_date=default_date, fmt=fmt, name_date=date_from_name(source))
+                             default_date=default_date, fmt=fmt, name_date=date_from_name(source),
+                             default_lang=default_lang)
 
 
 def _format_of(path: Path) -> str:
@@ -513,14 +555,15 @@ def _read_limited(path: Path, max_bytes: int) -> bytes:
 
 
 def read_article(path: str | Path, *, default_date: dt.date | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+                 max_bytes: int = DEFAULT_MAX_BYTES, default_lang: str | None = None) -> Article:
     """Read one article file (.txt, .md, .html/.htm). The source is the file name."""
     path = Path(path)
     fmt = _format_of(path)
-    if fmt == "jsonl":
-        raise InputError(f"{path.name}: a JSON Lines file holds many articles; use read_articles")
+    if fmt in BATCH_FORMATS:
+        raise InputError(f"{path.name}: a {'JSON Lines file' if fmt == 'jsonl' else 'Telegram export'} "
+                         "holds many articles; use read_articles")
     return article_from_bytes(_read_limited(path, max_bytes), source=path.name, fmt=fmt,
-                              default_date=default_date, max_bytes=max_bytes)
+                              default_date=default_date, max_bytes=max_bytes, default_lang=default_lang)
 
 
 def _record_text(value: object, field: str, where: str) -> str | None:
@@ -532,12 +575,14 @@ def _record_text(value: object, field: str, where: str) -> str | None:
 
 
 def article_from_record(record: object, *, where: str, default_date: dt.date | None = None,
-                        max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """An article from one decoded JSON Lines object ``{"id"?, "text", "date"?, "source"?, "title"?, "url"?}``.
+                        max_bytes: int = DEFAULT_MAX_BYTES, default_lang: str | None = None) -> Article:
+    """An article from one decoded JSON Lines object
+    ``{"id"?, "text", "date"?, "source"?, "title"?, "url"?, "lang"?}``.
 
     ``id`` (string or number) is the record's identity: records with the same text and
     different ids are different articles. ``source`` (a publication, an agency) is what the
     map and the app show as the source, linked to ``url``; without it the id is shown.
+    ``lang`` (en, uk, ru) is the text's language; without it ``default_lang``, else detection.
     A batch file's name does not date its records."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: not a JSON object")
@@ -560,22 +605,39 @@ def article_from_record(record: object, *, where: str, default_date: dt.date | N
         text, source=source, default_date=default_date, fmt="txt",
         title=_record_text(record.get("title"), "title", where),
         url=_record_text(record.get("url"), "url", where),
-        date=_check_date(record.get("date"), where), record_id=record_id)
+        date=_check_date(record.get("date"), where), record_id=record_id,
+        lang=check_language(record.get("lang"), where), default_lang=default_lang)
 
 
 def read_articles(path: str | Path, *, default_date: dt.date | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES,
-                  on_error: Callable[[InputError], None] | None = None) -> Iterator[Article]:
-    """Articles from a JSON Lines file, or the one article of any other supported file.
+                  on_error: Callable[[InputError], None] | None = None,
+                  default_lang: str | None = None,
+                  on_skip: Callable[[SkippedMessages], None] | None = None) -> Iterator[Article]:
+    """Articles from a JSON Lines file or a Telegram channel export (``.json``), or the one
+    article of any other supported file.
 
-    A bad line raises :class:`InputError` naming ``file:line``; with ``on_error`` given, the
-    error is handed to it instead and reading goes on with the next line.
+    A bad line (a bad message) raises :class:`InputError` naming ``file:line`` (``file:
+    message N``); with ``on_error`` given, the error is handed to it instead and reading goes
+    on with the next one. ``on_skip`` gets a Telegram export's count of messages that are no
+    article (service messages, media without text), once it is read.
     """
     path = Path(path)
     fmt = _format_of(path)
+    if fmt == "telegram":
+        from geo.telegram import read_export   # it builds on this module
+
+        try:
+            yield from read_export(path, max_bytes=max_bytes, on_error=on_error, on_skip=on_skip,
+                                   default_lang=default_lang)
+        except InputError as err:
+            if on_error is None:
+                raise
+            on_error(err)
+        return
     if fmt != "jsonl":
         try:
-            yield read_article(path, default_date=default_date, max_bytes=max_bytes)
+            yield read_article(path, default_date=default_date, max_bytes=max_bytes, default_lang=default_lang)
         except InputError as err:
             if on_error is None:
                 raise
@@ -587,7 +649,7 @@ def read_articles(path: str | Path, *, default_date: dt.date | None = None,
         raise InputError(f"{path.name}: cannot read ({err.strerror or err})") from err
     with fh:
         yield from articles_from_jsonl(bounded_lines(fh, limit=max_bytes), source=path.name, default_date=default_date,
-                                       max_bytes=max_bytes, on_error=on_error)
+                                       max_bytes=max_bytes, on_error=on_error, default_lang=default_lang)
 
 
 def bounded_lines(fh: BinaryIO, *, limit: int = DEFAULT_MAX_BYTES) -> Iterator[bytes]:
@@ -610,6 +672,7 @@ def articles_from_jsonl(
     default_date: dt.date | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_error: Callable[[InputError], None] | None = None,
+    default_lang: str | None = None,
 ) -> Iterator[Article]:
     """Articles from JSON Lines, one record a line; errors name ``source:line``.
 
@@ -630,7 +693,8 @@ def articles_from_jsonl(
                 raise InputError(f"{where}: invalid JSON ({err.msg} at column {err.colno})") from err
             except (ValueError, RecursionError) as err:   # a number over 4,300 digits; nesting too deep
                 raise InputError(f"{where}: invalid JSON ({' '.join(str(err).split())[:100]})") from err
-            yield article_from_record(record, where=where, default_date=default_date, max_bytes=max_bytes)
+            yield article_from_record(record, where=where, default_date=default_date, max_bytes=max_bytes,
+                                      default_lang=default_lang)
         except InputError as err:
             if on_error is None:
                 raise

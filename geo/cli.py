@@ -21,12 +21,28 @@ inputs:
                         front matter (title, date, url); HTML <title>, <meta> dates, og:url.
   .jsonl/.ndjson        one JSON object per line:
                           {"id": "acled-123", "text": "...", "date": "2024-12-14",
-                           "source": "Ukrinform", "title": "...", "url": "https://..."}
+                           "source": "Ukrinform", "title": "...", "url": "https://...",
+                           "lang": "uk"}
                         text is required, the rest optional. id is the record's identity:
                         records with the same text and different ids are different
                         reports; an id already stored is skipped. Without an id the text
                         is the identity. source and url are shown (and linked) in the
-                        map and the app; only http(s) urls are kept.
+                        map and the app; only http(s) urls are kept. lang (en, uk, ru)
+                        is the text's language.
+  .json                 a Telegram channel export (Telegram Desktop, "Export chat
+                        history", JSON: result.json); any other .json is refused. Each
+                        message with text is an article: dated by its day (the exporting
+                        computer's local time), the channel as source, identity channel
+                        id + message id. Its url is https://t.me/USERNAME/ID when the
+                        file has a top-level "username" (Telegram Desktop writes none: add
+                        it). Service messages and messages without text are skipped and
+                        counted.
+
+language (first found wins):
+  1. the JSON Lines "lang" field
+  2. --lang (for inputs that state no language of their own)
+  3. detected from the text: Cyrillic text is Ukrainian or Russian by its letters
+     (і ї є ґ / ы э ъ ё) and frequent words; any other text is English
 
 dates (first found wins):
   1. the JSON Lines "date" field
@@ -115,9 +131,10 @@ def _cmd_lookup(args: argparse.Namespace) -> int:
     if not places:
         print(f"no gazetteer entry matches {args.name!r}")
         return 0
-    header = ("#", "name", "kind", "cc", "admin1", "lat", "lon", "population", "precision", "id", "source")
+    header = ("#", "name", "kind", "cc", "admin1", "district", "lat", "lon", "population", "precision",
+              "id", "source")
     rows = [(str(i), p.name, p.kind, p.country, f"{p.admin1 or ''} {p.admin1_name or ''}".strip(),
-             f"{p.lat:.5f}", f"{p.lon:.5f}", f"{p.population:,}" if p.population else "",
+             p.admin2 or "", f"{p.lat:.5f}", f"{p.lon:.5f}", f"{p.population:,}" if p.population else "",
              p.precision, p.id, p.source) for i, p in enumerate(places, 1)]
     widths = [min(max(len(r[i]) for r in [header, *rows]), 40) for i in range(len(header))]
     for r in [header, *rows]:
@@ -160,6 +177,7 @@ def _parse_jsonl(gp, path_arg: str) -> int:
 
     from geo.articles import DEFAULT_MAX_BYTES, split_metadata
     from geo.errors import InputError
+    from geo.lang import check_language, detect
 
     path = Path(path_arg)
     try:
@@ -186,14 +204,15 @@ def _parse_jsonl(gp, path_arg: str) -> int:
                 text = record["text"]
                 if "\x00" in text:
                     raise InputError(f"{where}: text contains NUL characters")
+                language = check_language(record.get("lang"), where) or detect(text)
                 if "spans" in record and record["spans"] is not None:
                     spans = _parse_spans(record["spans"], where, len(text))
-                    mentions = [_mention_json(m) for m in gp.resolve_spans(text, spans)]
+                    mentions = [_mention_json(m) for m in gp.resolve_spans(text, spans, lang=language)]
                 else:
                     # Offsets stay those of the input text: metadata are only ever a prefix.
-                    meta = split_metadata(text, source=where)
+                    meta = split_metadata(text, source=where, lang=language)
                     body = text[meta.body_start:]
-                    mentions = [_mention_json(m, meta.body_start) for m in gp.parse_text(body)]
+                    mentions = [_mention_json(m, meta.body_start) for m in gp.parse_text(body, lang=language)]
             except InputError as err:
                 _err(str(err))
                 failed += 1
@@ -240,12 +259,13 @@ def _cmd_parse(args: argparse.Namespace) -> int:
         print(json.dumps({
             "id": article.id, "source": article.source,
             "date": article.date.isoformat() if article.date else None,
+            "lang": article.lang,
             "dateline": article.dateline,
             "dateline_place_id": filed.id if filed else None,
             "mentions": [_mention_json(m) for m in mentions],
         }, ensure_ascii=False, indent=2))
         return 0
-    print(f"{article.source}: id {article.id}, date {article.date or '-'}, "
+    print(f"{article.source}: id {article.id}, language {article.lang}, date {article.date or '-'}, "
           f"dateline {article.dateline or '-'}{f' ({filed.name}, {filed.country})' if filed else ''}")
     for m in mentions:
         p = m.place
@@ -337,7 +357,8 @@ def _cmd_events(args: argparse.Namespace) -> int:
         return 2
     failed = 0
     articles = []
-    for item in read_inputs(args.files, default_date=default_date):
+    for item in read_inputs(args.files, default_date=default_date, default_lang=args.lang,
+                            on_skip=lambda note: _err(note.line())):
         if isinstance(item, InputFailure):
             _err(item.message)
             failed += 1
@@ -389,12 +410,21 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     try:
         summary = ingest(args.paths, store=EventStore(store_path(args.data)), gazetteer_path=args.cache,
                          workers=args.workers, scheduler=args.scheduler, default_date=default_date,
+                         default_lang=args.lang,
                          on_failure=lambda message: tqdm.write(f"borderline: {message}", file=sys.stderr))
     except (BorderlineError, OSError) as err:
         _err(" ".join(str(err).split()))
         return 2
     _err(f"{summary.line()}; store {store_path(args.data)}")
     return 0 if summary.ok else 1
+
+
+def _with_front_line(frame, data: str | None):
+    """The events with the front-line columns when a front line is stored in ``data``."""
+    from geo.frontline.measure import load_series, with_front
+
+    series = load_series(data)
+    return frame if series is None else with_front(frame, series, note=False)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -410,11 +440,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 2
     try:
         store = EventStore(path, create=False)
+        frame = _with_front_line(store.read_events(), args.data)
         if args.out:
-            store.export(args.format, args.out)
-            _err(f"export: {store.count_events()} events written to {args.out}")
+            store.export(args.format, args.out, frame=frame)
+            _err(f"export: {len(frame)} events written to {args.out}")
         else:
-            _write_stdout(store.export(args.format) or "")
+            _write_stdout(store.export(args.format, frame=frame) or "")
     except StoreError as err:
         _err(str(err))
         return 1
@@ -429,8 +460,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from geo.assets import map_assets, vendor_assets
     from geo.errors import BorderlineError
     from geo.maps import build_map
+    from geo.reference import basemap
     from geo.store import EventStore, store_path
-    from geo.view import map_geography
+    from geo.view import map_geography, map_labels
 
     out = Path(args.out).expanduser()
     if out.suffix.lower() not in (".html", ".htm"):
@@ -444,6 +476,12 @@ def _cmd_map(args: argparse.Namespace) -> int:
     geography = map_geography()
     if geography.problem:
         _err(f"map: {geography.problem}; drawing the events without it")
+    base = basemap(args.tiles)
+    labels = map_labels(events)
+    if not labels:
+        _err("map: no gazetteer built (borderline gazetteer build): places are not named, regions and water are")
+    if base.host:
+        _err(f"map: {base.notice}")
     # Leaflet & co. go beside the page (like a browser's "save page"), so it works offline
     # and over file://.
     assets_dir = f"{out.stem}_files"
@@ -451,7 +489,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         vendor_assets(out.parent / assets_dir)
         m = build_map(events, border=geography.border, bands=geography.bands,
-                      outlines=geography.outlines, assets=map_assets(assets_dir))
+                      outlines=geography.outlines, assets=map_assets(assets_dir), tiles=base.id, labels=labels)
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(m.get_root().render(), encoding="utf-8")
         tmp.replace(out)
@@ -465,7 +503,99 @@ def _cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- front line (owned by the front-line work) -------------------------------------
+
+#: What ``frontline import --help`` says about the files (README "The front line").
+_FRONTLINE_HELP = """\
+files (GeoJSON, .geojson or .json; folders are read recursively):
+  DeepStateMap history   one snapshot per file, features told apart by their "fill":
+                         occupied #a52714 #880e4f #000000, grey/contested #bcaaa4
+                         #bdbdbd #757575, anything else ignored; named by a Unix
+                         timestamp (1649004375.geojson)
+  daily merged files     one MultiPolygon of occupied territory per day
+                         (deepstatemap_data_20240708.geojson)
+  ISW assessed control   ISW's control-of-terrain layer (UkraineControlMapAO17AUG2024,
+                         or in a folder named 2024-08-17); other ISW layers are skipped
+
+the day: --date, else the file name (Unix timestamp, YYYYMMDD, YYYY-MM-DD, 17AUG2024),
+else its folder's name. Borderline ships none of these: their owners keep the rights.
+"""
+
+
+def _cmd_frontline_import(args: argparse.Namespace) -> int:
+    from geo.errors import BorderlineError
+    from geo.frontline.imports import import_paths
+    from geo.frontline.store import FrontlineStore, frontline_path
+
+    source = None
+    if args.source is not None:
+        source = " ".join(args.source.split())
+        if not source or len(source) > 80:
+            _err("frontline import: --source must be a name of 1 to 80 characters")
+            return 2
+    path = frontline_path(args.data)
+    try:
+        summary = import_paths(args.paths, FrontlineStore(path), date=args.date, source=source,
+                               on_failure=lambda m: _err(" ".join(m.split())),
+                               on_note=lambda m: _err(" ".join(m.split())))
+    except (BorderlineError, OSError) as err:
+        _err(" ".join(str(err).split()))
+        return 2
+    if summary.files == 0 and not summary.failed:
+        _err("frontline import: no .geojson or .json files found in " + ", ".join(map(str, args.paths)))
+        return 1
+    _err(f"frontline import: {summary.line()}; store {path}")
+    return 0 if summary.ok else 1
+
+
+def _cmd_frontline_list(args: argparse.Namespace) -> int:
+    import json
+
+    from geo.errors import BorderlineError
+    from geo.frontline.store import FrontlineStore, frontline_path
+
+    path = frontline_path(args.data)
+    if not path.exists():
+        if args.json:
+            print("[]")
+        _err(f"no front line stored at {path}: run borderline frontline import PATH first")
+        return 0
+    try:
+        snaps = FrontlineStore(path).snapshots(args.source)
+    except BorderlineError as err:
+        _err(str(err))
+        return 2
+    if args.json:
+        print(json.dumps([{"id": s.id, "date": s.date.isoformat(), "stamp": s.stamp, "source": s.source,
+                           "format": s.format, "file": s.file, "digest": s.digest,
+                           "occupied_km2": s.occupied_km2, "contested_km2": s.contested_km2,
+                           "front_km": s.front_km} for s in snaps], ensure_ascii=False, indent=2))
+        return 0
+    by_source: dict[str, list] = {}
+    for s in snaps:
+        by_source.setdefault(s.source, []).append(s)
+    for source, rows in by_source.items():
+        print(f"{source}: {len(rows)} snapshots, {rows[0].date} to {rows[-1].date}")
+    if snaps:
+        print()
+        print(f"{'date':<10}  {'source':<14} {'format':<9} {'occupied km2':>12} {'grey km2':>9} {'front km':>8}  file")
+    for s in snaps:
+        print(f"{s.date.isoformat():<10}  {s.source[:14]:<14} {s.format:<9} {s.occupied_km2:>12,.0f} "
+              f"{s.contested_km2:>9,.0f} {s.front_km:>8,.0f}  {s.file}")
+    if not snaps:
+        print(f"no snapshots{f' of {args.source}' if args.source else ''} in {path}")
+    return 0
+
+
 # --- the parser --------------------------------------------------------------------
+
+def _lang_option(parser: argparse.ArgumentParser) -> None:
+    from geo.lang import ARTICLE_LANGUAGES
+
+    parser.add_argument("--lang", choices=ARTICLE_LANGUAGES, metavar="L",
+                        help=f"the language ({', '.join(ARTICLE_LANGUAGES)}) of articles that state none "
+                             "(a JSON Lines \"lang\" field wins); default: detected from each text")
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -526,10 +656,12 @@ def build_parser() -> argparse.ArgumentParser:
                                         "namesake near the other reports' places is taken (its\n"
                                         "confidence stays at most 0.5).",
                             epilog=_INPUTS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    events.add_argument("files", nargs="+", metavar="FILE", help="article files (txt, md, html, jsonl)")
+    events.add_argument("files", nargs="+", metavar="FILE",
+                        help="article files (txt, md, html, jsonl; a Telegram export's .json)")
     events.add_argument("--date", metavar="D", type=_date_option,
                         help="publication date YYYY-MM-DD for articles that carry none in their "
                              "text or metadata (it overrides a date in the file name)")
+    _lang_option(events)
     events.add_argument("--format", choices=["geojson", "csv", "gpkg"], default="geojson",
                         help="output format (default geojson)")
     events.add_argument("--out", metavar="PATH", help="write here instead of standard output (required for gpkg)")
@@ -542,11 +674,13 @@ def build_parser() -> argparse.ArgumentParser:
                                         "Progress goes to standard error: a bar on a terminal, else a\n"
                                         "line every 10 seconds (articles done/total, events, rate).",
                             epilog=_INPUTS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="files, directories or .jsonl files")
+    ingest.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files, directories, .jsonl files or Telegram exports (.json)")
     ingest.add_argument("--data", metavar="DIR", help="data directory (default: $BORDERLINE_DATA or the user data dir)")
     ingest.add_argument("--date", metavar="D", type=_date_option,
                         help="publication date YYYY-MM-DD for articles that carry none in their "
                              "text or metadata (it overrides a date in the file name)")
+    _lang_option(ingest)
     ingest.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: all cores)")
     ingest.add_argument("--scheduler", metavar="URL", help="a Dask scheduler, e.g. tcp://HOST:8786")
     ingest.add_argument("--cache", metavar="DIR", help="gazetteer directory")
@@ -560,10 +694,37 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--data", metavar="DIR", help="data directory")
     export.set_defaults(handler=_cmd_export)
 
+    front = sub.add_parser("frontline", help="import or list front-line snapshots you supply",
+                           description="Front-line snapshots from DeepStateMap, daily merged files or ISW, "
+                                       "stored beside the events (frontline.gpkg).")
+    front_sub = front.add_subparsers(dest="frontline_command", required=True, metavar="ACTION")
+    fimport = front_sub.add_parser(
+        "import", help="import snapshot files or folders",
+        description="Import front-line snapshots into frontline.gpkg in the data directory.\n"
+                    "A file already stored (same source, day and content) is skipped; a bad\n"
+                    "file is reported by name and the rest go on.",
+        epilog=_FRONTLINE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    fimport.add_argument("paths", nargs="+", metavar="PATH", help="GeoJSON files or folders of them")
+    fimport.add_argument("--date", metavar="YYYY-MM-DD", type=_date_option,
+                         help="the snapshots' day (overrides a date in the file names)")
+    fimport.add_argument("--source", metavar="NAME",
+                         help="who drew them (default: DeepStateMap, ISW, or daily, by the format)")
+    fimport.add_argument("--data", metavar="DIR", help="data directory (default: $BORDERLINE_DATA or the user data dir)")
+    fimport.set_defaults(handler=_cmd_frontline_import)
+    flist = front_sub.add_parser("list", help="list the stored snapshots",
+                                 description="List the stored front-line snapshots, by source and day.")
+    flist.add_argument("--source", metavar="NAME", help="only this source")
+    flist.add_argument("--json", action="store_true", help="print JSON")
+    flist.add_argument("--data", metavar="DIR", help="data directory")
+    flist.set_defaults(handler=_cmd_frontline_list)
+
     map_ = sub.add_parser("map", help="write the stored events as a standalone HTML map",
                           description="Write the stored events as a standalone, offline HTML map.")
     map_.add_argument("--out", metavar="PATH", default="map.html", help="output HTML (default map.html)")
     map_.add_argument("--data", metavar="DIR", help="data directory")
+    map_.add_argument("--tiles", choices=("none", "osm", "satellite"), default="none",
+                      help="basemap: none (default; the page fetches nothing), osm (OpenStreetMap) or "
+                           "satellite (Esri World Imagery): the reader's browser then fetches tiles from that server")
     map_.set_defaults(handler=_cmd_map)
     return parser
 

@@ -9,6 +9,7 @@ __all__ = [
     "GazetteerError",
     "StoreError",
     "BorderDataError",
+    "LanguageDataError",
 ]
 
 
@@ -34,3 +35,7 @@ class StoreError(BorderlineError, RuntimeError):
 
 class BorderDataError(BorderlineError, RuntimeError):
     """The shipped border geometry is missing or broken."""
+
+
+class LanguageDataError(BorderlineError, RuntimeError):
+    """A language's shipped data (``geo/lang/<lang>/``) is missing a file or a key, or is broken."""

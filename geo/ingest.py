@@ -64,7 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.articles import Article, article_id, bounded_lines
+from geo.articles import FORMATS, Article, article_id, bounded_lines
 from geo.errors import BorderlineError, GazetteerError, StoreError
 from geo.pipeline import (ArticleResult, FirstPass, InputFailure, Pipeline, Windows, add_window, article_name,
                           context_of, decide, first_pass_each, iter_input_paths, read_inputs, settle_each)
@@ -72,6 +72,7 @@ from geo.pipeline import (ArticleResult, FirstPass, InputFailure, Pipeline, Wind
 if TYPE_CHECKING:
     from geo.events import Event
     from geo.store import AddResult, EventStore
+    from geo.telegram import SkippedMessages
 
 __all__ = ["IngestSummary", "ingest", "count_inputs", "default_workers", "PROGRESS_EVERY_S"]
 
@@ -104,6 +105,8 @@ class IngestSummary:
     seconds: float
     articles_per_s: float       # processed / seconds (wall clock, start-up included)
     mode: str                   # "in-process", "2 local workers", "dask tcp://..."
+    skipped_service: int = 0    # Telegram service messages (no article)
+    skipped_no_text: int = 0    # Telegram messages without text (media alone, polls ...)
 
     @property
     def ok(self) -> bool:
@@ -112,9 +115,19 @@ class IngestSummary:
     def line(self) -> str:
         """The one-line summary the CLI prints."""
         return (f"ingest: {self.read} articles read, {self.skipped_stored} skipped as already stored, "
-                f"{self.processed} processed, {len(self.failed)} failed; {self.events_added} events added "
+                f"{self.processed} processed, {len(self.failed)} failed{self._messages_skipped()}; "
+                f"{self.events_added} events added "
                 f"({self.events_merged} merged into stored incidents) in {self.seconds:.1f} s, "
                 f"{self.articles_per_s:.1f} articles/s ({self.mode})")
+
+
+    def _messages_skipped(self) -> str:
+        n = self.skipped_service + self.skipped_no_text
+        if not n:
+            return ""
+        parts = [f"{k} {what}" for k, what in ((self.skipped_service, "service"),
+                                                (self.skipped_no_text, "without text")) if k]
+        return f", {n} Telegram message{'' if n == 1 else 's'} skipped ({', '.join(parts)})"
 
 
 def default_workers() -> int:
@@ -248,10 +261,15 @@ def _local_pool(workers: int, gazetteer_path: str | None) -> Executor:
 
 def count_inputs(paths: Iterable[str | os.PathLike[str]]) -> int:
     """Articles to expect (for a progress bar): a file each, a JSON Lines file its
-    non-blank lines. Cheap: nothing is decoded."""
+    non-blank lines, a Telegram export its messages. Cheap: nothing is decoded (an export is
+    parsed once, not built)."""
+    from geo.telegram import count_messages
+
     total = 0
     for item in iter_input_paths(paths):
-        if isinstance(item, Path) and item.suffix.lower() in (".jsonl", ".ndjson"):
+        if isinstance(item, Path) and FORMATS.get(item.suffix.lower()) == "telegram":
+            total += count_messages(item)
+        elif isinstance(item, Path) and item.suffix.lower() in (".jsonl", ".ndjson"):
             try:
                 with item.open("rb") as fh:
                     total += sum(1 for line in bounded_lines(fh) if line.strip())
@@ -297,7 +315,7 @@ class _Window:
 def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
            gazetteer_path: str | os.PathLike[str] | None = None, workers: int | None = None,
            scheduler: str | Any | None = None, default_date: dt.date | None = None,
-           progress: bool = True, chunk_size: int = CHUNK_SIZE, write_batch: int = WRITE_BATCH,
+           default_lang: str | None = None, progress: bool = True, chunk_size: int = CHUNK_SIZE, write_batch: int = WRITE_BATCH,
            on_failure: Callable[[str], None] | None = None,
            on_progress: Callable[[int, int], None] | None = None,
            progress_every_s: float = PROGRESS_EVERY_S) -> IngestSummary:
@@ -351,13 +369,19 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
         elif progress:
             tqdm.write(message, file=sys.stderr)
 
-    counts = {"read": 0, "skipped": 0}
+    counts = {"read": 0, "skipped": 0, "service": 0, "no_text": 0}
     cut = Windows()
+
+    def skipped_messages(note: SkippedMessages) -> None:
+        counts["service"] += note.service
+        counts["no_text"] += note.no_text
+        bar.update(note.total)      # the bar's total counted them as messages
 
     def pending_articles() -> Iterator[tuple[Article, int]]:
         """Articles still to process, in input order, with their context window (counted over
         every article read, stored or not); failures and skips are counted here."""
-        for item in read_inputs(paths, default_date=default_date):
+        for item in read_inputs(paths, default_date=default_date, default_lang=default_lang,
+                                on_skip=skipped_messages):
             if isinstance(item, InputFailure):
                 fail(item.message)
                 bar.update(1)
@@ -430,7 +454,7 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
                          processed=runner.processed, events_added=runner.totals.events_added,
                          events_merged=runner.totals.events_merged, events_found=runner.found,
                          seconds=seconds, articles_per_s=runner.processed / seconds if seconds > 0 else 0.0,
-                         mode=runner.mode)
+                         mode=runner.mode, skipped_service=counts["service"], skipped_no_text=counts["no_text"])
 
 
 def _stored_before_record_ids(article: Article, stored_sources: dict[str, str]) -> bool:

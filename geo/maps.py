@@ -27,6 +27,14 @@ Design, measured on this machine (see ../shared/notes/stack-notes.md and bench/m
 - No CDN: ``default_js``/``default_css`` point at vendored files (``geo.assets``); the
   legend is plain HTML, collapsed in the top-left corner (a branca ColorMap makes st_folium
   fetch d3 from a CDN); with no tile server the country outlines and the border still draw.
+- Reference layers (``geo.reference``), offline and on by default: water and oblast outlines in
+  a pane beneath everything (``blBase``), and names on canvas tiles (``BL.Labels``, a Leaflet
+  GridLayer: no DOM element per name; one placement per zoom over the whole map, greedy in rank
+  order with a 64-px grid for collisions, so tiles always agree). Their embedded data is parsed
+  and drawn after the events' first paint (``BL.defer``). Tiles only when asked (``tiles``).
+- A dated overlay (the front line for the time control's date) is one function passed in
+  ``overlays``: ``snapshot_layer`` draws, of features carrying a day, the latest day on or
+  before the window's end, and follows the slider (``BL.onTime`` is the underlying hook).
 """
 
 from __future__ import annotations
@@ -51,6 +59,9 @@ from folium.template import Template
 from geo import event_types
 from geo.articles import web_url
 from geo.assets import MapAssets, map_assets
+from geo.reference import (
+    LABEL_KINDS, LOCAL_NAME_ZOOM, MapLabel, basemap, region_labels, shipped_water, water_labels,
+)
 
 __all__ = [
     "PRECISION_TEXT",
@@ -67,6 +78,11 @@ __all__ = [
     "event_id_from_popup",
     "event_ids_from_popup",
     "DataSink",
+    "LABEL_STYLES",
+    "LABEL_SUB_STYLE",
+    "label_rows",
+    "snapshot_layer",
+    "MapOverlay",
     "build_map",
 ]
 
@@ -273,7 +289,8 @@ _LIBRARY_JS = r"""
 if (window.BL) { return; }
 var BL = window.BL = {
     FIELDS: __FIELDS__, ID_LABEL: __ID_LABEL__, IDS_LABEL: __IDS_LABEL__,
-    NEAR_PX: __NEAR_PX__, MAX_DETAILS: __MAX_DETAILS__, MAX_IDS: __MAX_IDS__, PLAY_MS: 800
+    NEAR_PX: __NEAR_PX__, MAX_DETAILS: __MAX_DETAILS__, MAX_IDS: __MAX_IDS__, PLAY_MS: 800,
+    LABEL_STYLES: __LABEL_STYLES__, LABEL_SUB: __LABEL_SUB__, LOCAL_ZOOM: __LOCAL_ZOOM__
 };
 var DAY = 86400000;
 
@@ -297,11 +314,21 @@ BL.loaded = function (map, gj, kind) {
     var s = BL.state(map), all = [];
     gj.eachLayer(function (l) { l._blOn = true; all.push(l); });
     gj._blAll = all;
-    s.timed.push(gj);
+    if (kind === "snapshots") {
+        // a dated overlay shows one day: the latest on or before the window's end (BL.snapshot)
+        BL.onTime(map, function (t) { BL.snapshot(gj, t); });
+    } else {
+        s.timed.push(gj);
+    }
     if (kind === "points") { s.points.push(gj); }
-    if (s.time) { BL.filterLayer(gj, s.time); }
+    if (s.time && kind !== "snapshots") { BL.filterLayer(gj, s.time); }
     s.heats.forEach(function (h) { if (h.src === gj) { BL.heat(h); } });
     s.pending -= 1;
+    if (s.pending === 0 && s.eventsPainted == null) {
+        // the frame that paints the last event layer (the canvas draws in an earlier callback of it)
+        s.eventsPainted = false;
+        requestAnimationFrame(function () { s.eventsPainted = performance.now(); });
+    }
     BL.trySelect(map);
     map.fire("bl:data");
 };
@@ -392,7 +419,32 @@ BL.setTime = function (map, t) {
     s.time = t;
     s.timed.forEach(function (gj) { BL.filterLayer(gj, t); });
     s.heats.forEach(BL.heat);
+    (s.onTime || []).forEach(function (fn) { fn(t); });
     map.fire("bl:time");
+};
+// The hook for a date-driven overlay: fn(window) now and on every change of the time control
+// (window: {lo, hi, mode} in days since 1970-01-01, or null for all dates).
+BL.onTime = function (map, fn) {
+    var s = BL.state(map);
+    (s.onTime = s.onTime || []).push(fn);
+    fn(s.time);
+};
+// Of a layer whose features carry a day (bl_t), show those of the latest day on or before the
+// window's end (all dates: the latest day of all); none when every day is later.
+BL.snapshot = function (gj, t) {
+    var hi = t ? t.hi : Infinity, best = null;
+    each(gj, function (l) {
+        var d = l.feature.properties.bl_t;
+        if (d != null && d <= hi && (best === null || d > best)) { best = d; }
+    });
+    each(gj, function (l) {
+        var want = best !== null && l.feature.properties.bl_t === best;
+        if (want !== l._blOn) {
+            l._blOn = want;
+            if (want) { gj.addLayer(l); } else { gj.removeLayer(l); }
+        }
+    });
+    gj._blDay = best;
 };
 BL.counts = function (map) {
     var s = BL.state(map), shown = 0, undated = 0;
@@ -512,6 +564,234 @@ BL.trySelect = function (map) {
     L.popup({maxWidth: 380, minWidth: 240}).setLatLng(ll).setContent(BL.popup(found)).openOn(map);
     map.fire("bl:selected", {id: s.selected});
 };
+// --- reference layers: panes beneath the events, and place names drawn on tile canvases ---
+// Panes: blBase (country outlines, water, oblast outlines) under blLabels (names) under the
+// overlay pane (bands, border, events). Neither takes the mouse: clicks reach the events.
+BL.panes = function (map) {
+    [["blBase", 250], ["blLabels", 300]].forEach(function (p) {
+        if (!map.getPane(p[0])) {
+            var el = map.createPane(p[0]);
+            el.style.zIndex = p[1];
+            el.style.pointerEvents = "none";
+        }
+    });
+};
+// Work for the reference layers waits until the events have been painted once: the reader sees
+// the events as soon as without them, the context a frame later.
+BL.defer = function (map, fn) {
+    var s = BL.state(map);
+    if (s.deferred === null) { fn(); return; }
+    if (!s.deferred) {
+        s.deferred = [];
+        requestAnimationFrame(function () {
+            setTimeout(function () {
+                var list = s.deferred;
+                s.deferred = null;
+                list.forEach(function (f) { f(); });
+                map.fire("bl:reference");
+            }, 0);
+        });
+    }
+    s.deferred.push(fn);
+};
+BL.renderer = function (map, pane) {
+    var s = BL.state(map);
+    s.renderers = s.renderers || {};
+    return s.renderers[pane] || (s.renderers[pane] = L.canvas({pane: pane}));
+};
+// Label text arrives as escaped HTML (made in Python); a canvas draws text, so it is decoded
+// here, and only ever drawn with fillText or shown as the escaped original.
+var ENTITY = /&(#x[0-9a-f]+|#[0-9]+|amp|lt|gt|quot|apos);/gi;
+var NAMED = {amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'"};
+function unescapeHtml(s) {
+    return String(s).replace(ENTITY, function (m, e) {
+        var k = e.toLowerCase();
+        if (NAMED[k]) { return NAMED[k]; }
+        var n = k.charAt(1) === "x" ? parseInt(k.slice(2), 16) : parseInt(k.slice(1), 10);
+        return n > 0 && n < 0x110000 ? String.fromCodePoint(n) : "";
+    });
+}
+// 512-px label tiles: a quarter of the canvases 256 px would need, each drawn once per zoom
+var CELL = 64, TILE = 512;
+function cellKey(x, y) { return x + ":" + y; }
+function cellsOf(b, fn) {
+    for (var cx = Math.floor(b[0] / CELL); cx <= Math.floor(b[2] / CELL); cx++) {
+        for (var cy = Math.floor(b[1] / CELL); cy <= Math.floor(b[3] / CELL); cy++) { fn(cellKey(cx, cy)); }
+    }
+}
+function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+// Where a label may go around its point, in order of preference: a place's name beside its dot
+// (right, left, above, below); an area's name (region, water) centred, then nudged up or down.
+function spots(st, x, y, w, h) {
+    if (st.dot) {
+        var d = st.dot + 3;
+        return [[x + d, y - h / 2, 0], [x - d - w, y - h / 2, 1], [x - w / 2, y - d - h, 0.5], [x - w / 2, y + d, 0.5]];
+    }
+    var out = [[x - w / 2, y - h / 2, 0.5]];
+    [1, -1, 2, -2].forEach(function (k) { out.push([x - w / 2, y - h / 2 + k * (h + 4), 0.5]); });
+    return out;
+}
+BL.Labels = L.GridLayer.extend({
+    options: {pane: "blLabels", tileSize: TILE, updateWhenZooming: false, updateWhenIdle: true, keepBuffer: 1},
+    initialize: function (rows, options) {
+        L.GridLayer.prototype.initialize.call(this, options);
+        this._rows = rows || [];
+        this._placed = {};
+        this._meta = [];
+    },
+    setRows: function (rows) {
+        this._rows = rows || [];
+        this._placed = {};
+        this._meta = [];
+        if (this._map) { this.redraw(); }
+        this.fire("bl:labels");
+        return this;
+    },
+    onAdd: function (map) {
+        L.GridLayer.prototype.onAdd.call(this, map);
+        map.on("mousemove", this._hover, this);
+        map.on("mouseout zoomstart", this._unhover, this);
+    },
+    onRemove: function (map) {
+        map.off("mousemove", this._hover, this);
+        map.off("mouseout zoomstart", this._unhover, this);
+        this._unhover();
+        L.GridLayer.prototype.onRemove.call(this, map);
+    },
+    // text and widths of row i, measured once
+    _info: function (i, ctx) {
+        if (this._meta[i]) { return this._meta[i]; }
+        var r = this._rows[i], st = BL.LABEL_STYLES[r[2]];
+        var text = unescapeHtml(r[5]), sub = r[6] ? unescapeHtml(r[6]) : "";
+        if (st.upper) { text = text.toUpperCase(); }
+        ctx.font = st.font;
+        ctx.letterSpacing = st.spacing || "0px";
+        var w = ctx.measureText(text).width;
+        ctx.font = BL.LABEL_SUB.font;
+        ctx.letterSpacing = "0px";
+        var w2 = sub ? ctx.measureText(sub).width : 0;
+        return (this._meta[i] = {text: text, sub: sub, w: w, w2: w2, st: st});
+    },
+    // Every label of zoom z, placed once in world pixels, most important first; a label that
+    // would overlap one already placed goes to its next spot, or is left out. One placement per
+    // zoom for the whole map, so neighbouring tiles always agree.
+    _place: function (z) {
+        if (this._placed[z]) { return this._placed[z]; }
+        var ctx = this._ctx || (this._ctx = document.createElement("canvas").getContext("2d"));
+        var map = this._map, grid = {}, byTile = {}, items = [], withSub = z >= BL.LOCAL_ZOOM;
+        for (var i = 0; i < this._rows.length; i++) {
+            var r = this._rows[i];
+            if (z < r[3] || z > r[4]) { continue; }
+            var info = this._info(i, ctx), st = info.st;
+            var p = map.project([r[1], r[0]], z);
+            var sub = withSub && info.sub ? info.sub : "";
+            var w = Math.max(info.w, sub ? info.w2 : 0), h = st.size + 3 + (sub ? BL.LABEL_SUB.size + 3 : 0);
+            var cand = spots(st, p.x, p.y, w, h), placed = null;
+            for (var c = 0; c < cand.length && !placed; c++) {
+                var b = [cand[c][0] - 2, cand[c][1] - 2, cand[c][0] + w + 2, cand[c][1] + h + 2];
+                if (st.dot) {
+                    b = [Math.min(b[0], p.x - st.dot - 1), Math.min(b[1], p.y - st.dot - 1),
+                         Math.max(b[2], p.x + st.dot + 1), Math.max(b[3], p.y + st.dot + 1)];
+                }
+                var free = true;
+                cellsOf(b, function (k) {
+                    if (!free || !grid[k]) { return; }
+                    for (var j = 0; j < grid[k].length; j++) { if (overlaps(b, grid[k][j].b)) { free = false; return; } }
+                });
+                if (free) {
+                    placed = {r: r, i: i, x: cand[c][0], y: cand[c][1], align: cand[c][2], w: w, px: p.x, py: p.y,
+                              b: b, text: info.text, sub: sub, st: st, w1: info.w, w2: info.w2};
+                }
+            }
+            if (!placed) { continue; }
+            items.push(placed);
+            cellsOf(placed.b, function (k) { (grid[k] = grid[k] || []).push(placed); });
+            for (var tx = Math.floor(placed.b[0] / TILE); tx <= Math.floor(placed.b[2] / TILE); tx++) {
+                for (var ty = Math.floor(placed.b[1] / TILE); ty <= Math.floor(placed.b[3] / TILE); ty++) {
+                    (byTile[cellKey(tx, ty)] = byTile[cellKey(tx, ty)] || []).push(placed);
+                }
+            }
+        }
+        return (this._placed[z] = {items: items, grid: grid, byTile: byTile});
+    },
+    createTile: function (coords) {
+        var tile = L.DomUtil.create("canvas", "leaflet-tile"), size = this.getTileSize();
+        var ratio = window.devicePixelRatio || 1;
+        tile.width = size.x * ratio;
+        tile.height = size.y * ratio;
+        var ctx = tile.getContext("2d"), names = [];
+        ctx.scale(ratio, ratio);
+        var list = this._place(coords.z).byTile[cellKey(coords.x, coords.y)] || [];
+        var ox = coords.x * size.x, oy = coords.y * size.y;
+        ctx.lineJoin = "round";
+        ctx.textBaseline = "top";
+        list.forEach(function (it) {
+            var st = it.st;
+            if (st.dot) {
+                ctx.beginPath();
+                ctx.arc(it.px - ox, it.py - oy, st.dot, 0, 2 * Math.PI);
+                ctx.fillStyle = st.dotColor;
+                ctx.fill();
+                ctx.lineWidth = 1;
+                ctx.strokeStyle = "#ffffff";
+                ctx.stroke();
+            }
+            var lines = [[it.text, st.font, st.spacing || "0px", st.color, it.w1, st.size]];
+            if (it.sub) { lines.push([it.sub, BL.LABEL_SUB.font, "0px", BL.LABEL_SUB.color, it.w2, BL.LABEL_SUB.size]); }
+            var y = it.y - oy;
+            lines.forEach(function (ln) {
+                var x = it.x - ox + it.align * (it.w - ln[4]);
+                ctx.font = ln[1];
+                ctx.letterSpacing = ln[2];
+                ctx.lineWidth = st.halo;
+                ctx.strokeStyle = st.haloColor;
+                ctx.strokeText(ln[0], x, y);
+                ctx.fillStyle = ln[3];
+                ctx.fillText(ln[0], x, y);
+                names.push(ln[0]);
+                y += ln[5] + 3;
+            });
+        });
+        tile._blNames = names;
+        return tile;
+    },
+    // The names drawn on the tiles of the current zoom (what a reader sees, and tests read).
+    drawnNames: function () {
+        var out = [], tiles = this._tiles || {};
+        Object.keys(tiles).forEach(function (k) {
+            if (tiles[k].current && tiles[k].el._blNames) { out.push.apply(out, tiles[k].el._blNames); }
+        });
+        return out;
+    },
+    // Hovering a name shows it with its local (Cyrillic) name, unless an event is under the mouse.
+    _hover: function (e) {
+        var map = this._map, z = map.getZoom(), pl = this._placed[z], hit = null;
+        var hovered = map._renderer && map._renderer._hoveredLayer;
+        if (pl && !hovered) {
+            var p = map.project(e.latlng, z), cell = pl.grid[cellKey(Math.floor(p.x / CELL), Math.floor(p.y / CELL))] || [];
+            for (var j = 0; j < cell.length && !hit; j++) {
+                var b = cell[j].b;
+                if (p.x >= b[0] && p.x <= b[2] && p.y >= b[1] && p.y <= b[3]) { hit = cell[j]; }
+            }
+        }
+        if (hit === this._hot) { return; }
+        this._unhover();
+        if (!hit || !hit.r[6]) { return; }
+        this._hot = hit;
+        this._tip = this._tip || L.tooltip({direction: "top", offset: [0, -6], className: "bl-label-tip"});
+        // escaped HTML from Python, never the decoded text
+        this._tip.setLatLng([hit.r[1], hit.r[0]]).setContent(hit.r[5] + " · " + hit.r[6]);
+        map.openTooltip(this._tip);
+    },
+    _unhover: function () {
+        this._hot = null;
+        if (this._tip && this._map) { this._map.closeTooltip(this._tip); }
+    }
+});
+BL.labelNames = function (map) {
+    var layer = BL.state(map).labels;
+    return layer && layer._map ? layer.drawnNames() : [];
+};
 })();
 """
 
@@ -523,6 +803,12 @@ def _htmlsafe_json(data: object) -> str:
             .replace("&", "\\u0026").replace("'", "\\u0027"))
 
 
+def _js_string(text: str) -> str:
+    """``text`` (HTML-safe JSON: no raw < > & ') as a JavaScript string literal."""
+    return (json.dumps(text, ensure_ascii=False)
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
 def _library_js() -> str:
     consts = {
         "__FIELDS__": _htmlsafe_json([[k, escape(label)] for k, label in POPUP_FIELDS]),
@@ -531,6 +817,9 @@ def _library_js() -> str:
         "__NEAR_PX__": str(_NEAR_PX),
         "__MAX_DETAILS__": str(_LIST_DETAILS),
         "__MAX_IDS__": str(_LIST_IDS),
+        "__LABEL_STYLES__": _htmlsafe_json([LABEL_STYLES[k] for k in LABEL_KINDS]),
+        "__LABEL_SUB__": _htmlsafe_json(LABEL_SUB_STYLE),
+        "__LOCAL_ZOOM__": str(LOCAL_NAME_ZOOM),
     }
     text = _LIBRARY_JS
     for key, value in consts.items():
@@ -573,6 +862,7 @@ class _Library(MacroElement):
         {% macro script(this, kwargs) %}
         {{ this.js }}
         BL.state({{ this._parent.get_name() }});
+        BL.panes({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
@@ -692,7 +982,8 @@ def _band_style(index: int) -> dict[str, object]:
 
 
 def _legend_html(counts: Sequence[tuple[str, str, int]], *, country_count: int, unmapped: int,
-                 band_labels: Sequence[str] = (), undated: int = 0, timed: bool = False) -> str:
+                 band_labels: Sequence[str] = (), undated: int = 0, timed: bool = False,
+                 basemap_host: str | None = None) -> str:
     rows = []
     for etype, label, n in counts:
         t = event_types.get(etype)
@@ -720,6 +1011,8 @@ def _legend_html(counts: Sequence[tuple[str, str, int]], *, country_count: int, 
         notes.append(f"{country_count:,} country-level events: see their layer")
     if unmapped:
         notes.append(f"{unmapped:,} events without coordinates are not drawn")
+    if basemap_host:
+        notes.append(f"Basemap tiles are fetched by your browser from {basemap_host}")
     if timed:
         notes.append("Time control (bottom left): all dates at first"
                      + (f"; {undated:,} undated events are hidden while a window is set" if undated else ""))
@@ -803,7 +1096,10 @@ class _DataLayer(folium.map.Layer):
     embedded or fetched from the URL ``data_sink`` returns. ``kind``: "points" (event
     markers on the canvas, styled per precision code, with the page's popup and tooltip,
     filtered by the time control), "extent" (unclickable geographic circles, filtered by
-    time), "shapes" (lines/polygons with one style).
+    time), "shapes" (lines/polygons with one style), "snapshots" (lines/polygons with one style
+    and a day each, ``bl_t``: the time control shows the latest day on or before its window's
+    end, ``BL.snapshot``). ``pane``: draw in that map pane (``blBase``: beneath the labels and
+    the events) on its own canvas.
 
     Why not folium.GeoJson: st_folium renders the whole map two or three times on every
     Streamlit rerun (every marker click); folium's template re-encodes all the data each
@@ -816,7 +1112,13 @@ class _DataLayer(folium.map.Layer):
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJson(null, {
-            {%- if this.kind == "shapes" %}
+            {%- if this.pane %}
+            pane: {{ this.pane|tojson }},
+            renderer: BL.renderer({{ this.map_name }}, {{ this.pane|tojson }}),
+            {%- endif %}
+            {%- if this.kind in ("shapes", "snapshots") and this.styled_by %}
+            style: function (feature) { return ({{ this.styles_json }})[feature.properties.bl_k] || {}; },
+            {%- elif this.kind in ("shapes", "snapshots") %}
             style: {{ this.styles_json }},
             {%- else %}
             pointToLayer: function (feature, latlng) {
@@ -858,6 +1160,11 @@ class _DataLayer(folium.map.Layer):
         {%- if this.show %}
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {%- endif %}
+        {%- elif this.deferred %}
+        BL.defer({{ this.map_name }}, function () { {{ this.get_name() }}.addData(JSON.parse({{ this.data_str }})); });
+        {%- if this.show %}
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- endif %}
         {%- else %}
         {{ this.get_name() }}.addData({{ this.data_json }});
         {%- if this.show %}
@@ -872,13 +1179,20 @@ class _DataLayer(folium.map.Layer):
 
     def __init__(self, data: dict, *, kind: str, styles: dict[str, object],
                  bounds: Sequence[float] | None = None, name: str | None = None, show: bool = True,
-                 data_sink: DataSink | None = None, attribution: str | None = None):
+                 data_sink: DataSink | None = None, attribution: str | None = None, pane: str | None = None):
         # name=None: part of a FeatureGroup, not listed in the layer control itself
         super().__init__(name=name, overlay=True, control=name is not None, show=show)
         self._name = "DataLayer"
         self.kind = kind
+        self.pane = pane
+        # shapes styled per feature: ``styles`` maps each feature's ``properties.bl_k`` to its style
+        self.styled_by = kind in ("shapes", "snapshots") and bool(data.get("features")) and all(
+            "bl_k" in (f.get("properties") or {}) for f in data["features"])
         self.attribution = escape(attribution) if attribution else None
         self.map_name = ""
+        if bounds is None and kind == "snapshots":
+            geoms = [shapely.geometry.shape(f["geometry"]) for f in data["features"] if f.get("geometry")]
+            bounds = tuple(shapely.total_bounds(geoms)) if geoms else None
         if bounds is None:   # points: (lon, lat) of every feature
             xy = np.array([f["geometry"]["coordinates"] for f in data["features"]], dtype=float).reshape(-1, 2)
             bounds = (xy[:, 0].min(), xy[:, 1].min(), xy[:, 0].max(), xy[:, 1].max()) if len(xy) else None
@@ -887,6 +1201,10 @@ class _DataLayer(folium.map.Layer):
         text = _htmlsafe_json(data)
         self.data_url = data_sink(text) if data_sink is not None else None
         self.data_json = None if data_sink is not None else text
+        # Reference shapes (in a pane of their own) are parsed and drawn after the events' first
+        # paint (BL.defer), from a string: a JSON.parse off the critical path, not a JS literal on it.
+        self.deferred = pane is not None and kind == "shapes" and data_sink is None
+        self.data_str = _js_string(text) if self.deferred else None
         self.styles_json = _htmlsafe_json(styles)
 
     def _get_self_bounds(self) -> list[list[float | None]]:
@@ -897,6 +1215,113 @@ class _DataLayer(folium.map.Layer):
         # Raw, not MacroElement.render: that would Jinja-compile the output (see _RawScript).
         self.get_root().script.add_child(_RawScript(self._template.module.script(self, kwargs)),
                                          name=self.get_name())
+
+
+#: Label styles per kind (geo.reference.LABEL_KINDS), as the canvas draws them: the map's own
+#: sans-serif, dark text on a white halo; places with a dot, areas centred in spaced or italic type.
+_HALO = {"halo": 3, "haloColor": "rgba(255,255,255,0.92)"}
+LABEL_STYLES: dict[str, dict[str, object]] = {
+    "capital": {"font": "bold 13px sans-serif", "size": 13, "color": "#1a1a1a", "dot": 3.2, "dotColor": "#222222",
+                **_HALO},
+    "city": {"font": "bold 12px sans-serif", "size": 12, "color": "#222222", "dot": 2.6, "dotColor": "#333333", **_HALO},
+    "town": {"font": "11px sans-serif", "size": 11, "color": "#2b2b2b", "dot": 2.0, "dotColor": "#444444", **_HALO},
+    "village": {"font": "10.5px sans-serif", "size": 11, "color": "#3a3a3a", "dot": 1.6, "dotColor": "#555555",
+                **_HALO},
+    "region": {"font": "600 11px sans-serif", "size": 11, "color": "#7a6a5a", "upper": True, "spacing": "1.5px",
+               **_HALO},
+    "sea": {"font": "italic 13px sans-serif", "size": 13, "color": "#3d6f9e", "spacing": "2px", **_HALO},
+    "lake": {"font": "italic 11px sans-serif", "size": 11, "color": "#3d6f9e", **_HALO},
+    "river": {"font": "italic 11px sans-serif", "size": 11, "color": "#3d6f9e", **_HALO},
+}
+#: The second line, the local (Cyrillic) name, from LOCAL_NAME_ZOOM on.
+LABEL_SUB_STYLE: dict[str, object] = {"font": "10px sans-serif", "size": 10, "color": "#555555"}
+_KIND_INDEX = {k: i for i, k in enumerate(LABEL_KINDS)}
+
+
+def label_rows(labels: Iterable[MapLabel]) -> list[list[object]]:
+    """The page's label data, in placement order (``rank``): ``[lon, lat, kind index, min zoom,
+    max zoom, name, local name]``, the names escaped (they are data: canvas text, and HTML in the
+    hover tooltip)."""
+    rows = []
+    for lab in sorted(labels, key=lambda lab: lab.rank):
+        if lab.kind not in _KIND_INDEX or not (math.isfinite(lab.lon) and math.isfinite(lab.lat)):
+            continue
+        rows.append([round(float(lab.lon), 5), round(float(lab.lat), 5), _KIND_INDEX[lab.kind], int(lab.min_zoom),
+                     int(lab.max_zoom), escape(lab.name), escape(lab.local)])
+    return rows
+
+
+class _LabelLayer(folium.map.Layer):
+    """Place, region and water names drawn on canvas tiles (``BL.Labels``, a Leaflet GridLayer):
+    no DOM element per name, placed once per zoom with collision avoidance across the whole map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new BL.Labels([], {{ this.options_json }});
+        BL.state({{ this.map_name }}).labels = {{ this.get_name() }};
+        // on the map once its names are in: no empty tiles made first and then again
+        {%- if not this.data_url %}
+        BL.defer({{ this.map_name }}, function () {
+            {{ this.get_name() }}.setRows(JSON.parse({{ this.rows_str }}));
+            {%- if this.show %}
+            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+            {%- endif %}
+        });
+        {%- else %}
+        fetch({{ this.data_url|tojson }})
+            .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+            .then(function (d) {
+                {{ this.get_name() }}.setRows(d.labels);
+                {%- if this.show %}
+                {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+                {%- endif %}
+            })
+            .catch(function (e) { console.error("borderline: map labels not loaded", e); });
+        {%- endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, labels: Iterable[MapLabel], *, name: str, show: bool = True, attribution: str | None = None,
+                 data_sink: DataSink | None = None):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "LabelLayer"
+        rows = label_rows(labels)
+        self.n_labels = len(rows)
+        self.data_url = data_sink(_htmlsafe_json({"labels": rows})) if data_sink is not None else None
+        # embedded names are parsed and placed after the events' first paint (BL.defer)
+        self.rows_str = None if data_sink is not None else _js_string(_htmlsafe_json(rows))
+        options: dict[str, object] = {"pane": "blLabels", "maxZoom": 18}
+        if attribution:
+            options["attribution"] = escape(attribution)
+        self.options_json = _htmlsafe_json(options)
+        self.map_name = ""
+
+    def render(self, **kwargs: object) -> None:
+        self.map_name = _map_of(self).get_name()
+        self.get_root().script.add_child(_RawScript(self._template.module.script(self, kwargs)),
+                                         name=self.get_name())
+
+
+def snapshot_layer(data: dict, *, name: str, style: dict[str, object], show: bool = True,
+                   data_sink: DataSink | None = None, attribution: str | None = None) -> folium.map.Layer:
+    """A date-driven overlay: GeoJSON lines/polygons whose ``properties.bl_t`` is a day (days since
+    1970-01-01); the map shows the features of the latest day on or before the time control's
+    window end (with "all dates", the latest day there is), and follows the slider and play button.
+    ``style``: one Leaflet path style, or, when every feature has a ``bl_k`` (e.g. "occupied",
+    "line"), a style per ``bl_k``. Properties other than ``bl_t`` and ``bl_k`` are dropped: nothing
+    else of the data reaches the page."""
+    features = []
+    for f in data.get("features", []):
+        props = f.get("properties") or {}
+        if not f.get("geometry") or props.get("bl_t") is None:
+            continue
+        kept: dict[str, object] = {"bl_t": int(props["bl_t"])}
+        if props.get("bl_k") is not None:
+            kept["bl_k"] = escape(props["bl_k"])
+        features.append({"type": "Feature", "properties": kept, "geometry": f["geometry"]})
+    return _DataLayer({"type": "FeatureCollection", "features": features}, kind="snapshots", styles=style,
+                      name=escape(name), show=show, data_sink=data_sink, attribution=attribution)
+
 
 
 class _Heat(HeatMap):
@@ -997,12 +1422,12 @@ def _extent_layer(lons: np.ndarray, lats: np.ndarray, days: tuple[np.ndarray, np
 
 
 def _shapes_layer(geometry: object, *, name: str, show: bool, style: dict[str, object],
-                  data_sink: DataSink | None, attribution: str | None = None) -> _DataLayer:
+                  data_sink: DataSink | None, attribution: str | None = None, pane: str | None = None) -> _DataLayer:
     data = _geojson_of(geometry)
     geoms = [shapely.geometry.shape(f["geometry"]) for f in data["features"]]
     bounds = shapely.total_bounds(geoms) if geoms else None
     return _DataLayer(data, kind="shapes", styles=style, bounds=bounds, name=name, show=show,
-                      data_sink=data_sink, attribution=attribution)
+                      data_sink=data_sink, attribution=attribution, pane=pane)
 
 
 def _lonlat(events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -1067,6 +1492,66 @@ def _shipped_admin1() -> tuple[dict, tuple[float, ...]] | None:
     return (data, tuple(shapely.total_bounds(geoms))) if geoms else None
 
 
+#: Given the map and the data sink, add one layer (see ``build_map(overlays=...)``).
+MapOverlay = Callable[[folium.Map, "DataSink | None"], object]
+
+_ADMIN1_STYLE = {"color": "#4d4d4d", "weight": 1, "opacity": 0.8, "dashArray": "4 3", "fill": False}
+_ADMIN1_NAME = "Oblasts and border regions (Natural Earth)"
+_OUTLINE_STYLE = {"color": "#6b6b6b", "weight": 1, "fill": True, "fillColor": "#f3f1ea", "fillOpacity": 0.35}
+#: Water: the sea and lakes filled, rivers as thin lines; under tiles, which draw their own, off at first.
+_WATER_STYLES = {
+    "sea": {"stroke": False, "fill": True, "fillColor": "#cfe2f3", "fillOpacity": 0.9},
+    "lake": {"color": "#8db4da", "weight": 0.6, "fill": True, "fillColor": "#bcd6ee", "fillOpacity": 0.95},
+    "river": {"color": "#79a6d6", "weight": 1.3, "opacity": 0.95, "fill": False},
+}
+_WATER_NAME = "Rivers, lakes and seas"
+_NAMES_NAME = "Names: places, regions, water"
+_NAMES_ATTRIBUTION = "GeoNames (CC BY 4.0) · GSHHG (LGPL) · © OpenStreetMap contributors"
+
+
+@functools.lru_cache(maxsize=1)
+def _water_bounds() -> tuple[float, ...] | None:
+    water = shipped_water() or {}
+    geoms = [shapely.geometry.shape(f["geometry"]) for c in water.values() for f in c.get("features", [])]
+    return tuple(shapely.total_bounds(geoms)) if geoms else None
+
+
+def _reference_layers(m: folium.Map, *, outlines: object | None, admin1: object | bool, labels: Iterable[MapLabel] | None,
+                      reference: bool, tiled: bool, data_sink: DataSink | None) -> None:
+    """Country outlines, water, oblast outlines (beneath everything, in the ``blBase`` pane) and the
+    names layer. Without ``reference``: the outlines and the oblasts (off) as the map had them."""
+    pane = "blBase" if reference else None
+    if outlines is not None:
+        # under tiles the cream fill would veil them: outlines only
+        style = dict(_OUTLINE_STYLE, fillOpacity=0.0) if tiled else _OUTLINE_STYLE
+        _shapes_layer(outlines, name="Country outlines", show=True, data_sink=data_sink, style=style,
+                      pane=pane).add_to(m)
+    water = shipped_water() if reference else None
+    if water:
+        # one layer, painted sea, lakes, rivers (in that order), each feature in its kind's style
+        data = {"type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {"bl_k": kind}, "geometry": f["geometry"]}
+                             for kind in ("sea", "lake", "river") for f in water.get(kind, {}).get("features", [])]}
+        _DataLayer(data, kind="shapes", styles=_WATER_STYLES, bounds=_water_bounds(), name=_WATER_NAME,
+                   show=not tiled, data_sink=data_sink, pane=pane).add_to(m)
+    named = False
+    if admin1 is True:
+        shipped = _shipped_admin1()
+        if shipped is not None:
+            _DataLayer(shipped[0], kind="shapes", styles=_ADMIN1_STYLE, bounds=shipped[1], name=_ADMIN1_NAME,
+                       show=reference, data_sink=data_sink, pane=pane,
+                       attribution="Natural Earth").add_to(m)
+            named = True
+    elif admin1 is not None and admin1 is not False:
+        _shapes_layer(admin1, name=_ADMIN1_NAME, show=reference, data_sink=data_sink, style=_ADMIN1_STYLE,
+                      pane=pane).add_to(m)
+    if reference:
+        names = list(labels or ()) + list(water_labels() if water else ()) + list(region_labels() if named else ())
+        _LabelLayer(names, name=_NAMES_NAME, show=True, attribution=_NAMES_ATTRIBUTION,
+                    data_sink=data_sink).add_to(m)
+
+
+
 def build_map(
     events: pd.DataFrame,
     *,
@@ -1075,7 +1560,10 @@ def build_map(
     outlines: object | None = None,
     admin1: object | bool = True,
     assets: MapAssets | None = None,
-    tiles: bool = True,
+    tiles: str | bool = "none",
+    labels: Iterable[MapLabel] | None = None,
+    reference: bool = True,
+    overlays: Sequence[MapOverlay] = (),
     selected_types: Iterable[str] | None = None,
     selected_id: str | None = None,
     excerpt_chars: int | None = 300,
@@ -1099,12 +1587,21 @@ def build_map(
       default, each with its own fill.
     - ``outlines``: country outlines (GeoDataFrame/geometry/GeoJSON), an overlay drawn in
       grey so the map reads with no tiles at all.
-    - ``admin1``: oblast outlines, an overlay off by default: True = the shipped Natural Earth
-      units of Ukraine and Russia's border regions (none if the file is missing), False/None
-      = no layer, or any geometry/GeoJSON.
+    - ``admin1``: oblast outlines: True = the shipped Natural Earth units of Ukraine and Russia's
+      border regions (none if the file is missing), False/None = no layer, or any geometry/GeoJSON.
+      With ``reference`` they are on and their names are drawn; without, off at first and unnamed.
     - ``assets``: URLs of the vendored JS/CSS (default: the app's ``/app/static/vendor``).
-    - ``tiles``: OpenStreetMap as the base layer; without a network the tiles simply fail
-      to load and everything else still draws. ``False`` draws no tile layer.
+    - ``tiles``: the basemap (``geo.reference.BASEMAPS``): "none" (default: nothing is fetched),
+      "osm" (OpenStreetMap) or "satellite" (Esri World Imagery); the reader's browser then fetches
+      tiles from that server (without a network they fail to load and the rest still draws).
+      True is "osm", False "none".
+    - ``labels``: place names (``geo.reference.MapLabel``, e.g. ``gazetteer_labels``), drawn with
+      the shipped region and water names on canvas tiles, in one overlay ("Names").
+    - ``reference``: the offline reference layers (water, named oblast outlines beneath the
+      events, the names layer); False draws the map without them (the benchmarks' baseline).
+    - ``overlays``: functions ``f(map, data_sink)`` that add a layer each (e.g. a dated one,
+      ``snapshot_layer``), called after the reference layers and before the events, so what they
+      draw lies beneath the events.
     - ``selected_id``: the map opens centred on that event (zoom 9), ringed, its popup open
       (an id not among the mapped events is ignored).
     - ``excerpt_chars``: popups show this much of the excerpt around the place (None: all).
@@ -1140,23 +1637,11 @@ def build_map(
     _IconImagePath(assets.icon_image_path).add_to(m)
     _Style().add_to(m)
 
-    if tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap", max_zoom=18, control=True).add_to(m)
-
-    if outlines is not None:
-        _shapes_layer(outlines, name="Country outlines", show=True, data_sink=data_sink,
-                      style={"color": "#6b6b6b", "weight": 1, "fill": True, "fillColor": "#f3f1ea",
-                             "fillOpacity": 0.35}).add_to(m)
-    admin1_style = {"color": "#4d4d4d", "weight": 1, "opacity": 0.8, "dashArray": "4 3", "fill": False}
-    admin1_name = "Oblasts and border regions (Natural Earth)"
-    if admin1 is True:
-        shipped = _shipped_admin1()
-        if shipped is not None:
-            _DataLayer(shipped[0], kind="shapes", styles=admin1_style, bounds=shipped[1], name=admin1_name,
-                       show=False, data_sink=data_sink,
-                       attribution="Oblasts: Natural Earth (public domain)").add_to(m)
-    elif admin1 is not None and admin1 is not False:
-        _shapes_layer(admin1, name=admin1_name, show=False, data_sink=data_sink, style=admin1_style).add_to(m)
+    base = basemap(tiles)
+    if base.provider is not None:
+        folium.TileLayer(base.provider, name=escape(base.label), max_zoom=18, control=True).add_to(m)
+    _reference_layers(m, outlines=outlines, admin1=admin1, labels=labels, reference=reference,
+                      tiled=base.provider is not None, data_sink=data_sink)
     band_labels: list[str] = []
     for i, (label, geometry) in enumerate(bands or ()):
         band_labels.append(str(label))
@@ -1166,6 +1651,8 @@ def build_map(
         _shapes_layer(border, name=escape(border_label), show=True, data_sink=data_sink,
                       style={"color": "#b2182b", "weight": 2.5, "opacity": 0.9, "dashArray": "8 4",
                              "fill": False}).add_to(m)
+    for overlay in overlays:
+        overlay(m, data_sink)
 
     precision = frame["precision"].astype("string").fillna("settlement").to_numpy() if len(frame) \
         else np.array([], dtype=object)
@@ -1225,7 +1712,7 @@ def build_map(
     timed = bool(time_control and dated.any())
     undated = int((~dated).sum())
     _Legend(_legend_html(counts, country_count=n_country, unmapped=unmapped, band_labels=band_labels,
-                         undated=undated, timed=timed)).add_to(m)
+                         undated=undated, timed=timed, basemap_host=base.host)).add_to(m)
     if timed:
         _TimeControl(int(day_lo[dated].min()), int(day_hi[dated].max())).add_to(m)
     folium.LayerControl(collapsed=collapse_layer_control, position="topright").add_to(m)

@@ -23,7 +23,7 @@ import dataclasses
 import datetime as dt
 import os
 import pickle
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -34,6 +34,7 @@ from geo.events import Event, extract_events
 from geo.protocols import GazetteerLike
 
 if TYPE_CHECKING:
+    from geo.telegram import SkippedMessages
     from geo.toponyms import Mention
 
 __all__ = [
@@ -495,7 +496,7 @@ def article_name(article: Article) -> str:
 
 def iter_input_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | InputFailure]:
     """Files as given; directories expanded (recursively, sorted) to their article files
-    (``.txt .md .html .jsonl`` ...; hidden files skipped); missing paths as failures."""
+    (``.txt .md .html .jsonl .json`` ...; hidden files skipped); missing paths as failures."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -511,9 +512,13 @@ def iter_input_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path |
 
 
 def read_inputs(paths: Iterable[str | os.PathLike[str]], *, default_date: dt.date | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | InputFailure]:
+                max_bytes: int = DEFAULT_MAX_BYTES,
+                default_lang: str | None = None,
+                on_skip: Callable[[SkippedMessages], None] | None = None) -> Iterator[Article | InputFailure]:
     """Every article in ``paths`` in order, with a :class:`InputFailure` in place of each
-    file (or JSON Lines line) that cannot be read."""
+    file (or JSON Lines line, or Telegram message) that cannot be read. ``default_date`` and
+    ``default_lang`` are for articles that carry no date or language of their own; ``on_skip``
+    gets each Telegram export's count of messages that are no article, as its file is read."""
     for item in iter_input_paths(paths):
         if isinstance(item, InputFailure):
             yield item
@@ -525,7 +530,8 @@ def read_inputs(paths: Iterable[str | os.PathLike[str]], *, default_date: dt.dat
 
         try:
             for article in read_articles(item, default_date=default_date, max_bytes=max_bytes,
-                                         on_error=on_error):
+                                         default_lang=default_lang,
+                                         on_error=on_error, on_skip=on_skip):
                 yield from failures
                 failures.clear()
                 yield article

@@ -30,6 +30,7 @@ disk next to the gazetteer and keyed by the gazetteer's build fingerprint.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import math
 import os
@@ -41,24 +42,30 @@ from pathlib import Path
 
 from gazetteer.kinds import KIND_PRIOR as _KIND_PRIOR
 from gazetteer.model import Place
-from gazetteer.names import admin_form, name_key, token_key
+from gazetteer.names import admin_form, cyrillic_key, is_cyrillic, name_key, token_key
 
+from geo import lang as lang_data
 from geo.articles import Article
+from geo.cyrillic import CyrillicNames, recognize_cyrillic
 from geo.errors import GazetteerError
+from geo.lang import DEFAULT_LANGUAGE, data_language
+from geo.morphology import morphology
 from geo.protocols import GazetteerLike
 from geo.toponyms import (
-    F_ADMIN, F_CAPITAL, F_COMMON, F_COUNTRY, F_STRONG, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
-    COUNTRY_ACRONYMS, FEATURE_WORDS, ORG_WORDS, mark_literal, recognize, tokenize,
+    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
+    mark_literal, recognize, tokenize,
 )
 
 __all__ = ["Geoparser", "GazetteerLike", "INDEX_VERSION", "haversine_km"]
 
 #: Bump when what goes into the automaton changes: old caches are then ignored.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 
 _ADMIN_KINDS = frozenset({"admin1", "admin2", "hromada"})
 _LOCAL_KINDS = frozenset({"settlement", "hromada", "admin2", "other"})
 _STRONG_POPULATION = 100_000
+#: A town this size is named in news far more often than a person who shares its name.
+_TOWN_POPULATION = 10_000
 _MAX_CANDIDATES = 200
 #: Score margin (log10 population units) by which a reading must lead to count as decided.
 _DECIDED_MARGIN = 1.0
@@ -176,10 +183,13 @@ class Geoparser:
     and caches of candidates.  ``parse`` and ``resolve_spans`` are safe to call repeatedly.
     """
 
-    def __init__(self, gazetteer: GazetteerLike, index: KeyIndex, lexicon: Lexicon) -> None:
+    def __init__(self, gazetteer: GazetteerLike, index: KeyIndex, lexicon: Lexicon, *,
+                 cache_dir: str | os.PathLike[str] | None = None) -> None:
         self.gazetteer = gazetteer
         self.index = index
-        self.lexicon = lexicon
+        self.lexicon = lexicon          # the lexicon of its own language (the default one's)
+        self._lexicons: dict[str, Lexicon] = {lexicon.lang: lexicon}
+        self._lexicon_dir = cache_dir
         self._cands: dict[str, list[Place]] = {}
         self._info: dict[str, int] = {}
         self._countries: dict[str, Place | None] = {}
@@ -187,6 +197,7 @@ class Geoparser:
         self._priors: dict[str, float] = {}
         self._namesakes: dict[str, Place | None] = {}
         self._unit_stems: dict[str, set[str]] = {}
+        self._cyrillic_names: CyrillicNames | None = None   # loaded on the first Cyrillic text
 
     # --- construction -------------------------------------------------------------------
 
@@ -196,7 +207,8 @@ class Geoparser:
         """A geoparser over ``gazetteer``; its automaton is loaded from ``cache_dir`` (default:
         next to the gazetteer) when one was built for the same gazetteer, else built and saved."""
         path = _index_path(gazetteer, cache_dir)
-        lex = lexicon or Lexicon.load(path.parent if path is not None else None)
+        lexicon_dir = path.parent if path is not None else None
+        lex = lexicon or Lexicon.load(lexicon_dir)
         index = None
         if path is not None and path.is_file():
             try:
@@ -204,7 +216,7 @@ class Geoparser:
             except (OSError, ValueError, EOFError, TypeError):  # a damaged cache is rebuilt
                 index = None
         if index is None:
-            index = KeyIndex.build(_index_entries(gazetteer, lex))
+            index = KeyIndex.build(_index_entries(gazetteer, _index_function_words()))
             if path is not None:
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -214,37 +226,74 @@ class Geoparser:
                             old.unlink(missing_ok=True)  # built for a gazetteer now gone
                 except OSError:
                     pass  # a read-only cache dir only costs the next start-up its build time
-        return cls(gazetteer, index, lex)
+        return cls(gazetteer, index, lex, cache_dir=lexicon_dir)
+
+    def lexicon_for(self, lang: str | None) -> Lexicon:
+        """The lexicon that reads text in ``lang``: that language's, or the default one's where
+        ``lang`` has no data (:func:`geo.lang.data_language`); loaded once, on first use."""
+        code = data_language(lang)
+        lex = self._lexicons.get(code)
+        if lex is None:
+            lex = self._lexicons.setdefault(code, Lexicon.load(self._lexicon_dir, lang=code))
+        return lex
 
     # --- public API ---------------------------------------------------------------------
 
     def parse(self, article: Article) -> list[Mention]:
-        """Every place name in ``article.text``, resolved (or ``place=None``), in text order."""
-        return self.parse_text(article.text)
+        """Every place name in ``article.text``, resolved (or ``place=None``), in text order,
+        read with the lexicon of the article's language."""
+        return self.parse_text(article.text, lang=article.lang)
 
-    def parse_text(self, text: str) -> list[Mention]:
+    def parse_text(self, text: str, *, lang: str = DEFAULT_LANGUAGE) -> list[Mention]:
+        lex = self.lexicon_for(lang)
+        if lex.script == "Cyrillic" and not is_cyrillic(text):
+            lex = self.lexicon_for(DEFAULT_LANGUAGE)   # a Latin text labelled Ukrainian or Russian
         toks = tokenize(text)
-        found = recognize(text, toks, self.index, self.lexicon, self._key_info)
-        return self._resolve(text, toks, found, drop_weak=True)
+        found = self._recognize(text, toks, lex)
+        return self._resolve(text, toks, found, drop_weak=True, lex=lex)
 
-    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Mention]:
+    def _recognize(self, text: str, toks: Sequence[Token], lex: Lexicon) -> list[Found]:
+        if lex.script == "Cyrillic":
+            # Ukrainian and Russian: inflected names met by their nominatives' Cyrillic keys
+            return recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
+                                      self._key_info)
+        return recognize(text, toks, self.index, lex, self._key_info)
+
+    def cyrillic_names(self) -> CyrillicNames:
+        """The gazetteer's Cyrillic keys, loaded (or built and cached next to the automaton) the
+        first time a Cyrillic text is read: English text never pays for them."""
+        if self._cyrillic_names is None:
+            path = _index_path(self.gazetteer, self._lexicon_dir)
+            if path is not None:
+                path = path.with_name(path.name.replace("geoparser-", "geoparser-cyrillic-", 1)
+                                      .replace(".automaton", ".pickle"))
+            self._cyrillic_names = CyrillicNames.load(path, self.gazetteer.key_stats,
+                                                      function_words=_cyrillic_function_words())
+        return self._cyrillic_names
+
+    def resolve_spans(self, text: str, spans: Sequence[tuple[int, int]], *,
+                      lang: str = DEFAULT_LANGUAGE) -> list[Mention]:
         """Resolve exactly the given ``(start, end)`` spans (resolution alone, as benchmarks
         measure it); one mention per span, in the order given, ``place=None`` if unknown."""
+        lex = self.lexicon_for(lang)
         toks = tokenize(text)
         starts = [t.start for t in toks]
-        found = [self._span_found(text, toks, starts, start, end) for start, end in spans]
+        if lex.script == "Cyrillic":
+            found = self._cyrillic_spans(text, toks, starts, spans, lex)
+        else:
+            found = [self._span_found(text, toks, starts, start, end, lex) for start, end in spans]
         for f in found:
             if f.role != "demonym":
-                mark_literal(text, toks, f)
-        mentions = self._resolve(text, toks, found, drop_weak=False)
+                mark_literal(text, toks, f, lex)
+        mentions = self._resolve(text, toks, found, drop_weak=False, lex=lex)
         return mentions
 
-    def candidates_for(self, name: str) -> list[Place]:
+    def candidates_for(self, name: str, *, lang: str = DEFAULT_LANGUAGE) -> list[Place]:
         """Every entry a name could mean, as the geoparser sees them: the gazetteer's
         candidates (countries at their representative points), demonyms and aliases."""
+        lex = self.lexicon_for(lang)
         key = name_key(name)
-        target = (self.lexicon.demonyms.get(key) or self.lexicon.aliases.get(key)
-                  or self.lexicon.abbrevs.get(name.strip()))
+        target = (lex.demonyms.get(key) or lex.aliases.get(key) or lex.abbrevs.get(name.strip()))
         got = list(self._candidates(key))
         if target:
             p = self._target(target)
@@ -307,6 +356,8 @@ class Geoparser:
                     got |= F_CAPITAL
                 if p.population and p.population >= _STRONG_POPULATION:
                     got |= F_STRONG
+                if p.population and p.population >= _TOWN_POPULATION:
+                    got |= F_TOWN
             self._info[key] = got
         return got
 
@@ -344,7 +395,7 @@ class Geoparser:
     # --- spans given from outside -------------------------------------------------------
 
     def _span_found(self, text: str, toks: Sequence[Token], starts: Sequence[int],
-                    start: int, end: int) -> Found:
+                    start: int, end: int, lex: Lexicon) -> Found:
         t0 = bisect.bisect_left(starts, start)
         t1 = t0
         while t1 < len(toks) and toks[t1].end <= end:
@@ -353,24 +404,24 @@ class Geoparser:
             return Found(t0, t0, start, end, None, role="pattern")
         words = toks[t0:t1]
         surface = text[start:end]
-        if surface.strip() in COUNTRY_ACRONYMS:
-            return Found(t0, t1, start, end, None, target=COUNTRY_ACRONYMS[surface.strip()])
+        if surface.strip() in lex.country_acronyms:
+            return Found(t0, t1, start, end, None, target=lex.country_acronyms[surface.strip()])
         dotted = surface.replace(".", "").strip()
-        if dotted in ("US", "USA", "UK"):
-            return Found(t0, t1, start, end, None, target=COUNTRY_ACRONYMS[dotted])
+        if dotted in lex.country_acronyms and any(k.replace(".", "") == dotted for k in lex.dotted_acronyms):
+            return Found(t0, t1, start, end, None, target=lex.country_acronyms[dotted])
         # Drop a leading article ("the Netherlands" is indexed without it).
-        while len(words) > 1 and words[0].key in ("the",):
+        while len(words) > 1 and words[0].key in lex.definite_articles:
             words = words[1:]
             t0 += 1
         key = " ".join(t.key for t in words)
-        demonym = self.lexicon.demonyms.get(key)
+        demonym = lex.demonyms.get(key)
         if demonym:
             return Found(t0, t1, start, end, None, role="demonym", target=demonym, literal=False)
-        alias = self.lexicon.aliases.get(key) or self.lexicon.abbrevs.get(surface.strip())
+        alias = lex.aliases.get(key) or lex.abbrevs.get(surface.strip())
         if alias:
             return Found(t0, t1, start, end, None, target=alias)
         f = Found(t0, t1, start, end, key)
-        if words[-1].key in _ADMIN_WORD_KEYS and len(words) > 1:
+        if words[-1].key in lex.admin_words and len(words) > 1:
             f.admin = True
         if not self._candidates(key):
             # The longest known sub-span: "Mississippi River" -> Mississippi.
@@ -378,13 +429,13 @@ class Geoparser:
             for width in range(len(words) - 1, 0, -1):
                 for i in range(0, len(words) - width + 1):
                     part = words[i:i + width]
-                    if all(t.key in self.lexicon.common_words or t.key in _NOT_NAME_WORDS
+                    if all(t.key in lex.common_words or t.key in lex.not_name_words
                            or not t.cap for t in part):
                         continue  # "Press Street" is not a place called "Street"
                     k = " ".join(t.key for t in part)
-                    if k in self.lexicon.aliases:
-                        return Found(t0, t1, start, end, None, target=self.lexicon.aliases[k])
-                    if self._candidates(k) or k in self.lexicon.demonyms:
+                    if k in lex.aliases:
+                        return Found(t0, t1, start, end, None, target=lex.aliases[k])
+                    if self._candidates(k) or k in lex.demonyms:
                         best = k
                         break
                 if best:
@@ -392,20 +443,36 @@ class Geoparser:
             if best is not None:
                 if not self._candidates(best):
                     return Found(t0, t1, start, end, None, role="demonym",
-                                 target=self.lexicon.demonyms[best], literal=False)
+                                 target=lex.demonyms[best], literal=False)
                 f.key = best
         return f
 
+    def _cyrillic_spans(self, text: str, toks: Sequence[Token], starts: Sequence[int],
+                        spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[Found]:
+        """Given spans of a Cyrillic text: each is what recognition found over it (the words'
+        forms decide which name an inflected span is), else an unresolved span."""
+        found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang), self._key_info)
+        out = []
+        for start, end in spans:
+            hit = next((f for f in found if f.start < end and start < f.end and f.role != "demonym"), None)
+            if hit is None:
+                t0 = bisect.bisect_left(starts, start)
+                hit = Found(t0, t0, start, end, None, role="pattern")
+            out.append(hit)
+        return out
+
     # --- resolution ---------------------------------------------------------------------
 
-    def _cands_for(self, f: Found, text: str) -> list[Place]:
+    def _cands_for(self, f: Found, text: str, lex: Lexicon) -> list[Place]:
         if f.target:
             p = self._target(f.target)
             return [p] if p is not None else []
         if f.key is None:
             if f.role == "pattern" and not f.admin:
-                return self._spelled_otherwise(f, text)
+                return self._spelled_otherwise(f, text, lex)
             return []
+        if f.key in lex.regions:
+            return []    # a region no one unit is ("Донбас"): found, not pinned
         cands = self._candidates(f.key)
         if f.admin:
             admin = [c for c in cands if c.kind in _ADMIN_KINDS]
@@ -419,12 +486,12 @@ class Geoparser:
                 return admin
         return cands
 
-    def _spelled_otherwise(self, f: Found, text: str) -> list[Place]:
+    def _spelled_otherwise(self, f: Found, text: str, lex: Lexicon) -> list[Place]:
         """Candidates of a name found by its context alone ("near Klischiivka, Donetsk") under
         the other common romanisations of its Ukrainian letters; on a match the mention takes
         that key and counts as a name."""
         surface = text[f.start:f.end]
-        for variant in _romanisations(surface):
+        for variant in _romanisations(surface, lex.spellings):
             key = name_key(variant)
             cands = self._candidates(key)
             if cands:
@@ -432,12 +499,12 @@ class Geoparser:
                 return cands
         return []
 
-    def _russian_form_in(self, f: Found, text: str, unit: Place) -> list[Place]:
+    def _russian_form_in(self, f: Found, text: str, unit: Place, lex: Lexicon) -> list[Place]:
         """Candidates inside ``unit`` of a name found by its context alone and written in its
         Russian form ("near Logvinovo, Luhansk" for Lohvynove): tried only where the text names
         the unit, and only entries inside it count, so a loose spelling cannot move a place
         elsewhere.  On a match the mention takes that key and counts as a name."""
-        for variant in _ukrainian_forms(text[f.start:f.end]):
+        for variant in _ukrainian_forms(text[f.start:f.end], lex.foreign_endings, lex.foreign_letters):
             key = name_key(variant)
             cands = [c for c in self._candidates(key) if _within(unit, c)]
             if cands:
@@ -446,12 +513,12 @@ class Geoparser:
         return []
 
     def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
-                 drop_weak: bool) -> list[Mention]:
-        items = [_Item(f, self._cands_for(f, text), []) for f in found]
+                 drop_weak: bool, lex: Lexicon) -> list[Mention]:
+        items = [_Item(f, self._cands_for(f, text, lex), []) for f in found]
         # "X, Donetsk", "near X, Kharkiv", "X (Sumy region)": the unit qualifies X; it is read as
         # the unit (never its capital city) and it decides which X is meant.
-        beside, qualifiers = self._qualifiers(text, items)
-        unheld = self._constrain(text, items, beside)
+        beside, qualifiers = self._qualifiers(text, items, lex)
+        unheld = self._constrain(text, items, beside, lex)
 
         # Context: countries and first-level units the article speaks of.
         countries: Counter[str] = Counter()
@@ -463,7 +530,8 @@ class Geoparser:
             f = it.found
             top = max(it.cands, key=self._prior)
             ccs = {c.country for c in it.cands}
-            weight = 0.5 if f.role == "demonym" else 1.0
+            # a name kept only if a place lies near it (Found.local) votes for no country
+            weight = 0.5 if f.role == "demonym" else 0.0 if f.local else 1.0
             if len(ccs) == 1 or top.kind == "country" or self._prior(top) - max(
                     (self._prior(c) for c in it.cands if c is not top), default=0.0) >= 1.5:
                 countries[top.country] += weight
@@ -471,12 +539,16 @@ class Geoparser:
                     strong_countries.add(top.country)
             if top.kind == "admin1" and (f.admin or len(it.cands) == 1) and top.admin1:
                 admin1s.setdefault(top.admin1, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
-        if self.lexicon.region_cue_re is not None:
+        if lex.region_cue_re is not None:
             # A party that names where the report is ("DPR forces"): its units are context for
             # the whole article, at the weaker, article-wide weight (_ARTICLE_WIDE is no sentence).
-            for m in self.lexicon.region_cue_re.finditer(text):
-                for code in self.lexicon.region_cues[m.group(0)]:
+            for m in lex.region_cue_re.finditer(text):
+                for code in lex.region_cues[m.group(0)]:
                     admin1s.setdefault(code, set()).add(_ARTICLE_WIDE)
+        for it in items:
+            # a region no one unit is ("Донбас"): its units are context, as a party's name is
+            for code in lex.regions.get(it.found.key or "", ()):
+                admin1s.setdefault(code, set()).add(_ARTICLE_WIDE)
         total = sum(countries.values()) or 1.0
         # Context was read from the names as written; a qualifier now means its unit alone.
         for n_it, unit in qualifiers.items():
@@ -564,7 +636,7 @@ class Geoparser:
                     it.scores[n] += bonus
                 self._pick(it)
 
-        supported: dict[tuple[str | None, str], bool] = {}
+        supported: dict[tuple[str | None, str, bool], bool] = {}
         out: list[Mention] = []
         for n_it, it in enumerate(items):
             f = it.found
@@ -572,13 +644,15 @@ class Geoparser:
             score = 0.0
             if place is not None:
                 if drop_weak and f.weak:
-                    known = supported.get((f.key, place.id))
+                    known = supported.get((f.key, place.id, f.local))
                     if known is None:
                         # support comes from other names' places: not from the place itself
                         # when only this name anchors it
                         alone = any(p.id == place.id for p in own.get(f.key, ()))
-                        known = supported[(f.key, place.id)] = self._supported(
-                            place, strong_countries, admin1s, anchors, [place] if alone else [])
+                        without = [place] if alone else []
+                        known = supported[(f.key, place.id, f.local)] = (
+                            _near_support(place, anchors, without) if f.local else
+                            self._supported(place, strong_countries, admin1s, anchors, without))
                     if not known:
                         continue
                 score = self._confidence(it)
@@ -596,7 +670,8 @@ class Geoparser:
                                score=round(score, 3), literal=f.literal, role=role, rivals=rivals))
         return out
 
-    def _constrain(self, text: str, items: list[_Item], beside: dict[int, Place]) -> set[int]:
+    def _constrain(self, text: str, items: list[_Item], beside: dict[int, Place],
+                   lex: Lexicon) -> set[int]:
         """Keep of each qualified name only its readings inside the unit named beside it: the
         text says which unit, so a namesake elsewhere is out of contention, however likely.
         Returns the items whose unit holds none of them: the name is a place the gazetteer
@@ -607,13 +682,13 @@ class Geoparser:
             it = items[n_it]
             inside = [c for c in it.cands if _within(unit, c)]
             if not inside and (it.found.key is None and it.found.role == "pattern" or it.cands):
-                inside = self._russian_form_in(it.found, text, unit)
+                inside = self._russian_form_in(it.found, text, unit, lex)
             if not inside and it.cands:
                 unheld.add(n_it)
             it.cands = inside
         return unheld
 
-    def _qualifiers(self, text: str, items: list[_Item]) -> tuple[dict[int, Place], dict[int, Place]]:
+    def _qualifiers(self, text: str, items: list[_Item], lex: Lexicon) -> tuple[dict[int, Place], dict[int, Place]]:
         """Units named right beside a name: ``{item: unit}`` for the names they qualify, and
         ``{item: unit}`` for the qualifier mentions themselves. Read in text order, so in a
         chain ("X, Donetsk Oblast, Ukraine") a qualifier is qualified as its unit, and a list
@@ -627,7 +702,7 @@ class Geoparser:
             if (nu is None or nu == n_it or nu in qualifiers or not items[nu].cands
                     or items[nu].found.role == "demonym"):
                 continue
-            unit = self._unit_beside(text, items, n_it, nu, qualifiers.get(n_it))
+            unit = self._unit_beside(text, items, n_it, nu, qualifiers.get(n_it), lex)
             if unit is None:
                 continue
             beside[n_it] = unit
@@ -640,7 +715,7 @@ class Geoparser:
         return beside, qualifiers
 
     def _unit_beside(self, text: str, items: Sequence[_Item], n_it: int, nu: int,
-                     read_as: Place | None) -> Place | None:
+                     read_as: Place | None, lex: Lexicon) -> Place | None:
         """The unit the name ``items[nu]`` stands for as a qualifier of ``items[n_it]`` (itself
         read as ``read_as`` when it is a qualifier too), or None when it is not one (two places
         in a row: "Kharkiv, Kyiv and Odesa").
@@ -670,7 +745,7 @@ class Geoparser:
                     units.setdefault(ns.id, ns)
         if not units:
             return None
-        if bare and nu + 1 < len(items) and _LIST_GAP.fullmatch(text, uf.end, items[nu + 1].found.start):
+        if bare and nu + 1 < len(items) and lex.list_gap.fullmatch(text, uf.end, items[nu + 1].found.start):
             nxt = items[nu + 1]
             if nxt.found.unit_tok is None and not any(c.kind == "country" for c in nxt.cands):
                 return None               # "Bakhmut, Donetsk and Kharkiv": a list of places
@@ -745,6 +820,17 @@ class Geoparser:
         return anchors.nearest_km(place.lat, place.lon, without) < 200
 
 
+#: How near a place the article names with confidence a hamlet named like a person must lie to
+#: be read as the hamlet ("Lavrov" beside Rostov-on-Don villages, not beside Moscow): a
+#: district's width, about the radius within which reports name neighbouring villages.
+_LOCAL_SUPPORT_KM = 50.0
+
+
+def _near_support(place: Place, anchors: _Anchors, without: Sequence[Place]) -> bool:
+    """Whether a name shaped like a surname (``Found.local``) has a place of the article near it."""
+    return anchors.nearest_km(place.lat, place.lon, without) <= _LOCAL_SUPPORT_KM
+
+
 def _rivals(it: _Item) -> tuple[Place, ...]:
     """The readings of ``it`` within :data:`_DECIDED_MARGIN` of its chosen one and over
     :data:`_RIVAL_KM` from it, best first: homonyms the text does not tell apart (no unit,
@@ -786,74 +872,81 @@ def _within(unit: Place, c: Place) -> bool:
     return False
 
 
-#: Romanisations of Ukrainian letters that name keys do not fold: щ written "sch" for "shch"
-#: (Klischiivka, Schastia), ьо written "yo" for "o" after a consonant (Verkhnyotoretske).
-_SCH = re.compile(r"(?i)s(?=ch)")
-_SOFT_O = re.compile(r"(?i)(?<=[bcdfghklmnpqrstvwxz])y(?=o)")
+_Rules = Sequence[tuple[re.Pattern[str], str]]
 
 
-def _romanisations(surface: str) -> list[str]:
-    """Other spellings of ``surface`` to try, most specific first (none if nothing applies)."""
+@functools.cache
+def _default_rules() -> tuple[_Rules, _Rules, _Rules]:
+    """The default language's spelling rules (``resolution.toml``), for callers without a lexicon."""
+    data = lang_data.load("resolution", lang=DEFAULT_LANGUAGE)
+
+    def rules(table: list) -> _Rules:
+        return tuple((re.compile(r["pattern"]), r["replace"]) for r in table)
+
+    return rules(data["spellings"]), rules(data["foreign_endings"]), rules(data["foreign_letters"])
+
+
+def _apply(rules: _Rules, text: str) -> str:
+    for pattern, repl in rules:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def _romanisations(surface: str, spellings: _Rules | None = None) -> list[str]:
+    """Other spellings of ``surface`` to try, most specific first (none if nothing applies):
+    every rule of ``spellings`` (``resolution.toml``; Ukrainian letters that name keys do not
+    fold, "sch" for "shch" and "yo" for "o") in turn, then each alone."""
+    if spellings is None:
+        spellings = _default_rules()[0]
     out: list[str] = []
-    sch = _SCH.sub(lambda m: m.group() + "h", surface) if "sch" in surface.lower() else surface
-    soft = _SOFT_O.sub("", sch)
-    for v in (soft, sch, _SOFT_O.sub("", surface)):
+    for v in (_apply(spellings, surface), *(_apply([rule], surface) for rule in spellings)):
         if v != surface and v not in out:
             out.append(v)
     return out
 
 
-#: Russian romanisations of Ukrainian place names, as their Ukrainian forms: Г written "g"
-#: for "h", and the Russian endings of villages (-ovka/-evka for -ivka, -ovo/-evo for -ove/-eve,
-#: -skoye/-skoe for -ske, -noye for -ne, -aya for -a, -iy/-yy for -yi).
-_RU_G = re.compile(r"g(?!h)")
-_RU_ENDINGS = (
-    (re.compile(r"(?<=[a-z])[oe]vka\b"), "ivka"),
-    (re.compile(r"(?<=[a-z])ovo\b"), "ove"),
-    (re.compile(r"(?<=[a-z])evo\b"), "eve"),
-    (re.compile(r"(?<=[a-z])o[yj]?e\b"), "e"),
-    (re.compile(r"(?<=[a-z])aya\b"), "a"),
-    (re.compile(r"(?<=[a-z])(?:iy|yy|ij)\b"), "yi"),
-)
-
-
-def _ukrainian_forms(surface: str) -> list[str]:
+def _ukrainian_forms(surface: str, endings: _Rules | None = None, letters: _Rules | None = None) -> list[str]:
     """Ukrainian forms of a place name written in a Russian romanisation, the nearest first
-    (none if no rule applies): the endings alone, Г alone, then both."""
+    (none if no rule applies): the endings alone, the letters alone (Г written "g"), then both
+    (the rules: ``resolution.toml``)."""
+    if endings is None or letters is None:
+        _, endings, letters = _default_rules()
     low = surface.lower()
-    ends = low
-    for pattern, repl in _RU_ENDINGS:
-        ends = pattern.sub(repl, ends)
+    ends = _apply(endings, low)
     out: list[str] = []
-    for v in (ends, _RU_G.sub("h", low), _RU_G.sub("h", ends)):
+    for v in (ends, _apply(letters, low), _apply(letters, ends)):
         if v != low and v not in out:
             out.append(v)
     return out
 
 
-#: Between two names of a list: ", ", " and ", ", or ".
-_LIST_GAP = re.compile(r"\s*(?:,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+)")
+@functools.cache
+def _cyrillic_function_words() -> frozenset[str]:
+    """Single words the Cyrillic names leave out: the Cyrillic languages' function words."""
+    out: set[str] = set()
+    for code in lang_data.LANGUAGES:
+        out.update(cyrillic_key(w) for w in lang_data.load("resolution", lang=code)["function_words"]
+                   if is_cyrillic(w))
+    return frozenset(out)
 
-_NOT_NAME_WORDS = FEATURE_WORDS | ORG_WORDS
 
-#: English closed-class words: alternate names in GeoNames include a few of them.
-_FUNCTION_WORDS = frozenset(token_key(w) for w in (
-    "the", "and", "for", "with", "from", "this", "that", "these", "those", "are", "was", "were",
-    "has", "have", "had", "been", "will", "would", "could", "should", "said", "but", "not", "its",
-    "his", "her", "their", "our", "your", "who", "which", "what", "when", "where", "than", "then",
-    "there", "here", "also", "into", "onto", "over", "under", "about", "after", "before", "all",
-    "any", "some", "more", "most", "one", "two", "three", "new", "can", "may", "you", "they",
-    "she", "him", "them", "out", "off", "via", "per", "yes", "why", "how"))
-
-_ADMIN_WORD_KEYS = frozenset(token_key(w) for w in (
-    "region", "regions", "oblast", "province", "krai", "kray", "district", "raion", "rayon",
-    "county", "governorate", "prefecture", "hromada", "state", "territory", "republic"))
+@functools.cache
+def _index_function_words() -> frozenset[str]:
+    """Single words the name automaton leaves out: every shipped language's function words
+    (one automaton serves every language)."""
+    out: set[str] = set()
+    for code in lang_data.LANGUAGES:
+        # Cyrillic words never meet this automaton: Cyrillic text is read by geo.cyrillic.
+        out.update(token_key(w) for w in lang_data.load("resolution", lang=code)["function_words"]
+                   if not is_cyrillic(w))
+    return frozenset(out)
 
 
 # --- the automaton's entries and cache --------------------------------------------------
 
-def _index_entries(gazetteer: GazetteerLike, lex: Lexicon):
-    """``(key, flags)`` for every key worth matching in English text."""
+def _index_entries(gazetteer: GazetteerLike, function_words: frozenset[str]):
+    """``(key, flags)`` for every key worth matching in text. Whether a key is a common word
+    depends on the text's language: recognition tells (``F_COMMON``)."""
     for row in gazetteer.key_stats():
         key, maxpop = row[0], row[2]
         if not key or not key.isascii():
@@ -864,11 +957,9 @@ def _index_entries(gazetteer: GazetteerLike, lex: Lexicon):
         words = key.split(" ")
         if len(words) > 15 or any(not w for w in words):
             continue
-        if len(words) == 1 and (len(key) <= 2 or key in _FUNCTION_WORDS):
+        if len(words) == 1 and (len(key) <= 2 or key in function_words):
             continue  # never a place name in prose, and matched hundreds of times an article
         flags = 0
-        if all(w in lex.common_words for w in words):
-            flags |= F_COMMON
         if maxpop and maxpop >= _STRONG_POPULATION:
             flags |= F_STRONG
         yield key, flags
@@ -883,6 +974,7 @@ def _index_path(gazetteer: GazetteerLike, cache_dir: str | os.PathLike[str] | No
         fp = meta().get("fingerprint", "")
     except Exception as err:  # noqa: BLE001 - any failure to read meta only disables the cache
         raise GazetteerError(f"cannot read gazetteer metadata: {err}") from err
-    digest = hashlib.sha256(f"{fp}|{Path(gpath).stat().st_mtime_ns}|{INDEX_VERSION}".encode()).hexdigest()[:16]
+    words = "|".join(sorted(_index_function_words()))
+    digest = hashlib.sha256(f"{fp}|{Path(gpath).stat().st_mtime_ns}|{INDEX_VERSION}|{words}".encode()).hexdigest()[:16]
     directory = Path(cache_dir) if cache_dir is not None else Path(gpath).parent
     return directory / f"geoparser-{digest}.automaton"

@@ -6,15 +6,22 @@ Layers (all registered in ``gpkg_contents``, so QGIS, GDAL and geopandas see the
   incident (a merged incident lists every reporting article in ``sources``).
 - ``event_sources``: one row per (incident, article that reported it), with that article's
   own excerpt, so the app can show every report of a merged incident.
-- ``articles``: id, source, date, dateline, title, url, ingested_at, n_events, text. ``id`` is
-  :attr:`geo.articles.Article.id` (a record's own id when it has one, else its text), so
+- ``articles``: id, source, date, dateline, title, url, ingested_at, n_events, text, lang. ``id``
+  is :attr:`geo.articles.Article.id` (a record's own id when it has one, else its text), so
   "already stored" means the same record id, or the same text for input without ids.
-  ``date`` is ``YYYY-MM-DD``, or ``YYYY-MM`` for an article dated only to the month.
+  ``date`` is ``YYYY-MM-DD``, or ``YYYY-MM`` for an article dated only to the month. ``lang``
+  is :attr:`geo.articles.Article.lang` (events carry their first report's too).
 
 :meth:`EventStore.read_events` adds a ``url`` column to ``EVENT_COLUMNS``: the web address of
 the incident's first report (its article's ``url``), or None; :meth:`EventStore.read_sources`
 adds each report's ``url``. Only ``http(s)`` addresses are ever stored (``geo.articles``).
 - ``borderline_meta``: key/value, including ``schema_version``.
+
+Schema 2 added ``lang`` to ``articles`` and ``events``. A store of schema 1 is upgraded when it
+is opened, in one transaction that loses nothing: the two columns are added, each article's
+language is detected from its stored text (:func:`geo.lang.detect`, as a new article's is when
+it states none), and each event takes its article's. A schema 1 store that cannot be written
+(a read-only copy) is read as it is, its languages unknown (None), and takes no new articles.
 
 How it is written, and why
 --------------------------
@@ -96,14 +103,19 @@ __all__ = [
     "store_path",
     "gpkg_point_blobs",
     "write_frame",
+    "acled_table",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Schema versions this code opens: older ones are upgraded on opening (:meth:`EventStore._upgrade`).
+_UPGRADES_FROM = (1,)
 STORE_NAME = "events.gpkg"
 EXPORT_FORMATS = ("geojson", "csv", "gpkg", "parquet")
 
 EVENTS, SOURCES, ARTICLES, META = "events", "event_sources", "articles", "borderline_meta"
-ARTICLE_COLUMNS = ("id", "source", "date", "dateline", "title", "url", "ingested_at", "n_events", "text")
+ARTICLE_COLUMNS = ("id", "source", "date", "dateline", "title", "url", "ingested_at", "n_events", "text", "lang")
+#: Columns schema 1 lacked: ``(table, column)``.
+_ADDED_IN_2 = (("articles", "lang"), ("events", "lang"))
 SOURCE_COLUMNS = ("event_id", "article_id", "source", "own_event_id", "excerpt", "place_start",
                   "place_end", "date", "confidence", "added_at")
 #: The column :meth:`EventStore.read_events` and :meth:`EventStore.read_sources` add: a report's
@@ -157,6 +169,7 @@ class StoredArticle:
     ingested_at: str
     n_events: int
     text: str
+    lang: str | None = None         # None only in a schema 1 store that could not be upgraded
 
 
 # --- GeoPackage geometry blobs -----------------------------------------------------------
@@ -296,6 +309,7 @@ class EventStore:
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True) -> None:
         self.path = Path(path)
         self._create = create
+        self._absent: frozenset[tuple[str, str]] = frozenset()   # (table, column) an old store lacks
         if self.path.exists():
             self._check_schema()
         elif create:
@@ -382,9 +396,69 @@ class EventStore:
         except sqlite3.DatabaseError as err:
             raise StoreError(f"{self.path}: not a readable GeoPackage ({err})") from err
         version = int(row[0]) if row and str(row[0]).isdigit() else None
+        if version in _UPGRADES_FROM:
+            self._upgrade()
+            return
         if version != SCHEMA_VERSION:
             raise StoreError(f"{self.path}: store schema version {version}, this Borderline reads "
                              f"{SCHEMA_VERSION}; export it with the version that wrote it")
+
+    def _writable(self) -> bool:
+        return os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+
+    def _upgrade(self) -> None:
+        """Bring a schema 1 store to schema 2 in one transaction (see the module docstring),
+        or, when it cannot be written, read it as it is (its languages unknown)."""
+        if not self._writable():
+            self._absent = frozenset(_ADDED_IN_2)
+            return
+        try:
+            with self._connect() as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    row = con.execute(f'SELECT value FROM "{META}" WHERE key = ?', ("schema_version",)).fetchone()
+                    if row is None or row[0] != str(SCHEMA_VERSION):   # not upgraded by another process meanwhile
+                        self._add_languages(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        con.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: cannot upgrade the store to schema {SCHEMA_VERSION} "
+                             f"(nothing was changed): {err}") from err
+
+    @staticmethod
+    def _add_languages(con: sqlite3.Connection) -> None:
+        """Schema 1 -> 2: a ``lang`` column in ``articles`` and ``events``; each article's language
+        detected from its stored text, each event's its article's (or, with no article row,
+        detected from its excerpt)."""
+        from geo.lang import detect
+
+        for table, column in _ADDED_IN_2:
+            if column not in {r[1] for r in con.execute(f'PRAGMA table_info("{table}")')}:
+                con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" TEXT')
+        for table, text in ((ARTICLES, "text"), (EVENTS, "excerpt")):
+            if table == EVENTS:
+                con.execute(f'UPDATE "{EVENTS}" SET lang = (SELECT a.lang FROM "{ARTICLES}" a '
+                            f'WHERE a.id = "{EVENTS}".article_id) WHERE lang IS NULL')
+            fids = [r[0] for r in con.execute(f'SELECT fid FROM "{table}" WHERE lang IS NULL')]
+            for i in range(0, len(fids), 500):          # texts in batches: bounded memory
+                chunk = fids[i:i + 500]
+                rows = con.execute(f'SELECT fid, "{text}" FROM "{table}" WHERE fid IN '
+                                   f'({", ".join("?" for _ in chunk)})', chunk).fetchall()
+                con.executemany(f'UPDATE "{table}" SET lang = ? WHERE fid = ?',
+                                [(detect(t or ""), fid) for fid, t in rows])
+        now = _now()
+        con.execute(f'UPDATE "{META}" SET value = ? WHERE key = ?', (str(SCHEMA_VERSION), "schema_version"))
+        con.execute(f'INSERT OR REPLACE INTO "{META}"(key, value) VALUES (?, ?)', ("upgraded_at", now))
+        con.execute(f'UPDATE "{META}" SET value = CAST(value AS INTEGER) + 1 WHERE key = ?', ("revision",))
+        con.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, ?)",
+                    (now.replace("Z", ".000Z"), ARTICLES, EVENTS))
+
+    def _columns(self, table: str, columns: Iterable[str], prefix: str = "") -> str:
+        """A SELECT list of ``columns``, NULL for those an old store lacks."""
+        return ", ".join("NULL" if (table, c) in self._absent else f'{prefix}"{c}"' for c in columns)
 
     @contextlib.contextmanager
     def _connect(self, *, readonly: bool = False) -> Iterator[sqlite3.Connection]:
@@ -418,6 +492,9 @@ class EventStore:
         items = list(items)
         if not items:
             return AddResult()
+        if self._absent:
+            raise StoreError(f"{self.path}: a store of an older schema that could not be upgraded "
+                             "(it is read-only): it takes no new articles")
         if not self.path.exists():
             if not self._create:
                 raise StoreError(f"{self.path}: no store here")
@@ -458,7 +535,7 @@ class EventStore:
         for article, events in fresh:
             articles.append((article.id, clean_text(article.source), _article_date(article),
                              *(clean_text(v) if v else v for v in (article.dateline, article.title, article.url)),
-                             now, len(events), clean_text(article.text)))
+                             now, len(events), clean_text(article.text), article.lang))
             for ev in events:
                 blob = next(blobs)
                 key = incident_key(ev)
@@ -609,7 +686,7 @@ class EventStore:
             params += [maxx, minx, maxy, miny]
         if not self.path.exists():
             return with_urls(empty_events_frame())
-        cols = ", ".join(f'e."{c}"' for c in EVENT_COLUMNS)
+        cols = self._columns(EVENTS, EVENT_COLUMNS, "e.")
         sql = (f'SELECT e.geom, {cols}, a.url FROM "{EVENTS}" e '
                f'LEFT JOIN "{ARTICLES}" a ON a.id = e.article_id')
         if where:
@@ -679,8 +756,8 @@ class EventStore:
             return None
         try:
             with self._connect(readonly=True) as con:
-                row = con.execute(f'SELECT {", ".join(ARTICLE_COLUMNS)} FROM "{ARTICLES}" WHERE id = ?',
-                                  (article_id,)).fetchone()
+                row = con.execute(f'SELECT {self._columns(ARTICLES, ARTICLE_COLUMNS)} FROM "{ARTICLES}" '
+                                  'WHERE id = ?', (article_id,)).fetchone()
         except sqlite3.Error as err:
             raise StoreError(f"{self.path}: cannot read ({err})") from err
         if row is None:
@@ -697,7 +774,7 @@ class EventStore:
         if not self.path.exists():
             return pd.DataFrame(columns=columns)
         with self._connect(readonly=True) as con:
-            rows = con.execute(f'SELECT {", ".join(columns)} FROM "{ARTICLES}" ORDER BY fid').fetchall()
+            rows = con.execute(f'SELECT {self._columns(ARTICLES, columns)} FROM "{ARTICLES}" ORDER BY fid').fetchall()
         return pd.DataFrame.from_records(rows, columns=columns)
 
     def read_sources(self, event_id: str | None = None) -> pd.DataFrame:
@@ -774,19 +851,21 @@ class EventStore:
 
     # --- export -------------------------------------------------------------------------
 
-    def export(self, fmt: str, path: str | os.PathLike[str] | None = None) -> str | None:
+    def export(self, fmt: str, path: str | os.PathLike[str] | None = None, *,
+               frame: gpd.GeoDataFrame | None = None) -> str | None:
         """Write every stored event as ``fmt`` (geojson, csv, gpkg, parquet) to ``path``
-        atomically; with no ``path``, return the text (geojson, csv only)."""
-        from geo.events import frame_to_acled, frame_to_geojson
+        atomically; with no ``path``, return the text (geojson, csv only). ``frame``: the
+        stored events already read, with columns added (the front line's)."""
+        from geo.events import frame_to_geojson
 
         if fmt not in EXPORT_FORMATS:
             raise ValueError(f"unknown export format {fmt!r} (want {', '.join(EXPORT_FORMATS)})")
-        frame = self.read_events()
+        frame = self.read_events() if frame is None else frame
         if path is None:
             if fmt == "geojson":
                 return frame_to_geojson(frame)
             if fmt == "csv":
-                return frame_to_acled(frame).to_csv(index=False)
+                return acled_table(frame).to_csv(index=False)
             raise ValueError(f"{fmt} is a binary format: give a path")
         write_frame(frame, fmt, Path(path), sources=self.read_sources() if fmt == "gpkg" else None)
         return None
@@ -804,9 +883,22 @@ def with_urls(frame: gpd.GeoDataFrame, urls: Mapping[str, str | None] | None = N
     return frame
 
 
+def acled_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV's table: ``geo.events.frame_to_acled`` (ACLED's column names), then the
+    front-line columns (``geo.frontline.FRONT_COLUMNS``) when the frame has them."""
+    from geo.events import frame_to_acled
+    from geo.frontline.measure import FRONT_COLUMNS
+
+    out = frame_to_acled(frame)
+    for c in FRONT_COLUMNS:
+        if c in frame.columns:
+            out[c] = frame[c].to_numpy()
+    return out
+
+
 def write_frame(frame: gpd.GeoDataFrame, fmt: str, path: Path, *, sources: pd.DataFrame | None = None) -> None:
     """Write an events frame as ``fmt`` to ``path`` via a temporary file (never half a file)."""
-    from geo.events import frame_to_acled, frame_to_geojson
+    from geo.events import frame_to_geojson
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -818,7 +910,7 @@ def write_frame(frame: gpd.GeoDataFrame, fmt: str, path: Path, *, sources: pd.Da
         if fmt == "geojson":
             tmp.write_text(frame_to_geojson(frame), encoding="utf-8")
         elif fmt == "csv":
-            frame_to_acled(frame).to_csv(tmp, index=False)
+            acled_table(frame).to_csv(tmp, index=False)
         elif fmt == "parquet":
             frame.to_parquet(tmp, index=False)
         elif fmt == "gpkg":

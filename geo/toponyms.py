@@ -6,11 +6,12 @@ acronyms), mark what is a place used as an actor (``literal=False``), and contex
 the places the gazetteer lacks ("the village of X", "X region", "near X", "in X, Donetsk") as
 unresolved mentions.  Resolution (which entry) is :mod:`geo.resolution`'s job.
 
-The word lists this uses are data, not guesses: first names come from the name dictionary
-shipped in ``gender-guesser`` (Jörg Michael's nam_dict, GFDL), common lower-case English words
-from Webster's Second International word list shipped in ``english-words`` (public domain),
-demonyms from ``geo/data/demonyms.csv``.  Titles, organisation and feature words, and
-actor verbs are small closed classes kept here.
+The word lists this uses are data, per language (:class:`Lexicon`, one per language): the
+small closed classes (titles, organisation and feature words, actor verbs, cue words ...) and
+demonyms are ``geo/lang/<lang>/`` files; the large lists come from installed packages that
+``toponyms.toml`` names (for English: first names from the name dictionary shipped in
+``gender-guesser``, Jörg Michael's nam_dict, GFDL; common lower-case words from Webster's
+Second International word list shipped in ``english-words``, public domain).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pickle
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
@@ -33,7 +34,11 @@ from typing import NamedTuple
 import ahocorasick
 
 from gazetteer.model import Place
-from gazetteer.names import ADMIN_WORDS, name_key, token_key, tokens as _name_tokens
+from gazetteer.names import ADMIN_WORDS, cyrillic_key, name_key, token_key, tokens as _name_tokens
+
+from geo import lang as lang_data
+from geo.errors import LanguageDataError
+from geo.lang import DEFAULT_LANGUAGE
 
 __all__ = [
     "Mention",
@@ -50,6 +55,7 @@ __all__ = [
     "F_COUNTRY",
     "F_UNIT",
     "F_CAPITAL",
+    "F_TOWN",
 ]
 
 
@@ -167,170 +173,104 @@ def tokenize(text: str) -> list[Token]:
 
 # --- lexicon ----------------------------------------------------------------------------
 
-#: Person titles and honorifics (token keys of the lower-case word).
-TITLES = frozenset(token_key(w) for w in (
-    "president", "presidents", "vice", "premier", "minister", "governor", "governors", "mayor",
-    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "king", "queen", "prince",
-    "princess", "pope", "gen", "general", "col", "colonel", "lt", "lieutenant", "maj", "major",
-    "capt", "captain", "sgt", "sergeant", "adm", "admiral", "marshal", "commander", "senator",
-    "sen", "rep", "representative", "congressman", "congresswoman", "chancellor", "secretary",
-    "ambassador", "envoy", "spokesman", "spokeswoman", "spokesperson", "judge", "justice", "prof",
-    "professor", "rev", "reverend", "sheikh", "emir", "ayatollah", "patriarch", "archbishop",
-    "bishop", "cardinal", "chief", "leader", "coach", "correspondent", "reporter", "editor",
-    "analyst", "politician", "lawmaker", "mp", "deputy", "aide", "adviser", "advisor",
-    "commissioner", "director", "ceo", "chairman", "chairwoman", "founder", "dictator", "tsar",
-    "czar", "officer", "head", "actor", "actress", "singer", "author", "writer", "journalist",
-    "counsel", "attorney", "prosecutor", "colleague", "mother", "father", "son", "daughter",
-    "brother", "sister", "wife", "husband", "uncle", "aunt", "st", "defender", "striker",
-    "midfielder", "goalkeeper", "manager", "player", "president-elect", "parliament",
-))
-
-#: Last words of organisation and media names ("Sky News", "National Intelligence Service").
-ORG_WORDS = frozenset(token_key(w) for w in (
-    "news", "times", "post", "herald", "journal", "tribune", "telegraph", "gazette", "press",
-    "agency", "ministry", "service", "services", "staff", "council", "committee", "commission",
-    "party", "army", "navy", "forces", "force", "police", "department", "university", "college",
-    "institute", "school", "academy", "company", "corp", "corporation", "inc", "ltd", "llc",
-    "plc", "group", "bank", "airlines", "airways", "club", "fc", "united", "foundation",
-    "association", "union", "federation", "court", "parliament", "assembly", "senate", "congress",
-    "office", "hospital", "church", "museum", "network", "tv", "radio", "broadcasting",
-    "authority", "board", "bureau", "guard", "guards", "brigade", "regiment", "division",
-    "battalion", "fleet", "command", "corps", "administration", "government", "embassy",
-    "consulate", "cabinet", "duma", "rada", "organization", "organisation", "fund", "trust",
-    "society", "league", "team", "exchange", "holdings", "daily", "weekly", "independent",
-    "observer", "mirror", "chronicle", "review", "monitor", "today", "mail", "express",
-    "magazine", "online", "media", "studio", "studios", "festival", "orchestra", "theatre",
-    "theater", "records", "games", "cup", "championship", "olympics", "open", "prize",
-    "award", "awards", "summit", "treaty", "accord", "agreement", "pact", "declaration",
-    "purchase", "railway", "railways", "rail", "transit", "authority", "lines", "motors",
-    "energy", "power", "oil", "gas", "petroleum", "steel", "telecom", "airline", "sports",
-    "county commission", "zoo", "library", "mosque", "temple", "synagogue", "cathedral",
-    "intelligence", "ministries", "reserve", "nations", "centre", "center", "centers", "centres",
-) for w in w.split())
-
-#: Last words of names of geographic features the gazetteer (populated places, units) lacks.
-FEATURE_WORDS = frozenset(token_key(w) for w in (
-    "river", "sea", "lake", "ocean", "gulf", "bay", "strait", "straits", "canal", "island",
-    "islands", "peninsula", "mountain", "mountains", "mount", "hill", "hills", "valley",
-    "desert", "forest", "coast", "cape", "beach", "falls", "reservoir", "dam", "street",
-    "avenue", "road", "boulevard", "square", "bridge", "airport", "airbase", "station",
-    "harbour", "harbor", "park", "highway", "quarter", "plain", "plains", "basin", "delta",
-    "glacier", "lagoon", "heights", "ridge", "range", "steppe", "marsh", "swamp", "pass",
-    "creek", "springs", "spit", "estuary", "border", "crossing", "checkpoint", "base",
-    "neighborhood", "neighbourhood", "suburb", "borough", "plaza", "lane", "drive", "way",
-    "boulevard", "embankment", "prospekt", "ulitsa", "refinery", "terminal", "depot",
-    "plant", "factory", "mine", "port",
-))
-
-#: Feature words that come first ("Sea of Azov", "Lake Baikal", "Mount Elbrus").
-_FEATURE_FIRST = frozenset(token_key(w) for w in (
-    "sea", "gulf", "lake", "bay", "mount", "cape", "strait", "isle", "river"))
-
-#: Words of admin units after a name ("Kursk region", "Sumy Oblast", "Pokrovsk district").
-ADMIN_AFTER = ADMIN_WORDS | frozenset(token_key(w) for w in (
-    "district", "districts", "raion", "rayon", "county", "governorate", "prefecture",
-    "hromada", "community", "republic", "municipality", "state", "canton", "voivodeship",
-    "okrug", "parish", "province", "provinces", "provincial",
-))
-
-#: Prepositions between a name and the unit it lies in ("X in the Kursk region").
-UNIT_PREPOSITIONS = frozenset(token_key(w) for w in ("in",))
-#: Words between such a preposition and the unit's name ("in the Kursk region").
-_UNIT_DETERMINERS = frozenset(token_key(w) for w in ("the",))
-
-#: Words before a name that say the name is a settlement ("the village of X").
-SETTLEMENT_CUES = frozenset(token_key(w) for w in (
-    "village", "villages", "town", "towns", "city", "cities", "settlement", "settlements",
-    "hamlet", "township", "selo", "selyshche", "capital", "suburb", "outskirts", "port",
-    "resort", "municipality",
-))
-#: Words before a name that locate something at it: an unknown name after them is a place.
-_STRONG_CUES = frozenset(token_key(w) for w in (
-    "near", "outside", "captured", "capture", "liberated", "liberation", "recaptured",
-    "retook", "seized", "occupied", "shelled", "shelling", "encircled", "surrounded",
-    "besieged", "stormed"))
-
-#: Verbs whose subject is an actor: a place as their subject is a metonym ("Kyiv struck").
-ACTOR_VERBS = frozenset(token_key(w) for w in (
-    "said", "says", "say", "told", "tells", "claimed", "claims", "claim", "accused",
-    "accuses", "accuse", "struck", "strikes", "attacked", "attacks", "launched", "launches",
-    "announced", "announces", "denied", "denies", "warned", "warns", "demanded", "demands",
-    "insisted", "insists", "vowed", "vows", "responded", "responds", "sent", "sends",
-    "deployed", "deploys", "signed", "signs", "agreed", "agrees", "rejected", "rejects",
-    "condemned", "condemns", "urged", "urges", "wants", "wanted", "refused", "refuses",
-    "threatened", "threatens", "sanctioned", "imposed", "supplied", "supplies", "pledged",
-    "pledges", "promised", "promises", "admitted", "admits", "confirmed", "confirms",
-    "reported", "reports", "believes", "believed", "hopes", "fears", "continues", "continued",
-    "began", "begun", "has", "have", "had", "is", "was", "will", "would", "could", "should",
-    "must", "may", "might", "can", "cannot", "did", "does", "do", "recognized", "recognised",
-    "recognizes", "recognises", "hits", "hit", "invaded", "invades", "backed", "backs",
-    "supports", "supported", "negotiated", "shipped", "ships", "regularly", "still",
-    "also", "ordered", "orders", "plans", "planned", "decided", "decides", "votes", "voted",
-))
-#: Copulas and modals are actor verbs only when a verb of action follows: "Moscow is a city".
-_WEAK_VERBS = frozenset(token_key(w) for w in (
-    "has", "have", "had", "is", "was", "will", "would", "could", "should", "must", "may",
-    "might", "can", "cannot", "did", "does", "do", "regularly", "still", "also"))
-#: Nouns after a possessive place that make it an actor ("Kyiv's forces", "Moscow's invasion").
-ACTOR_NOUNS = frozenset(token_key(w) for w in (
-    "forces", "force", "troops", "army", "military", "government", "officials", "leadership",
-    "invasion", "offensive", "advance", "attack", "attacks", "strikes", "allies", "ally",
-    "ministry", "general", "president", "leader", "leaders", "envoy", "ambassador", "decision",
-    "position", "claims", "policy", "war", "regime", "authorities", "defence", "defense",
-    "foreign", "intelligence", "navy", "air", "missiles", "drones", "drone", "soldiers",
-    "delegation", "negotiators", "diplomats", "embassy", "parliament", "prime", "security",
-    "aggression", "demands", "response", "support", "aid", "sanctions", "partners", "partner",
-    "counteroffensive", "incursion", "troops", "spy", "representatives", "central", "state",
-))
-#: Verbs and prepositions after which a place is an actor as their object ("to help Moscow").
-_ACTOR_OBJECT_BEFORE = frozenset(token_key(w) for w in (
-    "accused", "help", "helping", "helped", "urged", "pressed", "pressured", "warned",
-    "against", "sanctioning", "persuade", "force", "forced", "get", "asked", "allies",
-    "ally", "told", "by", "criticised", "criticized", "condemned", "blamed", "supporting",
-))
-
-_SAID = frozenset(token_key(w) for w in (
-    "said", "says", "told", "added", "wrote", "explained", "noted", "tweeted", "posted"))
-
-MONTHS_DAYS = frozenset(token_key(w) for w in (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-    "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "christmas", "easter",
-))
-#: Words that start a foreign name that is not a place when not matched whole ("Le Parisien").
-_ARTICLES = frozenset(token_key(w) for w in ("le", "la", "les", "die", "der", "das", "el", "il", "the"))
-#: Lower-case words that may sit inside a capitalised name ("Sea of Azov", "Rostov-on-Don").
-_CONNECTORS = frozenset(token_key(w) for w in (
-    "of", "de", "del", "della", "di", "da", "du", "des", "la", "le", "van", "von", "der",
-    "al", "el", "bin", "on", "upon", "am", "sur", "en"))
-#: Connectors only inside hyphenated names ("Rostov-on-Don"), not "Reading on Sunday".
-_HYPHEN_CONNECTORS = frozenset(token_key(w) for w in ("on", "upon", "am", "sur", "en"))
-#: Abbreviations of countries that are written in capitals.
-COUNTRY_ACRONYMS = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE", "DPRK": "KP", "ROK": "KR",
-                    "PRC": "CN", "DRC": "CD", "GB": "GB", "RF": "RU"}
-_ACRONYM_RE = re.compile(r"\b(?:U\.S\.A?\.?|U\.K\.)(?![A-Za-z])")
-_ACRONYM_DOTTED = {"U.S.": "US", "U.S": "US", "U.S.A.": "US", "U.S.A": "US", "U.K.": "GB"}
-
 #: Automaton value flags: the key's token count is in the low four bits.
-F_COMMON = 1 << 4   # every token is a common lower-case English word
+F_COMMON = 1 << 4   # every token is a common lower-case word of the text's language (set per text)
 F_STRONG = 1 << 5   # a country, a first-level unit or a large city bears this name
 F_ADMIN = 1 << 6    # a country or an admin unit bears this name
 F_COUNTRY = 1 << 7  # a country bears this name
 F_UNIT = 1 << 8     # a first-level unit bears this name
 F_CAPITAL = 1 << 9  # a first-level unit's namesake city bears this name ("Zaporizhia", "Odessa")
+F_TOWN = 1 << 10    # a town of at least 10,000 people bears this name (no hamlet named like a person)
+
+#: The language data files a lexicon is built from (``geo/lang/<lang>/``).
+LEXICON_FILES = ("toponyms.toml", "resolution.toml", "demonyms.csv", "place_names.csv", "detect.toml")
 
 
 def _read_data(name: str) -> str:
     return resources.files("geo").joinpath("data", name).read_text(encoding="utf-8")
 
 
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    rows = [r for r in text.splitlines() if r and not r.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(rows))))
+
+
+def _nam_dict_first_names(key: Callable[[str], str]) -> set[str]:
+    firsts: set[str] = set()
+    names = resources.files("gender_guesser").joinpath("data", "nam_dict.txt")
+    with names.open("r", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or len(line) < 31:
+                continue
+            freq = [c for c in line[30:86] if c in "0123456789ABCDEF"]
+            # Names seen in one country at the lowest frequency are too rare to be
+            # evidence, and many of them are places (London, India).
+            if freq and max(int(c, 16) for c in freq) >= 2:
+                name = line[3:29].strip().replace("+", " ")
+                if name and " " not in name:
+                    firsts.add(key(name))
+    return firsts
+
+
+def _webster_common_words(key: Callable[[str], str]) -> set[str]:
+    web2 = resources.files("english_words").joinpath("data", "web2.pickle").read_bytes()
+    # Only words Webster's writes in lower case are common words: "reading", "china",
+    # "turkey", not "Paris".
+    return {key(w) for w in pickle.loads(web2) if w.isalpha() and w.islower()}
+
+
+#: Word lists read from installed packages, by the name a language's ``toponyms.toml``
+#: ``[sources]`` gives them: reading a package is code, which one a language uses is data.
+WORD_SOURCES: dict[str, Callable[[Callable[[str], str]], set[str]]] = {
+    "nam_dict": _nam_dict_first_names,
+    "webster": _webster_common_words,
+}
+
+
+def _keys(words: Iterable[str], key: Callable[[str], str] = token_key) -> frozenset[str]:
+    # a list entry of several words ("county commission") counts each word
+    return frozenset(key(w) for entry in words for w in entry.split())
+
+
+def _pycountry_names(lang: str) -> dict[str, str]:
+    """Country names in ``lang`` from pycountry's ISO 3166-1 translations (its gettext
+    catalogues, LGPL-2.1): the short name and the common name, ``{name: alpha-2}``.  A name
+    written with a comma ("Тайвань, провінція Китаю") is the catalogue's, not the text's."""
+    import gettext
+
+    import pycountry
+
+    try:
+        tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+    except OSError as err:
+        raise LanguageDataError(f"pycountry has no {lang!r} country names: {err}") from err
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "common_name", None)):
+            if name:
+                local = tr.gettext(name)
+                if local != name and "," not in local and "(" not in local:
+                    out.setdefault(local, c.alpha_2)
+    return out
+
+
+#: Country-name lists read from installed packages, by the name ``toponyms.toml`` ``[sources]``
+#: ``country_names`` gives them (a language may name none).
+COUNTRY_NAME_SOURCES: dict[str, Callable[[str], dict[str, str]]] = {
+    "pycountry": _pycountry_names,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Word lists from installed packages and ``geo/data``; built once per process."""
+    """One language's words for recognition and resolution: large lists read from installed
+    packages, and the small closed classes of ``geo/lang/<lang>/`` (every set holds token
+    keys); built once per process and language (:meth:`load`)."""
 
-    first_names: frozenset[str]          # token keys
-    common_words: frozenset[str]         # lower-case English words, as token keys
+    lang: str
+    script: str                          # "Latin" or "Cyrillic" (detect.toml): how words are keyed
+    first_names: frozenset[str]
+    common_words: frozenset[str]         # the language's common lower-case words
     demonyms: dict[str, str]             # name key of a form -> ISO country or ISO 3166-2 code
     demonym_max_tokens: int
     aliases: dict[str, str]              # name key -> ISO country code (Britain -> GB)
@@ -338,89 +278,187 @@ class Lexicon:
     first_keys: frozenset[str]           # first token keys of demonyms and aliases
     abbrevs: dict[str, str]              # "Va." / "VA" -> "US-VA", only after a comma
     abbrev_re: re.Pattern[str] | None
-    region_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "DPR" -> ("UA-14",)
-    region_cue_re: re.Pattern[str] | None = None
+    region_cues: dict[str, tuple[str, ...]]   # "DPR" -> ("UA-14",)
+    region_cue_re: re.Pattern[str] | None
+    regions: dict[str, tuple[str, ...]]  # a region no one unit is ("Донбас") -> its units' codes
+    features: frozenset[str]             # rivers, mountains: places no point stands for ("Дністер")
+    # toponyms.toml: what each is for is said there
+    titles: frozenset[str]
+    org_words: frozenset[str]
+    feature_words: frozenset[str]
+    feature_first: frozenset[str]
+    admin_after: frozenset[str]          # with the gazetteer's own admin words
+    settlement_cues: frozenset[str]
+    strong_cues: frozenset[str]
+    actor_verbs: frozenset[str]
+    weak_verbs: frozenset[str]
+    actor_nouns: frozenset[str]
+    actor_object_before: frozenset[str]
+    relation_nouns: frozenset[str]
+    relation_prepositions: frozenset[str]
+    said: frozenset[str]
+    months_days: frozenset[str]
+    articles: frozenset[str]
+    definite_articles: frozenset[str]
+    indefinite_articles: frozenset[str]
+    connectors: frozenset[str]
+    hyphen_connectors: frozenset[str]
+    of: frozenset[str]
+    cue_fillers: frozenset[str]
+    conjunctions: frozenset[str]
+    plural_endings: tuple[str, ...]
+    language_before: frozenset[str]
+    language_nouns: frozenset[str]
+    country_acronyms: dict[str, str]     # "US" -> "US", as written (capitals)
+    dotted_acronyms: dict[str, str]      # "U.S." -> "US"
+    dotted_acronym_re: re.Pattern[str]
+    place_prepositions: frozenset[str]   # words before a name that locate at it ("in", "near")
+    unit_prepositions: frozenset[str]    # between a name and the unit it lies in ("X in the Kursk region")
+    surname_endings: tuple[str, ...]     # endings of surnames that are also small villages' names
+    org_names: frozenset[str]            # whole names of outlets and units, never places (name keys)
+    # resolution.toml
+    function_words: frozenset[str]
+    admin_words: frozenset[str]
+    list_gap: re.Pattern[str]
+    not_name_words: frozenset[str]       # features and organisations: alone no place's name
+    spellings: tuple[tuple[re.Pattern[str], str], ...]         # other romanisations, in order
+    foreign_endings: tuple[tuple[re.Pattern[str], str], ...]   # another language's endings
+    foreign_letters: tuple[tuple[re.Pattern[str], str], ...]   # ... and letters
 
     @staticmethod
-    def load(cache_dir: str | Path | None = None) -> Lexicon:
-        """The lexicon, from a pickle in ``cache_dir`` when one was made by this version
-        (building it tokenises a quarter of a million words: seconds, not milliseconds)."""
-        return _load_lexicon(str(cache_dir) if cache_dir is not None else None)
+    def load(cache_dir: str | Path | None = None, *, lang: str = DEFAULT_LANGUAGE) -> Lexicon:
+        """The lexicon of ``lang``, from a pickle in ``cache_dir`` when one was made by this
+        version from the same data (building it tokenises a quarter of a million words:
+        seconds, not milliseconds)."""
+        return _load_lexicon(str(cache_dir) if cache_dir is not None else None, lang)
 
     @staticmethod
-    def build() -> Lexicon:
-        key = getattr(token_key, "__wrapped__", token_key)  # bulk work must not flush its cache
-        firsts: set[str] = set()
-        names = resources.files("gender_guesser").joinpath("data", "nam_dict.txt")
-        with names.open("r", encoding="utf-8") as fh:
-            for line in fh:
-                if line.startswith("#") or len(line) < 31:
-                    continue
-                freq = [c for c in line[30:86] if c in "0123456789ABCDEF"]
-                # Names seen in one country at the lowest frequency are too rare to be
-                # evidence, and many of them are places (London, India).
-                if freq and max(int(c, 16) for c in freq) >= 2:
-                    name = line[3:29].strip().replace("+", " ")
-                    if name and " " not in name:
-                        firsts.add(key(name))
-        web2 = resources.files("english_words").joinpath("data", "web2.pickle").read_bytes()
-        # Only words Webster's writes in lower case are common words: "reading", "china",
-        # "turkey", not "Paris".
-        common = frozenset(key(w) for w in pickle.loads(web2) if w.isalpha() and w.islower())
+    def build(lang: str = DEFAULT_LANGUAGE) -> Lexicon:
+        words = lang_data.load("toponyms", lang=lang)
+        spell = lang_data.load("resolution", lang=lang)
+        script = lang_data.load("detect", lang=lang)["script"]
+        cyrillic = script == "Cyrillic"
+        # Cyrillic text is matched by Cyrillic keys (never through a romanisation): so are its
+        # word lists and names.
+        key = cyrillic_key if cyrillic else getattr(token_key, "__wrapped__", token_key)
+        name = cyrillic_key if cyrillic else name_key
+
+        def keys(entries: Iterable[str]) -> frozenset[str]:
+            return _keys(entries, key)
+
+        def source(kind: str) -> frozenset[str]:
+            out: set[str] = set()
+            for name in words["sources"][kind]:
+                reader = WORD_SOURCES.get(name)
+                if reader is None:
+                    raise LanguageDataError(f"{lang}/toponyms.toml: unknown {kind} source {name!r} "
+                                            f"(known: {', '.join(WORD_SOURCES)})")
+                out |= reader(key)
+            return frozenset(out)
+
+        plural = tuple(words["plural_endings"])
         demonyms: dict[str, str] = {}
-        rows = [r for r in _read_data("demonyms.csv").splitlines() if r and not r.startswith("#")]
-        for row in csv.DictReader(io.StringIO("\n".join(rows))):
+        for row in _csv_rows(lang_data.read_text("demonyms.csv", lang=lang)):
             forms = row["forms"].split(";")
             for form in forms:
                 # Plural forms name people, not places ("Americans" is not a toponym;
                 # "American" in "American troops" is).
-                if form.endswith("s") and form[:-1] in forms:
+                if any(form.endswith(e) and form[:-len(e)] in forms for e in plural):
                     continue
-                demonyms[name_key(form)] = row["target"]
+                demonyms[name(form)] = row["target"]
+        continents = {row["code"]: (row["name"], float(row["lat"]), float(row["lon"]))
+                      for row in _csv_rows(_read_data("continents.csv"))}
         aliases: dict[str, str] = {}
+        for source_name in words["sources"].get("country_names", ()):
+            reader = COUNTRY_NAME_SOURCES.get(source_name)
+            if reader is None:
+                raise LanguageDataError(f"{lang}/toponyms.toml: unknown country_names source {source_name!r} "
+                                        f"(known: {', '.join(COUNTRY_NAME_SOURCES)})")
+            for country, code in reader(lang).items():
+                aliases[name(country)] = code
         abbrevs: dict[str, str] = {}
         cues: dict[str, tuple[str, ...]] = {}
-        continents: dict[str, tuple[str, float, float]] = {}
-        rows = [r for r in _read_data("places_extra.csv").splitlines() if r and not r.startswith("#")]
-        for row in csv.DictReader(io.StringIO("\n".join(rows))):
-            if row["kind"] == "continent":
-                continents[row["code"]] = (row["names"], float(row["lat"]), float(row["lon"]))
-                aliases[name_key(row["names"])] = f"continent:{row['code']}"
-            elif row["kind"] == "alias":
-                for form in row["names"].split(";"):
-                    aliases[name_key(form)] = row["code"]
+        regions: dict[str, tuple[str, ...]] = {}
+        features: set[str] = set()
+        for row in _csv_rows(lang_data.read_text("place_names.csv", lang=lang)):
+            forms = row["names"].split(";")
+            if row["kind"] == "alias":
+                for form in forms:
+                    aliases[name(form)] = row["code"]
             elif row["kind"] == "abbrev":
-                for form in row["names"].split(";"):
+                for form in forms:
                     abbrevs[form] = row["code"]
             elif row["kind"] == "cue":
-                for form in row["names"].split(";"):
+                for form in forms:
                     cues[form] = tuple(row["code"].split("+"))
+            elif row["kind"] == "region":
+                for form in forms:
+                    regions[name(form)] = tuple(row["code"].split("+"))
+            elif row["kind"] == "feature":
+                features.update(name(form) for form in forms)
+            else:
+                raise LanguageDataError(f"{lang}/place_names.csv: unknown kind {row['kind']!r}")
+        if cyrillic:
+            # capitals tell an acronym from a word in Latin text only: "РФ" is met as any name is
+            for form, code in words["country_acronyms"].items():
+                aliases.setdefault(name(form), code)
         longest = max(len(k.split()) for k in (*demonyms, *aliases))
-        return Lexicon(first_names=frozenset(firsts), common_words=common, demonyms=demonyms,
-                       demonym_max_tokens=longest, aliases=aliases, 
-                       continents=continents,
-                       first_keys=frozenset(k.split(" ")[0] for k in (*demonyms, *aliases)),
-                       abbrevs=abbrevs, abbrev_re=re.compile(
-                           r"(?<=, )(?:" + "|".join(re.escape(a) for a in sorted(abbrevs, key=len, reverse=True))
-                           + r")(?![\w.])") if abbrevs else None,
-                       region_cues=cues, region_cue_re=re.compile(
-                           r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-                           + r")(?![\w])") if cues else None)
+
+        def rules(table: list) -> tuple[tuple[re.Pattern[str], str], ...]:
+            return tuple((re.compile(r["pattern"]), r["replace"]) for r in table)
+
+        return Lexicon(
+            lang=lang, script=script, first_names=source("first_names"), common_words=source("common_words"),
+            demonyms=demonyms, demonym_max_tokens=longest, aliases=aliases, continents=continents,
+            first_keys=frozenset(k.split(" ")[0] for k in (*demonyms, *aliases)),
+            abbrevs=abbrevs, abbrev_re=re.compile(
+                r"(?<=, )(?:" + "|".join(re.escape(a) for a in sorted(abbrevs, key=len, reverse=True))
+                + r")(?![\w.])") if abbrevs else None,
+            region_cues=cues, region_cue_re=re.compile(
+                r"(?<![\w.])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
+                + r")(?![\w])") if cues else None,
+            regions=regions, features=frozenset(features),
+            titles=keys(words["titles"]), org_words=keys(words["org_words"]),
+            feature_words=keys(words["feature_words"]), feature_first=keys(words["feature_first"]),
+            admin_after=ADMIN_WORDS | keys(words["admin_after"]),
+            settlement_cues=keys(words["settlement_cues"]), strong_cues=keys(words["strong_cues"]),
+            actor_verbs=keys(words["actor_verbs"]), weak_verbs=keys(words["weak_verbs"]),
+            actor_nouns=keys(words["actor_nouns"]), actor_object_before=keys(words["actor_object_before"]),
+            relation_nouns=keys(words["relation_nouns"]),
+            relation_prepositions=keys(words["relation_prepositions"]),
+            said=keys(words["said"]), months_days=keys(words["months_days"]),
+            articles=keys(words["articles"]), definite_articles=keys(words["definite_articles"]),
+            indefinite_articles=keys(words["indefinite_articles"]), connectors=keys(words["connectors"]),
+            hyphen_connectors=keys(words["hyphen_connectors"]), of=keys(words["of"]),
+            cue_fillers=keys(words["cue_fillers"]), conjunctions=keys(words["conjunctions"]),
+            plural_endings=plural,
+            language_before=keys(words["language_before"]), language_nouns=keys(words["language_nouns"]),
+            country_acronyms=dict(words["country_acronyms"]), dotted_acronyms=dict(words["dotted_acronyms"]),
+            dotted_acronym_re=re.compile(words["dotted_acronym_pattern"]),
+            place_prepositions=keys(words["place_prepositions"]),
+            unit_prepositions=keys(words["unit_prepositions"]),
+            surname_endings=tuple(key(e) for e in words["surname_endings"]),
+            org_names=frozenset(name(n) for n in words["org_names"]),
+            function_words=keys(spell["function_words"]), admin_words=keys(spell["admin_words"]),
+            list_gap=re.compile(spell["list_gap"]),
+            not_name_words=keys(words["feature_words"]) | keys(words["org_words"]), spellings=rules(spell["spellings"]),
+            foreign_endings=rules(spell["foreign_endings"]), foreign_letters=rules(spell["foreign_letters"]),
+        )
 
 
 #: Bump when the lexicon's sources or rules change: cached lexicons are then rebuilt.
-LEXICON_VERSION = "3"
+LEXICON_VERSION = "6"
 
 
-@lru_cache(maxsize=4)
-def _load_lexicon(cache_dir: str | None) -> Lexicon:
+@lru_cache(maxsize=8)
+def _load_lexicon(cache_dir: str | None, lang: str) -> Lexicon:
     if cache_dir is None:
-        return Lexicon.build()
+        return Lexicon.build(lang)
     # Keyed by the data files and this module's code, so an edit never meets a stale pickle.
-    digest = hashlib.sha256((LEXICON_VERSION + _read_data("demonyms.csv")
-                             + _read_data("places_extra.csv")).encode()
+    digest = hashlib.sha256((LEXICON_VERSION + lang_data.data_digest(lang, LEXICON_FILES)
+                             + _read_data("continents.csv")).encode()
                             + Path(__file__).read_bytes()).hexdigest()[:12]
-    path = Path(cache_dir) / f"geoparser-lexicon-{digest}.pickle"
+    path = Path(cache_dir) / f"geoparser-lexicon-{lang}-{digest}.pickle"
     try:
         with path.open("rb") as fh:
             lex = pickle.load(fh)
@@ -428,14 +466,14 @@ def _load_lexicon(cache_dir: str | None) -> Lexicon:
             return lex
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
         pass
-    lex = Lexicon.build()
+    lex = Lexicon.build(lang)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             pickle.dump(lex, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
-        for old in path.parent.glob("geoparser-lexicon-*.pickle"):
+        for old in path.parent.glob(f"geoparser-lexicon-{lang}-*.pickle"):
             if old != path:
                 old.unlink(missing_ok=True)  # made by an older version of this code
     except OSError:
@@ -522,10 +560,11 @@ class Found:
     literal: bool = True
     embedded: bool = False         # inside an organisation's name
     weak: bool = False             # kept only if the article's other places support it
+    local: bool = False            # ... and only by a place near it (a name shaped like a surname)
     unit_tok: int | None = None    # first token of a unit named beside it ("X, Donetsk", "X (Sumy region)")
 
 
-def _cap_runs(toks: Sequence[Token], text: str) -> list[int]:
+def _cap_runs(toks: Sequence[Token], text: str, lex: Lexicon) -> list[int]:
     """For each token, the id of the capitalised run it belongs to (-1 if none).
 
     A run is consecutive capitalised words separated only by spaces or hyphens, with
@@ -552,8 +591,8 @@ def _cap_runs(toks: Sequence[Token], text: str) -> list[int]:
                 continue
             # A connector word counts only between two capitalised words.
             after = text[nxt.end:toks[j + 2].start] if j + 2 < n else ""
-            if (nxt.key in _CONNECTORS and j + 2 < n and toks[j + 2].cap and after in (" ", "-")
-                    and (nxt.key not in _HYPHEN_CONNECTORS or gap == after == "-")):
+            if (nxt.key in lex.connectors and j + 2 < n and toks[j + 2].cap and after in (" ", "-")
+                    and (nxt.key not in lex.hyphen_connectors or gap == after == "-")):
                 j += 2
                 continue
             break
@@ -576,7 +615,8 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
         return []
     keys = [t.key for t in toks]
     starts = [t.start for t in toks]
-    runs = _cap_runs(toks, text)
+    common = lex.common_words
+    runs = _cap_runs(toks, text, lex)
     run_span: dict[int, tuple[int, int]] = {}
     for i, r in enumerate(runs):
         if r >= 0:
@@ -593,22 +633,22 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
         if toks[a].initial and toks[a].key in lex.common_words and b - a > 1:
             a += 1  # "The Russian statement": a sentence's capitalised first word
         before = toks[a - 1] if a else None
-        if before is not None and before.key in TITLES and text[before.end:toks[a].start] == " ":
+        if before is not None and before.key in lex.titles and text[before.end:toks[a].start] == " ":
             start = a
         for k in range(a, b):
-            if toks[k].key in TITLES and k + 1 < b and toks[k + 1].key not in _CONNECTORS:
+            if toks[k].key in lex.titles and k + 1 < b and toks[k + 1].key not in lex.connectors:
                 start = k + 1
         if start < 0:
             k = a
             # A demonym or title may open the run: "Russian Vladimir Putin".
-            while k < b - 1 and (toks[k].key in lex.demonyms or toks[k].key in TITLES):
+            while k < b - 1 and (toks[k].key in lex.demonyms or toks[k].key in lex.titles):
                 k += 1
             # ... unless the whole run is a place's name: "Mala Tokmachka", "Velyka Novosilka"
             # open with a word that is also a first name
-            if (b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in FEATURE_WORDS
+            if (b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in lex.feature_words
                     and index.get(" ".join(keys[k:b])) is None):
                 start = k
-        if start < 0 or any(t.key in ORG_WORDS for t in toks[start:b]):
+        if start < 0 or any(t.key in lex.org_words for t in toks[start:b]):
             continue
         for k in range(start, b):
             person_tok[k] = True
@@ -622,7 +662,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     for i in caps if person_keys or person_firsts else ():
         t = toks[i]
         if not person_tok[i] and (t.key in person_keys or t.key in person_firsts
-                                  and i + 1 < n and toks[i + 1].key in _SAID):
+                                  and i + 1 < n and toks[i + 1].key in lex.said):
             a, b = run_span.get(runs[i], (i, i + 1))
             if b - a == 1:
                 person_tok[i] = True
@@ -630,7 +670,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     taken = [False] * n
 
     # Country abbreviations written with dots (U.S.) do not survive tokenising as one word.
-    for m in _ACRONYM_RE.finditer(text):
+    for m in lex.dotted_acronym_re.finditer(text):
         t0 = bisect_left(starts, m.start())
         if t0 >= n:
             continue
@@ -638,7 +678,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
         while t1 < n and toks[t1].end <= m.end():
             t1 += 1
         if t1 > t0 and not any(taken[t0:t1]):
-            code = _ACRONYM_DOTTED.get(m.group(), _ACRONYM_DOTTED.get(m.group().rstrip(".")))
+            code = lex.dotted_acronyms.get(m.group(), lex.dotted_acronyms.get(m.group().rstrip(".")))
             if code:
                 found.append(Found(t0, t1, toks[t0].start, toks[t1 - 1].end, None, target=code,
                                    flags=F_STRONG | F_ADMIN))
@@ -678,7 +718,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
             if target is None:
                 target = lex.aliases.get(key)
                 role = "name"
-            if target and role == "demonym" and _is_language(text, toks, i, i + width):
+            if target and role == "demonym" and _is_language(text, toks, i, i + width, lex):
                 break  # "in English", "speaks Russian": the language, not the country
             if target and toks[i + width - 1].cap:
                 found.append(Found(i, i + width, toks[i].start, toks[i + width - 1].end, None,
@@ -694,7 +734,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     for i in caps:
         if not toks[i].initial:
             occurrences.setdefault(keys[i], []).append(i)
-    ctx = _RunContext(runs, run_span, list(accumulate(map(ORG_WORDS.__contains__, keys), initial=0)),
+    ctx = _RunContext(runs, run_span, list(accumulate(map(lex.org_words.__contains__, keys), initial=0)),
                       _CapsLines(text))
     for t0, t1, value in matches:
         if any(taken[t0:t1]):
@@ -702,6 +742,8 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
         if not toks[t0].cap:
             continue
         value |= info(" ".join(keys[t0:t1]))
+        if all(k in common for k in keys[t0:t1]):
+            value |= F_COMMON
         f = _judge(text, toks, t0, t1, value, ctx, person_tok, lex, occurrences)
         if f is None:
             continue
@@ -712,8 +754,8 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     # Capitalised upper-case acronyms of countries (US, UK) that no name matched.
     for i in caps:
         t = toks[i]
-        if not taken[i] and t.upper and t.text in COUNTRY_ACRONYMS:
-            found.append(Found(i, i + 1, t.start, t.end, None, target=COUNTRY_ACRONYMS[t.text],
+        if not taken[i] and t.upper and t.text in lex.country_acronyms:
+            found.append(Found(i, i + 1, t.start, t.end, None, target=lex.country_acronyms[t.text],
                                flags=F_STRONG | F_ADMIN))
             taken[i] = True
 
@@ -721,16 +763,44 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     # "the Kursk and Belgorod regions": the plural admin word covers every name before it.
     by_start = {f.tok0: f for f in found}
     for f in sorted(found, key=lambda f: -f.tok0):
-        if f.admin or f.tok1 + 1 >= n or toks[f.tok1].key not in ("and", "or"):
+        if f.admin or f.tok1 + 1 >= n or toks[f.tok1].key not in lex.conjunctions:
             continue
         g = by_start.get(f.tok1 + 1)
-        if g is not None and g.admin and toks[g.tok1 - 1].key.endswith("s"):
+        if g is not None and g.admin and toks[g.tok1 - 1].key.endswith(lex.plural_endings):
             f.admin = True
+    _mark_surnames(toks, found, lex)
     for f in found:
         if f.role != "demonym":
-            mark_literal(text, toks, f)
+            mark_literal(text, toks, f, lex)
+    # A name shaped like a surname that speaks or acts ("Zakharova accused", "Medvedev
+    # threatened") is a person: the metonymy that makes "Kyiv struck" an actor needs a capital.
+    found = [f for f in found if f.literal or not f.local]
     found.sort(key=lambda f: f.start)
     return found
+
+
+#: What bears a name that is more than a small place's: a country, a unit, a large city.
+_NAMED_BIG = F_STRONG | F_ADMIN | F_UNIT | F_CAPITAL | F_COUNTRY
+
+
+def _mark_surnames(toks: Sequence[Token], found: list[Found], lex: Lexicon) -> None:
+    """A lone name shaped like a surname ("Lavrov", "Zakharova", "Gladkov") that only small
+    places bear, with no preposition or cue before it that locates at it ("in Lavrov", "near",
+    "the village of") and no unit beside it, is kept only where the article names a place near
+    it (``Found.local``): Russia's gazetteer holds thousands of hamlets named like people."""
+    if not lex.surname_endings:
+        return
+    for f in found:
+        if (f.role != "name" or f.tok1 - f.tok0 != 1 or f.flags & _NAMED_BIG or f.admin
+                or f.settlement or f.unit_tok is not None):
+            continue
+        tok = toks[f.tok0]
+        if len(tok.key) < 5 or not tok.key.endswith(lex.surname_endings):
+            continue
+        before = toks[f.tok0 - 1].key if f.tok0 else ""
+        if before in lex.place_prepositions or before in lex.strong_cues or before in lex.settlement_cues:
+            continue
+        f.weak = f.local = True
 
 
 class _CapsLines:
@@ -777,7 +847,7 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: 
     if any(person_tok[t0:t1]):
         return None
     key = " ".join(t.key for t in toks[t0:t1])
-    if t1 - t0 == 1 and (first.key in MONTHS_DAYS or len(first.key) <= 2):
+    if t1 - t0 == 1 and (first.key in lex.months_days or len(first.key) <= 2):
         return None  # two letters are an abbreviation or an alternate-name artefact ("Le")
     # An acronym in prose (NATO, AFP, ATACMS) is not a place name unless it is a country's.
     if first.upper and t1 - t0 == 1 and len(first.text) <= 6 and not ctx.caps_line(first.start):
@@ -785,17 +855,17 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: 
     strong = bool(value & (F_STRONG | F_UNIT))
     admin_named = bool(value & F_ADMIN)
     f = Found(t0, t1, first.start, toks[t1 - 1].end, key, flags=value)
-    if t1 - t0 >= 2 and toks[t1 - 1].key in ADMIN_AFTER:
+    if t1 - t0 >= 2 and toks[t1 - 1].key in lex.admin_after:
         f.admin = True  # the gazetteer indexes admin phrases: "kursk region" matched whole
         return f
     nxt_said = toks[t1] if t1 < len(toks) else None
-    if (nxt_said is not None and nxt_said.key in _SAID and not strong
+    if (nxt_said is not None and nxt_said.key in lex.said and not strong
             and not toks[t1 - 1].possessive):
         f.weak = True  # "Slyusar said": a name that speaks is a person unless a known place
 
     # "Kursk region", "Sumy Oblast", "Oryol regional": the admin word belongs to the name.
     nxt = toks[t1] if t1 < len(toks) else None
-    if (nxt is not None and nxt.key in ADMIN_AFTER and text[toks[t1 - 1].end:nxt.start] == " "
+    if (nxt is not None and nxt.key in lex.admin_after and text[toks[t1 - 1].end:nxt.start] == " "
             and not toks[t1 - 1].possessive):
         f.tok1 = t1 + 1
         f.end = nxt.end
@@ -820,9 +890,9 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: 
                 f.embedded = True
                 f.literal = False
                 return f
-            if b > t1 and toks[b - 1].key in FEATURE_WORDS:
+            if b > t1 and toks[b - 1].key in lex.feature_words:
                 return None  # "Mississippi River": the context patterns report the feature
-            if a < t0 and toks[a].key in _ARTICLES or value & F_COMMON:
+            if a < t0 and toks[a].key in lex.articles or value & F_COMMON:
                 return None  # "Le Parisien"; a common word inside a longer name
             if not strong and not admin_named:
                 return None
@@ -841,26 +911,20 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: 
     return f
 
 
-_LANGUAGE_BEFORE = frozenset(token_key(w) for w in (
-    "in", "speak", "speaks", "spoke", "speaking", "into", "translated", "fluent", "learn",
-    "learning", "taught", "teach", "subtitled", "dubbed"))
-
-
-def _is_language(text: str, toks: Sequence[Token], t0: int, t1: int) -> bool:
+def _is_language(text: str, toks: Sequence[Token], t0: int, t1: int, lex: Lexicon) -> bool:
     """A demonym used as a language name: after "in"/"speaks" and before punctuation,
     "language" or the end of the text."""
-    if t0 == 0 or toks[t0 - 1].key not in _LANGUAGE_BEFORE:
+    if t0 == 0 or toks[t0 - 1].key not in lex.language_before:
         return False
     if t1 >= len(toks):
         return True
-    if toks[t1].key in ("language", "languages"):
+    if toks[t1].key in lex.language_nouns:
         return True
     gap = text[toks[t1 - 1].end:toks[t1].start]
     return bool(gap.strip()) and gap.strip()[0] in ".,;:!?)\"”"
 
 
-
-def mark_literal(text: str, toks: Sequence[Token], f: Found) -> None:
+def mark_literal(text: str, toks: Sequence[Token], f: Found, lex: Lexicon) -> None:
     """Places used for their governments or armies are metonyms: "Kyiv struck", "Kyiv's
     forces", "to help Moscow", "Washington and Seoul have accused"."""
     if f.admin or not f.literal:
@@ -868,42 +932,41 @@ def mark_literal(text: str, toks: Sequence[Token], f: Found) -> None:
     last = toks[f.tok1 - 1]
     nxt_i = f.tok1
     if last.possessive:
-        if nxt_i < len(toks) and toks[nxt_i].key in ACTOR_NOUNS:
+        if nxt_i < len(toks) and toks[nxt_i].key in lex.actor_nouns:
             f.literal = False
         return
     before = toks[f.tok0 - 1] if f.tok0 else None
     # Skip over a coordinated subject: "Washington and Seoul have accused".
     j = nxt_i
-    while j + 1 < len(toks) and toks[j].key in ("and", "or") and toks[j + 1].cap:
+    while j + 1 < len(toks) and toks[j].key in lex.conjunctions and toks[j + 1].cap:
         j += 2
     if j < len(toks) and text[toks[j - 1].end:toks[j].start].strip() in ("", ",") :
         verb = toks[j].key
-        if verb in ACTOR_VERBS:
-            if verb not in _WEAK_VERBS:
+        actor, weak = lex.actor_verbs, lex.weak_verbs
+        if verb in actor:
+            if verb not in weak:
                 f.literal = False
-            elif j + 1 < len(toks) and (toks[j + 1].key in ACTOR_VERBS and toks[j + 1].key not in _WEAK_VERBS
-                                         or j + 2 < len(toks) and toks[j + 2].key in ACTOR_VERBS
-                                         and toks[j + 2].key not in _WEAK_VERBS):
+            elif j + 1 < len(toks) and (toks[j + 1].key in actor and toks[j + 1].key not in weak
+                                         or j + 2 < len(toks) and toks[j + 2].key in actor
+                                         and toks[j + 2].key not in weak):
                 f.literal = False
-    if before is not None and before.key in _ACTOR_OBJECT_BEFORE and not before.cap:
-        if before.key != "by" or nxt_i >= len(toks) or toks[nxt_i].key not in ("and",):
-            f.literal = False
+    if before is not None and before.key in lex.actor_object_before and not before.cap:
+        f.literal = False
     # "between Moscow and Kyiv", "talks with Kyiv": relations between governments.
-    if before is not None and before.key in ("with", "between") and f.flags & F_STRONG:
+    if before is not None and before.key in lex.relation_prepositions and f.flags & F_STRONG:
         k = f.tok0 - 2
-        if k >= 0 and toks[k].key in ("talks", "relations", "ties", "deal", "negotiations", "agreement",
-                                      "war", "conflict", "cooperation", "pact", "treaty"):
+        if k >= 0 and toks[k].key in lex.relation_nouns:
             f.literal = False
 
 
 def _unit_after_preposition(toks: Sequence[Token], u: int, by_tok: dict[int, Found],
-                            plain: Callable[[int, int], bool]) -> int | None:
+                            plain: Callable[[int, int], bool], lex: Lexicon) -> int | None:
     """The first token of the unit in "X in [the] [Russia's] Kursk region" or "X in Russia",
     given the token after the preposition; None when what follows is not written as a unit
     (its admin word) or a country: "Bakhmut in May", "Kherson in the south", "Sumy in Kursk"
     (a bare city's name after "in" may be where something else happened)."""
     n = len(toks)
-    if u < n and toks[u].key in _UNIT_DETERMINERS and plain(u - 1, u):
+    if u < n and toks[u].key in lex.definite_articles and plain(u - 1, u):
         u += 1
     if u >= n or not plain(u - 1, u):
         return None
@@ -938,13 +1001,13 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
         prev = toks[a - 1].key if a and plain(a - 1, a) else ""
         prev2 = toks[a - 2].key if a > 1 and prev and plain(a - 2, a - 1) else ""
         cue = None
-        if prev == "of" and prev2 in SETTLEMENT_CUES:
+        if prev in lex.of and prev2 in lex.settlement_cues:
             cue = "settlement"
-        elif prev in SETTLEMENT_CUES:
+        elif prev in lex.settlement_cues:
             cue = "settlement"
-        elif prev in _STRONG_CUES or (prev2 in _STRONG_CUES and prev in ("the", "of")):
+        elif prev in lex.strong_cues or (prev2 in lex.strong_cues and prev in lex.cue_fillers):
             cue = "near"
-        after_admin = b < n and toks[b].key in ADMIN_AFTER and text[toks[b - 1].end:toks[b].start] == " "
+        after_admin = b < n and toks[b].key in lex.admin_after and text[toks[b - 1].end:toks[b].start] == " "
         # "in X, Donetsk", "X (Sumy region)", "X district, Poltava", "X, a village in": an
         # appositive names the unit or the kind; ``e`` is the token after the name and its
         # admin word.
@@ -953,13 +1016,14 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
         sep = text[toks[e - 1].end:toks[e].start].strip() if e < n else ""
         unit_at = e
         if sep in (",", "("):
-            if sep == "," and toks[e].key in ("a", "an") and e + 1 < n and toks[e + 1].key in SETTLEMENT_CUES:
+            if (sep == "," and toks[e].key in lex.indefinite_articles and e + 1 < n
+                    and toks[e + 1].key in lex.settlement_cues):
                 appositive = "settlement"
             elif toks[e].cap and (by_tok.get(e) is not None and by_tok[e].flags & (F_ADMIN | F_CAPITAL)
-                                  or e + 1 < n and toks[e + 1].key in ADMIN_AFTER):
+                                  or e + 1 < n and toks[e + 1].key in lex.admin_after):
                 appositive = "unit"
-        elif e < n and toks[e].key in UNIT_PREPOSITIONS and plain(e - 1, e):
-            u = _unit_after_preposition(toks, e + 1, by_tok, plain)
+        elif e < n and toks[e].key in lex.unit_prepositions and plain(e - 1, e):
+            u = _unit_after_preposition(toks, e + 1, by_tok, plain, lex)
             if u is not None:
                 appositive, unit_at = "unit", u
         if cue is None and not after_admin and appositive is None:
@@ -980,9 +1044,9 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             # "Smith in the Kursk region" make Smith a place
             continue
         words = toks[a:b]
-        if all(t.key in lex.common_words or t.key in MONTHS_DAYS for t in words):
+        if all(t.key in lex.common_words or t.key in lex.months_days for t in words):
             continue
-        if any(t.upper for t in words) or words[0].key in MONTHS_DAYS or words[-1].key in ORG_WORDS:
+        if any(t.upper for t in words) or words[0].key in lex.months_days or words[-1].key in lex.org_words:
             continue
         end_tok = b
         if after_admin:
@@ -995,11 +1059,11 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             taken[k] = True
     # Feature names ("Sea of Azov", "Dnipro River") the gazetteer of places and units lacks.
     for r, (a, b) in run_span.items():
-        if b - a >= 2 and (toks[b - 1].key in FEATURE_WORDS or toks[a].key in _FEATURE_FIRST) \
+        if b - a >= 2 and (toks[b - 1].key in lex.feature_words or toks[a].key in lex.feature_first) \
                 and not any(taken[a:b]) \
                 and not any(person_tok[a:b]) and not toks[a].upper:
             if any(toks[k].cap and toks[k].key not in lex.common_words for k in range(a, b - 1)) \
-                    or toks[a].key in _FEATURE_FIRST:
+                    or toks[a].key in lex.feature_first:
                 found.append(Found(a, b, toks[a].start, toks[b - 1].end, None, role="pattern"))
                 for k in range(a, b):
                     taken[k] = True

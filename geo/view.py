@@ -1,6 +1,7 @@
 """What the app shows, as pure functions over the events table (no Streamlit).
 
-Filters (type, date, side, distance bands and range, place search, actors, counts), the
+Filters (type, date, side, distance bands and range, place search, actors, counts, language, distance
+from the front line and control, read from ``geo.frontline``'s columns), the
 derived columns the table and filters read (``enrich_events``), the event a map click or a
 table row points at, the events stacked at one point, the per-day chart data, text made safe
 for ``st.markdown``, upload handling (bytes in, articles or plain-words errors out), the
@@ -28,6 +29,8 @@ import pandas as pd
 from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, article_from_bytes, articles_from_jsonl, web_url
 from geo.errors import BorderlineError, InputError
 from geo.events import EVENT_COLUMNS
+from geo.lang import ARTICLE_LANGUAGES, LANGUAGE_NAMES
+from geo.frontline.measure import CONTROL_VALUES, FRONT_COLUMNS, NOTE_COLUMN
 from geo.maps import event_id_from_popup, event_ids_from_popup
 
 __all__ = [
@@ -36,12 +39,20 @@ __all__ = [
     "DistanceBand",
     "DISTANCE_BANDS",
     "FRONT_LINE_NOTE",
+    "FRONT_BANDS",
+    "CONTROLS",
+    "front_text",
+    "front_summary",
     "KM_STEPS",
     "km_step_label",
     "snap_km_range",
     "NUMBER_KEYS",
     "ACTOR_NAMES",
     "actor_name",
+    "UNKNOWN_LANGUAGE",
+    "language_name",
+    "language_options",
+    "INPUT_LANGUAGES",
     "DERIVED_COLUMNS",
     "parse_json_column",
     "enrich_events",
@@ -71,6 +82,8 @@ __all__ = [
     "to_gpkg_bytes",
     "MapGeography",
     "map_geography",
+    "map_labels",
+    "reference_layers_enabled",
 ]
 
 #: Side codes the filter knows; "unknown" matches events with no side.
@@ -95,10 +108,24 @@ DISTANCE_BANDS: tuple[DistanceBand, ...] = (
 )
 _BANDS_BY_ID = {b.id: b for b in DISTANCE_BANDS}
 
-#: Why there is no "beyond the front" band (shown under the distance filter).
-FRONT_LINE_NOTE = ("Distances are to the Russia–Ukraine state border (geo.borders), not to the front "
-                   "line: Borderline has no front-line data, so it offers no \"beyond the front\" band. "
-                   "Sides follow the internationally recognised border: occupied Ukraine is the Ukrainian side.")
+#: What the border distance measures (shown under the distance filter).
+FRONT_LINE_NOTE = ("These distances are to the Russia–Ukraine state border (geo.borders). Distances to the "
+                   "front line are a filter of their own when a front line is imported (borderline frontline "
+                   "import). Sides follow the internationally recognised border: occupied Ukraine is the "
+                   "Ukrainian side.")
+
+#: Distance from the front line (``geo.frontline``: the snapshot of the event's day).
+FRONT_BANDS: tuple[DistanceBand, ...] = (
+    DistanceBand("f0-5", "0–5 km", 0.0, 5.0),
+    DistanceBand("f5-25", "5–25 km", 5.0, 25.0),
+    DistanceBand("f25-50", "25–50 km", 25.0, 50.0),
+    DistanceBand("f50+", "over 50 km", 50.0, math.inf),
+)
+_FRONT_BANDS_BY_ID = {b.id: b for b in FRONT_BANDS}
+
+#: Who controls an event's point in that day's snapshot; "unknown": no measure (see the note).
+CONTROLS: dict[str, str] = {"occupied": "occupied", "contested": "contested (grey zone)",
+                            "held": "held by Ukraine", "unknown": "no control status"}
 
 #: The distance slider's stops: fine near the border, coarse far from it; the last is "no limit".
 KM_STEPS: tuple[float, ...] = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0, 40.0, 50.0, 60.0, 75.0,
@@ -132,6 +159,30 @@ def actor_name(code: object) -> str:
     return ACTOR_NAMES.get(str(code), str(code))
 
 
+#: The language filter's value for events with no language (files written before events had one).
+UNKNOWN_LANGUAGE = "unknown"
+
+
+def language_name(code: object) -> str:
+    """What the interface calls a language code ("uk" -> "Ukrainian")."""
+    if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)) or code == "":
+        return "unknown"
+    return LANGUAGE_NAMES.get(str(code), str(code))
+
+
+def language_options(events: pd.DataFrame) -> list[str]:
+    """The language codes present in ``events`` (the app's languages first, in their order),
+    and :data:`UNKNOWN_LANGUAGE` when some events have none."""
+    values = _col(events, "lang").astype("string")
+    present = set(values.dropna()) - {""}
+    known = [c for c in ARTICLE_LANGUAGES if c in present] + sorted(present - set(ARTICLE_LANGUAGES))
+    return known + ([UNKNOWN_LANGUAGE] if (values.isna() | (values == "")).any() else [])
+
+
+#: The choices of the paste and upload forms' language: None detects each text's.
+INPUT_LANGUAGES: dict[str | None, str] = {None: "Auto-detect", **{c: LANGUAGE_NAMES[c] for c in ARTICLE_LANGUAGES}}
+
+
 #: Columns ``enrich_events`` adds (the exports leave them out).
 DERIVED_COLUMNS: tuple[str, ...] = (*NUMBER_KEYS, *_ACTOR_KEYS, "place_label", "place_key")
 
@@ -155,6 +206,10 @@ class EventFilter:
     attackers: frozenset[str] | None = None
     targets: frozenset[str] | None = None
     min_numbers: tuple[tuple[str, int], ...] = ()   # (("killed", 1),): at least that many
+    langs: frozenset[str] | None = None        # language codes; UNKNOWN_LANGUAGE: events with none
+    front_bands: frozenset[str] | None = None  # ids of FRONT_BANDS, any of them
+    controls: frozenset[str] | None = None     # keys of CONTROLS
+    include_unknown_front: bool = False        # with front bands: keep events with no front distance
 
 
 def empty_events() -> gpd.GeoDataFrame:
@@ -268,11 +323,12 @@ def actor_options(events: pd.DataFrame, role: str) -> list[str]:
 
 # --- filtering ------------------------------------------------------------------------
 
-def _in_bands(km: pd.Series, band_ids: frozenset[str]) -> np.ndarray:
+def _in_bands(km: pd.Series, band_ids: frozenset[str],
+              bands: Mapping[str, DistanceBand] = _BANDS_BY_ID) -> np.ndarray:
     ok = np.zeros(len(km), dtype=bool)
     values = km.to_numpy(dtype=float)
     for band_id in band_ids:
-        band = _BANDS_BY_ID.get(band_id)
+        band = bands.get(band_id)
         if band is None:
             continue
         above = values >= band.lo if band.lo == 0 else values > band.lo
@@ -334,12 +390,63 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
             values = events[role] if role in events.columns else \
                 parse_json_column(_col(events, "actors"), (role,))[role]
             keep &= values.isin(wanted).to_numpy(dtype=bool)
+    if flt.langs is not None:
+        lang = _col(events, "lang").astype("string")
+        unknown = (lang.isna() | (lang == "")).to_numpy(dtype=bool)
+        keep &= lang.isin(flt.langs).fillna(False).to_numpy(dtype=bool) | (unknown & (UNKNOWN_LANGUAGE in flt.langs))
     for key, least in flt.min_numbers:
         if least > 0:
             values = events[key] if key in events.columns else \
                 _counts(parse_json_column(_col(events, "numbers"), (key,))[key])
             keep &= (pd.to_numeric(values, errors="coerce").fillna(0) >= least).to_numpy(dtype=bool)
+    keep &= _front_keep(events, flt)
     return events.loc[keep]
+
+
+def _front_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray:
+    """The front-line filters: bands of ``front_km`` and ``control`` (columns missing: no
+    measure, so only "unknown" and ``include_unknown_front`` keep rows)."""
+    keep = np.ones(len(events), dtype=bool)
+    if flt.front_bands is not None:
+        km = pd.to_numeric(_col(events, "front_km"), errors="coerce")
+        known = km.notna().to_numpy()
+        keep &= (known & _in_bands(km, flt.front_bands, _FRONT_BANDS_BY_ID)) | (~known & flt.include_unknown_front)
+    if flt.controls is not None:
+        control = _col(events, "control").astype("string")
+        known = control.isin(CONTROL_VALUES).fillna(False).to_numpy(dtype=bool)
+        keep &= (control.isin(flt.controls).fillna(False).to_numpy(dtype=bool)
+                 | (~known & ("unknown" in flt.controls)))
+    return keep
+
+
+
+def front_text(event: Mapping[str, object]) -> str:
+    """The selected event's front line in words: "3.2 km from the front line; occupied
+    (DeepStateMap, 2024-07-08)", or why there is no measure."""
+    km = pd.to_numeric(pd.Series([event.get("front_km")]), errors="coerce").iloc[0]
+    control = event.get("control")
+    control = control if isinstance(control, str) and control in CONTROL_VALUES else None
+    if pd.isna(km) and control is None:
+        note = event.get(NOTE_COLUMN)
+        return f"no measure: {note}" if isinstance(note, str) and note else "no front line imported"
+    parts = [] if pd.isna(km) else [f"{km:.1f} km from the front line"]
+    if control:
+        parts.append(CONTROLS[control])
+    where = ", ".join(str(v) for v in (event.get("front_source"), event.get("front_date"))
+                      if isinstance(v, str) and v)
+    return "; ".join(parts) + (f" ({where})" if where else "")
+
+
+def front_summary(events: pd.DataFrame) -> str | None:
+    """Why events have no front-line measure, counted ("412 undated; 40 dated only to the
+    month"), or None when every event has one (or no front line is imported)."""
+    if NOTE_COLUMN not in events.columns or len(events) == 0:
+        return None
+    notes = events[NOTE_COLUMN].dropna().astype(str)
+    if notes.empty:
+        return None
+    counts = notes.str.replace(r" \(.*\)$", "", regex=True).value_counts()
+    return "; ".join(f"{n:,} {why}" for why, n in counts.items())
 
 
 # --- what is selected -----------------------------------------------------------------
@@ -530,30 +637,57 @@ class UploadResult:
     name: str                        # the safe source name
     articles: tuple[Article, ...]    # parsed articles (a JSON Lines file may hold many)
     errors: tuple[str, ...]          # one plain-words line per problem
+    notes: tuple[str, ...] = ()      # what was left out on purpose (Telegram messages without text)
 
 
 def articles_from_upload(name: object, data: bytes, *, default_date: dt.date | None = None,
-                         max_bytes: int = DEFAULT_MAX_BYTES) -> UploadResult:
-    """Parse an uploaded file (txt, md, html, jsonl) into articles, or say why not."""
+                         max_bytes: int = DEFAULT_MAX_BYTES, default_lang: str | None = None) -> UploadResult:
+    """Parse an uploaded file (txt, md, html, jsonl, a Telegram export's json) into articles,
+    or say why not. ``default_lang`` is the language of articles that state none (None: detect each)."""
     source = safe_source_name(name)
     suffix = Path(source).suffix.lower()
     fmt = FORMATS.get(suffix)
     if fmt is None:
         return UploadResult(source, (), (f"{source}: unsupported file type {suffix or '(none)'} "
-                                         f"(use .txt, .md, .html or .jsonl)",))
+                                         f"(use .txt, .md, .html, .jsonl or a Telegram export's .json)",))
+    if fmt == "telegram":
+        return _telegram_upload(source, data, max_bytes=max_bytes, default_lang=default_lang)
     if fmt != "jsonl":
         try:
             return UploadResult(source, (article_from_bytes(data, source=source, fmt=fmt,
                                                             default_date=default_date,
-                                                            max_bytes=max_bytes),), ())
+                                                            max_bytes=max_bytes, default_lang=default_lang),), ())
         except InputError as err:
             return UploadResult(source, (), (str(err),))
     errors: list[str] = []
     articles = list(articles_from_jsonl(io.BytesIO(data), source=source, default_date=default_date,
-                                        max_bytes=max_bytes, on_error=lambda err: errors.append(str(err))))
+                                        max_bytes=max_bytes, on_error=lambda err: errors.append(str(err)),
+                                        default_lang=default_lang))
     if not articles and not errors:
         errors.append(f"{source}: empty file")
     return UploadResult(source, tuple(articles), tuple(errors))
+
+
+def _telegram_upload(source: str, data: bytes, *, max_bytes: int, default_lang: str | None = None) -> UploadResult:
+    """An uploaded Telegram channel export: its articles, its bad messages, and a note of the
+    messages it skipped."""
+    from geo.telegram import MAX_EXPORT_BYTES, articles_from_export
+
+    if not data.strip():
+        return UploadResult(source, (), (f"{source}: empty file",))
+    if len(data) > MAX_EXPORT_BYTES:
+        return UploadResult(source, (), (f"{source}: too large for a Telegram export ({len(data):,} bytes; "
+                                         f"the limit is {MAX_EXPORT_BYTES:,})",))
+    errors: list[str] = []
+    notes: list[str] = []
+    try:
+        articles = list(articles_from_export(io.BytesIO(data), source=source, max_bytes=max_bytes,
+                                             on_error=lambda err: errors.append(str(err)),
+                                             on_skip=lambda skipped: notes.append(skipped.line()),
+                                             default_lang=default_lang))
+    except InputError as err:
+        return UploadResult(source, (), (str(err),))
+    return UploadResult(source, tuple(articles), tuple(errors), tuple(notes))
 
 
 # --- what the map draws besides events ------------------------------------------
@@ -605,7 +739,8 @@ def map_geography() -> MapGeography:
 # without the columns the app derived (``DERIVED_COLUMNS``).
 
 def _stored_columns(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    derived = [c for c in DERIVED_COLUMNS if c in events.columns]
+    # the front line's columns stay (an export carries them); its note is the app's
+    derived = [c for c in (*DERIVED_COLUMNS, NOTE_COLUMN) if c in events.columns]
     return events.drop(columns=derived) if derived else events
 
 
@@ -616,9 +751,10 @@ def to_geojson_bytes(events: gpd.GeoDataFrame) -> bytes:
 
 
 def to_csv_bytes(events: gpd.GeoDataFrame) -> bytes:
-    """CSV with ACLED's column names (``geo.events.frame_to_acled``), formula-looking text defused."""
-    from geo.events import frame_to_acled
-    return frame_to_acled(_stored_columns(events)).to_csv(index=False).encode("utf-8")
+    """CSV with ACLED's column names (``geo.events.frame_to_acled``), formula-looking text
+    defused, then the front line's columns when the events have them (``geo.store.acled_table``)."""
+    from geo.store import acled_table
+    return acled_table(_stored_columns(events)).to_csv(index=False).encode("utf-8")
 
 
 def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = None) -> bytes:
@@ -627,7 +763,7 @@ def to_gpkg_bytes(events: gpd.GeoDataFrame, *, sources: pd.DataFrame | None = No
     with tempfile.TemporaryDirectory(prefix="borderline-export-") as tmp:
         path = Path(tmp) / "events.gpkg"
         # the url column is the store's, not an event column; an export without it loses the link
-        keep = [c for c in (*EVENT_COLUMNS, URL_COLUMN) if c in events.columns]
+        keep = [c for c in (*EVENT_COLUMNS, URL_COLUMN, *FRONT_COLUMNS) if c in events.columns]
         frame = gpd.GeoDataFrame(pd.DataFrame(events[keep]),
                                  geometry=events.geometry.values, crs="EPSG:4326")
         write_frame(frame, "gpkg", path, sources=sources)
@@ -673,3 +809,30 @@ def read_events_file(path: str | Path) -> gpd.GeoDataFrame:
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     return frame
+
+
+# --- the map's reference layers ---------------------------------------------------
+
+def map_labels(events: pd.DataFrame, *, gazetteer: object | None = None) -> tuple:
+    """Place names for the map (``geo.reference.gazetteer_labels``): the gazetteer's towns and the
+    events' own settlements. ``gazetteer``: an open one, else the default is opened (and closed);
+    () when none is built or it cannot be read: the map then names only regions and water."""
+    import sqlite3
+
+    from geo import reference
+
+    ids = reference.event_place_ids(events)
+    if gazetteer is not None:
+        return reference.gazetteer_labels(gazetteer, place_ids=ids)
+    try:
+        from gazetteer.query import Gazetteer
+        with Gazetteer.open() as gaz:
+            return reference.gazetteer_labels(gaz, place_ids=ids)
+    except (ImportError, OSError, sqlite3.Error):
+        return ()
+
+
+def reference_layers_enabled(environ: Mapping[str, str]) -> bool:
+    """The map's reference layers are on unless ``$BORDERLINE_REFERENCE_LAYERS`` is "0", "off",
+    "no" or "false" (the map benchmark's baseline)."""
+    return str(environ.get("BORDERLINE_REFERENCE_LAYERS", "")).strip().lower() not in ("0", "off", "no", "false")

@@ -59,6 +59,8 @@ def fixture_events():
     ev.loc[i[42], "actors"] = json.dumps({"attacker": "KP", "target": "UA"})
     ev["source"] = None      # the publisher, when the input named one (JSON Lines "source")
     ev.loc[i[40], "source"] = "Example Agency"
+    ev.loc[i[50:60], "lang"] = "uk"
+    ev.loc[i[60:65], "lang"] = "ru"
     return ev
 
 
@@ -223,6 +225,22 @@ def test_click_fills_the_side_panel(app, events):
     assert "km from the border" in text
     assert f"<b>Confidence</b>: {row['confidence']:.2f}".replace(".", "&#46;") in text
     assert not any("Click a marker" in c.value for c in at.caption)
+
+
+def test_language_filter_and_the_panel_says_the_language(app, events):
+    at = app
+    assert at.multiselect(key="f_langs").options == ["English", "Ukrainian", "Russian"]
+    at.multiselect(key="f_langs").set_value(["uk"]).run()
+    assert not at.exception
+    assert _table_ids(at) == set(events["event_id"].iloc[50:60])
+    uk = events.iloc[50:60]
+    script = map_args(at)["script"]                      # the map follows the filter
+    for etype, n in uk[uk["precision"] != "country"]["event_type"].value_counts().items():
+        assert f"{event_types.label(etype)} ({n:,})" in script
+    _click(at, events["event_id"].iloc[52])
+    assert "<b>Language</b>: Ukrainian" in _markdown_text(at)
+    at.multiselect(key="f_langs").set_value(["en", "ru"]).run()
+    assert _table_ids(at) == set(events["event_id"]) - set(events["event_id"].iloc[50:60])
 
 
 def test_click_on_unknown_id_leaves_panel_empty(app):
@@ -433,3 +451,36 @@ def test_paste_adds_events_to_the_store(monkeypatch, tmp_path):
     _click(at, event_id)
     assert [b.proto.url for b in at.get("link_button")] == ["https://example.org/refinery"]
     assert np.isfinite(table["border_km"]).any()
+
+
+@pytest.mark.skipif(not pipeline_ready, reason="geo.pipeline / geo.store / geo.borders not built yet")
+def test_paste_language_is_detected_or_chosen(monkeypatch, tmp_path):
+    monkeypatch.delenv("BORDERLINE_EVENTS", raising=False)
+    monkeypatch.setenv("BORDERLINE_DATA", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    assert not at.exception
+    at.text_area(key="paste_text").input("Вночі ворог атакував Суми дронами, є пошкодження.")
+    at.text_input(key="paste_source").input("uk-notes")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    ok = [html.unescape(s.value) for s in at.success]
+    assert any(s.startswith("uk-notes: 1 article stored") and "Ukrainian" in s for s in ok), ok
+    # the form's choice wins over detection
+    at.text_area(key="paste_text").input("Russian drones struck the Novoshakhtinsk oil refinery in Russia's "
+                                         "Rostov region overnight, triggering a fire, the governor said.")
+    at.text_input(key="paste_source").input("ru-notes")
+    at.selectbox(key="paste_lang").set_value("ru")
+    at.form_submit_button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    ok = [html.unescape(s.value) for s in at.success]
+    assert any(s.startswith("ru-notes: 1 article stored") and "Russian" in s for s in ok), ok
+    # (read with Russian's rules, that English text reports nothing): a Russian report, detected
+    at.text_area(key="paste_text").input("Ночью беспилотники атаковали Белгород, повреждены дома.")
+    at.text_input(key="paste_source").input("ru-notes")
+    at.selectbox(key="paste_lang").set_value(None)
+    at.form_submit_button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Russian" in at.multiselect(key="f_langs").options
+    at.multiselect(key="f_langs").set_value(["ru"]).run()
+    assert set(at.dataframe[0].value["article"]) == {"ru-notes"}

@@ -244,6 +244,49 @@ def test_help_documents_the_input_formats_and_dates(command, capfd):
     with pytest.raises(SystemExit):
         main([command, "--help"])
     out = capfd.readouterr().out
-    for field in ('"id"', '"text"', '"date"', '"source"', '"title"', '"url"'):
+    for field in ('"id"', '"text"', '"date"', '"source"', '"title"', '"url"', '"lang"'):
         assert field in out, field
     assert "2024-12-14-x.txt" in out and "--date" in out and "identity" in out
+    assert "--lang" in out and "detected from the text" in out
+
+
+def test_lang_option_and_field_reach_the_events_the_store_and_every_export(small_pipeline, tmp_path, capfd):
+    inputs = tmp_path / "wire.jsonl"
+    # each language reads with its own rules: these two Ukrainian texts report something under
+    # Russian's too ("удар", "дрон"), so --lang ru still finds an event in the first
+    inputs.write_text(
+        json.dumps({"id": "w-1", "text": "Удар дронів по нафтобазі в Брянську вночі.",
+                    "date": "2024-12-14"}) + "\n"
+        + json.dumps({"id": "w-2", "text": "Ракетний удар по Дніпру вбив трьох цивільних.",
+                      "date": "2024-12-14", "lang": "uk"}) + "\n", encoding="utf-8")
+    code, out, err = run(["events", inputs], capfd)
+    assert code == 0, err
+    assert {f["properties"]["place_name"]: f["properties"]["lang"] for f in json.loads(out)["features"]} == {
+        "Bryansk": "uk", "Dnipro": "uk"}                       # detected, and the record's own
+    code, out, err = run(["events", inputs, "--lang", "ru"], capfd)
+    assert code == 0, err
+    assert {f["properties"]["place_name"]: f["properties"]["lang"] for f in json.loads(out)["features"]} == {
+        "Bryansk": "ru", "Dnipro": "uk"}                       # --lang for records that state none
+    code, _, err = run(["ingest", inputs, "--lang", "ru", "--data", tmp_path / "data"], capfd)
+    assert code == 0, err
+    store = EventStore(tmp_path / "data" / "events.gpkg")
+    assert sorted(store.read_articles()["lang"]) == ["ru", "uk"]
+    assert sorted(store.read_events()["lang"]) == ["ru", "uk"]
+    assert "lang" in ACLED_COLUMNS
+    import pandas as pd
+    import pyogrio
+
+    for fmt in ("geojson", "csv", "gpkg", "parquet"):
+        path = tmp_path / f"x.{fmt}"
+        code, _, err = run(["export", "--format", fmt, "--out", path, "--data", tmp_path / "data"], capfd)
+        assert code == 0, err
+        frame = (pd.read_csv(path) if fmt == "csv" else pd.read_parquet(path) if fmt == "parquet"
+                 else pyogrio.read_dataframe(path, layer="events") if fmt == "gpkg" else pyogrio.read_dataframe(path))
+        assert sorted(frame["lang"]) == ["ru", "uk"], fmt
+
+
+def test_a_bad_lang_option_is_refused_by_name(capfd):
+    with pytest.raises(SystemExit) as exit_:
+        main(["events", "--lang", "de", "whatever.txt"])
+    err = capfd.readouterr().err
+    assert exit_.value.code == 2 and "--lang" in err and "'de'" in err

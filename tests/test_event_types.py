@@ -82,6 +82,27 @@ def test_type_has_test_cases(etype):
     assert all(c.get("text", "").strip() for c in data["case"] + data.get("not", []))
 
 
+def _case_languages() -> list[str]:
+    from geo.lang import LANGUAGES
+
+    return list(LANGUAGES)
+
+
+@pytest.mark.parametrize("code", _case_languages())
+@pytest.mark.parametrize("etype", IDS)
+def test_every_shipped_language_has_cases_for_every_type_it_triggers(etype, code):
+    # a case without `lang` is English; a language that ships trigger rules for a type has at
+    # least one sentence of that type written in it
+    from geo.events.triggers import _TRIGGERED
+
+    if etype not in _TRIGGERED:
+        pytest.skip(f"{etype} has no triggers")
+    data = tomllib.loads((CASES / f"{etype}.toml").read_text(encoding="utf-8"))
+    langs = {c.get("lang", "en") for c in data["case"]}
+    assert code in langs, f"tests/events/{etype}.toml has no [[case]] with lang = \"{code}\""
+    assert all(c.get("lang", "en") in _case_languages() for c in data["case"] + data.get("not", []))
+
+
 def test_no_case_file_for_an_unregistered_type():
     assert {p.stem for p in CASES.glob("*.toml")} <= set(IDS)
 
@@ -108,11 +129,13 @@ def test_every_trigger_rule_is_used():
     from geo import lang
     from geo.events import triggers
 
-    data = lang.load("triggers", lang="en")
     source = Path(triggers.__file__).read_text(encoding="utf-8")
     used = set(_re.findall(r'r\["(\w+)"\]', source)) | set(triggers._ALONE) | set(triggers._ATTACK_OBJECTS)
-    assert set(data["rules"]) == used          # no rule in the data that nothing reads, and the reverse
-    assert data["hedge"] and data["habit"]
+    for code in lang.LANGUAGES:
+        data = lang.load("triggers", lang=code)
+        # no rule in the data that nothing reads, and the reverse: every language the same names
+        assert set(data["rules"]) == used, code
+        assert data["hedge"] and data["habit"], code
 
 
 def test_importing_reads_no_language_data():

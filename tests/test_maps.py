@@ -329,7 +329,7 @@ def test_data_sink_takes_the_data_out_of_the_page(events):
     assert len(page) < len(embedded) / 3
     for url in stored:
         assert f'fetch("{url}")' in page
-    drawn = [f for text in stored.values() for f in json.loads(text)["features"] if "bl_id" in f["properties"]]
+    drawn = [f for text in stored.values() for f in json.loads(text).get("features", []) if "bl_id" in f["properties"]]
     assert sorted(f["id"] for f in drawn) == sorted(events["event_id"])
 
 
@@ -484,7 +484,7 @@ def test_heat_layers_per_type_off_by_default_and_served_locally(events, rendered
                 if isinstance(c, folium.plugins.HeatMap)]
 
 
-def test_oblast_layer_is_shipped_and_off_by_default(events):
+def test_oblast_layer_is_shipped_on_by_default_and_beneath_the_events(events):
     path = ROOT / "geo" / "data" / "admin1_ru_ua.geojson"
     data = json.loads(path.read_text(encoding="utf-8"))
     codes = {f["properties"]["iso_3166_2"] for f in data["features"]}
@@ -492,7 +492,12 @@ def test_oblast_layer_is_shipped_and_off_by_default(events):
     assert "Natural Earth" in data["attribution"] and path.stat().st_size < 400_000
     m = build_map(events.head(5), tiles=False)
     layer = next(c for c in m._children.values() if "Oblasts" in (getattr(c, "layer_name", "") or ""))
-    assert layer.show is False and "Natural Earth" in layer.attribution
+    assert layer.show is True and "Natural Earth" in layer.attribution
+    assert layer.pane == "blBase"            # the pane beneath the names and the events
+    # without the reference layers: off at first, as the map had it before
+    m = build_map(events.head(5), tiles=False, reference=False)
+    layer = next(c for c in m._children.values() if "Oblasts" in (getattr(c, "layer_name", "") or ""))
+    assert layer.show is False
     assert not any("Oblasts" in (getattr(c, "layer_name", "") or "")
                    for c in build_map(events.head(5), tiles=False, admin1=False)._children.values())
 

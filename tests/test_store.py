@@ -5,6 +5,7 @@ Every test gets a fresh store in ``tmp_path`` (the store is passed in, never glo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -343,3 +344,77 @@ def test_a_record_stored_before_records_had_their_own_identity_is_not_stored_aga
     result = store.add([(again, [make_event(again, 0)]), (other, [make_event(other, 0)])])
     assert (result.articles_added, result.articles_skipped) == (1, 1)
     assert sorted(store.read_articles()["source"]) == ["new-8", "old-7"]
+
+
+# --- languages and the upgrade from schema 1 -------------------------------------------------
+
+#: A store written by main's code at schema 1 (before articles had a language), with three
+#: articles written for this test: English (one energy strike in Sumy), Ukrainian and Russian
+#: (no events: English rules read them then). Made with main's EventStore.add and its pipeline.
+STORE_V1 = Path(__file__).resolve().parent / "data" / "store_v1.gpkg"
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_store_written_before_languages_is_upgraded_losing_nothing(tmp_path):
+    path = tmp_path / "events.gpkg"
+    path.write_bytes(STORE_V1.read_bytes())
+    assert _rows(path, "SELECT value FROM borderline_meta WHERE key = 'schema_version'") == [("1",)]
+    events_before = _rows(path, "SELECT * FROM events ORDER BY fid")
+    articles_before = _rows(path, "SELECT * FROM articles ORDER BY fid")
+    sources_before = _rows(path, "SELECT * FROM event_sources ORDER BY fid")
+    revision = int(_rows(path, "SELECT value FROM borderline_meta WHERE key = 'revision'")[0][0])
+
+    store = EventStore(path, create=False)
+    assert _rows(path, "SELECT value FROM borderline_meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    # every row and value kept, with the language added after them
+    assert [r[:-1] for r in _rows(path, "SELECT * FROM events ORDER BY fid")] == events_before
+    assert [r[:-1] for r in _rows(path, "SELECT * FROM articles ORDER BY fid")] == articles_before
+    assert _rows(path, "SELECT * FROM event_sources ORDER BY fid") == sources_before
+    # each article's language detected from its stored text, each event's its article's
+    articles = store.read_articles()
+    assert dict(zip(articles["source"], articles["lang"])) == {"Test Wire": "en", "Тестова агенція": "uk",
+                                                                "v1-ru": "ru"}
+    events = store.read_events()
+    assert list(events["lang"]) == ["en"] and list(events["place_name"]) == ["Sumy"]
+    assert store.read_article(events["article_id"].iloc[0]).lang == "en"
+    assert store.check() == [] and store.revision() == revision + 1
+    # once: a second opening changes nothing
+    EventStore(path, create=False)
+    assert store.revision() == revision + 1
+    # GDAL (QGIS, ogrinfo) sees the new column too
+    import pyogrio
+    assert "lang" in pyogrio.read_info(path, layer="events")["fields"]
+    # and it takes new articles, with their language
+    a = Article(id="new-ru", source="ru.txt", text="Ночью беспилотники атаковали Белгород.", lang="ru")
+    assert store.add([(a, [dataclasses.replace(make_event(a, 0), lang="ru")])]).articles_added == 1
+    assert sorted(store.read_events()["lang"]) == ["en", "ru"]
+
+
+def test_an_old_store_that_cannot_be_written_is_read_as_it_is(tmp_path, monkeypatch):
+    path = tmp_path / "events.gpkg"
+    path.write_bytes(STORE_V1.read_bytes())
+    monkeypatch.setattr(EventStore, "_writable", lambda self: False)
+    store = EventStore(path, create=False)
+    events = store.read_events()
+    assert list(events["place_name"]) == ["Sumy"] and events["lang"].isna().all()
+    assert store.read_articles()["lang"].isna().all()
+    assert store.read_article(events["article_id"].iloc[0]).lang is None
+    with pytest.raises(StoreError, match="could not be upgraded"):
+        store.add(batch(0, 1))
+    assert path.read_bytes() == STORE_V1.read_bytes()        # nothing written
+
+
+def test_articles_and_events_keep_their_language(store):
+    a = Article(id="uk1", source="uk.txt", text="Вночі дрони атакували Суми.", lang="uk")
+    b = make_article(2)
+    store.add([(a, [dataclasses.replace(make_event(a, 0), lang="uk")]), (b, [make_event(b, 0)])])
+    assert dict(zip(store.read_articles()["id"], store.read_articles()["lang"])) == {"uk1": "uk", b.id: "en"}
+    assert dict(zip(store.read_events()["article_id"], store.read_events()["lang"])) == {"uk1": "uk", b.id: "en"}
+    assert store.read_article("uk1").lang == "uk"

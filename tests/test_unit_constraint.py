@@ -124,3 +124,32 @@ def test_near_a_russian_village_has_the_precision_near_a_ukrainian_one_has(gp):
 ])
 def test_lists_and_loose_phrases_are_not_constraints(gp, text, name, expected):
     assert mentions(gp, text)[name] == (expected, "name")
+
+
+# --- the real gazetteer, with Russia's villages ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def real():
+    from geo.pipeline import Pipeline
+
+    return Pipeline.open()
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Ukrainian drones struck Sverdlikovo, Kursk Oblast, overnight.", "en"),
+    ("Ukrainian drones struck Olgovka, Kursk Oblast, overnight.", "en"),
+    ("Russian artillery shelled Olgovka in the Kursk region.", "en"),
+    ("Украинские дроны атаковали Плехово Курской области.", "ru"),
+    ("Українські дрони атакували Плехово Курської області.", "uk"),
+])
+def test_real_gazetteer_the_named_region_holds_the_village(real, text, lang):
+    article = article_from_text(text, source="test", default_date=dt.date(2024, 8, 20))
+    assert article.lang == lang
+    found = real.process(article)
+    assert found and all((e.country, e.admin1, e.precision) == ("RU", "RU-KRS", "settlement") for e in found)
+
+
+def test_real_gazetteer_a_village_it_lacks_gives_a_region_event(real):
+    article = article_from_text("Ukrainian drones struck Zzyzxovka in the Bryansk region overnight.",
+                                source="test", default_date=dt.date(2024, 8, 20))
+    assert [(e.place_id, e.precision) for e in real.process(article)] == [("adm1:RU-BRY", "region")]

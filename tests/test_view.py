@@ -149,6 +149,38 @@ def test_upload_of_each_format():
     assert [e.split(":")[0:2] for e in r.errors] == [["batch.jsonl", "2"], ["batch.jsonl", "4"]]
 
 
+def test_language_filter_and_options(events):
+    ev = events.copy()
+    ev["lang"] = "en"
+    ev.loc[ev.index[:30], "lang"] = "uk"
+    ev.loc[ev.index[30:45], "lang"] = "ru"
+    ev.loc[ev.index[45:50], "lang"] = None          # a file written before events had a language
+    assert view.language_options(ev) == ["en", "uk", "ru", view.UNKNOWN_LANGUAGE]
+    assert [view.language_name(c) for c in view.language_options(ev)] == ["English", "Ukrainian", "Russian",
+                                                                          "unknown"]
+    uk = view.filter_events(ev, view.EventFilter(langs=frozenset({"uk"})))
+    assert set(uk["event_id"]) == set(ev["event_id"].iloc[:30])
+    both = view.filter_events(ev, view.EventFilter(langs=frozenset({"uk", "ru"}), sides=frozenset({"RU"})))
+    assert set(both["event_id"]) == set(ev.loc[ev.index[:45][ev["side"].iloc[:45] == "RU"], "event_id"])
+    unknown = view.filter_events(ev, view.EventFilter(langs=frozenset({view.UNKNOWN_LANGUAGE})))
+    assert set(unknown["event_id"]) == set(ev["event_id"].iloc[45:50])
+    # a table without the column (an old export) has every event's language unknown
+    old = events.drop(columns=["lang"])
+    assert view.language_options(old) == [view.UNKNOWN_LANGUAGE]
+    assert len(view.filter_events(old, view.EventFilter(langs=frozenset({"en"})))) == 0
+
+
+def test_upload_language_is_detected_unless_chosen():
+    text = "Вночі дрони атакували Суми.".encode()
+    assert view.articles_from_upload("a.txt", text).articles[0].lang == "uk"
+    assert view.articles_from_upload("a.txt", text, default_lang="ru").articles[0].lang == "ru"
+    lines = "\n".join(json.dumps({"id": i, "text": "Drones hit Sumy.", **extra}, ensure_ascii=False)
+                      for i, extra in enumerate(({}, {"lang": "uk"}, {"lang": "xx"})))
+    r = view.articles_from_upload("b.jsonl", lines.encode(), default_lang="ru")
+    assert [a.lang for a in r.articles] == ["ru", "uk"]
+    assert r.errors == ("b.jsonl:3: field 'lang' is 'xx', not one of en, uk, ru",)
+
+
 def test_upload_refusals_are_one_plain_line():
     cases = {
         "big.txt": b"a" * 2000,

@@ -6,7 +6,7 @@ An event is one reported incident at one place. Extraction is rule based and exp
    (:func:`split_sentences`). Headings (a short line without final punctuation) are kept
    for offsets but never produce events: they repeat what the paragraph below says.
 2. **Types.** Each sentence is matched against the trigger rules of its language
-   (``geo/lang/en/triggers.toml``, combined in :func:`geo.events.triggers._classify`):
+   (``geo/lang/<lang>/triggers.toml``, combined in :func:`geo.events.triggers._classify`):
    an attack word plus a weapon (drone, missile/artillery), an attack plus an energy target,
    an interception, a capture, a deployment, casualties of civilians, a visit or treaty.
    A trigger is dropped when hedged ("close to capturing", "could be struck") and a sentence
@@ -21,7 +21,11 @@ An event is one reported incident at one place. Extraction is rule based and exp
    Trudove") give one event each. A town used for its region ("Oryol regional governor",
    "Kursk, a Russian region") is promoted to the region when a gazetteer is given. "Near X",
    "outside X", "in the X area" put the event at X at ``hromada`` precision; a qualifier
-   ("X, Donetsk") is never a place of its own (see :mod:`geo.events.places`).
+   ("X, Donetsk") is never a place of its own (see :mod:`geo.events.places`). Where a
+   language's word order is free (Ukrainian, Russian: ``settlements_act = false``) a town
+   before the verb is its object ("Херсон обстріляли"), and a sentence that chains clauses
+   each with its own place and report (``clause_marks``) gives each place its own clause's
+   types, counts and sides.
 4. **Runs of sentences.** A sentence with a trigger but no place of its own continues the
    previous event when it refers back to it ("the attack", "the refinery", "the region") or
    sits in the same paragraph: its types become tags and its numbers are added. Otherwise it
@@ -31,6 +35,9 @@ An event is one reported incident at one place. Extraction is rule based and exp
 5. **Within an article** the same incident told twice (same type, same place, compatible
    date) is one event, and a region-level event followed closely by the same type in a
    settlement of that region folds into the settlement's event.
+
+Sides: what "the enemy" ("ворог", "противник") names is the other side of the report's own,
+from its outlet or channel, its language or its words (:mod:`geo.events.sides`).
 
 Dates are resolved against the article date ("overnight", "Saturday", "last month", "in
 June"); a sentence without a date of its own goes on with the one its paragraph just gave,

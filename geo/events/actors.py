@@ -2,72 +2,104 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from geo import lang
 from geo.events.sentences import _WINDOW
 from geo.events.triggers import _STRIKE_TYPES
+from geo.lang import DEFAULT_LANGUAGE, data_language
 
 if TYPE_CHECKING:
     from geo.toponyms import Mention
 
-__all__: list[str] = []
-
-_ACTOR_RX = re.compile(
-    r"(?<!\w)(?:(?P<KP>North\s+Korean?s?|DPRK|Pyongyang)|(?P<KR>South\s+Korean?s?|Seoul)"
-    r"|(?P<RU>Russian?s?|Moscow|Kremlin)|(?P<UA>Ukrainian?s?|Ukraine|Kyiv|Kiev)"
-    r"|(?P<BY>Belarus(?:ian)?s?|Minsk)|(?P<US>U\.S\.|US|USA|United\s+States|Americans?|Washington))(?![\w-])")
-_REPORT = (r"(?:said|says|say|told|tells|claimed|claims|claim|reported|reports|announced|announces|accused"
-           r"|accuses|accuse|denied|denies|warned|warns|stated|states|confirmed|confirms|added|wrote|posted)")
-_INSTITUTION = (r"(?:military|armed\s+forces|forces|army|troops|general\s+staff|defen[cs]e\s+ministry"
-                r"|ministry|government|officials?|president|leader|governor|authorities|air\s+force|navy"
-                r"|security\s+service|intelligence|media|spokes(?:man|woman|person))")
-_ACTIVE_VERB = (r"(?:attack(?:ed|s)?|struck|strikes?|hit|hits|launch(?:ed|es)|shell(?:ed|s)|fired|target(?:ed|s)"
-                r"|captur(?:ed|es)|seized|recaptured|retook|clawed|deploy(?:ed|s|ing)|sen(?:t|ds|ding)|shot"
-                r"|shoots|downed|intercepted|invaded|invades|advanced|advances|signed|visited|controls"
-                r"|controlled|occupied|bombed|used|using|hits)")
-_STOP_GAP = frozenset("that which who where when after before while because it its they their the a an "
-                      "was were is are been being be of in at to for with".split())
-_SPEAKER_AFTER = re.compile(rf"^(?:['’]s\b)?((?:\s+[\w’'.-]+){{0,4}}?)\s+{_REPORT}\b", re.I)
-_SUBJECT_AFTER = re.compile(rf"^(?:['’]s\s+(?:armed\s+)?(?:forces|military|army|troops))?((?:\s+[\w’'-]+){{0,4}}?)"
-                            rf"\s+{_ACTIVE_VERB}\b", re.I)
-_INSTITUTION_AFTER = re.compile(rf"^['’]s\s+(?:[\w-]+\s+){{0,2}}?{_INSTITUTION}\b", re.I)
-_WEAPON_AFTER = re.compile(r"^(?:['’]s)?\s+(?:[\w-]+\s+)?(?:drones?|missiles?|rockets?|shells|attacks?|strikes?"
-                           r"|shelling|forces|troops|soldiers|army|assaults?|artillery|aircraft|jets)\b", re.I)
-_SPEAKER_IT = re.compile(rf"^(?:['’]s)?(?:\s+[\w’'.-]+){{0,4}}?\s+{_REPORT}\s+(?:[\w]+day\s+|on\s+\w+\s+)?"
-                         rf"(?:that\s+)?(?:it|they|its\s+forces)\s+(?:had\s+|has\s+|have\s+)?(?P<verb>[\w]+)", re.I)
-_TARGET_BEFORE = re.compile(r"\b(?:attacks?|strikes?|assaults?|shelling|raids?)\s+(?:on|against)\s+(?:the\s+)?$"
-                            r"|\bagainst\s+(?:the\s+)?$"
-                            r"|\b(?:into|struck|hit|hits|attacked|targeted)\s+(?:the\s+)?$", re.I)
-_BY_BEFORE = re.compile(r"\b(?:targeted|attacked|struck|hit|shelled|bombed|captured|seized|launched|fired"
-                        r"|killed|wounded|injured|downed|intercepted)\s+(?:\w+\s+)?by\s+(?:the\s+)?$", re.I)
-_TARGET_AFTER = re.compile(r"^(?:['’]s)?\s+(?:[\w-]+\s+)?(?:positions?|territory|infrastructure|cities|towns|villages"
-                           r"|airfields?|air\s+bases?|bases?|refiner(?:y|ies)|oil|energy|power|grid)\b", re.I)
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.I)
-_SAID_BEFORE = re.compile(rf"\b(?:{_REPORT}|according\s+to)\s+(?:the\s+)?$", re.I)
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|near|over|into|across|around|outside|inside)\s+(?:the\s+)?"
-                              r"(?:[\w’'-]+\s+){0,2}$", re.I)
-_REFERENCE_BEFORE = re.compile(r"\b(?:near|outside(?:\s+of)?|towards?|(?:north|south|east|west)(?:[\s-]?(?:east|west))?"
-                               r"(?:ern)?\s+of|from|beyond|suburbs?\s+of(?:\s+the\s+city\s+of)?)\s+(?:the\s+)?$", re.I)
-_DEFENDER_VERBS = re.compile(r"^(?:shot|shoots|downed|intercepted|destroyed|repelled)$", re.I)
+__all__ = ["ActorRules", "actor_rules"]
 
 
-def _gap_ok(gap: str, *, passive: bool = False) -> bool:
-    stop = _STOP_GAP if passive else _STOP_GAP - {"was", "were", "is", "are", "been", "being", "be"}
+@dataclass(frozen=True, slots=True)
+class ActorRules:
+    """One language's actor patterns (``geo/lang/<lang>/actors.toml``), compiled."""
+
+    countries: re.Pattern[str]          # a named group per ISO country code
+    speaker_after: re.Pattern[str]
+    subject_after: re.Pattern[str]
+    institution_after: re.Pattern[str]
+    weapon_after: re.Pattern[str]
+    speaker_it: re.Pattern[str]
+    claims_capture: re.Pattern[str]
+    target_before: re.Pattern[str]
+    by_before: re.Pattern[str]
+    target_after: re.Pattern[str]
+    from_before: re.Pattern[str]
+    said_before: re.Pattern[str]
+    locative_before: re.Pattern[str]
+    defender_verb: re.Pattern[str]
+    active_verb: re.Pattern[str]
+    aerial_weapon_after: re.Pattern[str]
+    stop_words: frozenset[str]          # may not stand between an actor and its verb
+    speaker_stop_words: frozenset[str]  # ... between a speaker and its verb of reporting
+    pieces: dict[str, str]              # the named pieces, for other files' patterns
+    # optional, for languages that need them (None: the language has no such construction)
+    institution_before: re.Pattern[str] | None = None   # "Міноборони Росії": the name follows
+    agent_before: re.Pattern[str] | None = None # a passive participle before its agent ...
+    agent_form: re.Pattern[str] | None = None   # ... whose name has this ending (the instrumental)
+    object_form: re.Pattern[str] | None = None  # a name in a case no subject is in ("Росію")
+    enemy: re.Pattern[str] | None = None        # "the enemy": the side opposite the report's
+    own: re.Pattern[str] | None = None          # "our forces": the report's own side
+
+
+@functools.cache
+def actor_rules(language: str = DEFAULT_LANGUAGE) -> ActorRules:
+    """The actor patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
+    code = data_language(language)
+    data = lang.load("actors", lang=code)
+    where = f"{code}/actors.toml"
+    named = lang.pieces(data["pieces"], where)
+    pats = data["patterns"]
+
+    def rx(name: str) -> re.Pattern[str]:
+        return re.compile(lang.expand(pats[name], named, f"{where} [patterns] {name}"))
+
+    def optional(name: str) -> re.Pattern[str] | None:
+        return rx(name) if pats.get(name) else None
+
+    def words(name: str) -> re.Pattern[str] | None:
+        sides = data.get("sides") or {}
+        return re.compile(sides[name]) if sides.get(name) else None
+
+    countries = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{cc}>{alt})" for cc, alt in data["countries"].items())
+                           + r")(?![\w-])")
+    stop = frozenset(data["gaps"]["stop_words"])
+    return ActorRules(
+        countries=countries, speaker_after=rx("speaker_after"), subject_after=rx("subject_after"),
+        institution_after=rx("institution_after"), weapon_after=rx("weapon_after"), speaker_it=rx("speaker_it"),
+        claims_capture=rx("claims_capture"), target_before=rx("target_before"), by_before=rx("by_before"),
+        target_after=rx("target_after"), from_before=rx("from_before"), said_before=rx("said_before"),
+        locative_before=rx("locative_before"), defender_verb=rx("defender_verb"), active_verb=rx("active_verb"),
+        aerial_weapon_after=rx("aerial_weapon_after"), stop_words=stop,
+        speaker_stop_words=stop - frozenset(data["gaps"]["auxiliaries"]), pieces=named,
+        institution_before=optional("institution_before"), agent_before=optional("agent_before"),
+        agent_form=optional("agent_form"), object_form=optional("object_form"),
+        enemy=words("enemy"), own=words("own"))
+
+
+def _gap_ok(gap: str, stop: frozenset[str]) -> bool:
     return not any(w.lower() in stop for w in gap.split())
 
 
-def _is_speaker(after: str, before: str) -> bool:
+def _is_speaker(after: str, before: str, rules: ActorRules) -> bool:
     # the anchored match first: it fails on most names, the unanchored search is dearer
-    m = _SPEAKER_AFTER.match(after[:80])
-    return bool(m and _gap_ok(m.group(1))) and not _LOCATIVE_BEFORE.search(before[-40:])
+    m = rules.speaker_after.match(after[:80])
+    return (bool(m and _gap_ok(m.group(1), rules.speaker_stop_words))
+            and not rules.locative_before.search(before[-40:]))
 
 
-def _is_subject(after: str) -> bool:
-    m = _SUBJECT_AFTER.match(after[:80])
-    return bool(m and _gap_ok(m.group(1), passive=True))
+def _is_subject(after: str, rules: ActorRules) -> bool:
+    m = rules.subject_after.match(after[:80])
+    return bool(m and _gap_ok(m.group(1), rules.stop_words))
 
 
 @dataclass(slots=True)
@@ -77,8 +109,21 @@ class _Ref:
     cc: str
 
 
-def _actor_refs(sentence: str, mentions: Sequence[tuple[int, int, Mention]]) -> list[_Ref]:
-    refs = [_Ref(m.start(), m.end(), m.lastgroup or "") for m in _ACTOR_RX.finditer(sentence)]
+#: The other side of this war's two (what "the enemy" names in a report of one of them).
+_OTHER_SIDE = {"RU": "UA", "UA": "RU"}
+
+
+def _actor_refs(sentence: str, mentions: Sequence[tuple[int, int, Mention]], rules: ActorRules,
+                side: str | None = None) -> list[_Ref]:
+    """The country references of ``sentence``: its country words, and its mentions of a
+    country (or of a place standing for one). ``side``: the report's own side ("RU", "UA";
+    :func:`geo.events.sides.report_side`), which decides what "the enemy" and "our forces" name."""
+    refs = [_Ref(m.start(), m.end(), m.lastgroup or "") for m in rules.countries.finditer(sentence)]
+    if side in _OTHER_SIDE:
+        for rx, cc in ((rules.enemy, _OTHER_SIDE[side]), (rules.own, side)):
+            if rx is not None:
+                refs += [_Ref(m.start(), m.end(), cc) for m in rx.finditer(sentence)
+                         if not any(r.start < m.end() and m.start() < r.end for r in refs)]
     covered = [(r.start, r.end) for r in refs]
     for s, e, mention in mentions:
         place = mention.place
@@ -126,7 +171,7 @@ def _actors(sides: _Sides, etype: str, *, place_cc: str | None = None,
     return actors
 
 
-def _sides(sentence: str, refs: Sequence[_Ref], etype: str) -> _Sides:
+def _sides(sentence: str, refs: Sequence[_Ref], etype: str, rules: ActorRules) -> _Sides:
     """Which countries the sentence casts as attacker, target and claimant, and where."""
     attackers: list[tuple[str, int]] = []
     targets: list[tuple[str, int]] = []
@@ -136,34 +181,36 @@ def _sides(sentence: str, refs: Sequence[_Ref], etype: str) -> _Sides:
         # every pattern looks at most this far either side: bounded slices keep a long
         # sentence with many names linear
         before, after = sentence[max(0, ref.start - _WINDOW):ref.start], sentence[ref.end:ref.end + _WINDOW]
-        it = _SPEAKER_IT.match(after[:120])
+        it = rules.speaker_it.match(after[:120])
         if it:
             verb = it.group("verb")
-            if _DEFENDER_VERBS.match(verb):
+            if rules.defender_verb.match(verb):
                 targets.append((ref.cc, ref.start))
-            elif re.match(_ACTIVE_VERB + "$", verb, re.I):
+            elif rules.active_verb.match(verb):
                 attackers.append((ref.cc, ref.start))
-        if _is_speaker(after, before):
+        if _is_speaker(after, before, rules):
             claimant = claimant or ref.cc
-            if re.match(r"^(?:['’]s)?(?:\s+[\w’'.-]+){0,4}?\s+claim(?:ed|s)?\s+(?:the\s+)?captur", after, re.I):
+            if rules.claims_capture.match(after):
                 attackers.append((ref.cc, ref.start))
             continue
-        if _TARGET_BEFORE.search(before[-30:]) or _TARGET_AFTER.match(after[:50]):
+        if rules.target_before.search(before[-30:]) or rules.target_after.match(after[:50]):
             targets.append((ref.cc, ref.start))
-        elif _BY_BEFORE.search(before[-40:]):
+        elif rules.by_before.search(before[-40:]) or (
+                rules.agent_before is not None and rules.agent_form is not None
+                and rules.agent_before.search(before[-40:]) and rules.agent_form.search(sentence[ref.start:ref.end])):
             attackers.append((ref.cc, ref.start))
-        elif _is_subject(after):
-            m = _SUBJECT_AFTER.match(after[:80])
+        elif _is_subject(after, rules) and (rules.object_form is None
+                                            or not rules.object_form.search(sentence[ref.start:ref.end])):
+            m = rules.subject_after.match(after[:80])
             verb = m.group(0).split()[-1] if m else ""
-            if _DEFENDER_VERBS.match(verb):
+            if rules.defender_verb.match(verb):
                 targets.append((ref.cc, ref.start))
             else:
                 attackers.append((ref.cc, ref.start))
-        elif _WEAPON_AFTER.match(after[:40]):
+        elif rules.weapon_after.match(after[:40]):
             attackers.append((ref.cc, ref.start))
     if defender_types:
         # whose drones were downed is the attacker; the side that downed them is the target
-        weapon = [(r.cc, r.start) for r in refs if re.match(r"^\s+(?:[\w-]+\s+)?(?:drones?|missiles?|rockets?|uavs?)\b",
-                                                   sentence[r.end:r.end + 40], re.I)]
+        weapon = [(r.cc, r.start) for r in refs if rules.aerial_weapon_after.match(sentence[r.end:r.end + 40])]
         attackers = weapon + attackers
     return _Sides(tuple(attackers), tuple(targets), claimant)

@@ -3,53 +3,68 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from dataclasses import dataclass
 
-from geo.events.actors import _REPORT
-from geo.events.gates import _gates, _new_gate
+from geo import lang
+from geo.events.actors import actor_rules
+from geo.events.gates import _gates, _new_gate, _on_first_build
 from geo.events.sentences import _lower
+from geo.lang import DEFAULT_LANGUAGE, MONTH_NAMES, WEEKDAY_NAMES, alternation, calendar_forms, data_language
 
-__all__ = ["resolve_date", "dates_compatible"]
+__all__ = ["resolve_date", "dates_compatible", "DateRules", "date_rules", "RULE_KINDS", "OPTIONAL_KINDS"]
 
-_MONTHS = {name: i for i, names in enumerate(
-    [("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",), ("June", "Jun"),
-     ("July", "Jul"), ("August", "Aug"), ("September", "Sept", "Sep"), ("October", "Oct"),
-     ("November", "Nov"), ("December", "Dec")], 1) for name in names}
-_WEEKDAYS = {d: i for i, d in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                         "Saturday", "Sunday"))}
-_MONTH_RX = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
-    ("mdy", re.compile(rf"\b({_MONTH_RX})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b")),
-    ("dmy", re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_RX})\.?(?:,?\s+(\d{{4}}))?\b")),
-    ("month", re.compile(rf"\b(?:in|during|on|early|late|mid-?)\s+(?:early\s+|late\s+|mid-?)?({_MONTH_RX})(?:\s+(\d{{4}}))?\b")),
-    ("today", re.compile(r"\b(?:overnight|tonight|today|this\s+morning|this\s+afternoon|this\s+evening"
-                         r"|earlier\s+today|early\s+hours)\b", re.I)),
-    ("yesterday", re.compile(r"\b(?:yesterday|last\s+night)\b", re.I)),
-    ("weekday", re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-    ("this_month", re.compile(r"\b(?:earlier\s+|later\s+)?this\s+month\b", re.I)),
-    ("last_month", re.compile(r"\blast\s+month\b", re.I)),
-    ("this_week", re.compile(r"\bthis\s+week\b", re.I)),
-    ("last_week", re.compile(r"\blast\s+week\b", re.I)),
-    ("this_year", re.compile(r"\b(?:earlier\s+)?this\s+year\b", re.I)),
-    ("last_year", re.compile(r"\blast\s+year\b", re.I)),
-    ("year", re.compile(r"\bin\s+((?:19|20)\d{2})\b")),
-)
-#: Dates that date the report, not the event: "as of 19:30, 1 April", "updated 2 May",
-#: "published on June 5", "situation report of 3 March" (up to a time and its zone between).
-_ISSUE_BEFORE = re.compile(
-    r"\b(?:as\s+(?:of|at)|(?:last\s+)?updated?(?:\s+(?:on|at|as\s+of))?\s*:?|published(?:\s+on)?"
-    r"|posted(?:\s+on)?|issued(?:\s+on)?|dated|(?:situation\s+)?(?:report|update|summary|briefing)\s+(?:of|for|dated))"
-    r"\s+(?:(?:the\s+)?(?:morning|afternoon|evening|night|end)\s+of\s+)?"
-    r"(?:(?:\d{1,2}[:.h]\d{2}|\d{1,2}\s*[ap]\.?m\.?)(?:\s*(?:hrs|hours|h))?"
-    r"(?:\s+(?:kyiv|kiev|moscow|local|utc|gmt|cet|eet|eest|msk)(?:\s+time)?)?\s*,?\s*(?:on\s+)?)?$", re.I)
-#: A dateline's date: "Dec 14 (Reuters) -".
-_ISSUE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*[(/]\s*(?:Reuters|AFP|AP|dpa|Ukrinform|UNIAN|Interfax[\w-]*|TASS|RIA"
-                          r"|Xinhua|Anadolu|Kyodo|Yonhap)\s*[)/]", re.I)
+#: The rules ``dates.toml`` holds, by kind, in the order they are tried (the calendar ones
+#: first: an issue date is known before the relative words are read against it);
+#: :func:`_resolve_one` says what each kind's match means.
+RULE_KINDS = ("iso", "dmy_numeric", "mdy", "dmy", "month", "today", "yesterday", "day_before_yesterday",
+              "weekday", "this_month", "last_month", "this_week", "last_week", "this_year", "last_year", "year")
+#: Kinds a language may leave out: a way of writing dates it does not have (month-first dates,
+#: "14.12.2024") or a word it lacks ("the day before yesterday").
+OPTIONAL_KINDS = frozenset({"dmy_numeric", "mdy", "day_before_yesterday"})
 #: Rules whose match can be an issue date.
-_ISSUE_KINDS = frozenset({"iso", "mdy", "dmy", "month", "weekday"})
-_SINCE_BEFORE = re.compile(r"\b(?:since|until|till|by|from)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
-_REPORT_BEFORE = re.compile(rf"\b{_REPORT}(?:\s+\w+)?\s+$", re.I)
+_ISSUE_KINDS = frozenset({"iso", "dmy_numeric", "mdy", "dmy", "month", "weekday"})
+
+
+@dataclass(frozen=True, slots=True)
+class DateRules:
+    """One language's date patterns (``geo/lang/<lang>/dates.toml``), compiled and gated."""
+
+    months: dict[str, int]                          # form -> 1..12
+    weekdays: dict[str, int]                        # form -> 0 (Monday) .. 6
+    rules: tuple[tuple[str, re.Pattern[str], int], ...]   # (kind, pattern, gate bit), in order
+    issue_before: re.Pattern[str]
+    issue_after: re.Pattern[str]
+    since_before: re.Pattern[str]
+    report_before: re.Pattern[str]
+
+
+@functools.cache
+def date_rules(language: str = DEFAULT_LANGUAGE) -> DateRules:
+    """The date patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
+    code = data_language(language)
+    data = lang.load("dates", lang=code)
+    where = f"{code}/dates.toml"
+    months = calendar_forms(data["months"], MONTH_NAMES, f"{where} [months]")
+    weekdays = {form: n - 1 for form, n in calendar_forms(data["weekdays"], WEEKDAY_NAMES,
+                                                          f"{where} [weekdays]").items()}
+    base = {"month": alternation(months), "weekday": alternation(weekdays),
+            "report": actor_rules(code).pieces["report"]}
+    named = lang.pieces(data["pieces"], where, base)
+
+    def rx(table: str, name: str) -> re.Pattern[str]:
+        return re.compile(lang.expand(data[table][name], named, f"{where} [{table}] {name}"))
+
+    rules = tuple((kind, rx("rules", kind)) for kind in RULE_KINDS
+                  if kind not in OPTIONAL_KINDS or kind in data["rules"])
+    return DateRules(months=months, weekdays=weekdays,
+                     rules=tuple((kind, pattern, _new_gate(pattern)) for kind, pattern in rules),
+                     issue_before=rx("patterns", "issue_before"), issue_after=rx("patterns", "issue_after"),
+                     since_before=rx("patterns", "since_before"), report_before=rx("patterns", "report_before"))
+
+
+_on_first_build(date_rules)
 
 
 def _month_back(day: dt.date, months: int) -> tuple[int, int]:
@@ -57,7 +72,7 @@ def _month_back(day: dt.date, months: int) -> tuple[int, int]:
     return y, m + 1
 
 
-def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None) -> tuple[str, str] | None:
+def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None, rules: DateRules) -> tuple[str, str] | None:
     def full(y: int, mo: int, d: int) -> tuple[str, str] | None:
         try:
             return dt.date(y, mo, d).isoformat(), "day"
@@ -66,13 +81,15 @@ def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None) -> tuple[str,
 
     if kind == "iso":
         return full(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if kind == "dmy_numeric":
+        return full(int(m.group(3)), int(m.group(2)), int(m.group(1)))
     if kind in ("mdy", "dmy", "month"):
         if kind == "mdy":
-            month, day, year = _MONTHS[m.group(1)], int(m.group(2)), m.group(3)
+            month, day, year = rules.months[m.group(1)], int(m.group(2)), m.group(3)
         elif kind == "dmy":
-            day, month, year = int(m.group(1)), _MONTHS[m.group(2)], m.group(3)
+            day, month, year = int(m.group(1)), rules.months[m.group(2)], m.group(3)
         else:
-            month, day, year = _MONTHS[m.group(1)], None, m.group(2)
+            month, day, year = rules.months[m.group(1)], None, m.group(2)
         if year is None:
             if ref is None:
                 return None
@@ -85,10 +102,10 @@ def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None) -> tuple[str,
         return None
     if kind == "today":
         return ref.isoformat(), "day"
-    if kind == "yesterday":
-        return (ref - dt.timedelta(days=1)).isoformat(), "day"
+    if kind in ("yesterday", "day_before_yesterday"):
+        return (ref - dt.timedelta(days=1 if kind == "yesterday" else 2)).isoformat(), "day"
     if kind == "weekday":
-        back = (ref.weekday() - _WEEKDAYS[m.group(1)]) % 7
+        back = (ref.weekday() - rules.weekdays[m.group(1)]) % 7
         return (ref - dt.timedelta(days=back)).isoformat(), "day"
     if kind in ("this_month", "last_month", "this_week", "last_week"):
         if kind.endswith("week"):
@@ -105,10 +122,8 @@ def _resolve_one(kind: str, m: re.Match[str], ref: dt.date | None) -> tuple[str,
     return None
 
 
-_DATE_GATES = {kind: _new_gate(rx) for kind, rx in _DATE_RULES}
-
-
-def resolve_date(text: str, article_date: dt.date | None) -> tuple[str | None, str, bool]:
+def resolve_date(text: str, article_date: dt.date | None, *,
+                 lang: str = DEFAULT_LANGUAGE) -> tuple[str | None, str, bool]:
     """(ISO date at its precision, precision, explicit) for the incident ``text`` reports.
 
     Expressions that date the telling rather than the event ("said Saturday") are used only
@@ -119,33 +134,35 @@ def resolve_date(text: str, article_date: dt.date | None) -> tuple[str | None, s
     wins over both. Without any expression the article date is used (``explicit`` False);
     without either the date is unknown.
     """
-    return _resolve_date(text, article_date, _gates(_lower(text)))
+    rules = date_rules(lang)          # before the gates: they must know its rules
+    return _resolve_date(text, article_date, _gates(_lower(text)), rules)
 
 
-def _resolve_date(text: str, article_date: dt.date | None, gates: int) -> tuple[str | None, str, bool]:
+def _resolve_date(text: str, article_date: dt.date | None, gates: int,
+                  rules: DateRules) -> tuple[str | None, str, bool]:
     found: list[tuple[int, bool, tuple[str, str], int]] = []
     issued: list[tuple[int, int]] = []
     ref = article_date
-    # the calendar rules come first in _DATE_RULES: an issue date is known before the
+    # the calendar rules come first in RULE_KINDS: an issue date is known before the
     # relative words ("overnight") are read against it; a weekday issue date ("updated
     # Saturday") counts from the article date
-    for kind, rx in _DATE_RULES:
-        if not gates & _DATE_GATES[kind]:
+    for kind, rx, bit in rules.rules:
+        if not gates & bit:
             continue
         for m in rx.finditer(text):
             before = text[max(0, m.start() - 60):m.start()]
-            if _SINCE_BEFORE.search(before[-20:]):
+            if rules.since_before.search(before[-20:]):
                 continue
-            if kind in _ISSUE_KINDS and (_ISSUE_BEFORE.search(before)
-                                         or _ISSUE_AFTER.match(text, m.end(), m.end() + 40)):
+            if kind in _ISSUE_KINDS and (rules.issue_before.search(before)
+                                         or rules.issue_after.match(text, m.end(), m.end() + 40)):
                 issued.append((m.start(), m.end()))
-                value = _resolve_one(kind, m, ref)
+                value = _resolve_one(kind, m, ref, rules)
                 if value is not None and value[1] == "day" and len(issued) == 1:
                     ref = dt.date.fromisoformat(value[0])
                 continue
-            value = _resolve_one(kind, m, ref)
+            value = _resolve_one(kind, m, ref, rules)
             if value is not None:
-                found.append((m.start(), bool(_REPORT_BEFORE.search(before[-20:])), value, m.end()))
+                found.append((m.start(), bool(rules.report_before.search(before[-20:])), value, m.end()))
     # of overlapping expressions ("on June 5" is a month and a day) the most precise counts,
     # and none inside an issue date ("updated on June 5" is not "on June")
     found = [f for f in found if not any(g is not f and g[0] < f[3] and f[0] < g[3]

@@ -42,6 +42,7 @@ def event_record(ev: Event) -> dict[str, object]:
         "place_end": ev.place_end,
         "article": ev.article,
         "article_id": ev.article_id,
+        "lang": ev.lang,
         "sources": LIST_SEP.join(ev.sources),
         "confidence": ev.confidence,
         "triggers": LIST_SEP.join(ev.triggers),
@@ -111,7 +112,7 @@ ACLED_COLUMNS: tuple[str, ...] = (
     "civilian_targeting", "country", "admin1", "location", "latitude", "longitude", "geo_precision",
     "source", "notes", "fatalities",
     "borderline_type", "type_label", "tags", "place_id", "place_kind", "precision", "border_km", "side",
-    "date_precision", "actors", "numbers", "place_start", "place_end", "article", "article_id",
+    "date_precision", "actors", "numbers", "place_start", "place_end", "article", "article_id", "lang",
     "confidence", "triggers",
 )
 #: Types whose events target civilians (ACLED's civilian_targeting column).

@@ -8,13 +8,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo.events.actors import _actor_refs, _actors, _sides
-from geo.events.dates import _resolve_date, dates_compatible
-from geo.events.gates import _sentence_gates
+from geo.events.dates import _resolve_date, date_rules, dates_compatible
+from geo.events.gates import _gates, _sentence_gates
 from geo.events.model import Event
-from geo.events.numbers import _numbers
-from geo.events.places import _ANAPHOR, _KIND_RANK, _Candidate, _candidates, event_precision
-from geo.events.sentences import Sentence, _lower, clean_text, split_sentences
-from geo.events.triggers import _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _may_trigger, _primary
+from geo.events.numbers import _numbers, number_rules
+from geo.events.places import _KIND_RANK, PlaceRules, _Candidate, _candidates, event_precision, place_rules
+from geo.events.sentences import Sentence, _lower, clauses, clean_text, sentence_rules, split_sentences
+from geo.events.sides import report_side
+from geo.events.triggers import (
+    _FALLBACK_TYPES, _PRIORITY, _SIDED_TYPES, _classify, _lexicon, _may_trigger, _primary,
+)
+from geo.lang import DEFAULT_LANGUAGE, data_language
 
 if TYPE_CHECKING:
     from gazetteer.model import Place
@@ -23,6 +27,59 @@ if TYPE_CHECKING:
     from geo.toponyms import Mention
 
 __all__ = ["extract_events"]
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What a place's part of a sentence reports: its types (words and where), the primary one,
+    where that one's first word is (in the sentence), and the counts."""
+
+    found: dict[str, list[tuple[str, int]]]
+    etype: str
+    anchor: int
+    numbers: dict[str, int]
+    span: tuple[int, int] | None = None     # the part of the sentence it reads (None: all of it)
+
+
+def _clause_readings(text: str, sent: Sentence, mentions: Sequence[Mention], gazetteer: GazetteerLike | None,
+                     places: PlaceRules, code: str) -> list[tuple[_Candidate, _Reading]] | None:
+    """The sentence's places each with its own part's reading, when the sentence chains clauses
+    that each report something ("Ворог атакував Сумщину дронами, в Курахове загинули двоє":
+    a drone strike on Sumy Oblast, deaths in Kurakhove); None when the sentence is one report (a
+    language without clause marks, or only one clause that reports anything), and the whole
+    sentence's reading and places stand.
+
+    A part is a clause that reports something with the clauses after it that report nothing
+    (the rest of a list of places); clauses before the first report join the first part. Each
+    part's places are chosen as a sentence's are (:func:`geo.events.places._candidates`), so a
+    region named in one part is not dropped for a town named in another."""
+    s_text = text[sent.start:sent.end]
+    spans = clauses(s_text, sentence_rules(code))
+    if len(spans) < 2:
+        return None
+    found = []
+    for a, b in spans:
+        low = _lower(s_text[a:b])
+        f = _classify(low, _gates(low), code)
+        found.append({t: [(w, pos + a) for w, pos in words] for t, words in f.items()})
+    starts = [k for k, f in enumerate(found) if f]
+    if len(starts) < 2:
+        return None
+    out: list[tuple[_Candidate, _Reading]] = []
+    for n, k in enumerate(starts):
+        a = 0 if n == 0 else spans[k][0]
+        b = spans[starts[n + 1] - 1][1] if n + 1 < len(starts) else len(s_text)
+        part = Sentence(sent.start + a, sent.start + b, sent.index, sent.paragraph, sent.heading)
+        mine = [m for m in mentions if part.start <= m.start and m.end <= part.end]
+        cands = _candidates(text, part, mine, gazetteer, places)
+        if not cands:
+            continue
+        f = found[k]
+        etype = _primary({t: [w for w, _ in v] for t, v in f.items()})
+        ca, cb = spans[k]
+        reading = _Reading(f, etype, f[etype][0][1], _numbers(s_text[ca:cb], lang=code), (a, b))
+        out += [(c, reading) for c in cands]
+    return out or None
+
 
 @dataclass(slots=True)
 class _Draft:
@@ -113,9 +170,18 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
     ``mentions`` are the geoparser's resolved mentions (offsets into ``article.text``).
     ``gazetteer`` (optional) promotes a town used for its region to the region and gives
     the country point of country-level events whose country is not mentioned by name.
+    The rules are those of the article's language (:attr:`Article.lang`), or the default
+    language's where it has no data of its own (:func:`geo.lang.data_language`).
     """
     text = article.text
-    sentences = split_sentences(text)
+    code = data_language(article.lang)
+    # every gated rule of the language exists before the text's gates are computed
+    _lexicon(code), number_rules(code)
+    dates = date_rules(code)
+    places = place_rules(code)
+    # what "the enemy" names depends on the report's side; a language without such words needs none
+    side = report_side(article) if places.actors.enemy or places.actors.own else None
+    sentences = split_sentences(text, lang=code)
     by_sentence: dict[int, list[Mention]] = {}
     ordered = sorted(mentions, key=lambda m: m.start)
     si = 0
@@ -132,7 +198,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
 
     def candidates(i: int) -> list[_Candidate]:
         if i not in candidates_of:
-            candidates_of[i] = _candidates(text, sentences[i], by_sentence.get(i, []), gazetteer)
+            candidates_of[i] = _candidates(text, sentences[i], by_sentence.get(i, []), gazetteer, places)
         return candidates_of[i]
 
     sentence_gates = _sentence_gates(text, sentences)
@@ -141,7 +207,7 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
     def sentence_date(i: int) -> tuple[str | None, str, bool]:
         if i not in dates_of:
             s = sentences[i]
-            dates_of[i] = _resolve_date(text[s.start:s.end], article.date, sentence_gates[i])
+            dates_of[i] = _resolve_date(text[s.start:s.end], article.date, sentence_gates[i], dates)
         return dates_of[i]
 
     def just_before(i: int) -> Iterator[int]:
@@ -161,10 +227,10 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
 
     for sent in sentences:
         gates = sentence_gates[sent.index]
-        if sent.heading or not _may_trigger(gates):
+        if sent.heading or not _may_trigger(gates, code):
             continue
         s_text = text[sent.start:sent.end]
-        found = _classify(_lower(s_text), gates)
+        found = _classify(_lower(s_text), gates, code)
         if not found:
             continue
         cands = candidates(sent.index)
@@ -179,18 +245,18 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
             recent = (last_event_sentence is not None and sent.index - last_event_sentence <= 2
                       and not any(sentences[i].heading for i in range(last_event_sentence, sent.index)))
             same_par = recent and sentences[last_event_sentence].paragraph == sent.paragraph
-            fold = bool(recent and (same_par or _ANAPHOR.search(s_text)))
+            fold = bool(recent and (same_par or places.anaphor.search(s_text)))
             if not fold:
                 inherited = next(((j, candidates(j)) for j in just_before(sent.index) if candidates(j)), None)
                 if inherited is None and etype not in _FALLBACK_TYPES:
                     continue
         sent_mentions = by_sentence.get(sent.index, [])
         local = [(m.start - sent.start, m.end - sent.start, m) for m in sent_mentions]
-        refs = _actor_refs(s_text, local)
+        refs = _actor_refs(s_text, local, places.actors, side)
         sided = etype in _SIDED_TYPES
-        sides = _sides(s_text, refs, etype) if sided else None
+        sides = _sides(s_text, refs, etype, places.actors) if sided else None
         actors = _actors(sides, etype, anchor=anchor) if sides else {}
-        numbers = _numbers(s_text, gates)
+        numbers = _numbers(s_text, gates, lang=code)
         date, precision, explicit = date_of(sent.index)
         if not cands:
             if fold:
@@ -228,12 +294,21 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
                               score=0.5, how="country")]
         else:
             new = []
-            for c in cands:
-                own = _actors(sides, etype, place_cc=c.place.country, anchor=anchor) if sides else {}
-                new.append(_Draft(etype, dict(types), c.place, c.mention.text, c.start, c.end,
+            readings = (_clause_readings(text, sent, sent_mentions, gazetteer, places, code)
+                        if len(sent_mentions) > 1 else None)
+            whole = _Reading(found, etype, anchor, numbers)
+            for c, r in readings or [(c, whole) for c in cands]:
+                c_types = {t: [w for w, _ in v] for t, v in r.found.items()} if readings else types
+                if readings and r.span is not None:    # a part's sides are its own words'
+                    part_refs = [x for x in refs if r.span[0] <= x.start < r.span[1]]
+                    c_sides = _sides(s_text, part_refs, r.etype, places.actors) if r.etype in _SIDED_TYPES else None
+                else:
+                    c_sides = sides
+                own = _actors(c_sides, r.etype, place_cc=c.place.country, anchor=r.anchor) if c_sides else {}
+                new.append(_Draft(r.etype, dict(c_types), c.place, c.mention.text, c.start, c.end,
                                   anchor=sent.index, sentences={sent.index}, date=date,
                                   date_precision=precision, date_explicit=explicit, actors=own,
-                                  numbers=dict(numbers), score=c.mention.score, how="named", near=c.near,
+                                  numbers=dict(r.numbers), score=c.mention.score, how="named", near=c.near,
                                   rivals=len(c.mention.rivals)))
         drafts.extend(new)
         last_drafts = new
@@ -300,8 +375,11 @@ def _to_event(article: Article, d: _Draft, sentences: Sequence[Sentence]) -> Eve
     actors = {k: d.actors[k] for k in ("attacker", "target", "claimed_by") if k in d.actors}
     precision = event_precision(place, near=d.near)
     # a region's event is named as the region ("Oryol Oblast"), whatever word the text used
-    # ("Oryol regional", "Donetsk" as a qualifier); the excerpt still marks that word
-    name = place.name if precision == "region" and place.name else d.name
+    # ("Oryol regional", "Donetsk" as a qualifier), and an event read in another language than
+    # English as its place ("Pokrovsk" for "під Покровськом": the interface, its search and the
+    # exports are in English); the excerpt still marks the words written
+    by_place = precision == "region" or article.lang != DEFAULT_LANGUAGE
+    name = place.name if by_place and place.name else d.name
     return Event(
         event_id=_event_id(article.id, etype, place.id or d.name, sentences[d.anchor].start),
         event_type=etype,
@@ -326,4 +404,5 @@ def _to_event(article: Article, d: _Draft, sentences: Sequence[Sentence]) -> Eve
         triggers=tuple(clean_text(t) for t in triggers),
         sources=(clean_text(article.source),),
         article=clean_text(article.source),
+        lang=article.lang,
     )

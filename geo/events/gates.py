@@ -69,11 +69,19 @@ def _best(candidates: Iterable[frozenset[str]]) -> frozenset[str] | None:
 _Info = tuple["frozenset[str] | None", "frozenset[str] | None"]   # (every string it matches, keys)
 
 
+def _key_char(ch: str) -> bool:
+    """Whether a key may hold ``ch``: ASCII, or a Cyrillic letter (the scripts of the shipped
+    and detected languages). Their lower case is one character and never depends on the
+    letters around it, so a key found in a lower-cased text is found in any slice of it
+    lower-cased alone (unlike a Greek sigma or a dotted İ)."""
+    return ch.isascii() or ("\u0400" <= ch <= "\u04ff" and len(ch.lower()) == 1)
+
+
 def _literal(code: int) -> _Info:
     ch = chr(code)
     if ch.isspace():
         return frozenset({" "}), None
-    if not ch.isascii():                  # keys stay ASCII: lower-casing then works per character
+    if not _key_char(ch):                 # lower-casing must work per character
         return None, None
     return frozenset({ch.lower()}), None
 
@@ -181,8 +189,8 @@ def _minimal(keys: frozenset[str]) -> frozenset[str]:
 
 
 def gate_keys(pattern: str | re.Pattern[str]) -> frozenset[str]:
-    """Lower-case ASCII strings at least one of which occurs in the lower-cased, whitespace-folded
-    text of every match of ``pattern``. Raises ValueError for a pattern without such a set (it
+    """Lower-case strings (ASCII, Cyrillic letters) at least one of which occurs in the
+    lower-cased, whitespace-folded text of every match of ``pattern``. Raises ValueError for a pattern without such a set (it
     could match text without any fixed word: such a rule cannot be gated)."""
     source = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
     exact, keys = _seq(_sre.parse(source))
@@ -262,8 +270,9 @@ def _gates(low: str) -> int:
 def _sentence_gates(text: str, sentences: Sequence[Sentence]) -> list[int]:
     """:func:`_gates` of each sentence's lower-cased text, from one pass over the article
     (one call instead of one per sentence). Lower-casing the whole text instead of each
-    sentence differs at most in non-ASCII letters (a final sigma depends on its neighbours;
-    :func:`_lower` keeps offsets), and every gate key is ASCII, so the gates are the same.
+    sentence differs at most in letters whose lower case depends on their neighbours or is
+    longer (a final sigma, a dotted İ; :func:`_lower` keeps offsets), and no gate key holds
+    one (:func:`_key_char`), so the gates are the same.
 
     The pass reads the text with each whitespace character as a space (offsets stay). That is
     the folded text except where whitespace characters meet: between sentences (a paragraph

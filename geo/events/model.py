@@ -16,7 +16,7 @@ PRECISIONS = ("settlement", "hromada", "region", "country")
 class Event:
     event_id: str                     # stable across re-runs of the same article
     event_type: str                   # a type id of geo.event_types.REGISTRY
-    place_name: str                   # as written in the article; a region-precision event's region name
+    place_name: str                   # as written in an English article; a region-precision event, or one read in another language, is named as its place ("Sumy Oblast", "Pokrovsk")
     precision: str                    # one of PRECISIONS
     excerpt: str                      # the sentence(s) it came from, verbatim
     place_start: int                  # offsets inside ``excerpt`` of the place's name as written
@@ -39,6 +39,7 @@ class Event:
     confidence: float = 0.5
     triggers: tuple[str, ...] = ()    # the words that decided the type
     sources: tuple[str, ...] = ()     # every article reporting it (after merging)
+    lang: str = "en"                  # the language of its (first) report: Article.lang
 
 #: Columns of the events table (GeoDataFrame, EPSG:4326, Point geometry) that the store
 #: writes, the app and the exports read. GeoJSON properties use these names. List-valued
@@ -46,7 +47,7 @@ class Event:
 EVENT_COLUMNS: tuple[str, ...] = (
     "event_id", "event_type", "type_label", "tags", "place_name", "place_id", "place_kind",
     "precision", "country", "admin1", "border_km", "side", "date", "date_precision",
-    "actors", "numbers", "excerpt", "place_start", "place_end", "article", "article_id",
+    "actors", "numbers", "excerpt", "place_start", "place_end", "article", "article_id", "lang",
     "sources", "confidence", "triggers", "lat", "lon",
 )
 

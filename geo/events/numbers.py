@@ -2,78 +2,87 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 
-from geo.events.gates import _Gated, _gates
+from geo import lang
+from geo.events.gates import _Gated, _gates, _on_first_build
 from geo.events.sentences import _lower
+from geo.lang import DEFAULT_LANGUAGE, data_language
 
-__all__: list[str] = []
+__all__ = ["NumberRules", "number_rules"]
 
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "dozen": 12,
-                 "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100}
-_NUM = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a\s+dozen|dozen)"
-_QUAL = r"(?:(?:at\s+least|more\s+than|over|about|around|nearly|almost|up\s+to|some|another)\s+)?"
-_PERSON = (r"(?:people|persons?|civilians?|residents?|child(?:ren)?|boys?|girls?|teen(?:ager)?s?|wom[ae]n|m[ae]n"
-           r"|mothers?|fathers?|sisters?|brothers?|sons?|daughters?|bab(?:y|ies)|infants?|pensioners?|workers?"
-           r"|troops|soldiers|servicem[ae]n|fighters|passengers?)")
-_NUMBER_RULES: tuple[tuple[str, _Gated], ...] = tuple((key, _Gated(re.sub(r"^\\b", r"(?<!\\w)", p)))
-                                                      for key, p in (
-    ("drones", rf"\b{_QUAL}{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:drones|uavs|shaheds)\b"),
-    ("missiles", rf"\b{_QUAL}{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:missiles|rockets)\b"),
-    ("killed", rf"\b(?:killed|killing|kills)\s+{_QUAL}{_NUM}\b"),
-    ("killed", rf"\b{_QUAL}{_NUM}\s+deaths\b"),
-    ("killed", rf"\b{_QUAL}{_NUM}\s+(?:(?!and\b)[\w-]+\s+){{0,3}}?{_PERSON}?\s*(?:have\s+been\s+|had\s+been\s+|were\s+|was\s+|are\s+)?(?:killed|dead)\b"),
-    ("injured", rf"\b(?:injured|injuring|wounded|wounding)\s+{_QUAL}{_NUM}\b"),
-    ("injured", rf"\b{_QUAL}{_NUM}\s+(?:(?!and\b)[\w-]+\s+){{0,3}}?{_PERSON}?\s*(?:have\s+been\s+|had\s+been\s+|were\s+|was\s+|are\s+)?(?:injured|wounded|hurt)\b"),
-    ("downed", rf"\b{_NUM}\s+of\s+them\s+(?:were\s+)?(?:downed|shot\s+down|intercepted|destroyed)"),
-    ("downed", rf"\b(?:shot\s+down|downed|intercepted|destroyed)\s+{_QUAL}{_NUM}\b"),
-    ("troops", rf"\b{_QUAL}{_NUM}\s+(?:[\w-]+\s+){{0,2}}?(?:troops|soldiers|servicemen)\b"),
-    ("area_km2", rf"\b{_QUAL}{_NUM}\s+(?:square\s+kilomet(?:er|re)s|sq\.?\s*km|km2|km²)"),
-))
-_ONE_PERSON = {
-    "killed": _Gated(rf"(?<!\w)(?:killed|killing)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON}\b"),
-    "injured": _Gated(rf"(?<!\w)(?:injured|injuring|wounded|wounding)\s+(?:a|an)\s+(?:[\w-]+\s+){{0,2}}?{_PERSON}\b"),
-}
-_LIST_OF_PERSONS = {
-    "killed": _Gated(rf"(?<!\w)(?:killed|killing)\s+((?:his|her|their|the|a|an|two|three)?\s*(?:[\w-]+\s+)?{_PERSON}"
-                     rf"(?:\s*(?:,|and)\s*(?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?{_PERSON})+)"),
-    "injured": _Gated(rf"(?<!\w)(?:injured|injuring|wounded|wounding)\s+((?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?"
-                      rf"{_PERSON}(?:\s*(?:,|and)\s*(?:his|her|their|the|a|an)?\s*(?:[\w-]+\s+)?{_PERSON})+)"),
-}
+@dataclass(frozen=True, slots=True)
+class NumberRules:
+    """One language's count patterns (``geo/lang/<lang>/numbers.toml``), compiled and gated."""
+
+    values: dict[str, int]                       # number words
+    thousands: str
+    decimal: str
+    list_separator: re.Pattern[str]
+    rules: tuple[tuple[str, _Gated], ...]        # (count key, pattern), in order
+    lists: dict[str, _Gated]                     # key -> a list of persons (group 1)
+    one: dict[str, _Gated]                       # key -> one person
 
 
-def _to_int(token: str) -> int | None:
-    token = " ".join(token.lower().split())
-    if token in _NUMBER_WORDS:
-        return _NUMBER_WORDS[token]
+@functools.cache
+def number_rules(language: str = DEFAULT_LANGUAGE) -> NumberRules:
+    """The count patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
+    code = data_language(language)
+    data = lang.load("numbers", lang=code)
+    where = f"{code}/numbers.toml"
+    named = lang.pieces(data["pieces"], where)
+
+    def gated(pattern: str, what: str) -> _Gated:
+        # a leading \b as a lookbehind: the same matches, and the regex engine can skip ahead
+        return _Gated(re.sub(r"^\\b", r"(?<!\\w)", lang.expand(pattern, named, f"{where} {what}")))
+
+    return NumberRules(
+        values={" ".join(k.split()): int(v) for k, v in data["values"].items()},
+        thousands=data["thousands_separator"], decimal=data["decimal_mark"],
+        list_separator=re.compile(data["list_separator"]),
+        rules=tuple((r["key"], gated(r["pattern"], f"[[rules]] {r['key']}")) for r in data["rules"]),
+        lists={k: gated(v, f"[list_of_persons] {k}") for k, v in data["list_of_persons"].items()},
+        one={k: gated(v, f"[one_person] {k}") for k, v in data["one_person"].items()})
+
+
+_on_first_build(number_rules)
+
+
+def _to_int(token: str, rules: NumberRules) -> int | None:
+    # an apostrophe inside a number word is written three ways ("п'ять", "п’ять", "пʼять")
+    token = " ".join(token.lower().split()).replace("’", "'").replace("ʼ", "'")
+    if token in rules.values:
+        return rules.values[token]
     try:
-        value = float(token.replace(",", ""))
+        value = float(token.replace(rules.thousands, "").replace(rules.decimal, "."))
     except ValueError:
         return None
     return int(value) if value < 10**9 else None
 
 
-def _numbers(text: str, gates: int | None = None) -> dict[str, int]:
+def _numbers(text: str, gates: int | None = None, *, lang: str = DEFAULT_LANGUAGE) -> dict[str, int]:
     """Counts stated in ``text``: drones, missiles, killed, injured, downed, troops, area_km2."""
+    rules = number_rules(lang)
     text = _lower(text)
     if gates is None:
         gates = _gates(text)
     out: dict[str, int] = {}
-    for key, rx in _NUMBER_RULES:
+    for key, rx in rules.rules:
         if key in out or not gates & rx.bit:
             continue
         m = rx.rx.search(text)
         if m:
-            value = _to_int(m.group(1))
+            value = _to_int(m.group(1), rules)
             if value is not None:
                 out[key] = value
-    for key in ("killed", "injured"):
+    for key, many_rx in rules.lists.items():
         if key in out:
             continue
-        many = _LIST_OF_PERSONS[key].search(text, gates)
+        many = many_rx.search(text, gates)
         if many:
-            out[key] = len(re.split(r"\s*(?:,|\band\b)\s*", many.group(1).strip()))
-        elif _ONE_PERSON[key].search(text, gates):
+            out[key] = len(rules.list_separator.split(many.group(1).strip()))
+        elif key in rules.one and rules.one[key].search(text, gates):
             out[key] = 1
     return out

@@ -19,81 +19,79 @@ How near the event is to the place named (ACLED's geo-precision reading of the w
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.events.actors import (
-    _BY_BEFORE, _FROM_BEFORE, _INSTITUTION_AFTER, _LOCATIVE_BEFORE, _SAID_BEFORE, _is_speaker, _is_subject,
-)
+from geo import lang
+from geo.events.actors import ActorRules, _is_speaker, _is_subject, actor_rules
 from geo.events.sentences import _WINDOW, Sentence
+from geo.lang import DEFAULT_LANGUAGE, data_language
 
 if TYPE_CHECKING:
     from gazetteer.model import Place
     from geo.protocols import GazetteerLike
     from geo.toponyms import Mention
 
-__all__ = ["precision_of", "event_precision", "geo_precision"]
-
-
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I)
+__all__ = ["precision_of", "event_precision", "geo_precision", "PlaceRules", "place_rules"]
 
 
 #: How specific a place is: a hromada (a municipality of a few villages) is as local as a village
 #: or town, so a sentence naming both gives both events; a raion, oblast or country is coarser.
 _KIND_RANK = {"settlement": 0, "other": 0, "hromada": 0, "admin2": 2, "admin1": 3, "country": 4}
-_PROMOTE_AFTER = re.compile(r"^(?:['’]s)?\s*(?:,\s*(?:a|the)\s+(?:[\w-]+\s+){0,2})?(?:region|regional|oblast"
-                            r"|province|krai|incursion|offensive)\b", re.I)
-_MADE_AFTER = re.compile(r"^-(?:made|built|supplied|provided|backed|led|based|born|designed|produced|funded)\b", re.I)
-_JURISDICTION_BEFORE = re.compile(r"\b(?:governor|mayor|head|authorities|officials|administration)\s+(?:of|in)"
-                                  r"\s+(?:the\s+)?$", re.I)
-_JURISDICTION_AFTER = re.compile(r"^(?:['’]s)?\s+(?:acting\s+|regional\s+|city\s+)?(?:governor|mayor|authorities"
-                                 r"|administration|head)\b", re.I)
-_GOVERNOR_AFTER = re.compile(r"^(?:['’]s)?\s+(?:acting\s+|regional\s+)?governor\b", re.I)
-_REGION_OF_BEFORE = re.compile(r"\bgovernor\s+of\s+(?:the\s+)?$", re.I)
-#: "Donetsk People's Militia", "Luhansk People's Army": armed groups named after a place.
-_GROUP_AFTER = re.compile(r"^\s+People['’]s\s+(?:Militia|Army|Police)\b", re.I)
-#: "Donetsk People's Republic": the entity, read as its region.
-_REPUBLIC_AFTER = re.compile(r"^\s+People['’]s\s+Republic\b", re.I)
 #: A distance beyond which "N km from X" does not put the event near X.
 _NEAR_KM = 25.0
-_DISTANCE = (r"(?P<n>\d+(?:[.,]\d+)?)(?:\s*-\s*\d+(?:[.,]\d+)?)?\s*-?\s*(?P<unit>km|kilomet(?:er|re)s?|mi(?:les?)?)"
-             r"(?:\s+(?:to\s+the\s+)?(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?)?\s+(?:of|from)")
-#: Words before a name that put the event in its vicinity; the name may follow a descriptor
-#: ("near the frontline town of X").
-_VICINITY_BEFORE = re.compile(
-    r"\b(?:near(?:by)?|close\s+to|not\s+far\s+from|(?:just\s+)?outside(?:\s+of)?|around"
-    r"|(?:on\s+|in\s+)?the\s+(?:outskirts|suburbs?|environs|surroundings|vicinity|area|direction|edge)\s+of"
-    r"|outskirts\s+of|in\s+proximity\s+(?:to|of)|towards?|approach(?:es)?\s+to"
-    r"|(?:north|south|east|west)(?:[\s-]?(?:east|west))?(?:ern)?\s+of|" + _DISTANCE + r")"
-    r"\s+(?:the\s+)?(?:(?:[\w’'-]+\s+){0,2}(?:village|town|city|settlement|township|hamlet)\s+of\s+)?$", re.I)
-#: Words after a name that do the same ("in the Pokrovsk area", "the Kupiansk direction"), and
-#: a town's municipality ("the Okhtyrka community", "Khotin territorial community"): somewhere
-#: in the hromada it heads.
-_COMMUNITY = r"(?:(?:territorial|urban|rural|settlement|village)\s+)?(?:community|hromada|municipality)"
-_VICINITY_AFTER = re.compile(rf"^\s+(?:area|direction|sector|axis|outskirts|suburbs?|environs|{_COMMUNITY})\b", re.I)
-_COMMUNITY_NAME = re.compile(rf"\s{_COMMUNITY}$", re.I)
-#: What may separate a scene from the vicinity phrase that locates it ("A near B", "A, 5 km from B").
-_ATTACHED_GAP = re.compile(r"^[\s,(–—-]*(?:(?:which\s+is|that\s+is|located|situated|lying|just|some|about"
-                           r"|around|roughly|approximately)\s+)*$", re.I)
-#: Where fire came from, not where it landed: "from their positions in X", "launched from the
-#: direction of X", "from an airfield near X" (a bare "from X" is the actors' _FROM_BEFORE).
-_ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:(?:the|their|its|his|an?|enemy|russian|ukrainian)\s+)?"
-                            r"(?:(?:firing\s+)?positions?|bases?|airfields?|air\s+bases?|territory|launchers?|ships?"
-                            r"|direction|side|area|outskirts|vicinity)"
-                            r"\s+(?:in|near|at|around|of|outside)\s+(?:the\s+)?$",
-                            re.I)
-#: ... but driven away from a place, the fighting was there: "repelled from positions near X".
-_AWAY_FROM_BEFORE = re.compile(r"\b(?:repell?ed|repulsed|pushed\s+back|driven\s+(?:back|out)|forced\s+(?:back|out)"
-                               r"|ousted|expelled|dislodged|knocked\s+out|withdr[ae]wn?|retreated|pulled\s+back|fled)"
-                               r"\s+(?:[\w’'-]+\s+){0,3}?from\s+[^.;]*$", re.I)
-#: Between two names of a list ("A, B and C").
-_LIST_GAP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
-_ANAPHOR = _rx(r"\b(?:the|this|that)\s+(?:attacks?|strikes?|raids?|refinery|depot|terminal|facility|plant"
-               r"|region|city|town|village|area|fire|blaze|explosions?|incident|assault|shelling|oblast)\b"
-               r"|\bthere\b")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceRules:
+    """One language's place patterns (``geo/lang/<lang>/places.toml``), compiled."""
+
+    promote_after: re.Pattern[str]
+    made_after: re.Pattern[str]
+    jurisdiction_before: re.Pattern[str]
+    jurisdiction_after: re.Pattern[str]
+    governor_after: re.Pattern[str]
+    region_of_before: re.Pattern[str]
+    group_after: re.Pattern[str]
+    republic_after: re.Pattern[str]
+    vicinity_before: re.Pattern[str]
+    vicinity_after: re.Pattern[str]
+    community_name: re.Pattern[str]
+    attached_gap: re.Pattern[str]
+    origin_before: re.Pattern[str]
+    away_from_before: re.Pattern[str]
+    list_gap: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    distance_units: tuple[tuple[str, float], ...]    # (how a unit starts, km per unit)
+    actors: ActorRules
+    settlements_act: bool = True    # a settlement before a verb of action is its subject ("Kyiv struck")
+
+
+@functools.cache
+def place_rules(language: str = DEFAULT_LANGUAGE) -> PlaceRules:
+    """The place patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
+    code = data_language(language)
+    data = lang.load("places", lang=code)
+    where = f"{code}/places.toml"
+    named = lang.pieces(data["pieces"], where)
+    pats = data["patterns"]
+
+    def rx(name: str) -> re.Pattern[str]:
+        return re.compile(lang.expand(pats[name], named, f"{where} [patterns] {name}"))
+
+    return PlaceRules(
+        promote_after=rx("promote_after"), made_after=rx("made_after"),
+        jurisdiction_before=rx("jurisdiction_before"), jurisdiction_after=rx("jurisdiction_after"),
+        governor_after=rx("governor_after"), region_of_before=rx("region_of_before"),
+        group_after=rx("group_after"), republic_after=rx("republic_after"),
+        vicinity_before=rx("vicinity_before"), vicinity_after=rx("vicinity_after"),
+        community_name=rx("community_name"), attached_gap=rx("attached_gap"), origin_before=rx("origin_before"),
+        away_from_before=rx("away_from_before"), list_gap=rx("list_gap"), anaphor=rx("anaphor"),
+        distance_units=tuple((str(k).lower(), float(v)) for k, v in data["distance_units"].items()),
+        actors=actor_rules(code), settlements_act=bool(data.get("settlements_act", True)))
 
 
 def precision_of(place: Place) -> str:
@@ -129,19 +127,30 @@ class _Candidate:
     reference: bool = False    # "A near X", "40 km from X": X only locates another place
 
 
-def _vicinity(before: str, after: str) -> tuple[bool, float | None]:
+def _vicinity(before: str, after: str, rules: PlaceRules) -> tuple[bool, float | None]:
     """(in the vicinity of the name, distance in km when the text gives one)."""
-    m = _VICINITY_BEFORE.search(before[-80:])
+    m = rules.vicinity_before.search(before[-80:])
     if m is None:
-        return bool(_VICINITY_AFTER.match(after[:20])), None
+        return bool(rules.vicinity_after.match(after[:20])), None
     if m.group("n") is None:
         return True, None
     n = float(m.group("n").replace(",", "."))
-    return True, n * (1.609 if m.group("unit").lower().startswith("mi") else 1.0)
+    unit = m.group("unit").lower()
+    return True, n * next((km for start, km in rules.distance_units if unit.startswith(start)), 1.0)
+
+
+def _may_act(mention: Mention, place: Place, rules: PlaceRules) -> bool:
+    """Whether a name before a verb of action may be its subject: in English always ("Kyiv
+    struck"); where word order is free (``settlements_act = false``) only a country or a name
+    the language's actors list ("Київ", "Москва"), since a town before the verb is as often its
+    object ("Херсон обстріляли": Kherson was shelled)."""
+    return (rules.settlements_act or place.kind == "country"
+            or rules.actors.countries.fullmatch(mention.text) is not None)
 
 
 def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
-                gazetteer: GazetteerLike | None) -> list[_Candidate]:
+                gazetteer: GazetteerLike | None, rules: PlaceRules) -> list[_Candidate]:
+    actors = rules.actors
     out: list[_Candidate] = []
     previous: Mention | None = None
     head: Mention | None = None             # the name a chain of qualifiers qualifies
@@ -157,29 +166,32 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
             continue
         before = text[max(sent.start, mention.start - _WINDOW):mention.start]
         after = text[mention.end:min(sent.end, mention.end + _WINDOW)]
-        near, km = _vicinity(before, after)
-        near = near or bool(place.kind == "settlement" and _COMMUNITY_NAME.search(mention.text))
-        origin = ((_FROM_BEFORE.search(before[-12:]) and km is None and not near)
-                  or _ORIGIN_BEFORE.search(before[-60:]))
-        if ((origin and not _AWAY_FROM_BEFORE.search(before[-80:]))
-                or _MADE_AFTER.match(after[:20]) or _GROUP_AFTER.match(after[:30])):
+        near, km = _vicinity(before, after, rules)
+        near = near or bool(place.kind == "settlement" and rules.community_name.search(mention.text))
+        origin = ((actors.from_before.search(before[-12:]) and km is None and not near)
+                  or rules.origin_before.search(before[-60:]))
+        if ((origin and not rules.away_from_before.search(before[-80:]))
+                or rules.made_after.match(after[:20]) or rules.group_after.match(after[:30])):
             continue                        # "soldiers from North Korea", "fired from positions near X";
             #                                 "US-made"; "Donetsk People's Militia"
-        promote = _PROMOTE_AFTER.match(after[:40]) or _REPUBLIC_AFTER.match(after[:30])
+        promote = rules.promote_after.match(after[:40]) or rules.republic_after.match(after[:30])
         # "Ukraine said", "Kyiv struck", "Russia attacked": actors, unless the name stands
         # for its jurisdiction ("Kursk governor said"); that rarer test runs only when needed
         # (a name after "near", "in", "at" is where something happened, not who did it: "near X
         # using grenade launchers" is no subject)
-        if ((_is_speaker(after, before) or _INSTITUTION_AFTER.match(after[:60])
-             or (_is_subject(after) and not (near or _LOCATIVE_BEFORE.search(before[-40:]))))
-                and not (promote or _JURISDICTION_BEFORE.search(before[-30:])
-                         or _JURISDICTION_AFTER.match(after[:40]))):
+        if ((_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
+             or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
+             or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
+                 and _may_act(mention, place, rules)))
+                and not (promote or rules.jurisdiction_before.search(before[-30:])
+                         or rules.jurisdiction_after.match(after[:40]))):
             continue
-        if place.kind == "country" and (_BY_BEFORE.search(before[-40:]) or _SAID_BEFORE.search(before[-25:])):
+        if place.kind == "country" and (actors.by_before.search(before[-40:])
+                                        or actors.said_before.search(before[-25:])):
             continue
         if (gazetteer is not None and place.kind in ("settlement", "other") and place.admin1
-                and (promote or _REGION_OF_BEFORE.search(before[-30:])
-                     or _GOVERNOR_AFTER.match(after[:40]))):
+                and (promote or rules.region_of_before.search(before[-30:])
+                     or rules.governor_after.match(after[:40]))):
             try:
                 place = gazetteer.admin1(place.admin1)
             except LookupError:
@@ -191,11 +203,11 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
                 continue
         reference = km is not None and km > _NEAR_KM
         last = out[-1] if out and prev is out[-1].mention else None
-        if last is not None and not near and _LIST_GAP.fullmatch(text, last.end, mention.start):
+        if last is not None and not near and rules.list_gap.fullmatch(text, last.end, mention.start):
             near, reference = last.near, last.reference     # "near A, B and C": near each
         elif near and not reference and last is not None:
             # "in A near X", "A, 5 km from X": A is the scene, X locates it
-            reference = bool(_ATTACHED_GAP.match(_VICINITY_BEFORE.sub("", text[last.end:mention.start])))
+            reference = bool(rules.attached_gap.match(rules.vicinity_before.sub("", text[last.end:mention.start])))
         out.append(_Candidate(mention, place, mention.start, mention.end, near=near, reference=reference))
     if not out:
         return out

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "split_sentences", "clean_text"]
+from geo import lang
+from geo.lang import DEFAULT_LANGUAGE, data_language
+
+__all__ = ["Sentence", "split_sentences", "clean_text", "SentenceRules", "sentence_rules", "clauses"]
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
@@ -21,22 +25,57 @@ _WINDOW = 160
 #: A "sentence" longer than this is cut at a space: no real sentence is, and every rule
 #: then works on bounded text.
 _MAX_SENTENCE = 1000
-_ABBREV = frozenset("""mr mrs ms dr st gen lt col sgt maj capt cpt gov sen rep prof jr sr no vs
-    approx est dept inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e
-    a.m p.m u.s u.k u.n etc fig ft mt""".split())
 # The lookbehind starts a match only at the first mark of a run ("....."): linear, not quadratic.
 # It follows the first mark rather than preceding it so that the pattern starts with a
 # character set, which lets the regex engine skip to the next mark instead of trying the
 # lookbehind at every character (about 4x faster on a typical article).
 _SENT_END = re.compile(r"[.!?…](?<![.!?…].)[.!?…]*[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9\u0400-\u04ff])")
+#: A single letter before a full stop is an initial ("J. Smith", "В. Зеленський"), not a
+#: sentence's end: a letter of the scripts Borderline reads (lower case).
+_INITIAL = re.compile(r"[a-z\u0430-\u045f]")
 #: The word a full stop ends (searched in at most 13 characters up to the stop).
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]*$")
 _FINAL_PUNCT = ".!?…\"”’)"
-_WRAP_END = re.compile(r"(?:\b(?:a|an|the|of|in|on|at|to|for|with|by|from|and|or|but|that|which|who|into|near"
-                       r"|its|their|his|her|is|was|were|are)|[,;:\-–—])$", re.I)
+#: Marks a line ends on when the sentence goes on in the next line, in any language.
+_WRAP_MARKS = r"[,;:\-–—]"
 
 
-def _paragraphs(text: str) -> list[tuple[int, int, bool]]:
+@dataclass(frozen=True, slots=True)
+class SentenceRules:
+    """One language's sentence words (``geo/lang/<lang>/sentences.toml``), compiled."""
+
+    abbreviations: frozenset[str]        # lower case, without the final stop
+    wrap_end: re.Pattern[str]            # a line that ends on this wraps into the next
+    clause_marks: re.Pattern[str] | None = None   # what ends a clause (optional: see clauses())
+
+
+@functools.cache
+def sentence_rules(language: str = DEFAULT_LANGUAGE) -> SentenceRules:
+    """The sentence words of ``language`` (its data's: :func:`geo.lang.data_language`)."""
+    data = lang.load("sentences", lang=data_language(language))
+    words = "|".join(re.escape(w) for w in data["wrap_words"])
+    marks = data.get("clause_marks")
+    return SentenceRules(frozenset(w.lower() for w in data["abbreviations"]),
+                         re.compile(rf"(?:\b(?:{words})|{_WRAP_MARKS})$", re.I),
+                         re.compile(marks) if marks else None)
+
+
+def clauses(text: str, rules: SentenceRules) -> list[tuple[int, int]]:
+    """(start, end) of each clause of the sentence ``text``, split where ``clause_marks``
+    matches (the marks belong to no clause); the whole text when the language has none."""
+    if rules.clause_marks is None:
+        return [(0, len(text))]
+    out, start = [], 0
+    for m in rules.clause_marks.finditer(text):
+        if m.start() > start:
+            out.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out or [(0, len(text))]
+
+
+def _paragraphs(text: str, rules: SentenceRules) -> list[tuple[int, int, bool]]:
     """(start, end, heading) per paragraph. Blank lines and lines ending a sentence end a
     paragraph; a line that stops mid-phrase (on "of", "the", a comma...) or is followed by a
     lower-case line wraps into the next; any other short line without final punctuation
@@ -63,7 +102,7 @@ def _paragraphs(text: str) -> list[tuple[int, int, bool]]:
         line = text[s:e]
         nxt = lines[i + 1] if i + 1 < len(lines) and lines[i + 1][0] < lines[i + 1][1] else None
         ends = line[-1] in _FINAL_PUNCT
-        wraps = not ends and nxt is not None and bool(_WRAP_END.search(line) or text[nxt[0]].islower())
+        wraps = not ends and nxt is not None and bool(rules.wrap_end.search(line) or text[nxt[0]].islower())
         if cur is None and not ends and not wraps and len(line.split()) <= 14:
             out.append((s, e, True))
             continue
@@ -95,9 +134,9 @@ def _cut(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, *, lang: str = DEFAULT_LANGUAGE) -> list[Sentence]:
     """Sentences of ``text`` with their offsets, paragraph numbers and heading flags."""
-    raw = _split_sentences(text)
+    raw = _split_sentences(text, sentence_rules(lang))
     if all(s.end - s.start <= _MAX_SENTENCE for s in raw):
         return raw
     out: list[Sentence] = []
@@ -107,9 +146,9 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
-def _split_sentences(text: str) -> list[Sentence]:
+def _split_sentences(text: str, rules: SentenceRules) -> list[Sentence]:
     sentences: list[Sentence] = []
-    for p_no, (ps, pe, heading) in enumerate(_paragraphs(text)):
+    for p_no, (ps, pe, heading) in enumerate(_paragraphs(text, rules)):
         if heading:
             sentences.append(Sentence(ps, pe, len(sentences), p_no, True))
             continue
@@ -119,7 +158,7 @@ def _split_sentences(text: str) -> list[Sentence]:
             if text[stop] == ".":           # "Gen.", "U.S.", "J. Smith" end no sentence
                 word = _LAST_WORD.search(text, max(start, stop - 12), stop + 1)
                 token = (word.group(1) if word else "").lower().rstrip(".")
-                if token in _ABBREV or (len(token) == 1 and "a" <= token <= "z"):
+                if token in rules.abbreviations or (len(token) == 1 and _INITIAL.match(token)):
                     continue
             end = m.end()
             sentences.append(Sentence(start, end, len(sentences), p_no, False))

@@ -18,6 +18,11 @@ rules combine into types is :func:`_classify`, which refers to rules by those na
 
 Which type is primary when several fire is the registry's order (:mod:`geo.event_types`).
 
+A language may also declare ``negation`` (words that drop a trigger right after them: "не", where
+three words back would drop "не лише обстріляли") and ``passive_forms`` (a damage word passive by
+its own form, "знищено", "уничтожен", read as one after a passive auxiliary). English declares
+neither.
+
 Adding a type (after its :mod:`geo.event_types` entry): its rules under ``[rules.<name>]`` in
 the TOML; a few lines in :func:`_classify` that put ``found["<type id>"]`` from their matches;
 the id in :data:`_TRIGGERED` (and the rule in :data:`_ALONE` if it can type a sentence on its
@@ -36,6 +41,7 @@ from dataclasses import dataclass
 from geo import lang
 from geo.event_types import TYPE_IDS
 from geo.events.gates import _Gated, _on_first_build
+from geo.lang import DEFAULT_LANGUAGE, data_language
 
 __all__: list[str] = []
 
@@ -61,6 +67,9 @@ class _Lexicon:
     rules: dict[str, _Gated]
     hedge: frozenset[str]
     habit: frozenset[str]
+    passive: re.Pattern[str]     # an auxiliary of the passive right before a position
+    passive_form: re.Pattern[str] | None    # a damage word that is itself passive ("знищено")
+    negation: frozenset[str]     # words that drop a trigger right after them ("не обстрілювали")
     can_trigger: int             # bits of the rules in _ALONE
     attack_objects: int          # bits of the rules in _ATTACK_OBJECTS
     attack: int                  # bit of the attack rule
@@ -80,9 +89,10 @@ def _pattern(name: str, rule: dict[str, object]) -> str:
 
 
 @functools.cache
-def _lexicon(language: str = "en") -> _Lexicon:
-    """The trigger rules of ``language``, compiled and gated (once per process)."""
-    data = lang.load("triggers", lang=language)
+def _lexicon(language: str = DEFAULT_LANGUAGE) -> _Lexicon:
+    """The trigger rules of ``language`` (its data's: :func:`geo.lang.data_language`), compiled
+    and gated (once per process)."""
+    data = lang.load("triggers", lang=data_language(language))
     rules = {name: _Gated(_pattern(name, rule)) for name, rule in data["rules"].items()}
 
     def bits(names: Iterable[str]) -> int:
@@ -91,7 +101,12 @@ def _lexicon(language: str = "en") -> _Lexicon:
             out |= rules[n].bit
         return out
 
-    return _Lexicon(rules, frozenset(data.get("hedge", ())), frozenset(data.get("habit", ())),
+    passive = re.compile(r"\b(?:" + "|".join(map(re.escape, data["passive"])) + r")\s+$")
+    # optional: languages whose passive is a form of the verb itself (Ukrainian "знищено",
+    # Russian "уничтожен"), and whose negation is a particle right before the verb ("не")
+    form = data.get("passive_forms")
+    return _Lexicon(rules, frozenset(data["hedge"]), frozenset(data["habit"]), passive,
+                    re.compile(form) if form else None, frozenset(data.get("negation", ())),
                     bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS))
 
 
@@ -99,10 +114,10 @@ def _lexicon(language: str = "en") -> _Lexicon:
 _on_first_build(_lexicon)
 
 
-def _may_trigger(gates: int) -> bool:
+def _may_trigger(gates: int, lang: str = DEFAULT_LANGUAGE) -> bool:
     """Whether any type rule of :func:`_classify` can fire with these gates open (most
     sentences: no, and they are skipped without running a regex)."""
-    lx = _lexicon()
+    lx = _lexicon(lang)
     return bool(gates & lx.can_trigger or (gates & lx.attack and gates & lx.attack_objects)
                 or (gates & lx.damage and gates & lx.weapons))
 
@@ -119,18 +134,18 @@ _STRIKE_TYPES = frozenset({"drone_strike", "missile_strike", "air_strike", "ener
                            "civilian_casualties", "explosive_device"})
 
 _WORD = re.compile(r"[\w][\w’'\-]*")
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+$")
 
 
-def _hedged(low: str, pos: int, hedge: frozenset[str]) -> bool:
+def _hedged(low: str, pos: int, hedge: frozenset[str], negation: frozenset[str] = frozenset()) -> bool:
     before = _WORD.findall(low[max(0, pos - 40):pos])[-3:]
-    return any(w in hedge for w in before)
+    return any(w in hedge for w in before) or bool(negation and before and before[-1] in negation)
 
 
-def _matches(rx: _Gated, low: str, gates: int, hedge: frozenset[str]) -> list[re.Match[str]]:
+def _matches(rx: _Gated, low: str, gates: int, hedge: frozenset[str],
+             negation: frozenset[str] = frozenset()) -> list[re.Match[str]]:
     if not gates & rx.bit:
         return []
-    return [m for m in rx.rx.finditer(low) if not _hedged(low, m.start(), hedge)]
+    return [m for m in rx.rx.finditer(low) if not _hedged(low, m.start(), hedge, negation)]
 
 
 def _outside(ms: list[re.Match[str]], cancel: list[re.Match[str]]) -> list[re.Match[str]]:
@@ -142,54 +157,56 @@ def _words(ms: Iterable[re.Match[str]]) -> list[tuple[str, int]]:
     return [(" ".join(m.group(0).split()), m.start()) for m in ms]
 
 
-def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
+def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, list[tuple[str, int]]]:
     """Event types a sentence reports, each with the words that triggered it and where.
 
-    ``sentence`` is lower-cased (:func:`_lower`) and ``gates`` are its :func:`_gates`.
+    ``sentence`` is lower-cased (:func:`_lower`) and ``gates`` are its :func:`_gates`;
+    ``lang`` the language whose rules read it.
     """
-    if not _may_trigger(gates):
+    if not _may_trigger(gates, lang):
         return {}
-    lx = _lexicon()
-    r, hedge = lx.rules, lx.hedge
+    lx = _lexicon(lang)
+    r, hedge, neg = lx.rules, lx.hedge, lx.negation
     found: dict[str, list[tuple[str, int]]] = {}
-    attacks = _matches(r["attack"], sentence, gates, hedge)
+    attacks = _matches(r["attack"], sentence, gates, hedge, neg)
     if attacks:
         attacks = _outside(attacks, r["not_attack"].finditer(sentence, gates))     # "heart attack"
-    drones, missiles = _matches(r["drone"], sentence, gates, hedge), _matches(r["missile"], sentence, gates, hedge)
-    drone_self = _matches(r["drone_self"], sentence, gates, hedge)
-    missile_self = _matches(r["missile_self"], sentence, gates, hedge)
-    aircraft = _outside(_matches(r["aircraft"], sentence, gates, hedge), r["air_source"].finditer(sentence, gates))
-    air_self = _matches(r["air_self"], sentence, gates, hedge)
+    drones, missiles = _matches(r["drone"], sentence, gates, hedge, neg), _matches(r["missile"], sentence, gates, hedge, neg)
+    drone_self = _matches(r["drone_self"], sentence, gates, hedge, neg)
+    missile_self = _matches(r["missile_self"], sentence, gates, hedge, neg)
+    aircraft = _outside(_matches(r["aircraft"], sentence, gates, hedge, neg), r["air_source"].finditer(sentence, gates))
+    air_self = _matches(r["air_self"], sentence, gates, hedge, neg)
     if drone_self or (drones and attacks):
         found["drone_strike"] = _words(drone_self or drones[:1] + attacks[:1])
     # one word is not both the weapon and the attack ("shells")
     missile_attacks = _outside(attacks, missiles) if missiles else attacks
     if missile_self or (missiles and missile_attacks):
         found["missile_strike"] = _words(missile_self or missiles[:1] + missile_attacks[:1])
-    damage = _matches(r["damage"], sentence, gates, hedge) if aircraft or attacks or drones or missiles else []
+    damage = _matches(r["damage"], sentence, gates, hedge, neg) if aircraft or attacks or drones or missiles else []
     if air_self or (aircraft and attacks):
         found["air_strike"] = _words(air_self or aircraft[:1] + attacks[:1])
     strikes = attacks or drone_self or missile_self or air_self
     # the rules below whose result matters only with others' matches run only then
-    energy = _matches(r["energy"], sentence, gates, hedge) if strikes else []
+    energy = _matches(r["energy"], sentence, gates, hedge, neg) if strikes else []
     if energy:
         found["energy_strike"] = _words(energy[:1] + strikes[:1])
     # an interception needs something in the air to intercept ("intercepted a radio message")
-    air = _matches(r["air_defense"], sentence, gates, hedge)
+    air = _matches(r["air_defense"], sentence, gates, hedge, neg)
     if air and r["aerial"].search(sentence, gates):
         found["air_defense"] = _words(air[:2])
     else:
         air = []
     # a weapon that destroyed something struck it ("air forces destroyed a depot"); in the
     # passive the weapon may be what was destroyed ("a helicopter was destroyed")
-    done = [m for m in damage if not _PASSIVE.search(sentence, max(0, m.start() - 7), m.start())] if not air else []
+    done = [m for m in damage if not lx.passive.search(sentence, max(0, m.start() - 7), m.start())
+            and not (lx.passive_form and lx.passive_form.fullmatch(m.group(0)))] if not air else []
     if done:
         for etype, means in (("air_strike", aircraft), ("drone_strike", drones), ("missile_strike", missiles)):
             if means and etype not in found:
                 found[etype] = _words(means[:1] + done[:1])
     # "repelled a drone attack" is the interception's, not a ground battle's
-    ground = _outside(_matches(r["ground"], sentence, gates, hedge), air)
-    casualties = _matches(r["casualty"], sentence, gates, hedge)
+    ground = _outside(_matches(r["ground"], sentence, gates, hedge, neg), air)
+    casualties = _matches(r["casualty"], sentence, gates, hedge, neg)
     if casualties and r["no_casualties"].search(sentence, gates):
         casualties = []
     civilians = military = None
@@ -199,31 +216,31 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
             ground = ground + casualties[:1]    # soldiers killed with no strike named: a battle's
     if ground:
         found["ground_assault"] = _words(ground[:2])
-    territory = _matches(r["territory"], sentence, gates, hedge)
+    territory = _matches(r["territory"], sentence, gates, hedge, neg)
     if territory:
         territory = _outside(territory, r["captive"].finditer(sentence, gates) + r["attempt"].finditer(sentence, gates))
     if territory:
         found["territorial_change"] = _words(territory[:2])
-    deploy = _matches(r["deploy"], sentence, gates, hedge)
+    deploy = _matches(r["deploy"], sentence, gates, hedge, neg)
     if deploy:
         found["troop_deployment"] = _words(deploy[:2])
     if casualties and (civilians or not military and (attacks or drones or missiles or aircraft)):
         found["civilian_casualties"] = _words(casualties[:1] + r["civilian"].finditer(sentence, gates)[:1])
     elif not casualties:
-        remains = _matches(r["mass_grave"], sentence, gates, hedge)
+        remains = _matches(r["mass_grave"], sentence, gates, hedge, neg)
         if not remains:
-            remains = _matches(r["remains"], sentence, gates, hedge)
+            remains = _matches(r["remains"], sentence, gates, hedge, neg)
             if remains and not r["armed"].search(sentence, gates):
                 remains = []
         if remains and (r["civilian"].search(sentence, gates) or not r["military"].search(sentence, gates)):
             found["civilian_casualties"] = _words(remains[:1])      # "a mass grave found in X"
-    explosive = _matches(r["explosive"], sentence, gates, hedge)
+    explosive = _matches(r["explosive"], sentence, gates, hedge, neg)
     if explosive and not r["defused"].search(sentence, gates):
         found["explosive_device"] = _words(explosive[:1])
     # abduction, torture, execution; shooting at civilians where no explosive means is named
-    abuse = _matches(r["abuse"], sentence, gates, hedge)
+    abuse = _matches(r["abuse"], sentence, gates, hedge, neg)
     if not abuse and not (drones or missiles or aircraft or drone_self or missile_self or air_self or explosive):
-        shooting = _matches(r["shooting"], sentence, gates, hedge)
+        shooting = _matches(r["shooting"], sentence, gates, hedge, neg)
         if shooting and (civilians or r["civilian"].search(sentence, gates)):
             abuse = shooting
     if abuse and r["armed"].search(sentence, gates):
@@ -231,12 +248,12 @@ def _classify(sentence: str, gates: int) -> dict[str, list[tuple[str, int]]]:
     if not found and attacks:
         # a strike whose means the text does not say: "a hospital damaged by a strike",
         # "Russian forces struck near X"
-        verbs = _outside(_matches(r["strike_verb"], sentence, gates, hedge), r["not_attack"].finditer(sentence, gates))
+        verbs = _outside(_matches(r["strike_verb"], sentence, gates, hedge, neg), r["not_attack"].finditer(sentence, gates))
         if damage or (verbs and r["armed"].search(sentence, gates)):
             found["missile_strike"] = _words((verbs or attacks)[:1])
-        elif site := _matches(r["struck_site"], sentence, gates, hedge):
+        elif site := _matches(r["struck_site"], sentence, gates, hedge, neg):
             found["missile_strike"] = _words(site[:1])
-    political = _matches(r["political"], sentence, gates, hedge)
+    political = _matches(r["political"], sentence, gates, hedge, neg)
     if political:
         found["political"] = _words(political[:2])
     if found:

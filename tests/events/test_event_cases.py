@@ -23,15 +23,17 @@ def _params(kind: str) -> list:
         marks = [pytest.mark.xfail(reason=data["untriggered"], strict=True)] if data.get("untriggered") else []
         for i, case in enumerate(data.get(kind, [])):
             own = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
-            out.append(pytest.param(etype, case, id=f"{etype}-{i}", marks=marks + own))
+            code = case.get("lang", "en")
+            out.append(pytest.param(etype, case, id=f"{etype}-{i}" + (f"-{code}" if code != "en" else ""),
+                                    marks=marks + own))
     return out
 
 
 @pytest.mark.parametrize(("etype", "case"), _params("case"))
 def test_case_gives_its_type(etype: str, case: dict) -> None:
-    events = extract(case["text"])
+    events = extract(case["text"], lang=case.get("lang", "en"))
     hits = [e for e in events if e.event_type == etype
-            and ("place" not in case or e.place_name == case["place"])]
+            and ("place" not in case or case["place"] in (e.place_name, e.excerpt[e.place_start:e.place_end]))]
     assert hits, [(e.event_type, e.place_name, e.tags) for e in events]
     if "tags" in case:
         assert any(list(e.tags) == case["tags"] for e in hits), [e.tags for e in hits]
@@ -39,6 +41,6 @@ def test_case_gives_its_type(etype: str, case: dict) -> None:
 
 @pytest.mark.parametrize(("etype", "case"), _params("not"))
 def test_not_case_lacks_its_type(etype: str, case: dict) -> None:
-    events = extract(case["text"])
+    events = extract(case["text"], lang=case.get("lang", "en"))
     assert not [e for e in events if etype == e.event_type or etype in e.tags], \
         [(e.event_type, e.place_name, e.tags) for e in events]

@@ -152,4 +152,4 @@ def jsonl_lines() -> st.SearchStrategy[bytes]:
 
 
 def file_suffixes() -> st.SearchStrategy[str]:
-    return st.sampled_from([".txt", ".md", ".html", ".htm", ".jsonl", ".markdown", ".TXT", ".exe", ""])
+    return st.sampled_from([".txt", ".md", ".html", ".htm", ".jsonl", ".markdown", ".json", ".TXT", ".exe", ""])

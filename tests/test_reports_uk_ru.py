@@ -1,0 +1,56 @@
+"""The two reports at the top of issue 15, end to end: read as articles (their language detected),
+parsed, typed and located by the real pipeline. Each event is named by its place's name (the
+English interface), while its excerpt keeps the report's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.articles import article_from_text
+from geo.pipeline import Pipeline
+
+UK = ("Російські війська обстріляли Херсон та Нікополь. Під Покровськом тривають бої. Ворог атакував "
+      "Сумську область дронами, в Курахове загинули двоє цивільних.")
+RU = ("ВСУ атаковали Белгородскую область беспилотниками. В Шебекино погиб мирный житель. Под Суджей идут "
+      "бои, российские войска освободили Плехово.")
+
+
+@pytest.fixture(scope="module")
+def pipe(gazetteer) -> Pipeline:
+    from geo.borders import load_border
+    from geo.resolution import Geoparser
+
+    return Pipeline(gazetteer=gazetteer, geoparser=Geoparser.build(gazetteer), border=load_border())
+
+
+def events_of(pipe: Pipeline, text: str):
+    article = article_from_text(text, source="report")
+    return article, pipe.process(article)
+
+
+def test_the_ukrainian_report_gives_its_five_events(pipe):
+    article, events = events_of(pipe, UK)
+    assert article.lang == "uk"
+    got = {(e.place_name, e.admin1, e.event_type) for e in events}
+    assert got == {("Kherson", "UA-65", "missile_strike"), ("Nikopol", "UA-12", "missile_strike"),
+                   ("Pokrovsk", "UA-14", "ground_assault"), ("Sumy Oblast", "UA-59", "drone_strike"),
+                   ("Kurakhove", "UA-14", "civilian_casualties")}
+    by_name = {e.place_name: e for e in events}
+    assert by_name["Pokrovsk"].precision == "hromada"            # "під Покровськом": near it
+    assert by_name["Sumy Oblast"].precision == "region"
+    assert by_name["Kherson"].actors.get("attacker") == "RU"
+    # the excerpt is the report's own text, with the written form marked
+    pk = by_name["Pokrovsk"]
+    assert pk.excerpt[pk.place_start:pk.place_end] == "Покровськом"
+    assert all(e.lang == "uk" for e in events)
+
+
+def test_the_russian_report_gives_its_events_in_russia_and_none_in_poltava_oblast(pipe):
+    article, events = events_of(pipe, RU)
+    assert article.lang == "ru"
+    got = {(e.place_name, e.admin1, e.event_type) for e in events}
+    assert got == {("Belgorod Oblast", "RU-BEL", "drone_strike"), ("Shebekino", "RU-BEL", "civilian_casualties"),
+                   ("Sudzha", "RU-KRS", "ground_assault"), ("Plekhovo", "RU-KRS", "territorial_change")}
+    assert not any(e.admin1 == "UA-53" for e in events)          # Plekhiv, Poltava oblast: never
+    pl = next(e for e in events if e.place_name == "Plekhovo")
+    assert pl.excerpt[pl.place_start:pl.place_end] == "Плехово" and pl.side == "RU"
