@@ -230,7 +230,7 @@ def summarise(scores: Iterable[NoteScore]) -> dict:
     failures = Counter(s.failure for s in war if s.failure)
     samples = {c: [s.id for s in war if s.failure == c][:8] for c in CATEGORIES}
     by_sub: dict[str, dict] = {}
-    for sub in sorted({s.sub_type for s in war}, key=lambda x: -sum(s.sub_type == x for s in war)):
+    for sub in sorted({s.sub_type for s in war}, key=lambda x: (-sum(s.sub_type == x for s in war), x)):
         rows = [s for s in war if s.sub_type == sub]
         t = [s for s in rows if s.type_scored]
         by_sub[sub] = {"n": len(rows), "yield": _share(sum(s.has_event for s in rows), len(rows)),

@@ -28,7 +28,8 @@ from typing import Any
 #: A reading's point, (lat, lon).
 Point = tuple[float, float]
 
-__all__ = ["NamesakeContext", "Point", "CONTEXT_KM", "CONTEXT_LEAD", "CONTEXT_TAU_DAYS", "ANCHOR_KINDS"]
+__all__ = ["NamesakeContext", "Point", "CONTEXT_KM", "CONTEXT_LEAD", "CONTEXT_TAU_DAYS", "ANCHOR_KINDS",
+           "FRONT_KM", "FRONT_EVENT_TYPES"]
 
 #: Kinds of place whose unambiguous mentions say where the war is: villages, towns and cities
 #: (leaving out cities of 20k or 100k and more was measured: no better) and hromadas; an
@@ -45,6 +46,15 @@ CONTEXT_LEAD = 2.0
 #: 180 days 0.885, 365 days 0.891, 730 days 0.885; hard windows of 3 to 30 days were worse than
 #: none (a sparse batch has too few anchors in them). An undated report's anchors weigh 1.
 CONTEXT_TAU_DAYS = 365.0
+
+#: Where a front line is stored: a ground-fighting report's namesake within this many km of that
+#: day's line is where the fighting was. Clashes are at the line, and the villages fought over lie
+#: in the grey zone a few km either side of it (2 to 5 km on DeepStateMap); twice that lets a
+#: village just behind the line count, while a namesake 20 km or more behind it sees no clash.
+FRONT_KM = 10.0
+#: Event types whose place is at the front line (ground fighting; not shelling or strikes, which
+#: reach far behind it).
+FRONT_EVENT_TYPES = frozenset({"ground_assault", "territorial_change"})
 
 _EARTH_KM = 6371.0088
 #: Days are packed with their point's index into one sort key: more than any date ordinal.
@@ -170,8 +180,9 @@ class NamesakeContext:
     """Anchors of the reports known so far, and the decisions they make (see the module)."""
 
     def __init__(self, *, km: float = CONTEXT_KM, lead: float = CONTEXT_LEAD,
-                 tau_days: float | None = CONTEXT_TAU_DAYS) -> None:
+                 tau_days: float | None = CONTEXT_TAU_DAYS, front: Any = None) -> None:
         self.km, self.lead = km, lead
+        self.front = front      # a geo.frontline.measure.FrontSeries, or None
         self.tau = math.inf if tau_days is None else float(tau_days)
         self._new: list[tuple[float, float, int, float]] = []    # rows added since the last sums
         self._table: Any = None                                  # earlier rows: (n, 4) float64
@@ -251,12 +262,29 @@ class NamesakeContext:
         """For each (readings, day, own anchors): the index of the reading the anchors make the
         likelier one (the one with the most weight when it leads every other by :attr:`lead`,
         else 0: the resolver's pick stands), and every reading's weight."""
-        out = []
-        for weights in self.supports(items):
-            pick = 0
-            if len(weights) > 1:
-                best = max(range(len(weights)), key=lambda i: (weights[i], i == 0, -i))
-                rest = max(w for i, w in enumerate(weights) if i != best)
-                pick = best if best and weights[best] - rest >= self.lead else 0
-            out.append((pick, weights))
-        return out
+        return [(self.leader(weights) or 0, weights) for weights in self.supports(items)]
+
+    def leader(self, weights: Sequence[float]) -> int | None:
+        """The reading whose anchor weight leads every other one by :attr:`lead`, or None when
+        the anchors tell the readings no apart."""
+        if len(weights) < 2:
+            return None
+        best = max(range(len(weights)), key=lambda i: (weights[i], i == 0, -i))
+        rest = max(w for i, w in enumerate(weights) if i != best)
+        return best if weights[best] - rest >= self.lead else None
+
+    def front_pick(self, readings: Sequence[Point], day: int) -> int | None:
+        """The one reading within :data:`FRONT_KM` of the front line of ``day`` (a date ordinal),
+        or None: no front line stored, no day, no snapshot of that day, or none or several
+        readings that near (the line then tells them no apart)."""
+        if self.front is None or day < 0 or len(readings) < 2:
+            return None
+        import datetime as dt
+
+        import numpy as np
+
+        from geo.frontline.measure import front_km_on
+
+        km = front_km_on(self.front, dt.date.fromordinal(day), [p[0] for p in readings], [p[1] for p in readings])
+        near = np.flatnonzero(km <= FRONT_KM)      # NaN (no line that day) is never near
+        return int(near[0]) if len(near) == 1 else None

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, read_articles
-from geo.errors import GazetteerError, InputError
+from geo.errors import GazetteerError, InputError, StoreError
 from geo.events import Event, extract_events
 from geo.protocols import GazetteerLike
 
@@ -295,10 +295,21 @@ def decide(articles: Sequence[Article], passes: Sequence[FirstPass | str],
     if not asks:
         return out
     items = [(ns.points, _day(_read_as(articles[n])), passes[n].anchors) for n, ns in asks]
-    for (n, ns), (pick, weights) in zip(asks, context.decide(items), strict=True):
+    for (n, ns), item, (pick, weights) in zip(asks, items, context.decide(items), strict=True):
+        if not pick and context.leader(weights) is None and _fights_at_the_front(passes[n]):
+            # the other reports do not tell the readings apart: that day's front line may
+            pick = context.front_pick(item[0], item[1]) or 0
         if pick:
             out[n] = (*(out[n] or ()), (ns.index, pick, tuple(weights)))
     return out
+
+
+def _fights_at_the_front(fp: FirstPass) -> bool:
+    """Whether the report is of ground fighting ("clashes near Andriivka"), whose place is at
+    the front line (:data:`geo.namesakes.FRONT_EVENT_TYPES`)."""
+    from geo.namesakes import FRONT_EVENT_TYPES
+
+    return any(e.event_type in FRONT_EVENT_TYPES for e in fp.events)
 
 
 def apply_decisions(mentions: Sequence[Mention], decisions: Sequence[Decision]) -> list[Mention]:
@@ -391,12 +402,25 @@ def process_many(articles: Iterable[Article], *, geoparser: _Geoparser, border: 
     return [ArticleResult(a, evs) for a, evs in zip(articles, events, strict=True)]
 
 
+def _front_of(store: Any) -> Any:
+    """The front line stored beside ``store`` (``frontline.gpkg`` in its data directory), or None."""
+    path = getattr(store, "path", None)
+    if path is None:
+        return None
+    from geo.frontline.measure import load_series
+
+    try:
+        return load_series(Path(path).parent)
+    except StoreError:      # an unreadable front line is no context, not a failed run (the map says why)
+        return None
+
+
 def context_of(store: Any) -> Any:
     """A :class:`geo.namesakes.NamesakeContext` holding ``store``'s decided reports of villages
     and hromadas (``EventStore.read_anchors``): where the war was, for reports to come."""
     from geo.namesakes import ANCHOR_KINDS, NamesakeContext
 
-    context = NamesakeContext()
+    context = NamesakeContext(front=_front_of(store))
     if store is not None:
         context.add_dated(store.read_anchors(min_confidence=STORE_ANCHOR_CONFIDENCE, kinds=sorted(ANCHOR_KINDS)))
     return context
