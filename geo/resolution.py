@@ -755,6 +755,9 @@ class Geoparser:
             if not holding:
                 if loose and any(_notable(c) for c in it_cands):
                     return None           # "Odesa, Kyiv": two places, not a village of Kyiv's
+                if all(c.kind in ("country", "admin1") for c in it_cands):
+                    return None           # "Одеську, Херсонську та Запорізьку області": a list of
+                    #                       regions; a region or a country lies in no other region
                 # the unit holds no reading of X: X is a place of it the gazetteer lacks
                 return max(found, key=lambda p: (self._prior(p), p.id))
             found = holding
