@@ -243,7 +243,7 @@ def pipeline():
 def process_articles(store: Path, articles: list[Article]):
     """Run the pipeline on ``articles`` and store them in one transaction (``AddResult``)."""
     pipe = pipeline()
-    items = [(article, pipe.process(article)) for article in articles]
+    items = [(r.article, r.events) for r in pipe.process_many(articles, store=_open_store(store, create=True))]
     return _open_store(store, create=True).add(items)
 
 

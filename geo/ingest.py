@@ -7,15 +7,33 @@ Where the work happens
   *before* anything is dispatched, so an interrupted run resumes where it stopped, and cuts
   the rest into chunks. A store written before records had their own identity holds such a
   record under its text's id with the record id as its source; that counts as stored too.
-- **Workers** turn chunks into events with :func:`geo.pipeline.process_many`. Each worker
+- **Workers** read chunks: each article alone (:func:`geo.pipeline.first_passes`: parsed, its
+  events extracted and measured, its anchors, and its mentions when its events hang on an
+  undecided namesake). Each worker
   process opens the gazetteer, builds the geoparser and loads the border once, by path
   (:func:`_pipeline`, a per-process cache): local processes from a
   :class:`~concurrent.futures.ProcessPoolExecutor` (``forkserver``/``spawn``: nothing is
   inherited, everything a task needs is passed by value or opened by path), the tasks of a
   ``dask.distributed`` cluster (the same cache, filled on each worker process by a warm-up
   :meth:`Client.run`), or, with ``workers=1``, this process itself.
-- **One writer**, the calling process, puts each finished chunk's articles into the store
-  in *input order*, a batch of whole articles per transaction (:meth:`EventStore.add`).
+- **One writer**, the calling process, gathers the articles in input order into context
+  windows (:class:`geo.pipeline.Windows`, counted over every article read, stored ones too);
+  when a window is complete it decides the window's namesakes with the store's decided reports
+  (read once at the start), every window so far and this one (:mod:`geo.namesakes`), sends the
+  few articles whose namesakes moved back to the workers to be extracted again
+  (:func:`geo.pipeline.settle`), and puts the window into the store in *input order*, a batch
+  of whole articles per transaction (:meth:`EventStore.add`).
+
+Why windows, decided by the writer: a namesake is decided by everything known (the whole input
+so far, not the chunk a worker happened to get), so the stored events depend on neither the
+chunk size nor the number of workers, and equal :func:`geo.pipeline.process_many`'s. Parsing
+stays in the workers and is done once; what travels back is small (mentions only for articles
+with an undecided namesake their events hang on), and only articles whose namesake moved are
+extracted again. Only whole windows are written, and a store's anchors are its articles'
+confident events, which are exactly the anchors those articles gave when they were read: so a
+run interrupted and resumed stores what an uninterrupted one would have. The price: a window
+(at most :data:`geo.pipeline.CONTEXT_WINDOW` articles) is held in memory, and an interruption
+loses the window in hand.
 
 Why input order: the store merges a report into an incident already stored (the first
 report is kept, later ones add their source), so what a run stores depends on the order
@@ -38,6 +56,7 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -47,8 +66,8 @@ from typing import TYPE_CHECKING, Any
 
 from geo.articles import FORMATS, Article, article_id, bounded_lines
 from geo.errors import BorderlineError, GazetteerError, StoreError
-from geo.pipeline import (ArticleResult, InputFailure, Pipeline, article_name, iter_input_paths,
-                          process_each, read_inputs)
+from geo.pipeline import (ArticleResult, FirstPass, InputFailure, Pipeline, Windows, add_window, article_name,
+                          context_of, decide, first_pass_each, iter_input_paths, read_inputs, settle_each)
 
 if TYPE_CHECKING:
     from geo.events import Event
@@ -183,14 +202,27 @@ class _PipelineUnavailable(Exception):
     processed, so the run stops with that one message rather than failing every article."""
 
 
-def _process_chunk(articles: Sequence[Article], gazetteer_path: str | None) -> list[tuple[Event, ...] | str]:
-    """Events of each article of a chunk (one vectorised border measurement for the chunk);
-    an article that fails gets a one-line message instead, and the others go on."""
+def _process_chunk(articles: Sequence[Article], gazetteer_path: str | None) -> list[FirstPass | str]:
+    """Each article of a chunk read alone (:class:`geo.pipeline.FirstPass`: its events, one
+    vectorised border measurement for the chunk, its anchors, and its mentions when its events
+    hang on an undecided namesake); an article that fails gets a one-line message instead, and
+    the others go on."""
+    return first_pass_each(_worker_pipeline(gazetteer_path), articles)
+
+
+def _settle_chunk(items: Sequence[tuple[Article, Any, Sequence[Any]]],
+                  gazetteer_path: str | None) -> list[tuple[Event, ...] | str]:
+    """Events of articles whose namesakes the run's context moved: their mentions (as their
+    first pass sent them, pickled) with the writer's decisions, extracted again (not parsed),
+    measured; one that fails gets a one-line message."""
+    return settle_each(_worker_pipeline(gazetteer_path), items)
+
+
+def _worker_pipeline(gazetteer_path: str | None) -> Pipeline:
     try:
-        pipe = _pipeline(gazetteer_path)
+        return _pipeline(gazetteer_path)
     except Exception as err:  # noqa: BLE001 - sent back whole to the parent
         raise _PipelineUnavailable(type(err).__name__, _one_line(str(err))) from None
-    return process_each(pipe, articles)
 
 
 def _one_line(message: str) -> str:
@@ -250,9 +282,32 @@ def count_inputs(paths: Iterable[str | os.PathLike[str]]) -> int:
 
 @dataclass(slots=True)
 class _Chunk:
-    index: int
+    """A task for the workers: articles to read (``payload`` None), or articles of a window to
+    extract again with the writer's decisions (``payload``: mentions and decisions each)."""
+
+    index: int                           # chunks to read: input order; tasks to settle: -1
     articles: list[Article]
-    attempts: int = 0
+    windows: list[int] | None = None     # the context window of each article (chunks to read)
+    payload: list | None = None          # (mentions or their pickle, decisions) of each article
+    window: _Window | None = None        # tasks to settle: their window, and where in it
+    slots: list[int] | None = None
+
+    def part(self, k: int) -> _Chunk:
+        """The task for its ``k``-th article alone (to find the one that kills a worker)."""
+        return _Chunk(self.index, [self.articles[k]], None if self.windows is None else [self.windows[k]],
+                      None if self.payload is None else [self.payload[k]], self.window,
+                      None if self.slots is None else [self.slots[k]])
+
+
+@dataclass(slots=True)
+class _Window:
+    """Articles of one context window, in input order: read alone, then decided together."""
+
+    number: int
+    articles: list[Article]
+    passes: list                         # FirstPass | str (a failure)
+    events: list | None = None           # once decided: events | str | None (being settled)
+    waiting: int = 0                     # settle tasks not back yet
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -315,14 +370,16 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
             tqdm.write(message, file=sys.stderr)
 
     counts = {"read": 0, "skipped": 0, "service": 0, "no_text": 0}
+    cut = Windows()
 
     def skipped_messages(note: SkippedMessages) -> None:
         counts["service"] += note.service
         counts["no_text"] += note.no_text
         bar.update(note.total)      # the bar's total counted them as messages
 
-    def pending_articles() -> Iterator[Article]:
-        """Articles still to process, in input order; failures and skips are counted here."""
+    def pending_articles() -> Iterator[tuple[Article, int]]:
+        """Articles still to process, in input order, with their context window (counted over
+        every article read, stored or not); failures and skips are counted here."""
         for item in read_inputs(paths, default_date=default_date, default_lang=default_lang,
                                 on_skip=skipped_messages):
             if isinstance(item, InputFailure):
@@ -330,25 +387,26 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
                 bar.update(1)
                 continue
             counts["read"] += 1
+            window = cut.of(item)
             if item.id in stored or _stored_before_record_ids(item, stored_sources):
                 counts["skipped"] += 1
                 bar.set_postfix(skipped=counts["skipped"], refresh=False)
                 bar.update(1)
                 continue
             stored.add(item.id)  # a second copy later in the same run is skipped too
-            yield item
+            yield item, window
 
     def chunks() -> Iterator[_Chunk]:
-        batch: list[Article] = []
+        batch: list[tuple[Article, int]] = []
         n = 0
-        for article in pending_articles():
-            batch.append(article)
+        for article, window in pending_articles():
+            batch.append((article, window))
             if len(batch) >= chunk_size:
-                yield _Chunk(n, batch)
+                yield _Chunk(n, [a for a, _ in batch], [w for _, w in batch])
                 n += 1
                 batch = []
         if batch:
-            yield _Chunk(n, batch)
+            yield _Chunk(n, [a for a, _ in batch], [w for _, w in batch])
 
     client = None
     own_client = False
@@ -378,8 +436,8 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
                 runner = _Runner(lambda: _local_pool(n_workers, gaz), gazetteer_path=gaz, respawn=True,
                                  mode=f"{n_workers} local workers",
                                  in_flight=IN_FLIGHT_PER_WORKER * n_workers)
-        runner.run(_chain(head, source), store=store, write_batch=write_batch, bar=bar, fail=fail,
-                   on_progress=on_progress)
+        runner.run(_chain(head, source), store=store, context=context_of(store) if head else None,
+                   write_batch=write_batch, settle_size=chunk_size, bar=bar, fail=fail, on_progress=on_progress)
     except BaseException:
         if runner is not None:
             runner.close(wait=False)
@@ -564,12 +622,22 @@ class _Runner:
                     except TypeError:   # distributed's executor: wait=False cancels
                         ex.shutdown(wait=False)
 
-    def run(self, chunks: Iterator[_Chunk], *, store: EventStore, write_batch: int, bar: Any,
-            fail: Callable[[str], None], on_progress: Callable[[int, int], None] | None = None) -> None:
+    def run(self, chunks: Iterator[_Chunk], *, store: EventStore, context: Any, write_batch: int,
+            settle_size: int, bar: Any, fail: Callable[[str], None],
+            on_progress: Callable[[int, int], None] | None = None) -> None:
+        """Read chunks in parallel; as their articles come back in input order, gather them
+        into context windows; when a window is complete, decide its namesakes (this process:
+        ``context`` holds the store's anchors and every window's so far) and have the workers
+        extract again the articles whose namesakes moved; write each window, in order, once all
+        of it is settled. Only whole windows are written, so an interrupted run leaves what an
+        uninterrupted one would have stored, and a resumed one decides as it would have."""
         futures: dict[Future, _Chunk] = {}
         done: dict[int, list] = {}
         pending: dict[int, _Chunk] = {}
-        next_write = 0
+        settling: deque[_Chunk] = deque()
+        windows: deque[_Window] = deque()          # complete, being settled or written, in order
+        gathering: _Window | None = None
+        next_read = 0
         ready: list[ArticleResult] = []
         last_commit = time.monotonic()
         exhausted = store_failed = False
@@ -579,7 +647,7 @@ class _Runner:
         def finished(chunk: _Chunk, outcomes: list) -> None:
             nonlocal n_done
             done[chunk.index] = outcomes
-            self.found += sum(len(o) for o in outcomes if not isinstance(o, str))
+            self.found += sum(len(o.events) for o in outcomes if isinstance(o, FirstPass))
             n_done += len(chunk.articles)
             bar.set_postfix(events=self.found,
                             articles_per_s=f"{n_done / max(1e-9, time.perf_counter() - t_start):.1f}",
@@ -588,12 +656,35 @@ class _Runner:
             if on_progress is not None:
                 on_progress(n_done, self.found)
 
-        def commit() -> None:
+        def settled(task: _Chunk, outcomes: list) -> None:
+            window = task.window
+            for slot, outcome in zip(task.slots, outcomes, strict=True):
+                window.events[slot] = outcome
+                self.found += (0 if isinstance(outcome, str) else len(outcome)) - len(window.passes[slot].events)
+            window.waiting -= 1
+
+        def close(window: _Window) -> None:
+            """Decide a complete window; queue its articles whose namesakes moved."""
+            window.events = [fp.events if isinstance(fp, FirstPass) else fp for fp in window.passes]
+            add_window(context, window.articles, window.passes)
+            moved = [(n, (window.passes[n].mentions, ds))
+                     for n, ds in enumerate(decide(window.articles, window.passes, context)) if ds is not None]
+            for k in range(0, len(moved), settle_size):
+                part = moved[k:k + settle_size]
+                for n, _ in part:
+                    window.events[n] = None
+                settling.append(_Chunk(-1, [window.articles[n] for n, _ in part], payload=[p for _, p in part],
+                                       window=window, slots=[n for n, _ in part]))
+                window.waiting += 1
+            windows.append(window)
+
+        def commit(limit: int | None = None) -> None:
             nonlocal ready, last_commit, store_failed
             last_commit = time.monotonic()
             if not ready or store_failed:
                 return
-            batch, ready = ready, []
+            cut = len(ready) if limit is None else limit
+            batch, ready = ready[:cut], ready[cut:]
             try:
                 self.totals = self.totals + store.add((r.article, r.events) for r in batch)
             except StoreError as err:
@@ -605,60 +696,94 @@ class _Runner:
 
         try:
             while True:
-                while not exhausted and not store_failed and len(futures) < self.in_flight:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        exhausted = True
+                while not store_failed and len(futures) < self.in_flight:
+                    if settling:                   # a window waits for these to be written
+                        task = settling.popleft()
+                    elif not exhausted:
+                        task = next(chunks, None)
+                        if task is None:
+                            exhausted = True
+                            continue
+                        pending[task.index] = task
                     else:
-                        pending[chunk.index] = chunk
-                        futures[self._submit(chunk.articles)] = chunk
+                        break
+                    futures[self._submit(task)] = task
+                # the articles read so far, in input order, into their windows
+                while next_read in done:
+                    outcomes = done.pop(next_read)
+                    chunk = pending.pop(next_read)
+                    next_read += 1
+                    for article, window, outcome in zip(chunk.articles, chunk.windows, outcomes, strict=True):
+                        if gathering is not None and gathering.number != window:
+                            close(gathering)
+                            gathering = None
+                        if gathering is None:
+                            gathering = _Window(window, [], [])
+                        if isinstance(outcome, str):
+                            fail(outcome)              # now, in input order, not when its window is written
+                        gathering.articles.append(article)
+                        gathering.passes.append(outcome)
+                if exhausted and not pending and gathering is not None:
+                    close(gathering)
+                    gathering = None
+                while windows and windows[0].waiting == 0:
+                    window = windows.popleft()
+                    for article, first, outcome in zip(window.articles, window.passes, window.events, strict=True):
+                        if not isinstance(outcome, str):
+                            ready.append(ArticleResult(article, outcome))
+                        elif not isinstance(first, str):
+                            fail(outcome)              # failed when extracted again
+                if settling and len(futures) < self.in_flight:
+                    continue                           # dispatch what closing a window queued
+                since = time.monotonic() - last_commit
+                if ready and (len(ready) >= write_batch or since > WRITE_EVERY_S or not futures):
+                    commit(write_batch)                # a batch at a time: the workers keep going
+                if store_failed:
+                    for fut in futures:
+                        fut.cancel()
+                    return
                 if not futures:
+                    if ready or settling:
+                        continue
+                    if windows or gathering is not None or pending:   # nothing left to finish them
+                        raise RuntimeError("ingest: articles left undecided with nothing running")
                     break
-                finished_now, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+                # more to write: look at the workers without waiting for them
+                timeout = (None if not ready else 0.0 if len(ready) >= write_batch
+                           else max(0.0, WRITE_EVERY_S - (time.monotonic() - last_commit)))
+                finished_now, _ = wait(list(futures), timeout=timeout, return_when=FIRST_COMPLETED)
                 broken = False
                 for fut in finished_now:
-                    chunk = futures.pop(fut)
+                    task = futures.pop(fut)
                     try:
                         outcomes = fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        futures[fut] = chunk     # recovered with the others below
+                        futures[fut] = task      # recovered with the others below
                         continue
                     except _PipelineUnavailable as err:
                         for other in futures:
                             other.cancel()
                         raise _unavailable_error(*err.args) from None
                     except Exception as err:  # noqa: BLE001 - a task that died: its articles fail
-                        outcomes = _failed(chunk.articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
-                    finished(chunk, outcomes)
+                        outcomes = _failed(task.articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
+                    (finished if task.payload is None else settled)(task, outcomes)
                 if broken:
-                    lost = sorted(futures.values(), key=lambda c: c.index)
+                    lost = sorted(futures.values(), key=lambda c: (c.payload is None, c.index))
                     futures.clear()
                     if self.respawn:
                         self._new_pool()
-                    for chunk in lost:
-                        finished(chunk, self._recover(chunk.articles))
-                while next_write in done:
-                    outcomes = done.pop(next_write)
-                    chunk = pending.pop(next_write)
-                    next_write += 1
-                    for article, outcome in zip(chunk.articles, outcomes, strict=True):
-                        if isinstance(outcome, str):
-                            fail(outcome)
-                        else:
-                            ready.append(ArticleResult(article, outcome))
-                    if len(ready) >= write_batch or time.monotonic() - last_commit > WRITE_EVERY_S:
-                        commit()
-                if store_failed:
-                    for fut in futures:
-                        fut.cancel()
-                    return
+                    for task in lost:
+                        (finished if task.payload is None else settled)(task, self._recover(task))
         finally:
-            # Finished or interrupted: what is done, in order, is stored (a later run skips it).
+            # Finished or interrupted: what is settled, in order, is stored (a later run skips it).
             commit()
 
-    def _submit(self, articles: Sequence[Article]) -> Future:
-        return self.executor.submit(_process_chunk, articles, self._gaz)
+    def _submit(self, task: _Chunk) -> Future:
+        if task.payload is None:
+            return self.executor.submit(_process_chunk, task.articles, self._gaz)
+        return self.executor.submit(_settle_chunk, [(a, *p) for a, p in zip(task.articles, task.payload, strict=True)],
+                                    self._gaz)
 
     def _new_pool(self) -> None:
         self._old.append(self.executor)
@@ -666,32 +791,32 @@ class _Runner:
             self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self._make()
 
-    def _alone(self, articles: Sequence[Article]) -> list | None:
+    def _alone(self, task: _Chunk) -> list | None:
         """Run one task with nothing else in flight: its outcomes, or None if the worker died
         (then the pool is replaced)."""
         try:
-            return self._submit(articles).result()
+            return self._submit(task).result()
         except BrokenProcessPool:
             self._new_pool()
             return None
         except _PipelineUnavailable as err:
             raise _unavailable_error(*err.args) from None
         except Exception as err:  # noqa: BLE001 - as in the main loop: its articles fail
-            return _failed(articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
+            return _failed(task.articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
 
-    def _recover(self, articles: list[Article]) -> list:
+    def _recover(self, task: _Chunk) -> list:
         """A worker process died (killed, out of memory, a crash in native code) and took the
-        pool with it. Every chunk that was in flight is run again alone in a new pool; one
+        pool with it. Every task that was in flight is run again alone in a new pool; one
         that kills it again is run article by article, so only the article that kills a
         worker fails."""
         if not self.respawn:
-            return _failed(articles, "a worker process died")
-        outcomes = self._alone(articles)
+            return _failed(task.articles, "a worker process died")
+        outcomes = self._alone(task)
         if outcomes is not None:
             return outcomes
         out: list = []
-        for article in articles:
-            one = self._alone([article])
+        for k, article in enumerate(task.articles):
+            one = self._alone(task.part(k))
             out.append(_failed([article], "its worker process died on it")[0] if one is None else one[0])
         return out
 

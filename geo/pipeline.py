@@ -4,7 +4,13 @@
 border and the gazetteer are passed in), so the CLI, the app and parallel workers (issue 6:
 local processes or Dask; each worker builds a :class:`Pipeline` once) all call the same
 thing. :func:`process_many` does a batch with one vectorised distance computation, and uses
-the batch as context for village names its own report leaves undecided (:func:`batch_context`).
+the batch as context for village names its own report leaves undecided: each article is read
+alone (:func:`first_passes`), then a window of articles at a time (:class:`Windows`) has its
+undecided namesakes decided by the confident events of the window, the windows before it and,
+when given, a store's reports (:mod:`geo.namesakes`, :func:`context_of`); the few articles
+whose namesakes moved are extracted again (:func:`settle`). ``borderline ingest`` runs the same
+steps with the reading spread over workers and the deciding in its one writer, so it stores
+what :func:`process_many` returns whatever its chunks and workers (geo/ingest.py).
 
 Input handling lives here too (:func:`read_inputs`): files, directories and JSON Lines
 become articles or :class:`InputFailure` records with a one-line message naming the file,
@@ -16,13 +22,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geo.articles import DEFAULT_MAX_BYTES, FORMATS, Article, read_articles
-from geo.errors import GazetteerError, InputError
+from geo.errors import GazetteerError, InputError, StoreError
 from geo.events import Event, extract_events
 from geo.protocols import GazetteerLike
 
@@ -33,15 +40,31 @@ if TYPE_CHECKING:
 __all__ = [
     "ArticleResult",
     "InputFailure",
+    "FirstPass",
+    "Namesake",
+    "Decision",
     "Pipeline",
     "process_article",
     "process_many",
     "article_name",
     "process_each",
-    "batch_context",
+    "first_pass_each",
+    "settle_each",
+    "first_passes",
+    "event_anchors",
+    "Windows",
+    "add_window",
+    "decide",
+    "apply_decisions",
+    "settle",
+    "settle_window",
+    "context_of",
     "measure_events",
     "iter_input_paths",
     "read_inputs",
+    "CONTEXT_WINDOW",
+    "CONTEXT_WINDOW_BYTES",
+    "STORE_ANCHOR_CONFIDENCE",
 ]
 
 
@@ -100,13 +123,19 @@ def measure_events(events: Sequence[Event], *, border: Any) -> list[Event]:
     return out
 
 
-def _parse(article: Article, *, geoparser: _Geoparser) -> tuple[Article, list[Mention]]:
-    """The article as events are read from it, and its mentions. An article known only to
-    the month (a file named ``2024-12-...``) is read as undated, so "Saturday" or "yesterday"
-    is not resolved against a made-up day."""
+def _read_as(article: Article) -> Article:
+    """The article as events are read from it: one known only to the month (a file named
+    ``2024-12-...``) is read as undated, so "Saturday" or "yesterday" is not resolved against a
+    made-up day."""
     if article.date is not None and article.date_precision != "day":
-        article = dataclasses.replace(article, date=None)
-    return article, geoparser.parse(article)
+        return dataclasses.replace(article, date=None)
+    return article
+
+
+def _parse(article: Article, *, geoparser: _Geoparser) -> tuple[Article, list[Mention]]:
+    """The article as events are read from it (:func:`_read_as`), and its mentions."""
+    read = _read_as(article)
+    return read, geoparser.parse(read)
 
 
 def _events_of(article: Article, read: Article, mentions: Sequence[Mention], *,
@@ -127,121 +156,188 @@ def _extract(article: Article, *, geoparser: _Geoparser, gazetteer: GazetteerLik
     return _events_of(article, read, mentions, gazetteer=gazetteer)
 
 
-# --- batch context for undecided homonyms ------------------------------------------------
+# --- namesakes decided by everything known ------------------------------------------------
 
-#: Kinds of place whose unambiguous mentions say where the war is: villages, towns and cities
-#: (leaving out cities of 20k or 100k and more was measured: no better) and hromadas; an
-#: oblast or a raion is too big to say anything within 25 km.
-_ANCHOR_KINDS = frozenset({"settlement", "hromada"})
-#: Radius within which another report's place supports a reading (the accuracy a pin needs).
-CONTEXT_KM = 25.0
-#: Anchors by which the best reading must lead every other one before it replaces the pick.
-CONTEXT_LEAD = 2
-#: Anchors count only within this many days of the article's date (None: any date). On the
-#: ACLED dev notes (1,010 notes over 3.5 years, under one a day) any window of 3 to 30 days
-#: was worse than none: the front moves slower than such a sparse batch fills a window.
-CONTEXT_DAYS: int | None = None
-_KM_PER_DEG_LAT = 111.0         # a little under the true 111.2: the band must not cut a point off
-_EARTH_KM = 6371.0088
+#: Articles whose anchors are gathered before any of them is decided (and at most this many
+#: bytes of their text): every article of a window is context for every other, earlier windows
+#: and the store's reports for all of them. The same windows for `events`, `ingest` (any chunk
+#: size, any number of workers) and uploads, so all decide alike. The bound keeps what a run holds
+#: in memory, loses on interruption and writes after its last article is read to one window; a
+#: window lacks only the reports after it (ACLED dev notes, within 25 km: windows of 128 0.870,
+#: 512 0.888, 1,024 and more 0.891; the 1,010 notes are not in date order).
+CONTEXT_WINDOW = 1024
+CONTEXT_WINDOW_BYTES = 64 << 20
+#: A stored report anchors the context when its own confidence is above this: an event at an
+#: undecided namesake is capped at 0.5 (geo.events.extraction), so these are the decided ones.
+STORE_ANCHOR_CONFIDENCE = 0.5
+_LOCAL_READINGS = frozenset({"settlement", "hromada", "other"})
 
 
 @dataclass(frozen=True, slots=True)
-class _Anchors:
-    """Unambiguous local places of a batch, sorted by latitude for a band scan."""
+class Namesake:
+    """An undecided mention an article's events hang on: where it is among the article's
+    mentions, and the points of its readings (the resolver's pick first, then its rivals)."""
 
-    lat: Any            # numpy arrays, one entry per (article, place)
-    lon: Any
-    day: Any            # date ordinal, or -1 when the article has no day date
-    article: Any        # index of the article in the batch
+    index: int
+    points: tuple[tuple[float, float], ...]
 
-    @classmethod
-    def of(cls, parsed: Sequence[tuple[Article, list[Mention]]]) -> _Anchors:
-        import numpy as np
 
-        rows: dict[tuple[int, str], tuple[float, float, int]] = {}
-        for n, (article, mentions) in enumerate(parsed):
-            day = _day(article)
-            for m in mentions:
-                p = m.place
-                if (p is not None and not m.rivals and m.literal and m.role != "qualifier"
-                        and p.kind in _ANCHOR_KINDS and p.lat is not None and p.lon is not None):
-                    # a village named three times in one report is one report of it
-                    rows.setdefault((n, p.id), (float(p.lat), float(p.lon), day))
-        arts = np.fromiter((k[0] for k in rows), dtype="int64", count=len(rows))
-        vals = np.array(list(rows.values()), dtype="float64").reshape(-1, 3)
-        order = np.argsort(vals[:, 0], kind="stable")
-        return cls(lat=vals[order, 0], lon=vals[order, 1], day=vals[order, 2].astype("int64"),
-                   article=arts[order])
+@dataclass(frozen=True, slots=True)
+class FirstPass:
+    """An article read alone, before other reports decide its namesakes: what an ingest worker
+    sends back. Its mentions travel only when its events hang on an undecided namesake, and
+    pickled: the one writer that decides never needs them, only a worker that extracts the
+    article again (:func:`settle`)."""
 
-    def counts(self, lat: Any, lon: Any, article: Any, day: Any, *, km: float, days: int | None) -> Any:
-        """For each point (arrays ``lat``, ``lon``, with the ``article`` it is for and that
-        article's ``day``), the anchors within ``km`` of it from other articles, within
-        ``days`` of its day when both are dated: one vectorised pass over the latitude band
-        of every point."""
-        import numpy as np
+    events: tuple[Event, ...]                  # measured; namesakes as the article alone reads them
+    anchors: tuple[tuple[float, float], ...]   # its confident villages and hromadas (event_anchors)
+    namesakes: tuple[Namesake, ...] = ()
+    mentions: tuple[Mention, ...] | bytes = ()  # all its mentions when it has namesakes; pickled once sent
 
-        band = km / _KM_PER_DEG_LAT
-        lo = np.searchsorted(self.lat, lat - band, side="left")
-        sizes = np.searchsorted(self.lat, lat + band, side="right") - lo
-        owner = np.repeat(np.arange(len(lat)), sizes)
-        # anchor indices lo[k] .. lo[k] + sizes[k] - 1 for each point k, concatenated
-        idx = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes - lo, sizes)
-        p1, p2 = np.radians(lat[owner]), np.radians(self.lat[idx])
-        h = (np.sin((p2 - p1) / 2) ** 2
-             + np.cos(p1) * np.cos(p2) * np.sin(np.radians(self.lon[idx] - lon[owner]) / 2) ** 2)
-        near = (2 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(1.0, h))) <= km) & (self.article[idx] != article[owner])
-        if days is not None:
-            dated = day[owner] >= 0
-            near &= ~dated | ((self.day[idx] >= 0) & (np.abs(self.day[idx] - day[owner]) <= days))
-        return np.bincount(owner[near], minlength=len(lat))
+    def __reduce__(self) -> tuple:
+        # sent to another process, the mentions go as one pickle that the writer, which decides
+        # on points, never opens; in one process nothing is pickled at all
+        mentions = self.mentions
+        if not isinstance(mentions, bytes):
+            mentions = pickle.dumps(tuple(mentions), protocol=pickle.HIGHEST_PROTOCOL) if mentions else b""
+        return (FirstPass, (self.events, self.anchors, self.namesakes, mentions))
+
+
+#: How the decision on one namesake travels: (mention index, chosen reading, every reading's weight).
+Decision = tuple[int, int, tuple[float, ...]]
 
 
 def _day(article: Article) -> int:
     return article.date.toordinal() if article.date is not None and article.date_precision == "day" else -1
 
 
-def batch_context(parsed: Sequence[tuple[Article, list[Mention]]], *, km: float = CONTEXT_KM,
-                  lead: int = CONTEXT_LEAD, days: int | None = CONTEXT_DAYS) -> list[list[Mention]]:
-    """Each article's mentions, with undecided homonyms placed by the batch where it can.
+def event_anchors(events: Sequence[Event]) -> tuple[tuple[float, float], ...]:
+    """An article's anchors: the places of its confident events (above
+    :data:`STORE_ANCHOR_CONFIDENCE`: no undecided namesake) at villages and hromadas, each once.
+    What the store keeps of an article is exactly this (``EventStore.read_anchors``), so a run
+    resumed after an interruption decides with the same anchors as one that was not."""
+    from geo.namesakes import ANCHOR_KINDS
 
-    An analyst reading a batch of reports places an "Ivanivka, Kharkiv region" that nothing in
-    its own report pins down where the other reports' unambiguous villages are: that is where
-    the war is. A mention with rivals takes the reading (its place or a rival) with the most
-    anchors (other articles' villages and hromadas without rivals) within ``km``, when that
-    reading leads every other one by ``lead`` anchors or more. The readings it beat stay its
-    rivals (the batch makes a reading likelier, not certain). Anything else is left as it was,
-    so an article alone is unchanged."""
-    import numpy as np
+    seen: dict[str, tuple[float, float]] = {}
+    for e in events:
+        if (e.place_kind in ANCHOR_KINDS and e.confidence > STORE_ANCHOR_CONFIDENCE and e.place_id
+                and e.lat is not None and e.lon is not None):
+            seen.setdefault(e.place_id, (float(e.lat), float(e.lon)))
+    return tuple(seen.values())
 
+
+def _bears_events(m: Mention, events: Sequence[Event]) -> bool:
+    """Whether another reading of the undecided ``m`` could change ``events``: it is an event's
+    place (or the region an event promoted it to), or its readings are not all villages, or it
+    is a metonym whose readings lie in different countries (its country is then an actor).
+    A namesake named only in passing changes nothing, and is left undecided."""
+    readings = (m.place, *m.rivals)
+    if any(p.kind not in _LOCAL_READINGS for p in readings):
+        return True
+    if not m.literal and len({p.country for p in readings}) > 1:
+        return True
+    return any(e.place_id == m.place.id or (e.place_kind == "admin1" and e.admin1 == m.place.admin1)
+               for e in events)
+
+
+def first_passes(articles: Sequence[Article], *, geoparser: _Geoparser, border: Any,
+                 gazetteer: GazetteerLike | None) -> list[FirstPass]:
+    """Each article read alone (:class:`FirstPass`), all events measured in one call."""
+    found = []
+    for article in articles:
+        read, mentions = _parse(article, geoparser=geoparser)
+        events = _events_of(article, read, mentions, gazetteer=gazetteer)
+        namesakes = tuple(Namesake(j, tuple((float(p.lat), float(p.lon)) for p in (m.place, *m.rivals)))
+                          for j, m in enumerate(mentions)
+                          if m.rivals and m.place is not None and _bears_events(m, events))
+        found.append((events, namesakes, tuple(mentions) if namesakes else ()))
+    measured = iter(measure_events([e for evs, *_ in found for e in evs], border=border))
+    out = []
+    for evs, namesakes, mentions in found:
+        events = tuple(next(measured) for _ in evs)
+        out.append(FirstPass(events, event_anchors(events), namesakes, mentions))
+    return out
+
+
+class Windows:
+    """Cuts articles in input order into context windows: :data:`CONTEXT_WINDOW` articles, or
+    fewer when their text reaches :data:`CONTEXT_WINDOW_BYTES`. Ingest counts every article it
+    reads, also those it skips as stored, so a resumed run cuts where an uninterrupted one did."""
+
+    def __init__(self) -> None:
+        self.window = self._count = self._size = 0
+
+    def of(self, article: Article) -> int:
+        """The window of the next article."""
+        window = self.window
+        self._count += 1
+        self._size += len(article.text)
+        if self._count >= CONTEXT_WINDOW or self._size >= CONTEXT_WINDOW_BYTES:
+            self.window += 1
+            self._count = self._size = 0
+        return window
+
+
+def add_window(context: Any, articles: Sequence[Article], passes: Sequence[FirstPass | str]) -> None:
+    """Add a window's anchors to ``context`` (a :class:`geo.namesakes.NamesakeContext`)."""
+    for article, fp in zip(articles, passes, strict=True):
+        if isinstance(fp, FirstPass) and fp.anchors:
+            context.add(fp.anchors, _day(_read_as(article)))
+
+
+def decide(articles: Sequence[Article], passes: Sequence[FirstPass | str],
+           context: Any) -> list[tuple[Decision, ...] | None]:
+    """For each article, the decisions ``context`` makes on its namesakes that move one (to a
+    rival the other reports make likelier), or None where nothing moves (its first-pass events
+    stand). ``context`` holds the window's anchors (:func:`add_window`)."""
+    asks = [(n, ns) for n, fp in enumerate(passes) if isinstance(fp, FirstPass) for ns in fp.namesakes]
+    out: list[tuple[Decision, ...] | None] = [None] * len(passes)
+    if not asks:
+        return out
+    items = [(ns.points, _day(_read_as(articles[n])), passes[n].anchors) for n, ns in asks]
+    for (n, ns), item, (pick, weights) in zip(asks, items, context.decide(items), strict=True):
+        if not pick and context.leader(weights) is None and _fights_at_the_front(passes[n]):
+            # the other reports do not tell the readings apart: that day's front line may
+            pick = context.front_pick(item[0], item[1]) or 0
+        if pick:
+            out[n] = (*(out[n] or ()), (ns.index, pick, tuple(weights)))
+    return out
+
+
+def _fights_at_the_front(fp: FirstPass) -> bool:
+    """Whether the report is of ground fighting ("clashes near Andriivka"), whose place is at
+    the front line (:data:`geo.namesakes.FRONT_EVENT_TYPES`)."""
+    from geo.namesakes import FRONT_EVENT_TYPES
+
+    return any(e.event_type in FRONT_EVENT_TYPES for e in fp.events)
+
+
+def apply_decisions(mentions: Sequence[Mention], decisions: Sequence[Decision]) -> list[Mention]:
+    """``mentions`` with each decided namesake at its chosen reading; the readings it beat that
+    lie over 25 km from it stay its rivals, the likeliest first (a likelier reading, not a
+    certain one: its event keeps a low confidence)."""
     from geo.resolution import _RIVAL_KM, haversine_km
 
-    out = [list(ms) for _, ms in parsed]
-    undecided = [(n, j) for n, ms in enumerate(out) for j, m in enumerate(ms) if m.rivals and m.place is not None]
-    if not undecided:
-        return out
-    anchors = _Anchors.of(parsed)
-    if not len(anchors.lat):
-        return out
-    readings = [[out[n][j].place, *out[n][j].rivals] for n, j in undecided]
-    flat = [(p, n, _day(parsed[n][0])) for (n, _), rs in zip(undecided, readings, strict=True) for p in rs]
-    lat, lon, art, day = (np.array(col) for col in zip(*((float(p.lat), float(p.lon), n, d) for p, n, d in flat),
-                                                      strict=True))
-    counts = anchors.counts(lat, lon, art, day, km=km, days=days).tolist()
-    at = 0
-    for (n, j), rs in zip(undecided, readings, strict=True):
-        c, at = counts[at:at + len(rs)], at + len(rs)
-        best = max(range(len(rs)), key=lambda i: (c[i], i == 0))
-        if best == 0 or c[best] - max(x for i, x in enumerate(c) if i != best) < lead:
-            continue
-        # the batch makes a namesake the likelier reading, not a certain one: on the ACLED dev
-        # notes 65 of the 122 readings it moves to are within 25 km of the true point (62 of
-        # the 204 undecided picks were before; 92% of decided names are): the others stay
-        # rivals, so an event there keeps its low confidence
-        pick = rs[best]
-        rest = sorted((i for i in range(len(rs)) if i != best), key=lambda i: -c[i])
-        out[n][j] = dataclasses.replace(out[n][j], place=pick, rivals=tuple(
-            rs[i] for i in rest if haversine_km(pick.lat, pick.lon, rs[i].lat, rs[i].lon) > _RIVAL_KM))
+    out = list(mentions)
+    for j, pick, weights in decisions:
+        m = out[j]
+        readings = (m.place, *m.rivals)
+        place = readings[pick]
+        rest = sorted((i for i in range(len(readings)) if i != pick), key=lambda i: (-weights[i], i))
+        out[j] = dataclasses.replace(m, place=place, rivals=tuple(
+            readings[i] for i in rest
+            if haversine_km(place.lat, place.lon, readings[i].lat, readings[i].lon) > _RIVAL_KM))
     return out
+
+
+def settle(article: Article, mentions: bytes | Sequence[Mention], decisions: Sequence[Decision], *,
+           gazetteer: GazetteerLike | None) -> list[Event]:
+    """The events of ``article`` with its namesakes decided: its mentions (as read alone, or
+    their pickle from :class:`FirstPass`) with ``decisions`` applied, extracted again; not yet
+    measured."""
+    if isinstance(mentions, bytes):
+        mentions = pickle.loads(mentions)
+    return _events_of(article, _read_as(article), apply_decisions(mentions, decisions), gazetteer=gazetteer)
 
 
 def process_article(article: Article, *, geoparser: _Geoparser, border: Any,
@@ -251,19 +347,83 @@ def process_article(article: Article, *, geoparser: _Geoparser, border: Any,
     return measure_events(events, border=border)
 
 
+def settle_window(articles: Sequence[Article], passes: Sequence[FirstPass | str], context: Any, *,
+                  gazetteer: GazetteerLike | None, border: Any) -> list[tuple[Event, ...] | str]:
+    """A window's events: its anchors added to ``context``, its namesakes decided, the articles
+    whose namesakes moved extracted again and measured (one call); a failure stays a failure
+    (and one in extracting again is one, naming its article)."""
+    add_window(context, articles, passes)
+    out: list[tuple[Event, ...] | str] = [fp.events if isinstance(fp, FirstPass) else fp for fp in passes]
+    again = []
+    for n, decisions in enumerate(decide(articles, passes, context)):
+        if decisions is not None:
+            try:
+                again.append((n, settle(articles[n], passes[n].mentions, decisions, gazetteer=gazetteer)))
+            except Exception as err:  # noqa: BLE001 - one article's failure, as in its first pass
+                out[n] = _failure(articles[n], err)
+    measured = iter(measure_events([e for _, evs in again for e in evs], border=border))
+    for n, evs in again:
+        out[n] = tuple(next(measured) for _ in evs)
+    return out
+
+
+def _in_windows(articles: Sequence[Article], passes: Sequence[FirstPass | str], context: Any, *,
+                gazetteer: GazetteerLike | None, border: Any) -> list[tuple[Event, ...] | str]:
+    """:func:`settle_window` over each window (:class:`Windows`) of ``articles`` in turn."""
+    from geo.namesakes import NamesakeContext
+
+    context = NamesakeContext() if context is None else context
+    cut = Windows()
+    groups: dict[int, list[int]] = {}
+    for n, article in enumerate(articles):
+        groups.setdefault(cut.of(article), []).append(n)
+    out: list[tuple[Event, ...] | str] = [()] * len(articles)
+    for ns in groups.values():
+        events = settle_window([articles[n] for n in ns], [passes[n] for n in ns], context,
+                               gazetteer=gazetteer, border=border)
+        for n, evs in zip(ns, events, strict=True):
+            out[n] = evs
+    return out
+
+
 def process_many(articles: Iterable[Article], *, geoparser: _Geoparser, border: Any,
-                 gazetteer: GazetteerLike | None) -> list[ArticleResult]:
-    """:func:`process_article` for a batch, with the batch as context for undecided homonyms
-    (:func:`batch_context`), measuring all events in one vectorised call."""
+                 gazetteer: GazetteerLike | None, context: Any = None) -> list[ArticleResult]:
+    """:func:`process_article` for a batch, with the batch as context for undecided namesakes:
+    each article read alone, then each window (:class:`Windows`) of them decided together,
+    with ``context`` (a :class:`geo.namesakes.NamesakeContext`, such as the store's reports:
+    :func:`context_of`) and the windows before: what ``borderline ingest`` stores, whatever its
+    chunks and workers."""
     articles = list(articles)
-    parsed = [_parse(a, geoparser=geoparser) for a in articles]
-    # the articles as read: _parse blanks only a date that is not a day, which batch_context
-    # reads as no day either way
-    decided = batch_context(parsed)
-    found = [(a, _events_of(a, read, ms, gazetteer=gazetteer))
-             for a, (read, _), ms in zip(articles, parsed, decided, strict=True)]
-    measured = iter(measure_events([e for _, evs in found for e in evs], border=border))
-    return [ArticleResult(a, tuple(next(measured) for _ in evs)) for a, evs in found]
+    passes = first_passes(articles, geoparser=geoparser, border=border, gazetteer=gazetteer)
+    events = _in_windows(articles, passes, context, gazetteer=gazetteer, border=border)
+    failed = next((e for e in events if isinstance(e, str)), None)
+    if failed is not None:
+        raise RuntimeError(failed)
+    return [ArticleResult(a, evs) for a, evs in zip(articles, events, strict=True)]
+
+
+def _front_of(store: Any) -> Any:
+    """The front line stored beside ``store`` (``frontline.gpkg`` in its data directory), or None."""
+    path = getattr(store, "path", None)
+    if path is None:
+        return None
+    from geo.frontline.measure import load_series
+
+    try:
+        return load_series(Path(path).parent)
+    except StoreError:      # an unreadable front line is no context, not a failed run (the map says why)
+        return None
+
+
+def context_of(store: Any) -> Any:
+    """A :class:`geo.namesakes.NamesakeContext` holding ``store``'s decided reports of villages
+    and hromadas (``EventStore.read_anchors``): where the war was, for reports to come."""
+    from geo.namesakes import ANCHOR_KINDS, NamesakeContext
+
+    context = NamesakeContext(front=_front_of(store))
+    if store is not None:
+        context.add_dated(store.read_anchors(min_confidence=STORE_ANCHOR_CONFIDENCE, kinds=sorted(ANCHOR_KINDS)))
+    return context
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,26 +452,60 @@ class Pipeline:
     def process(self, article: Article) -> list[Event]:
         return process_article(article, geoparser=self.geoparser, border=self.border, gazetteer=self.gazetteer)
 
-    def process_many(self, articles: Iterable[Article]) -> list[ArticleResult]:
-        return process_many(articles, geoparser=self.geoparser, border=self.border, gazetteer=self.gazetteer)
+    def process_many(self, articles: Iterable[Article], *, store: Any = None) -> list[ArticleResult]:
+        """:func:`process_many`; with ``store`` (an ``EventStore``) its decided reports are context too."""
+        return process_many(articles, geoparser=self.geoparser, border=self.border, gazetteer=self.gazetteer,
+                            context=context_of(store) if store is not None else None)
+
+    def first_passes(self, articles: Sequence[Article]) -> list[FirstPass]:
+        return first_passes(articles, geoparser=self.geoparser, border=self.border, gazetteer=self.gazetteer)
+
+    def settle(self, article: Article, mentions: bytes | Sequence[Mention],
+               decisions: Sequence[Decision]) -> list[Event]:
+        return settle(article, mentions, decisions, gazetteer=self.gazetteer)
 
 
-def process_each(pipe: Any, articles: Sequence[Article]) -> list[tuple[Event, ...] | str]:
-    """Events of each article by ``pipe`` (a :class:`Pipeline`, or anything with its
-    ``process_many`` and ``process``), as one batch; if the batch fails, each article alone,
-    and one that fails gets a one-line message naming it instead, the others go on."""
+def process_each(pipe: Any, articles: Sequence[Article], *, context: Any = None) -> list[tuple[Event, ...] | str]:
+    """Events of each article by ``pipe`` (a :class:`Pipeline`), as one batch (what
+    :func:`process_many` gives); one that fails gets a one-line message naming it instead, and
+    the others go on, with the same context for their namesakes."""
+    return _in_windows(articles, first_pass_each(pipe, articles), context, gazetteer=pipe.gazetteer,
+                       border=pipe.border)
+
+
+def first_pass_each(pipe: Any, articles: Sequence[Article]) -> list[FirstPass | str]:
+    """:meth:`Pipeline.first_passes` of a chunk; if it fails, each article alone, and one that
+    fails gets a one-line message naming it instead (what an ingest worker returns)."""
     try:
-        return [r.events for r in pipe.process_many(articles)]
+        return list(pipe.first_passes(articles))
     except Exception:  # noqa: BLE001 - find the article that failed; keep the others
         pass
-    out: list[tuple[Event, ...] | str] = []
+    out: list[FirstPass | str] = []
     for a in articles:
         try:
-            out.append(tuple(pipe.process(a)))
+            out.append(pipe.first_passes([a])[0])
         except Exception as err:  # noqa: BLE001
-            out.append(f"{article_name(a)}: processing failed ({type(err).__name__}: "
-                       f"{_one_line(str(err))[:200]})")
+            out.append(_failure(a, err))
     return out
+
+
+def settle_each(pipe: Any, items: Sequence[tuple[Article, bytes | Sequence[Mention], Sequence[Decision]]]
+                ) -> list[tuple[Event, ...] | str]:
+    """:meth:`Pipeline.settle` of each (article, its mentions or their pickle, decisions),
+    measured in one call; one that fails gets a one-line message naming it instead."""
+    found: list[list[Event] | str] = []
+    for article, mentions, decisions in items:
+        try:
+            found.append(pipe.settle(article, mentions, decisions))
+        except Exception as err:  # noqa: BLE001
+            found.append(_failure(article, err))
+    measured = iter(measure_events([e for f in found if not isinstance(f, str) for e in f], border=pipe.border))
+    return [f if isinstance(f, str) else tuple(next(measured) for _ in f) for f in found]
+
+
+def _failure(article: Article, err: BaseException) -> str:
+    return (f"{article_name(article)}: processing failed ({type(err).__name__}: "
+            f"{_one_line(str(err))[:200]})")
 
 
 def article_name(article: Article) -> str:

@@ -758,6 +758,33 @@ class EventStore:
             rows = con.execute(sql + " ORDER BY s.fid", params).fetchall()
         return pd.DataFrame.from_records(rows, columns=columns)
 
+    def read_anchors(self, *, min_confidence: float, kinds: Iterable[str]) -> list[tuple[float, float, int]]:
+        """Where the stored reports put the war, for deciding namesakes (geo.namesakes): one
+        ``(lat, lon, day)`` per stored article and place of its reports more confident than
+        ``min_confidence`` at places of ``kinds``; ``day`` is the article's date ordinal, -1
+        when it has no day. Each report counts with its own confidence, not its incident's
+        (which merging raises)."""
+        kinds = list(kinds)
+        if not self.path.exists() or not kinds:
+            return []
+        sql = (f'SELECT s.article_id, e.place_id, e.lat, e.lon, a.date FROM "{SOURCES}" s '
+               f'JOIN "{EVENTS}" e ON e.event_id = s.event_id JOIN "{ARTICLES}" a ON a.id = s.article_id '
+               f'WHERE s.confidence > ? AND e.place_kind IN ({", ".join("?" for _ in kinds)}) '
+               "AND e.lat IS NOT NULL AND e.lon IS NOT NULL")
+        try:
+            with self._connect(readonly=True) as con:
+                rows = con.execute(sql, (float(min_confidence), *kinds)).fetchall()
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: cannot read ({err})") from err
+        out: dict[tuple[str, str], tuple[float, float, int]] = {}
+        for article_id, place_id, lat, lon, date in rows:
+            day = -1
+            if isinstance(date, str) and len(date) == 10:
+                with contextlib.suppress(ValueError):
+                    day = dt.date.fromisoformat(date).toordinal()
+            out.setdefault((article_id, place_id), (float(lat), float(lon), day))
+        return list(out.values())
+
     def check(self) -> list[str]:
         """Problems found (empty when healthy): SQLite integrity, the GeoPackage feature count,
         and every article stored wholly (as many source rows as events it reported, less

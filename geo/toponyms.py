@@ -313,6 +313,7 @@ class Lexicon:
     dotted_acronyms: dict[str, str]      # "U.S." -> "US"
     dotted_acronym_re: re.Pattern[str]
     place_prepositions: frozenset[str]   # words before a name that locate at it ("in", "near")
+    unit_prepositions: frozenset[str]    # between a name and the unit it lies in ("X in the Kursk region")
     surname_endings: tuple[str, ...]     # endings of surnames that are also small villages' names
     org_names: frozenset[str]            # whole names of outlets and units, never places (name keys)
     # resolution.toml
@@ -441,6 +442,7 @@ class Lexicon:
             country_acronyms=dict(words["country_acronyms"]), dotted_acronyms=dict(words["dotted_acronyms"]),
             dotted_acronym_re=re.compile(words["dotted_acronym_pattern"]),
             place_prepositions=keys(words["place_prepositions"]),
+            unit_prepositions=keys(words["unit_prepositions"]),
             surname_endings=tuple(key(e) for e in words["surname_endings"]),
             org_names=frozenset(name(n) for n in words["org_names"]),
             function_words=keys(spell["function_words"]), admin_words=keys(spell["admin_words"]),
@@ -454,7 +456,7 @@ class Lexicon:
 
 
 #: Bump when the lexicon's sources or rules change: cached lexicons are then rebuilt.
-LEXICON_VERSION = "5"
+LEXICON_VERSION = "6"
 
 
 @lru_cache(maxsize=8)
@@ -966,6 +968,29 @@ def mark_literal(text: str, toks: Sequence[Token], f: Found, lex: Lexicon) -> No
             f.literal = False
 
 
+def _unit_after_preposition(toks: Sequence[Token], u: int, by_tok: dict[int, Found],
+                            plain: Callable[[int, int], bool], lex: Lexicon) -> int | None:
+    """The first token of the unit in "X in [the] [Russia's] Kursk region" or "X in Russia",
+    given the token after the preposition; None when what follows is not written as a unit
+    (its admin word) or a country: "Bakhmut in May", "Kherson in the south", "Sumy in Kursk"
+    (a bare city's name after "in" may be where something else happened)."""
+    n = len(toks)
+    if u < n and toks[u].key in lex.definite_articles and plain(u - 1, u):
+        u += 1
+    if u >= n or not plain(u - 1, u):
+        return None
+    f = by_tok.get(u)
+    if (f is not None and f.tok0 == u and toks[f.tok1 - 1].possessive and f.flags & F_COUNTRY
+            and f.tok1 < n and toks[f.tok1].sentence == toks[f.tok1 - 1].sentence):
+        u = f.tok1                           # "in Russia's Kursk region": the region
+        f = by_tok.get(u)
+    if f is None or f.tok0 != u or f.role == "demonym":
+        return None
+    if f.admin or (f.flags & F_COUNTRY and not toks[f.tok1 - 1].possessive):
+        return u
+    return None
+
+
 def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
                       run_span: dict[int, tuple[int, int]], person_tok: list[bool],
                       taken: list[bool], found: list[Found], lex: Lexicon) -> None:
@@ -998,6 +1023,7 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
         e = b + 1 if after_admin else b
         appositive = None
         sep = text[toks[e - 1].end:toks[e].start].strip() if e < n else ""
+        unit_at = e
         if sep in (",", "("):
             if (sep == "," and toks[e].key in lex.indefinite_articles and e + 1 < n
                     and toks[e + 1].key in lex.settlement_cues):
@@ -1005,6 +1031,10 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             elif toks[e].cap and (by_tok.get(e) is not None and by_tok[e].flags & (F_ADMIN | F_CAPITAL)
                                   or e + 1 < n and toks[e + 1].key in lex.admin_after):
                 appositive = "unit"
+        elif e < n and toks[e].key in lex.unit_prepositions and plain(e - 1, e):
+            u = _unit_after_preposition(toks, e + 1, by_tok, plain, lex)
+            if u is not None:
+                appositive, unit_at = "unit", u
         if cue is None and not after_admin and appositive is None:
             continue
         # Cue for names already found.
@@ -1013,13 +1043,15 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             for f in inside:
                 if cue == "settlement" or appositive == "settlement":
                     f.settlement = True
-                if appositive == "unit" and e in by_tok:
-                    f.unit_tok = e
+                if appositive == "unit" and unit_at in by_tok:
+                    f.unit_tok = unit_at
             continue
         if any(taken[a:b]):
             continue
-        if appositive == "unit" and cue is None and e not in by_tok:
-            continue  # "Smith, Jones Ltd": a comma before a capital proves nothing by itself
+        if appositive == "unit" and cue is None and (e not in by_tok or unit_at != e):
+            # "Smith, Jones Ltd": a comma before a capital proves nothing by itself; nor does
+            # "Smith in the Kursk region" make Smith a place
+            continue
         words = toks[a:b]
         if all(t.key in lex.common_words or t.key in lex.months_days for t in words):
             continue
@@ -1030,7 +1062,7 @@ def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
             end_tok = b + 1
         f = Found(a, end_tok, toks[a].start, toks[end_tok - 1].end, None, role="pattern",
                   settlement=cue == "settlement" or appositive == "settlement", admin=after_admin,
-                  unit_tok=e if appositive == "unit" else None)
+                  unit_tok=unit_at if appositive == "unit" else None)
         found.append(f)
         for k in range(a, end_tok):
             taken[k] = True

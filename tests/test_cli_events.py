@@ -81,31 +81,25 @@ def test_events_geojson_to_stdout(small_pipeline, articles, capfd):
 def test_events_reads_its_inputs_as_one_batch_and_a_failure_costs_one_article(
         small_pipeline, articles, capfd, monkeypatch):
     batches = []
-    real = Pipeline.process_many
+    real = Pipeline.first_passes
 
     def spy(self, arts):
         arts = list(arts)
         batches.append([a.source for a in arts])
         return real(self, arts)
 
-    monkeypatch.setattr(Pipeline, "process_many", spy)
+    monkeypatch.setattr(Pipeline, "first_passes", spy)
     code, out, err = run(["events", *articles, "--date", "2024-12-14"], capfd)
     assert code == 0, err
-    assert batches == [["one.txt", "two.md"]]        # the other report is context for each
+    assert batches == [["one.txt", "two.md"]]        # read as one batch: the other report is context for each
     assert len(json.loads(out)["features"]) == 2
 
-    real_process = Pipeline.process
-
-    def broken_many(self, arts):
-        raise RuntimeError("batch broke")
-
-    def process(self, article):
-        if article.source == "two.md":
+    def first_passes(self, arts):
+        if any(a.source == "two.md" for a in arts):
             raise ValueError("this one is bad")
-        return real_process(self, article)
+        return real(self, arts)
 
-    monkeypatch.setattr(Pipeline, "process_many", broken_many)
-    monkeypatch.setattr(Pipeline, "process", process)
+    monkeypatch.setattr(Pipeline, "first_passes", first_passes)
     code, out, err = run(["events", *articles], capfd)
     assert code == 1 and "two.md: processing failed" in err
     assert [f["properties"]["place_name"] for f in json.loads(out)["features"]] == ["Bryansk"]

@@ -311,6 +311,11 @@ class _FakePipeline:
 
         return [ArticleResult(a, tuple(self.process(a))) for a in articles]
 
+    def first_passes(self, articles):
+        from geo.pipeline import FirstPass
+
+        return [FirstPass(tuple(self.process(a)), ()) for a in articles]
+
 
 def test_an_article_that_fails_in_processing_fails_alone(tmp_path, monkeypatch):
     import geo.ingest as gi
@@ -531,3 +536,142 @@ def test_a_file_named_for_a_month_dates_its_undated_events_to_that_month(gaz, tm
     assert ("Sumy", "2024-11-20", "day") in got              # named to the day
     dates = dict(EventStore(path).read_articles()[["source", "date"]].itertuples(index=False))
     assert dates == {"2024-11-kharkiv.txt": "2024-11", "2024-11-20-sumy.txt": "2024-11-20"}
+
+
+# --- namesakes decided by the whole input, whatever the chunking (issue 14) ---------------------
+
+# Two invented villages of one name in Donetsk Oblast, about 90 km apart (the western one a little
+# bigger, so a report alone reads it), and uniquely named villages near each: the other reports'
+# confident places.
+_NAMESAKES = [
+    (9100001, "Zhovtoklynivka", "", 48.30, 37.00, "P", "PPL", "UA", "05", 350),
+    (9100002, "Zhovtoklynivka", "", 49.10, 37.40, "P", "PPL", "UA", "05", 300),
+    (9100011, "Verbokhvostivka", "", 48.34, 37.03, "P", "PPL", "UA", "05", 200),
+    (9100021, "Sosnopadivka", "", 49.14, 37.43, "P", "PPL", "UA", "05", 200),
+    (9100022, "Klenoyarivka", "", 49.18, 37.43, "P", "PPL", "UA", "05", 200),
+    (9100023, "Hrabovodolyna", "", 49.06, 37.36, "P", "PPL", "UA", "05", 200),
+]
+_WEST, _NORTH = "gn:9100001", "gn:9100002"
+
+
+def _namesake_records() -> list[dict]:
+    """Reports written for this test: the undecided ones first (the context that decides them
+    comes later in the input), the north's villages reported more often than the west's."""
+    undecided = "Russian artillery shelled Zhovtoklynivka, Donetsk region, overnight, officials said."
+    north = ("Sosnopadivka", "Klenoyarivka", "Hrabovodolyna")
+    out = [{"id": f"u{k}", "text": undecided, "date": f"2024-11-{10 + k:02d}"} for k in range(3)]
+    for k in range(12):
+        name = "Verbokhvostivka" if k % 6 == 5 else north[k % 3]
+        out.append({"id": f"c{k}", "text": f"Russian forces shelled {name}, Donetsk region, with artillery.",
+                    "date": f"2024-11-{1 + k:02d}"})
+    out.append({"id": "k", "text": "A Russian missile strike on Kharkiv injured five people.", "date": "2024-11-20"})
+    out.append({"id": "u9", "text": undecided, "date": "2024-11-21"})
+    return out
+
+
+@pytest.fixture(scope="module")
+def namesake_gaz(tmp_path_factory) -> str:
+    from _gazetteer_support import SMALL_DUMP, write_geonames_dump
+
+    from gazetteer.build import build
+
+    directory = tmp_path_factory.mktemp("namesake-gazetteer")
+    dump = write_geonames_dump(directory / "DUMP.txt", [*SMALL_DUMP, *_NAMESAKES])
+    return str(build(directory, dumps=[dump], sources=("admin1", "countries")))
+
+
+@pytest.fixture(scope="module")
+def namesake_corpus(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("namesake-corpus") / "reports.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in _namesake_records()), encoding="utf-8")
+    return path
+
+
+def _zh_places(path: Path) -> set[str]:
+    events = EventStore(path).read_events()
+    return set(events[events.place_name == "Zhovtoklynivka"].place_id)
+
+
+def _via_process_many(corpus: Path, gaz: str, path: Path) -> dict:
+    """What `borderline events` decides, stored in input order (the store's merge is ingest's)."""
+    from geo.pipeline import Pipeline, read_inputs
+
+    articles = list(read_inputs([corpus]))
+    results = Pipeline.open(cache=gaz).process_many(articles)
+    EventStore(path).add((r.article, r.events) for r in results)
+    return _snapshot(path)
+
+
+def test_namesakes_are_decided_alike_whatever_the_chunk_size_or_workers(namesake_corpus, namesake_gaz, tmp_path):
+    from geo.pipeline import Pipeline, read_inputs
+
+    # alone, each undecided report reads the western village (and names the other as its rival)
+    pipe = Pipeline.open(cache=namesake_gaz)
+    alone = {e.place_id for a in read_inputs([namesake_corpus]) if a.record_id.startswith("u")
+             for e in pipe.process(a)}
+    assert alone == {_WEST}
+    reference = None
+    for chunk_size in (1, 16, 10_000):
+        for workers in (1, 2):
+            path = tmp_path / f"c{chunk_size}-w{workers}" / "events.gpkg"
+            summary = ingest([namesake_corpus], store=EventStore(path), gazetteer_path=namesake_gaz,
+                             workers=workers, chunk_size=chunk_size, write_batch=3, progress=False)
+            assert summary.failed == () and summary.processed == len(_namesake_records())
+            snap = _snapshot(path)
+            if reference is None:
+                reference = snap
+                # the whole input decided them: where the other reports are, also those that come later
+                assert _zh_places(path) == {_NORTH}
+            assert snap == reference, (chunk_size, workers)
+    assert _via_process_many(namesake_corpus, namesake_gaz, tmp_path / "events" / "events.gpkg") == reference
+
+
+def test_context_windows_cut_alike_and_an_interrupted_run_resumes_to_the_same_store(
+        namesake_corpus, namesake_gaz, tmp_path, monkeypatch):
+    import geo.pipeline
+
+    monkeypatch.setattr(geo.pipeline, "CONTEXT_WINDOW", 5)     # four windows over the 17 reports
+    clean = tmp_path / "clean" / "events.gpkg"
+    ingest([namesake_corpus], store=EventStore(clean), gazetteer_path=namesake_gaz, workers=1, chunk_size=2,
+           progress=False)
+    reference = _snapshot(clean)
+    # a window decides with the windows before it, not after: the first undecided reports have
+    # no context yet, the last one has the north's
+    events = EventStore(clean).read_events()
+    by_article = dict(zip(events.article_id, events.place_id, strict=True))
+    first, last = (next(a for a in read_ids(namesake_corpus) if a[1] == rid)[0] for rid in ("u0", "u9"))
+    assert (by_article.get(first), by_article.get(last)) == (_WEST, _NORTH)
+    other = tmp_path / "workers" / "events.gpkg"
+    ingest([namesake_corpus], store=EventStore(other), gazetteer_path=namesake_gaz, workers=2, chunk_size=3,
+           progress=False)
+    assert _snapshot(other) == reference
+    assert _via_process_many(namesake_corpus, namesake_gaz, tmp_path / "events" / "events.gpkg") == reference
+
+    # interrupted after its second transaction, then run again: the same store as the clean run
+    real_add = EventStore.add
+    calls = {"n": 0}
+
+    def add_then_interrupt(self, items):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real_add(self, items)
+
+    path = tmp_path / "resumed" / "events.gpkg"
+    monkeypatch.setattr(EventStore, "add", add_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([namesake_corpus], store=EventStore(path), gazetteer_path=namesake_gaz, workers=1,
+               chunk_size=2, write_batch=2, progress=False)
+    monkeypatch.setattr(EventStore, "add", real_add)
+    stored = EventStore(path).count_articles()
+    assert 0 < stored < len(_namesake_records())
+    summary = ingest([namesake_corpus], store=EventStore(path), gazetteer_path=namesake_gaz, workers=1,
+                     chunk_size=2, progress=False)
+    assert summary.skipped_stored == stored
+    assert _snapshot(path) == reference
+
+
+def read_ids(corpus: Path) -> list[tuple[str, str]]:
+    from geo.pipeline import read_inputs
+
+    return [(a.id, a.record_id) for a in read_inputs([corpus])]

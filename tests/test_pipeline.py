@@ -220,25 +220,26 @@ def test_an_article_alone_is_unchanged(fake_borders, homonyms_gp):
                                                                   gazetteer=gp.gazetteer)
 
 
-def test_batch_context_counts_other_articles_and_the_time_window(homonyms_gp):
-    from geo.pipeline import batch_context
-    from geo.toponyms import Mention
+def test_a_stores_reports_are_context_for_a_new_report(fake_borders, homonyms_gp, tmp_path):
+    """The store's decided reports decide a single new report's namesake: where this week's
+    fighting is (a small store handed in)."""
+    from geo.pipeline import context_of
+    from geo.store import EventStore
 
-    places = homonyms_gp.gazetteer.places
-    west, north = places["gn:zh-west"], places["gn:zh-north"]
-    undecided = Mention(0, 14, "Zhovtoklynivka", west, 0.5, rivals=(north,))
-    anchors = [Mention(20 + k, 30 + k, name, places[f"gn:{name.lower()}"], 0.9)
-               for k, name in enumerate(_NEAR["north"])]
-    day = dt.date(2024, 12, 14)
-
-    def pick(batch, **kw):
-        return batch_context(batch, **kw)[0][0]
-
-    # the article's own places decided its resolution already: they are no batch evidence
-    assert pick([(art("t"), [undecided, *anchors])]) == undecided
-    moved = pick([(art("t"), [undecided]), (art("o", "o"), anchors)])
-    assert moved.place == north and moved.rivals == (west,)
-    # a time window counts only reports of about the same time
-    old = dataclasses.replace(art("o", "o"), date=day - dt.timedelta(days=60))
-    assert pick([(art("t"), [undecided]), (old, anchors)], days=7) == undecided
-    assert pick([(art("t"), [undecided]), (old, anchors)], days=90).place == north
+    gp = homonyms_gp
+    target = art(_UNDECIDED, "t")
+    alone = _zh(process_article(target, geoparser=gp, border="BORDER", gazetteer=gp.gazetteer)).place_id
+    for side in ("west", "north"):
+        store = EventStore(tmp_path / side / "events.gpkg")
+        others = [_report(name, f"{side}{k}") for k, name in enumerate(_NEAR[side])]
+        store.add((a, process_article(a, geoparser=gp, border="BORDER", gazetteer=gp.gazetteer)) for a in others)
+        assert len(store.read_anchors(min_confidence=0.5, kinds=("settlement", "hromada"))) == 3
+        (result,) = process_many([target], geoparser=gp, border="BORDER", gazetteer=gp.gazetteer,
+                                 context=context_of(store))
+        assert _zh(result.events).place_id == f"gn:zh-{side}"
+    assert alone in ("gn:zh-west", "gn:zh-north")
+    # an empty store, or none, changes nothing
+    empty = EventStore(tmp_path / "empty" / "events.gpkg")
+    (result,) = process_many([target], geoparser=gp, border="BORDER", gazetteer=gp.gazetteer,
+                             context=context_of(empty))
+    assert _zh(result.events).place_id == alone
