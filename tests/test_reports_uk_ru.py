@@ -54,3 +54,14 @@ def test_the_russian_report_gives_its_events_in_russia_and_none_in_poltava_oblas
     assert not any(e.admin1 == "UA-53" for e in events)          # Plekhiv, Poltava oblast: never
     pl = next(e for e in events if e.place_name == "Plekhovo")
     assert pl.excerpt[pl.place_start:pl.place_end] == "Плехово" and pl.side == "RU"
+
+
+@pytest.mark.parametrize("text, place, admin1", [
+    # the speaker follows the verb after a comma: the name before the comma is where it happened
+    ("ВСУ обстреляли село Плехово Курской области, сообщил губернатор.", "Plekhovo", "RU-KRS"),
+    ("Окупанти обстріляли Шостку, повідомив голова ОВА.", "Shostka", "UA-59"),
+])
+def test_a_report_attributed_after_a_comma_keeps_its_place(pipe, text, place, admin1):
+    _, events = events_of(pipe, text)
+    assert [(e.place_name, e.admin1, e.precision) for e in events] == [(place, admin1, "settlement")]
+
