@@ -108,7 +108,7 @@ def run_bench(b: Bench, *, quick: bool) -> dict:
 
 def _sections(text: str) -> dict[str, str]:
     return {m.group(1): m.group(2) for m in
-            re.finditer(r"<!-- (\w+):start -->\n(.*?)<!-- \1:end -->", text, re.S)}
+            re.finditer(r"<!-- ([\w-]+):start -->\n(.*?)<!-- \1:end -->", text, re.S)}
 
 
 def _num(s: str) -> float:
@@ -123,17 +123,18 @@ class Target:
     passed: bool | None
     margin: str
     where: str
+    issue: str = "6"
 
 
 def _target(what: str, goal: str, value: float | None, limit: float, *, higher_is_better: bool,
-            unit: str, where: str, fmt: str = "{:,.1f}") -> Target:
+            unit: str, where: str, fmt: str = "{:,.1f}", issue: str = "6") -> Target:
     if value is None:
-        return Target(what, goal, None, None, "", where)
+        return Target(what, goal, None, None, "", where, issue)
     ok = value >= limit if higher_is_better else value <= limit
     ratio = value / limit if higher_is_better else limit / value if value else float("inf")
     margin = (f"{ratio:.2f}× the target" if higher_is_better else f"{ratio:.2f}× under the limit") if ok \
         else (f"{ratio:.2f}× of the target" if higher_is_better else f"{1 / ratio:.2f}× the limit")
-    return Target(what, goal, f"{fmt.format(value)} {unit}", ok, margin, where)
+    return Target(what, goal, f"{fmt.format(value)} {unit}", ok, margin, where, issue)
 
 
 def targets(sections: dict[str, str]) -> list[Target]:
@@ -190,6 +191,54 @@ def targets(sections: dict[str, str]) -> list[Target]:
     out.append(_target("gazetteer lookups, one core (warm `candidates(key)`, the geoparser's hot path)",
                        "≥ 50,000 /s", lookups, 50_000, higher_is_better=True, unit="/s", where="gazetteer",
                        fmt="{:,.0f}"))
+    return out
+
+
+def _found(sections: dict[str, str], section: str, pattern: str) -> float | None:
+    m = re.search(pattern, sections.get(section, ""), re.S)
+    return _num(m.group(1)) if m else None
+
+
+def _share(what: str, goal: float, value: float | None, where: str, issue: str) -> Target:
+    return _target(what, f"≥ {goal:.2f}", value, goal, higher_is_better=True, unit="", where=where,
+                   fmt="{:.3f}", issue=issue)
+
+
+def issue_targets(sections: dict[str, str]) -> list[Target]:
+    """The targets of issues 14 (the whole border), 15 (Ukrainian and Russian) and 16 (the map's
+    reference layers), read from the sections their scripts write."""
+    out = [_share("ACLED dev notes through `borderline ingest`: nearest event within 25 km", 0.88,
+                  _found(sections, "events_accuracy", r"\| ingest \(headline\) \| \*\*([\d.]+)\*\*"),
+                  "events_accuracy", "14"),
+           _share("the same through `process_many` (must equal ingest's)", 0.88,
+                  _found(sections, "events_accuracy", r"\| `process_many`, one batch \| \*\*([\d.]+)\*\*"),
+                  "events_accuracy", "14")]
+    for corpus in ("neruk_dev", "factru_dev"):
+        for split, label in (("held out \\(odd\\)", "held-out odd half"), ("all", "whole file")):
+            out.append(_share(f"place-name recognition F1, {corpus}, {label}", 0.80,
+                              _found(sections, "geoparse_ukru",
+                                     rf"\| {corpus} \([^)]*\) \| {split} \| all \|(?: [\d,.]+ \|){{4}} \*\*([\d.]+)\*\*"),
+                              "geoparse_ukru", "15"))
+    for half in ("even", "odd"):
+        block = re.search(rf"\*\*{half} half.*?(?=\*\*(?:even|odd) half|\Z)", sections.get("viina", ""), re.S)
+        text = {"viina": block.group(0)} if block else {}
+        for what, row, goal in (("headlines with an event", r"yield \(headlines with ≥ 1 event\)", 0.90),
+                                ("nearest event within 25 km of a VIINA place",
+                                 r"nearest event within 25 km of a VIINA place", 0.85)):
+            out.append(_share(f"VIINA headlines, {half} half, both languages: {what}", goal,
+                              _found(text, "viina", rf"\| {row} \|[^|\n]*\|[^|\n]*\| ([\d.]+) \|"),
+                              "viina", "15"))
+    for n in ("1,000", "10,000", "100,000"):
+        ratio = _found(sections, "map-reference", rf"\n\| {n} \| \d+ \| [\d.]+ \| [\d.]+ \| ([\d.]+) \|")
+        out.append(_target(f"map with {n} events: time to visible, reference layers on / off", "≤ 1.25×", ratio,
+                           1.25, higher_is_better=False, unit="×", where="map-reference", fmt="{:.2f}", issue="16"))
+    panel = _found(sections, "map-reference", r"side panel showing that event.*?\(ratio ([\d.]+)")
+    out.append(_target("app: marker click to side panel, reference layers on / off", "≤ 1.25×", panel, 1.25,
+                       higher_is_better=False, unit="×", where="map-reference", fmt="{:.2f}", issue="16"))
+    ratio = _found(sections, "throughput", r"\| ratio \| \*\*([\d.]+)×?\*\*")
+    out.append(_target("English end-to-end articles/s against a same-run baseline of the code before issues 14-16",
+                       "≥ 0.90×", ratio, 0.90, higher_is_better=True, unit="×", where="throughput", fmt="{:.3f}",
+                       issue="14, 15"))
     return out
 
 
@@ -257,11 +306,11 @@ def summary_md(runs: list[dict], found: list[Target], *, quick: bool, started: s
             f"Summary rewritten {started} from the sections below; each benchmark last ran as listed at the end.")
     lines = ["## Summary (`bench/run.py`)", "",
              f"{machine_line()} Cores usable by this process: {usable}. {when}", load_line, "",
-             "| target (issue 6) | goal | measured | result | margin | from |",
-             "|---|---|---|---|---|---|"]
+             "| issue | target | goal | measured | result | margin | from |",
+             "|---|---|---|---|---|---|---|"]
     for t in found:
         result = "not measured" if t.passed is None else ("**PASS**" if t.passed else "**MISS**")
-        lines.append(f"| {t.what} | {t.goal} | {t.measured or '—'} | {result} | {t.margin} | {t.where} |")
+        lines.append(f"| {t.issue} | {t.what} | {t.goal} | {t.measured or '—'} | {result} | {t.margin} | {t.where} |")
     if more:
         lines += ["", "| other headline numbers | value | section |", "|---|---|---|"]
         lines += [f"| {what} | {value} | {where} |" for what, value, where in more]
@@ -326,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
             if b.name in only and b.name not in skip:
                 runs.append(run_bench(b, quick=args.quick))
     sections = _sections(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    found = targets(sections)
+    found = targets(sections) + issue_targets(sections)
     for r in runs:
         r.update(when=started, quick=args.quick)
     table = _merge_runs(runs)
