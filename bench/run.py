@@ -3,7 +3,8 @@
 Prints the machine (cores, load), runs each benchmark script in its own process (so one's
 memory and start-up never colour another's), in this order: gazetteer lookups, geoparser,
 events and border distance, borders, map build and browser render (and the app's memory),
-Telegram export reading, batch ingest, the front line. Each script rewrites its own section of
+Telegram export reading, batch ingest, the front line, English throughput against an earlier
+commit. Each script rewrites its own section of
 bench/RESULTS.md; this one then writes the ``summary`` section at the top: what ran, and the
 issue's targets with PASS/MISS and the margin, read from the sections the scripts wrote
 (``bench/out/ingest.json`` for ingest).
@@ -66,6 +67,8 @@ BENCHES: tuple[Bench, ...] = (
           quick=("--quick",)),
     Bench("frontline", "bench/frontline.py", "front-line import, measures for 100k events, line search",
           quick=("--quick",)),
+    Bench("throughput", "bench/throughput.py", "English ingest articles/s against the code before issues 14-16",
+          quick=("--runs", "2", "--articles", "300")),
 )
 
 
