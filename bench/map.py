@@ -210,27 +210,11 @@ def _free_port() -> int:
 
 
 def _start_app(n: int, data: Path, *, reference: bool = True) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
     # the app reads a file of events (BORDERLINE_EVENTS); the same events bench_app clicks
     data.mkdir(parents=True, exist_ok=True)
     events_file = data / f"synthetic-{n}.parquet"
     synthetic_events(n, seed=0).to_parquet(events_file, index=False)
-    env = dict(os.environ, BORDERLINE_EVENTS=str(events_file), BORDERLINE_DATA=str(data),
-               BORDERLINE_REFERENCE_LAYERS="1" if reference else "0")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
+    return _start_app_on(events_file, data, reference=reference)
 
 
 def _rss_mb(pid: int) -> float:
@@ -841,9 +825,11 @@ def bench_front_app(n: int, counts: Sequence[int], rounds: int, folder: Path | N
     return rows
 
 
-def _start_app_on(events_file: Path, data: Path) -> tuple[subprocess.Popen, str]:
+def _start_app_on(events_file: Path, data: Path, *, reference: bool = True) -> tuple[subprocess.Popen, str]:
+    """A streamlit server showing ``events_file`` (its data dir ``data``); (process, URL) once healthy."""
     port = _free_port()
-    env = dict(os.environ, BORDERLINE_EVENTS=str(events_file), BORDERLINE_DATA=str(data))
+    env = dict(os.environ, BORDERLINE_EVENTS=str(events_file), BORDERLINE_DATA=str(data),
+               BORDERLINE_REFERENCE_LAYERS="1" if reference else "0")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1"],
