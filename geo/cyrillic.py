@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
-import pickle
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -38,6 +36,7 @@ from gazetteer.model import Place
 from gazetteer.names import cyrillic_key
 
 from geo.morphology import Morphology, WordInfo
+from geo.pickle_cache import load_or_build
 from geo.toponyms import F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, Lexicon, Token
 
 __all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "NEIGHBOUR_SEP", "home_flags", "recognize_cyrillic"]
@@ -118,28 +117,8 @@ class CyrillicNames:
     def load(cls, path: Path | None, key_stats: Callable[[], Iterable[tuple]], *,
              function_words: frozenset[str] = frozenset()) -> CyrillicNames:
         """From a pickle at ``path`` when there is one, else built and saved there."""
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as fh:
-                    got = pickle.load(fh)
-                if isinstance(got, cls):
-                    return got
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-                pass  # a damaged cache is rebuilt
-        got = cls.build(key_stats(), function_words=function_words)
-        if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                with tmp.open("wb") as fh:
-                    pickle.dump(got, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(path)
-                for old in path.parent.glob("geoparser-cyrillic-*.pickle"):
-                    if old != path:
-                        old.unlink(missing_ok=True)
-            except OSError:
-                pass  # an unwritable cache only costs the next start-up the build
-        return got
+        return load_or_build(path, cls, lambda: cls.build(key_stats(), function_words=function_words),
+                             family="geoparser-cyrillic-*.pickle")
 
 
 # --- one article's words ----------------------------------------------------------------------

@@ -39,6 +39,7 @@ from gazetteer.names import ADMIN_WORDS, cyrillic_key, name_key, token_key, toke
 from geo import lang as lang_data
 from geo.errors import LanguageDataError
 from geo.lang import DEFAULT_LANGUAGE
+from geo.pickle_cache import load_or_build
 
 __all__ = [
     "Mention",
@@ -468,26 +469,7 @@ def _load_lexicon(cache_dir: str | None, lang: str) -> Lexicon:
                              + _read_data("continents.csv")).encode()
                             + Path(__file__).read_bytes()).hexdigest()[:12]
     path = Path(cache_dir) / f"geoparser-lexicon-{lang}-{digest}.pickle"
-    try:
-        with path.open("rb") as fh:
-            lex = pickle.load(fh)
-        if isinstance(lex, Lexicon):
-            return lex
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-        pass
-    lex = Lexicon.build(lang)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(lex, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-        for old in path.parent.glob(f"geoparser-lexicon-{lang}-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)  # made by an older version of this code
-    except OSError:
-        pass  # an unwritable cache only costs the next start-up the build
-    return lex
+    return load_or_build(path, Lexicon, lambda: Lexicon.build(lang), family=f"geoparser-lexicon-{lang}-*.pickle")
 
 
 # --- the automaton ---------------------------------------------------------------------
