@@ -631,153 +631,13 @@ class _Runner:
         extract again the articles whose namesakes moved; write each window, in order, once all
         of it is settled. Only whole windows are written, so an interrupted run leaves what an
         uninterrupted one would have stored, and a resumed one decides as it would have."""
-        futures: dict[Future, _Chunk] = {}
-        done: dict[int, list] = {}
-        pending: dict[int, _Chunk] = {}
-        settling: deque[_Chunk] = deque()
-        windows: deque[_Window] = deque()          # complete, being settled or written, in order
-        gathering: _Window | None = None
-        next_read = 0
-        ready: list[ArticleResult] = []
-        last_commit = time.monotonic()
-        exhausted = store_failed = False
-        t_start = time.perf_counter()
-        n_done = 0
-
-        def finished(chunk: _Chunk, outcomes: list) -> None:
-            nonlocal n_done
-            done[chunk.index] = outcomes
-            self.found += sum(len(o.events) for o in outcomes if isinstance(o, FirstPass))
-            n_done += len(chunk.articles)
-            bar.set_postfix(events=self.found,
-                            articles_per_s=f"{n_done / max(1e-9, time.perf_counter() - t_start):.1f}",
-                            refresh=False)
-            bar.update(len(chunk.articles))       # after the postfix: a progress line prints here
-            if on_progress is not None:
-                on_progress(n_done, self.found)
-
-        def settled(task: _Chunk, outcomes: list) -> None:
-            window = task.window
-            for slot, outcome in zip(task.slots, outcomes, strict=True):
-                window.events[slot] = outcome
-                self.found += (0 if isinstance(outcome, str) else len(outcome)) - len(window.passes[slot].events)
-            window.waiting -= 1
-
-        def close(window: _Window) -> None:
-            """Decide a complete window; queue its articles whose namesakes moved."""
-            window.events = [fp.events if isinstance(fp, FirstPass) else fp for fp in window.passes]
-            add_window(context, window.articles, window.passes)
-            moved = [(n, (window.passes[n].mentions, ds))
-                     for n, ds in enumerate(decide(window.articles, window.passes, context)) if ds is not None]
-            for k in range(0, len(moved), settle_size):
-                part = moved[k:k + settle_size]
-                for n, _ in part:
-                    window.events[n] = None
-                settling.append(_Chunk(-1, [window.articles[n] for n, _ in part], payload=[p for _, p in part],
-                                       window=window, slots=[n for n, _ in part]))
-                window.waiting += 1
-            windows.append(window)
-
-        def commit(limit: int | None = None) -> None:
-            nonlocal ready, last_commit, store_failed
-            last_commit = time.monotonic()
-            if not ready or store_failed:
-                return
-            cut = len(ready) if limit is None else limit
-            batch, ready = ready[:cut], ready[cut:]
-            try:
-                self.totals = self.totals + store.add((r.article, r.events) for r in batch)
-            except StoreError as err:
-                store_failed = True
-                fail(f"{_one_line(str(err))}; {len(batch)} articles (from {article_name(batch[0].article)}) "
-                     "not stored: run ingest again to retry them")
-                return
-            self.processed += len(batch)
-
+        run = _Run(self, chunks, store=store, context=context, write_batch=write_batch,
+                   settle_size=settle_size, bar=bar, fail=fail, on_progress=on_progress)
         try:
-            while True:
-                while not store_failed and len(futures) < self.in_flight:
-                    if settling:                   # a window waits for these to be written
-                        task = settling.popleft()
-                    elif not exhausted:
-                        task = next(chunks, None)
-                        if task is None:
-                            exhausted = True
-                            continue
-                        pending[task.index] = task
-                    else:
-                        break
-                    futures[self._submit(task)] = task
-                # the articles read so far, in input order, into their windows
-                while next_read in done:
-                    outcomes = done.pop(next_read)
-                    chunk = pending.pop(next_read)
-                    next_read += 1
-                    for article, window, outcome in zip(chunk.articles, chunk.windows, outcomes, strict=True):
-                        if gathering is not None and gathering.number != window:
-                            close(gathering)
-                            gathering = None
-                        if gathering is None:
-                            gathering = _Window(window, [], [])
-                        if isinstance(outcome, str):
-                            fail(outcome)              # now, in input order, not when its window is written
-                        gathering.articles.append(article)
-                        gathering.passes.append(outcome)
-                if exhausted and not pending and gathering is not None:
-                    close(gathering)
-                    gathering = None
-                while windows and windows[0].waiting == 0:
-                    window = windows.popleft()
-                    for article, first, outcome in zip(window.articles, window.passes, window.events, strict=True):
-                        if not isinstance(outcome, str):
-                            ready.append(ArticleResult(article, outcome))
-                        elif not isinstance(first, str):
-                            fail(outcome)              # failed when extracted again
-                if settling and len(futures) < self.in_flight:
-                    continue                           # dispatch what closing a window queued
-                since = time.monotonic() - last_commit
-                if ready and (len(ready) >= write_batch or since > WRITE_EVERY_S or not futures):
-                    commit(write_batch)                # a batch at a time: the workers keep going
-                if store_failed:
-                    for fut in futures:
-                        fut.cancel()
-                    return
-                if not futures:
-                    if ready or settling:
-                        continue
-                    if windows or gathering is not None or pending:   # nothing left to finish them
-                        raise RuntimeError("ingest: articles left undecided with nothing running")
-                    break
-                # more to write: look at the workers without waiting for them
-                timeout = (None if not ready else 0.0 if len(ready) >= write_batch
-                           else max(0.0, WRITE_EVERY_S - (time.monotonic() - last_commit)))
-                finished_now, _ = wait(list(futures), timeout=timeout, return_when=FIRST_COMPLETED)
-                broken = False
-                for fut in finished_now:
-                    task = futures.pop(fut)
-                    try:
-                        outcomes = fut.result()
-                    except BrokenProcessPool:
-                        broken = True
-                        futures[fut] = task      # recovered with the others below
-                        continue
-                    except _PipelineUnavailable as err:
-                        for other in futures:
-                            other.cancel()
-                        raise _unavailable_error(*err.args) from None
-                    except Exception as err:  # noqa: BLE001 - a task that died: its articles fail
-                        outcomes = _failed(task.articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
-                    (finished if task.payload is None else settled)(task, outcomes)
-                if broken:
-                    lost = sorted(futures.values(), key=lambda c: (c.payload is None, c.index))
-                    futures.clear()
-                    if self.respawn:
-                        self._new_pool()
-                    for task in lost:
-                        (finished if task.payload is None else settled)(task, self._recover(task))
+            run.loop()
         finally:
             # Finished or interrupted: what is settled, in order, is stored (a later run skips it).
-            commit()
+            run.commit()
 
     def _submit(self, task: _Chunk) -> Future:
         if task.payload is None:
@@ -819,6 +679,181 @@ class _Runner:
             one = self._alone(task.part(k))
             out.append(_failed([article], "its worker process died on it")[0] if one is None else one[0])
         return out
+
+
+class _Run:
+    """The state of one :meth:`_Runner.run`: tasks in flight, chunks read out of order, windows
+    being gathered, settled and written, and articles ready to write."""
+
+    def __init__(self, runner: _Runner, chunks: Iterator[_Chunk], *, store: EventStore, context: Any,
+                 write_batch: int, settle_size: int, bar: Any, fail: Callable[[str], None],
+                 on_progress: Callable[[int, int], None] | None) -> None:
+        self.runner, self.chunks, self.store, self.context = runner, chunks, store, context
+        self.write_batch, self.settle_size = write_batch, settle_size
+        self.bar, self.fail, self.on_progress = bar, fail, on_progress
+        self.futures: dict[Future, _Chunk] = {}
+        self.done: dict[int, list] = {}               # chunks read, by index, not yet gathered
+        self.pending: dict[int, _Chunk] = {}          # chunks dispatched for reading, by index
+        self.settling: deque[_Chunk] = deque()        # tasks to extract again, to dispatch first
+        self.windows: deque[_Window] = deque()        # complete, being settled or written, in order
+        self.gathering: _Window | None = None
+        self.next_read = 0
+        self.ready: list[ArticleResult] = []
+        self.last_commit = time.monotonic()
+        self.exhausted = self.store_failed = False
+        self.t_start = time.perf_counter()
+        self.n_done = 0
+
+    def loop(self) -> None:
+        while True:
+            self.dispatch()
+            self.gather_read()
+            self.release_windows()
+            if self.settling and len(self.futures) < self.runner.in_flight:
+                continue                           # dispatch what closing a window queued
+            since = time.monotonic() - self.last_commit
+            if self.ready and (len(self.ready) >= self.write_batch or since > WRITE_EVERY_S or not self.futures):
+                self.commit(self.write_batch)      # a batch at a time: the workers keep going
+            if self.store_failed:
+                for fut in self.futures:
+                    fut.cancel()
+                return
+            if not self.futures:
+                if self.ready or self.settling:
+                    continue
+                if self.windows or self.gathering is not None or self.pending:   # nothing left to finish them
+                    raise RuntimeError("ingest: articles left undecided with nothing running")
+                return
+            self.collect()
+
+    def dispatch(self) -> None:
+        """Keep ``in_flight`` tasks running: settle tasks first (a window waits for them)."""
+        while not self.store_failed and len(self.futures) < self.runner.in_flight:
+            if self.settling:
+                task = self.settling.popleft()
+            elif not self.exhausted:
+                task = next(self.chunks, None)
+                if task is None:
+                    self.exhausted = True
+                    continue
+                self.pending[task.index] = task
+            else:
+                break
+            self.futures[self.runner._submit(task)] = task
+
+    def gather_read(self) -> None:
+        """The articles read so far, in input order, into their windows; a window closes when
+        the next article belongs to another one, or when the input is done."""
+        while self.next_read in self.done:
+            outcomes = self.done.pop(self.next_read)
+            chunk = self.pending.pop(self.next_read)
+            self.next_read += 1
+            for article, window, outcome in zip(chunk.articles, chunk.windows, outcomes, strict=True):
+                if self.gathering is not None and self.gathering.number != window:
+                    self.close(self.gathering)
+                    self.gathering = None
+                if self.gathering is None:
+                    self.gathering = _Window(window, [], [])
+                if isinstance(outcome, str):
+                    self.fail(outcome)              # now, in input order, not when its window is written
+                self.gathering.articles.append(article)
+                self.gathering.passes.append(outcome)
+        if self.exhausted and not self.pending and self.gathering is not None:
+            self.close(self.gathering)
+            self.gathering = None
+
+    def close(self, window: _Window) -> None:
+        """Decide a complete window; queue its articles whose namesakes moved."""
+        window.events = [fp.events if isinstance(fp, FirstPass) else fp for fp in window.passes]
+        add_window(self.context, window.articles, window.passes)
+        moved = [(n, (window.passes[n].mentions, ds))
+                 for n, ds in enumerate(decide(window.articles, window.passes, self.context)) if ds is not None]
+        for k in range(0, len(moved), self.settle_size):
+            part = moved[k:k + self.settle_size]
+            for n, _ in part:
+                window.events[n] = None
+            self.settling.append(_Chunk(-1, [window.articles[n] for n, _ in part], payload=[p for _, p in part],
+                                        window=window, slots=[n for n, _ in part]))
+            window.waiting += 1
+        self.windows.append(window)
+
+    def release_windows(self) -> None:
+        """Windows settled in full, in order, become articles ready to write."""
+        while self.windows and self.windows[0].waiting == 0:
+            window = self.windows.popleft()
+            for article, first, outcome in zip(window.articles, window.passes, window.events, strict=True):
+                if not isinstance(outcome, str):
+                    self.ready.append(ArticleResult(article, outcome))
+                elif not isinstance(first, str):
+                    self.fail(outcome)              # failed when extracted again
+
+    def commit(self, limit: int | None = None) -> None:
+        self.last_commit = time.monotonic()
+        if not self.ready or self.store_failed:
+            return
+        cut = len(self.ready) if limit is None else limit
+        batch, self.ready = self.ready[:cut], self.ready[cut:]
+        try:
+            self.runner.totals = self.runner.totals + self.store.add((r.article, r.events) for r in batch)
+        except StoreError as err:
+            self.store_failed = True
+            self.fail(f"{_one_line(str(err))}; {len(batch)} articles (from {article_name(batch[0].article)}) "
+                      "not stored: run ingest again to retry them")
+            return
+        self.runner.processed += len(batch)
+
+    def collect(self) -> None:
+        """Take what the workers finished (waiting no longer than the next write is due); a
+        broken pool's tasks are recovered one by one in a new pool."""
+        timeout = (None if not self.ready else 0.0 if len(self.ready) >= self.write_batch
+                   else max(0.0, WRITE_EVERY_S - (time.monotonic() - self.last_commit)))
+        finished_now, _ = wait(list(self.futures), timeout=timeout, return_when=FIRST_COMPLETED)
+        broken = False
+        for fut in finished_now:
+            task = self.futures.pop(fut)
+            try:
+                outcomes = fut.result()
+            except BrokenProcessPool:
+                broken = True
+                self.futures[fut] = task      # recovered with the others below
+                continue
+            except _PipelineUnavailable as err:
+                for other in self.futures:
+                    other.cancel()
+                raise _unavailable_error(*err.args) from None
+            except Exception as err:  # noqa: BLE001 - a task that died: its articles fail
+                outcomes = _failed(task.articles, f"{type(err).__name__}: {_one_line(str(err))[:200]}")
+            self.returned(task, outcomes)
+        if broken:
+            lost = sorted(self.futures.values(), key=lambda c: (c.payload is None, c.index))
+            self.futures.clear()
+            if self.runner.respawn:
+                self.runner._new_pool()
+            for task in lost:
+                self.returned(task, self.runner._recover(task))
+
+    def returned(self, task: _Chunk, outcomes: list) -> None:
+        (self.read if task.payload is None else self.settled)(task, outcomes)
+
+    def read(self, chunk: _Chunk, outcomes: list) -> None:
+        """A chunk read: kept until the chunks before it are in; progress shown."""
+        self.done[chunk.index] = outcomes
+        self.runner.found += sum(len(o.events) for o in outcomes if isinstance(o, FirstPass))
+        self.n_done += len(chunk.articles)
+        self.bar.set_postfix(events=self.runner.found,
+                             articles_per_s=f"{self.n_done / max(1e-9, time.perf_counter() - self.t_start):.1f}",
+                             refresh=False)
+        self.bar.update(len(chunk.articles))       # after the postfix: a progress line prints here
+        if self.on_progress is not None:
+            self.on_progress(self.n_done, self.runner.found)
+
+    def settled(self, task: _Chunk, outcomes: list) -> None:
+        """Articles extracted again with their window's decisions."""
+        window = task.window
+        for slot, outcome in zip(task.slots, outcomes, strict=True):
+            window.events[slot] = outcome
+            self.runner.found += (0 if isinstance(outcome, str) else len(outcome)) - len(window.passes[slot].events)
+        window.waiting -= 1
 
 
 def _unavailable_error(kind: str, message: str) -> BorderlineError:
