@@ -137,7 +137,8 @@ def _target(what: str, goal: str, value: float | None, limit: float, *, higher_i
     ratio = value / limit if higher_is_better else limit / value if value else float("inf")
     margin = (f"{ratio:.2f}× the target" if higher_is_better else f"{ratio:.2f}× under the limit") if ok \
         else (f"{ratio:.2f}× of the target" if higher_is_better else f"{1 / ratio:.2f}× the limit")
-    return Target(what, goal, f"{fmt.format(value)} {unit}", ok, margin, where, issue)
+    shown = fmt.format(value) + (unit if unit in ("", "×") else f" {unit}")
+    return Target(what, goal, shown, ok, margin, where, issue)
 
 
 def targets(sections: dict[str, str]) -> list[Target]:
