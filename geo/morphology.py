@@ -40,6 +40,9 @@ __all__ = ["Morphology", "WordInfo", "morphology"]
 #: Parts of speech of words that never name a place ("Він", "Так", "Как", "Після").
 _FUNCTION_POS = frozenset({"CONJ", "PRCL", "PREP", "NPRO", "ADVB", "INTJ", "PRED", "COMP", "NUMR",
                            "VERB", "INFN", "GRND", "PRTS", "ADJS", "Prnt"})
+#: Parts of speech a clause has and a name has not: a finite verb (not an imperative, see
+#: WordInfo.verb), a short participle.
+_CLAUSE_POS = frozenset({"VERB", "PRTS"})
 _PERSON_TAGS = frozenset({"Surn", "Name", "Patr"})
 _VOWELS = frozenset("аеєиіїоуюяыэё")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
@@ -63,6 +66,9 @@ class WordInfo:
     surname: bool = False  # a surname reading ("Зеленський", "Гладкова")
     thing: bool = False    # an inanimate noun reading the dictionary holds ("Феодосія" the town,
     #                        not only the name; "Бога", "Українці", "Анна" have none)
+    verb: bool = False     # an indicative verb's or a short participle's reading the dictionary
+    #                        holds ("є", "сталося", "створена"): what a clause has and a name has
+    #                        not (an imperative names campaigns and parties: «Ввімкни Україну!»)
 
 
 _NO_INFO = WordInfo(0.0, False, False, 0.0, False, False, False, False, False)
@@ -305,7 +311,9 @@ class Morphology:
             adjective=any(p.tag.POS == "ADJF" for p in parses),
             weighted=self._analyser().prob_estimator is not None,
             surname=any("Surn" in p.tag.grammemes for p in parses),
-            thing=any(p.tag.POS == "NOUN" and "inan" in p.tag.grammemes and _dictionary_word(p) for p in parses))
+            thing=any(p.tag.POS == "NOUN" and "inan" in p.tag.grammemes and _dictionary_word(p) for p in parses),
+            verb=any(p.tag.POS in _CLAUSE_POS and "impr" not in p.tag.grammemes and _dictionary_word(p)
+                     for p in parses))
 
     def key(self, word: str) -> str:
         """``cyrillic_key(word)``, from a plain dict: asked for nearly every word of a text."""
