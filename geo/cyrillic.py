@@ -400,10 +400,13 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
             if f is not None:
                 return f
             if stop == i + 1 and words.info(i).adjective and not words.info(i).some_function \
-                    and not (_sentence_start(text, toks, i) and words.info(i).known):
+                    and not (_sentence_start(text, toks, i) and words.info(i).known) \
+                    and not (i > 0 and toks[i - 1].cap and _gap(text, toks, i - 1, i).strip() == "-"):
                 # "у Кремінському районі", "Диканського району": a unit the gazetteer lacks
                 # (a raion merged in 2020), found, left unpinned; but a common adjective
-                # opening a sentence has its capital from the sentence ("Територіальні громади")
+                # opening a sentence has its capital from the sentence ("Територіальні громади"),
+                # and the second half of a compound is none ("Івано-Франківській області" read
+                # whole, and left out inside a body's name, leaves no "Франківській області")
                 return Found(i, stop + 1, toks[i].start, toks[stop].end, None, role="pattern",
                              flags=F_ADMIN, admin=True)
         if stop - i > 1 and toks[stop - 1].joined is False and words.is_(stop - 1, lex.connectors):
@@ -1040,11 +1043,26 @@ def _branch_of(text: str, toks: Sequence[Token], k: int, i: int, words: _Words, 
         if j < 0 or toks[j].sentence != toks[j + 1].sentence or _gap(text, toks, j, j + 1) != " ":
             return False
         if words.is_(j, lex.branch_words):
-            return toks[j].cap or toks[j].upper
+            return toks[j].cap or toks[j].upper or _capitalised_adjectives_before(text, toks, j, words)
         if words.info(j).function or words.key(j) in lex.function_words or words.info(j).some_function \
                 and not toks[j].cap:
             return False
         j -= 1
+    return False
+
+
+def _capitalised_adjectives_before(text: str, toks: Sequence[Token], j: int, words: _Words) -> bool:
+    """Whether the noun at ``j`` has adjectives before it, the first of them capitalised: a
+    body's name capitalises its first word ("Державної пенітенціарної служби", "Головного
+    територіального управління")."""
+    k = j - 1
+    while k >= 0 and _gap(text, toks, k, k + 1) == " " and toks[k].sentence == toks[j].sentence:
+        wi = words.info(k)
+        if not wi.adjective or wi.function or wi.some_function:
+            return False
+        if toks[k].cap:
+            return not _sentence_start(text, toks, k)
+        k -= 1
     return False
 
 
