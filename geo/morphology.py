@@ -89,6 +89,7 @@ class Morphology:
     region_units: tuple[tuple[str, tuple[str, ...]], ...] = ()   # "щина" -> ("ська область", ...)
     adjective_places: tuple[tuple[str, tuple[str, ...]], ...] = ()  # "цький" -> ("к", "цьк", ...)
     neighbour_country: str = ""                         # where the neighbour's spellings name places
+    variants: tuple[tuple[re.Pattern[str], str], ...] = ()  # other spellings -> the standard's
     _morph: Any = None
     _forms: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     _info: dict[str, WordInfo] = field(default_factory=dict)
@@ -127,6 +128,7 @@ class Morphology:
             endings=tuple(sorted(((e, tuple(n)) for e, n in endings.items()), key=lambda en: -len(en[0]))),
             alternations=rules(data["alternations"], "alternations"),
             neighbour=rules(data["neighbour_spellings"], "neighbour_spellings"),
+            variants=rules(data.get("spelling_variants", ()), "spelling_variants"),
             min_stem=int(data["min_stem"]),
             region_suffixes=tuple(cyrillic_key(x) for x in data["region_suffixes"]),
             region_units=suffix_table(data["region_units"], "region_units", "units"),
@@ -183,6 +185,11 @@ class Morphology:
             out.append(cyrillic_key(form))
         if rules or not any(_dictionary_word(p) for p in parses):
             out.extend(self.ending_forms(low))
+        for pattern, repl in self.variants:
+            # an older or a poetic spelling ("Петербурґа", "Европою", "Вкраїні") read as the
+            # standard one too (the variant no longer matches its rule: no recursion back)
+            if (other := pattern.sub(repl, low)) != low:
+                out.extend(self._make_forms(other, rules))
         return tuple(dict.fromkeys(f for f in out if f))
 
     def ending_forms(self, low: str) -> list[str]:
