@@ -336,7 +336,9 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
                         or 0 <= j < n and j == i - 1 and toks[j].cap and len(toks[j].text) > 1 \
                         and text[toks[j].end:t.start].strip() == "":
                     person[j] = True
-    # A surname seen in a full name is that person wherever else it stands alone.
+    # A surname seen in a full name is that person wherever else it stands alone; a large
+    # place of that name only where nothing locates at it ("Б. Хмельницький ... війська
+    # Хмельницького", but "у Хмельницькому", "Хмельницької області").
     surnames: set[str] = set()
     for i in range(n):
         if person[i] and not toks[i].upper and not words.info(i).first_name:
@@ -344,7 +346,10 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
     if surnames:
         for i in range(n):
             if not person[i] and toks[i].cap and not words.morph.lemmas(toks[i].text).isdisjoint(surnames):
-                if not _big_place(words, i, names, lex, info):
+                if words.is_(i + 1, lex.admin_after) or _unit_follows(text, toks, i + 1, words, lex):
+                    continue
+                if not _big_place(words, i, names, lex, info) or not (
+                        _located(i, words, lex) or _country_or_unit(words, i, names, lex, info)):
                     person[i] = True
     return person
 
@@ -376,6 +381,17 @@ def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: 
         if form in lex.aliases or form in lex.regions:
             return True
         if form in names.keys and info(form) & _NAMED_BIG:
+            return True
+    return False
+
+
+def _country_or_unit(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int]) -> bool:
+    """Whether some form of token ``i`` names a country, a region or a first-level unit: no
+    person's surname outweighs one ("України" after a name misread as a person's)."""
+    for form in words.forms(i):
+        if form in lex.aliases or form in lex.regions:
+            return True
+        if form in names.keys and info(form) & (F_COUNTRY | F_UNIT | F_ADMIN):
             return True
     return False
 
@@ -472,7 +488,8 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
         tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
         key = next((form for form, need in tries if form in names.keys and info(form) & need), None)
-        if key is None or _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex):
+        if key is None or _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex) \
+                or text[:toks[i].start].rstrip(" ").endswith(tuple(_OPEN_QUOTE)):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
         found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
         taken[i] = True
