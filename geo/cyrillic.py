@@ -66,6 +66,9 @@ _BRANCH_LOOKBACK = 7
 #: (``resolution.toml``), see :func:`home_flags`.
 F_HOME = 1 << 12       # an entry lies in a country the language's reports are about (Ukraine, Russia)
 F_HOME_TOWN = 1 << 13  # ... and is a unit, or a town of at least 10,000 people
+#: What a name the analyser reads as a person's must be to be read as a place where nothing
+#: locates at it: a town of the home countries, a large city abroad, a capital, a country, a unit.
+_WELL_KNOWN = F_HOME_TOWN | F_STRONG | F_CAPITAL | F_COUNTRY | F_UNIT | F_ADMIN
 #: Joins a name's key and its neighbour language's spellings into one key ("красногоровка|
 #: красногорівка"): resolution reads the first's entries and the others' in the neighbour country.
 NEIGHBOUR_SEP = "|"
@@ -333,7 +336,9 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
                         or 0 <= j < n and j == i - 1 and toks[j].cap and len(toks[j].text) > 1 \
                         and text[toks[j].end:t.start].strip() == "":
                     person[j] = True
-    # A surname seen in a full name is that person wherever else it stands alone.
+    # A surname seen in a full name is that person wherever else it stands alone; a large
+    # place of that name only where nothing locates at it ("Б. Хмельницький ... війська
+    # Хмельницького", but "у Хмельницькому", "Хмельницької області").
     surnames: set[str] = set()
     for i in range(n):
         if person[i] and not toks[i].upper and not words.info(i).first_name:
@@ -341,7 +346,10 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
     if surnames:
         for i in range(n):
             if not person[i] and toks[i].cap and not words.morph.lemmas(toks[i].text).isdisjoint(surnames):
-                if not _big_place(words, i, names, lex, info):
+                if words.is_(i + 1, lex.admin_after) or _unit_follows(text, toks, i + 1, words, lex):
+                    continue
+                if not _big_place(words, i, names, lex, info) or not (
+                        _located(i, words, lex) or _country_or_unit(words, i, names, lex, info)):
                     person[i] = True
     return person
 
@@ -377,6 +385,17 @@ def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: 
     return False
 
 
+def _country_or_unit(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int]) -> bool:
+    """Whether some form of token ``i`` names a country, a region or a first-level unit: no
+    person's surname outweighs one ("України" after a name misread as a person's)."""
+    for form in words.forms(i):
+        if form in lex.aliases or form in lex.regions:
+            return True
+        if form in names.keys and info(form) & (F_COUNTRY | F_UNIT | F_ADMIN):
+            return True
+    return False
+
+
 def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames,
              lex: Lexicon, info: Callable[[str], int], *, found: Sequence[Found] = ()) -> Found | None:
     """The longest name starting at token ``i``: a unit (adjectives and an admin word), else a
@@ -396,9 +415,14 @@ def _name_at(text: str, toks: Sequence[Token], i: int, words: _Words, names: Cyr
             f = _unit_at(i, stop, toks, words, names, lex, info)
             if f is not None:
                 return f
-            if stop == i + 1 and words.info(i).adjective and not words.info(i).some_function:
+            if stop == i + 1 and words.info(i).adjective and not words.info(i).some_function \
+                    and not (_sentence_start(text, toks, i) and words.info(i).known) \
+                    and not (i > 0 and toks[i - 1].cap and _gap(text, toks, i - 1, i).strip() == "-"):
                 # "у Кремінському районі", "Диканського району": a unit the gazetteer lacks
-                # (a raion merged in 2020), found, left unpinned
+                # (a raion merged in 2020), found, left unpinned; but a common adjective
+                # opening a sentence has its capital from the sentence ("Територіальні громади"),
+                # and the second half of a compound is none ("Івано-Франківській області" read
+                # whole, and left out inside a body's name, leaves no "Франківській області")
                 return Found(i, stop + 1, toks[i].start, toks[stop].end, None, role="pattern",
                              flags=F_ADMIN, admin=True)
         if stop - i > 1 and toks[stop - 1].joined is False and words.is_(stop - 1, lex.connectors):
@@ -464,7 +488,8 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
         tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
         key = next((form for form, need in tries if form in names.keys and info(form) & need), None)
-        if key is None or _quoted(text, toks[i].start, toks[j].end) or _inside_institution(text, toks, i, words, lex):
+        if key is None or _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex) \
+                or text[:toks[i].start].rstrip(" ").endswith(tuple(_OPEN_QUOTE)):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
         found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
         taken[i] = True
@@ -697,23 +722,32 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         if first.initial and (wi.some_function or _common_word(wi)) and not f.flags & (F_COUNTRY | F_UNIT) \
                 and not _capitalised_elsewhere(f, toks, words):
             return False  # "Мені", "Часом", "Эшелон" opening a sentence: a word, not Mena or Echelon
+        if _sentence_start(text, toks, f.tok0) and not located and _plain_noun(wi) \
+                and not f.flags & _WELL_KNOWN and not _capitalised_elsewhere(f, toks, words):
+            return False  # "Глід має", "Крук не відставав": a common noun, capitalised as the sentence opens
         if wi.adjective and not f.admin and _modifies_next(text, toks, f.tok0, words, lex, located=located):
             return False  # "Київській гімназії", "у Львівському університеті", "Луганське ОТВ"
         if words.is_(f.tok0, lex.months_days):
             return False
+        if words.is_(f.tok0, lex.org_words) and not located and not f.flags & _NAMED_BIG:
+            return False  # "Збройних Сил", "Служби": the head of an institution's name, not a hamlet
         named = f.target is None and not f.admin and f.role == "name" and not f.flags & (F_COUNTRY | F_UNIT | F_ADMIN)
         small = named and not f.flags & _NAMED_BIG
         if named and not located and _named_like_person(f, toks, words, lex, small=small):
             return False
+        if named and not located and (wi.first_name or wi.surname) and not f.flags & _WELL_KNOWN:
+            return False  # "Романові не йшла з голови", "Сокола притягнуто": a person's name
         if f.role == "name" and f.target is None and not f.admin \
                 and not _ask_support(f, toks, words, wi, located=located):
             return False
     if any(person[f.tok0:f.tok1]):
         return False
-    if _quoted(text, f.start, f.end):
+    if _quoted(text, f.start, f.end, words):
         return False  # «Київ-Арт», «Майкрософт Україна»: a firm's, a newspaper's or a team's name
     if _quoted_alone(text, toks, f, words, lex):
         return False  # партія «Батьківщина», підприємство «Україна», фільм «Троя»
+    if _quoted_title(text, toks, f.tok0, f.tok1, words):
+        return False  # «Дирекція будівництва об'єктів у Львові», «Реконструкція площі м. Києва»
     if _inside_institution(text, toks, f.tok0, words, lex):
         return False
     return True
@@ -826,6 +860,7 @@ def _located(i: int, words: _Words, lex: Lexicon, found: Sequence[Found] = ()) -
 
 
 _OPEN_QUOTE = "«„"
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 #: A quoted name (a firm's, an outlet's) is this long at most; a longer quote is speech.
 _QUOTED_NAME = 40
 _CLOSE_QUOTE = "»“"
@@ -833,10 +868,11 @@ _CLOSE_QUOTE = "»“"
 _DOTTED_NAME_WORDS = 3
 
 
-def _quoted(text: str, start: int, end: int) -> bool:
+def _quoted(text: str, start: int, end: int, words: _Words) -> bool:
     """Whether ``[start, end)`` lies inside «...» (or „...“) on its line with other words: the
     quoted name of a firm, an outlet, a team, a work ("«Майкрософт Україна»"). A place quoted
-    alone («ДНР», as Ukrainian reports write a so-called republic) stays a place."""
+    alone («ДНР», as Ukrainian reports write a so-called republic) stays a place, and so do the
+    places of a short quote holding a finite verb: speech ("«Ми обстріляли Херсон»")."""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
     opened = max(before.rfind(q) for q in _OPEN_QUOTE)
@@ -851,7 +887,9 @@ def _quoted(text: str, start: int, end: int) -> bool:
     # outlet's name of a few words may hold a dot («Наші гроші. Львів»)
     stops = not any(ch in ".!?:;" for ch in whole) or (len(whole.split()) <= _DOTTED_NAME_WORDS
                                                      and not any(ch in "!?:;" for ch in whole))
-    return len(whole) <= _QUOTED_NAME and stops and any(ch.isalnum() for ch in others)
+    if not (len(whole) <= _QUOTED_NAME and stops and any(ch.isalnum() for ch in others)):
+        return False
+    return not any(words.morph.info(w).verb for w in _WORD.findall(whole))
 
 
 def _quoted_alone(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon) -> bool:
@@ -870,10 +908,52 @@ def _quoted_alone(text: str, toks: Sequence[Token], f: Found, words: _Words, lex
     return not (place and k >= 0 and words.is_(k, lex.facility_words))
 
 
+#: A quoted title (of a body, a project, a programme) is this long at most.
+_QUOTED_TITLE = 160
+
+
+def _quoted_title(text: str, toks: Sequence[Token], tok0: int, tok1: int, words: _Words) -> bool:
+    """Whether tokens ``[tok0, tok1)`` stand inside a quoted title: a quotation on one line that opens with a
+    capitalised noun or adjective before them and holds no clause (no finite verb, no
+    sentence's end): the name of a body, a project or a programme («Дирекція з будівництва
+    об'єктів у Львові», «Реконструкція транспортної розв'язки на Поштовій площі м. Києва»).
+    Ukrainian and Russian quote such names, and never a place's; what is quoted and says
+    something ("«Ми обстріляли Херсон»", "«може вплинути на обороноздатність України»") is
+    speech, and its places are places."""
+    start, end = toks[tok0].start, toks[tok1 - 1].end
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    opened = max(before.rfind(q) for q in _OPEN_QUOTE)
+    if opened < 0 or max(before.rfind(q) for q in _CLOSE_QUOTE) > opened:
+        return False
+    opened += line_start
+    close = min((c for q in _CLOSE_QUOTE if (c := text.find(q, end, opened + _QUOTED_TITLE)) >= 0), default=-1)
+    if close < 0 or "\n" in text[end:close]:
+        return False
+    inside = [k for k in range(max(0, tok0 - 40), min(len(toks), tok1 + 40))
+              if opened < toks[k].start and toks[k].end <= close]
+    if not inside or inside[0] >= tok0 or not toks[inside[0]].cap or not words.cyrillic(inside[0]):
+        return False
+    head = words.info(inside[0])
+    if not head.known or head.function or head.some_function or head.person >= _PERSON_SHARE:
+        return False
+    if any(ch in "!?;:" for ch in text[opened:close]) or ". " in text[opened:close].replace("м. ", ""):
+        return False
+    return not any(words.info(k).verb for k in inside)
+
+
 def _common_word(wi: WordInfo) -> bool:
     """A word the dictionary knows and reads as no name at all, where the dictionary tags names
     (Russian's tags places Geox, people Name/Surn/Patr): "Эшелон", not "Шебекино"."""
     return wi.weighted and wi.known and wi.geo == 0 and wi.person == 0
+
+
+def _plain_noun(wi: WordInfo) -> bool:
+    """A word the dictionary knows as a noun and as no name, adjective or function word: its
+    capital at a sentence's start is the sentence's (the Ukrainian dictionary does not weigh its
+    readings, so :func:`_common_word` cannot tell)."""
+    return (wi.known and not wi.adjective and not wi.function and not wi.some_function
+            and wi.person == 0 and not wi.first_name and not wi.surname and wi.geo == 0)
 
 
 def _capitalised_elsewhere(f: Found, toks: Sequence[Token], words: _Words) -> bool:
@@ -980,11 +1060,26 @@ def _branch_of(text: str, toks: Sequence[Token], k: int, i: int, words: _Words, 
         if j < 0 or toks[j].sentence != toks[j + 1].sentence or _gap(text, toks, j, j + 1) != " ":
             return False
         if words.is_(j, lex.branch_words):
-            return toks[j].cap or toks[j].upper
+            return toks[j].cap or toks[j].upper or _capitalised_adjectives_before(text, toks, j, words)
         if words.info(j).function or words.key(j) in lex.function_words or words.info(j).some_function \
                 and not toks[j].cap:
             return False
         j -= 1
+    return False
+
+
+def _capitalised_adjectives_before(text: str, toks: Sequence[Token], j: int, words: _Words) -> bool:
+    """Whether the noun at ``j`` has adjectives before it, the first of them capitalised: a
+    body's name capitalises its first word ("Державної пенітенціарної служби", "Головного
+    територіального управління")."""
+    k = j - 1
+    while k >= 0 and _gap(text, toks, k, k + 1) == " " and toks[k].sentence == toks[j].sentence:
+        wi = words.info(k)
+        if not wi.adjective or wi.function or wi.some_function:
+            return False
+        if toks[k].cap:
+            return not _sentence_start(text, toks, k)
+        k -= 1
     return False
 
 
@@ -999,7 +1094,7 @@ def _features(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, tak
         if toks[i].cap and i + 1 < n and not toks[i + 1].cap \
                 and words.is_(i + 1, lex.feature_words) and (i not in by_tok or words.info(i).adjective) \
                 and _gap(text, toks, i, i + 1) == " " and not person[i] and _names_feature(text, i, words) \
-                and not _quoted(text, toks[i].start, toks[i + 1].end):
+                and not _quoted(text, toks[i].start, toks[i + 1].end, words):
             # "Чорне море", "біля Гостинного двору" (not Hostinné: the adjective is the feature's)
             _add_pattern(found, toks, i, i + 2, taken, by_tok)
             continue
@@ -1112,7 +1207,8 @@ def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon
         if _gap(text, toks, i - 1, i) != " " and wi.some_function:
             continue  # "169 кв м. Про це ...": a sentence after an abbreviation's dot
         if (wi.adjective and _modifies_next(text, toks, i, words, lex, located=True)
-                or _inside_institution(text, toks, i, words, lex) or _quoted(text, toks[i].start, toks[i].end)):
+                or _inside_institution(text, toks, i, words, lex) or _quoted(text, toks[i].start, toks[i].end, words)
+                or _quoted_title(text, toks, i, i + 1, words)):
             continue  # "м Регіональному відділенню", "суду міста Чернігова", «...»
         k = i + 1
         while k < n and toks[k].cap and not taken[k] and _gap(text, toks, k - 1, k) in (" ", "-") and k - i < 3:

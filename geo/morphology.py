@@ -40,6 +40,9 @@ __all__ = ["Morphology", "WordInfo", "morphology"]
 #: Parts of speech of words that never name a place ("Він", "Так", "Как", "Після").
 _FUNCTION_POS = frozenset({"CONJ", "PRCL", "PREP", "NPRO", "ADVB", "INTJ", "PRED", "COMP", "NUMR",
                            "VERB", "INFN", "GRND", "PRTS", "ADJS", "Prnt"})
+#: Parts of speech a clause has and a name has not: a finite verb (not an imperative, see
+#: WordInfo.verb), a short participle.
+_CLAUSE_POS = frozenset({"VERB", "PRTS"})
 _PERSON_TAGS = frozenset({"Surn", "Name", "Patr"})
 _VOWELS = frozenset("аеєиіїоуюяыэё")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'"})
@@ -63,6 +66,9 @@ class WordInfo:
     surname: bool = False  # a surname reading ("Зеленський", "Гладкова")
     thing: bool = False    # an inanimate noun reading the dictionary holds ("Феодосія" the town,
     #                        not only the name; "Бога", "Українці", "Анна" have none)
+    verb: bool = False     # an indicative verb's or a short participle's reading the dictionary
+    #                        holds ("є", "сталося", "створена"): what a clause has and a name has
+    #                        not (an imperative names campaigns and parties: «Ввімкни Україну!»)
 
 
 _NO_INFO = WordInfo(0.0, False, False, 0.0, False, False, False, False, False)
@@ -83,6 +89,7 @@ class Morphology:
     region_units: tuple[tuple[str, tuple[str, ...]], ...] = ()   # "щина" -> ("ська область", ...)
     adjective_places: tuple[tuple[str, tuple[str, ...]], ...] = ()  # "цький" -> ("к", "цьк", ...)
     neighbour_country: str = ""                         # where the neighbour's spellings name places
+    variants: tuple[tuple[re.Pattern[str], str], ...] = ()  # other spellings -> the standard's
     _morph: Any = None
     _forms: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict)
     _info: dict[str, WordInfo] = field(default_factory=dict)
@@ -121,6 +128,7 @@ class Morphology:
             endings=tuple(sorted(((e, tuple(n)) for e, n in endings.items()), key=lambda en: -len(en[0]))),
             alternations=rules(data["alternations"], "alternations"),
             neighbour=rules(data["neighbour_spellings"], "neighbour_spellings"),
+            variants=rules(data.get("spelling_variants", ()), "spelling_variants"),
             min_stem=int(data["min_stem"]),
             region_suffixes=tuple(cyrillic_key(x) for x in data["region_suffixes"]),
             region_units=suffix_table(data["region_units"], "region_units", "units"),
@@ -177,6 +185,11 @@ class Morphology:
             out.append(cyrillic_key(form))
         if rules or not any(_dictionary_word(p) for p in parses):
             out.extend(self.ending_forms(low))
+        for pattern, repl in self.variants:
+            # an older or a poetic spelling ("Петербурґа", "Европою", "Вкраїні") read as the
+            # standard one too (the variant no longer matches its rule: no recursion back)
+            if (other := pattern.sub(repl, low)) != low:
+                out.extend(self._make_forms(other, rules))
         return tuple(dict.fromkeys(f for f in out if f))
 
     def ending_forms(self, low: str) -> list[str]:
@@ -305,7 +318,9 @@ class Morphology:
             adjective=any(p.tag.POS == "ADJF" for p in parses),
             weighted=self._analyser().prob_estimator is not None,
             surname=any("Surn" in p.tag.grammemes for p in parses),
-            thing=any(p.tag.POS == "NOUN" and "inan" in p.tag.grammemes and _dictionary_word(p) for p in parses))
+            thing=any(p.tag.POS == "NOUN" and "inan" in p.tag.grammemes and _dictionary_word(p) for p in parses),
+            verb=any(p.tag.POS in _CLAUSE_POS and "impr" not in p.tag.grammemes and _dictionary_word(p)
+                     for p in parses))
 
     def key(self, word: str) -> str:
         """``cyrillic_key(word)``, from a plain dict: asked for nearly every word of a text."""

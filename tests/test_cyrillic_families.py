@@ -311,3 +311,105 @@ def test_a_feature_list_ends_at_a_town(gp):
     got = mentions(gp, "Він живе на вулиці Шевченка, Київ.", "uk")
     assert [m.text for m in got if m.role == "pattern"] == ["вулиці Шевченка"]
     assert any(m.place is not None and m.place.name == "Kyiv City" for m in got)
+
+
+# --- bodies named with compounds, their heads, their branches -----------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Справу розглянув Приморський райсуд Одеси минулого тижня.",
+    "Позов подав госпсуд Дніпропетровської області.",
+    "Він був депутатом Хмільницької райради Вінницької області.",
+    "Відділ освіти Покровської міськради Донецької області уклав угоду.",
+    "Ділянку повернули Генічеській райдержадміністрації Херсонської області.",
+    "Про це свідчить ухвала Солом'янського райсуду м. Києва.",
+])
+def test_a_compound_body_word_holds_its_unit_as_its_jurisdiction(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+@pytest.mark.parametrize("text", [
+    "Бійці Збройних Сил України відбили атаку.",
+    "Він служив у Збройних Силах України.",
+])
+def test_a_capitalised_body_word_is_no_hamlet_nor_feature(gp, text):
+    assert [m.text for m in mentions(gp, text, "uk")] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Начальник управління Державної пенітенціарної служби України в Черкаській області подав у відставку.",
+    "Про це повідомило Головне управління ДСНС України в Івано-Франківській області.",
+])
+def test_a_branch_named_with_a_capitalised_adjective_holds_its_unit(gp, text):
+    assert [m.text for m in mentions(gp, text, "uk")] == []
+
+
+def test_outside_a_branch_the_hyphenated_oblast_is_read_whole(gp):
+    got = resolved(gp, "Вчора в Івано-Франківській області пройшли дощі.", "uk")
+    assert got == {"Івано-Франківській області": ("Ivano-Frankivsk Oblast", "UA-26")}
+
+
+def test_a_day_named_for_a_city_is_no_mention_of_it(gp):
+    assert resolved(gp, "Реконструкцію завершать до Дня Києва.", "uk") == {}
+
+
+# --- common words and people opening a sentence --------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Територіальні громади отримали додаткові кошти.",   # a common adjective, not an unlisted unit
+    "Глід має світле тверде дерево.",                    # a plain noun opening a sentence
+    "Кучер, описавши дугу, зник у кущах.",               # a noun and a surname, not a hamlet
+])
+def test_a_plain_word_opening_a_sentence_is_no_place(gp, text):
+    assert [m.text for m in mentions(gp, text, "uk")] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Думка вихопити шаблі не полишала його.",             # a noun the analyser also reads as a surname
+    "Кучер довго дивився на дорогу.",
+])
+def test_a_hamlet_named_like_a_person_gives_way_where_nothing_locates_at_it(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+def test_a_surname_seen_with_an_initial_is_the_person_but_the_city_stays_where_located(gp):
+    text = ("У 1648 р. Б. Хмельницький вийшов із Січі. Війська Хмельницького почали облогу. "
+            "Тепер у Хмельницькому музей, а Хмельницька область пишається ним.")
+    got = {m.text: m.place.name if m.place else None for m in mentions(gp, text, "uk")}
+    assert "Хмельницький" not in got and "Хмельницького" not in got
+    assert got["Хмельницькому"] == "Khmelnytskyi"
+    assert got["Хмельницька область"] == "Khmelnytskyi Oblast"
+
+
+# --- quotes: titles and speech -------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "ДП «Дирекція з будівництва об'єктів у Львові» провело тендер.",
+    "Фірма виконала роботи на об'єкті «Реконструкція розв'язки в місті Києві».",
+    "Акції «Запорізького автомобілебудівного заводу» подешевшали.",
+])
+def test_a_quoted_title_holds_no_place(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+def test_a_short_quote_with_a_verb_is_speech_and_its_places_are_places(gp):
+    got = resolved(gp, "Він сказав: «Ми обстріляли Херсон і Нікополь».", "uk")
+    assert set(got) == {"Херсон", "Нікополь"}
+    assert got["Херсон"][0] == "Kherson"
+
+
+# --- spelling variants ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, surface, name", [
+    ("Він переїхав до Санкт-Петербурґа ще юнаком.", "Санкт-Петербурґа", "Saint Petersburg"),
+    ("Колись він подорожував по Вкраїні пішки.", "Вкраїні", "Ukraine"),
+    ("Це був його перший тур Европою.", "Европою", "Europe"),
+])
+def test_an_older_or_euphonic_spelling_meets_the_standard_name(gp, text, surface, name):
+    assert resolved(gp, text, "uk")[surface][0] == name
+
+
+def test_the_variant_rules_only_add_forms():
+    m = morphology("uk")
+    assert "петербург" in m.forms("Петербурґа")
+    assert "україна" in m.forms("Вкраїні")
+    assert m.forms("Херсон")[0] == "херсон"
