@@ -263,11 +263,11 @@ def count_inputs(paths: Iterable[str | os.PathLike[str]]) -> int:
     """Articles to expect (for a progress bar): a file each, a JSON Lines file its
     non-blank lines, a Telegram export its messages. Cheap: nothing is decoded (an export is
     parsed once, not built)."""
-    from geo.telegram import count_messages
-
     total = 0
     for item in iter_input_paths(paths):
         if isinstance(item, Path) and FORMATS.get(item.suffix.lower()) == "telegram":
+            from geo.telegram import count_messages     # only when an export is met
+
             total += count_messages(item)
         elif isinstance(item, Path) and item.suffix.lower() in (".jsonl", ".ndjson"):
             try:

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import os
 import pickle
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,14 +92,59 @@ class InputFailure:
 
 # --- measuring -------------------------------------------------------------------------
 
-def measure_events(events: Sequence[Event], *, border: Any) -> list[Event]:
-    """Events with ``border_km`` (geodesic, to the Russia-Ukraine land border) and ``side``
-    filled in, one vectorised call for all of them. Country-level events keep no distance
-    (a country's point says nothing about the border); their side is their country."""
+_Point = tuple[float, float, str]          # (lat, lon, country or "")
+#: Each border's points already measured in this process, and their (km, side): reports name
+#: the same places again and again (the 1,000 articles of bench/corpus.py: 1,382 points
+#: measured in 68 calls, 152 distinct), and a point's distance and side never change. Kept
+#: with the functions that measured them (a test may hand in others), and only for a border
+#: that can be weakly referenced (a Border; a stand-in string is measured every time).
+_MEASURED: weakref.WeakKeyDictionary[Any, tuple[Any, Any, dict[_Point, tuple[float, Any]]]] = (
+    weakref.WeakKeyDictionary())
+#: At most this many points kept per border (a few hundred bytes each), then started afresh.
+_MEASURED_MAX = 100_000
+
+
+def _memo_of(border: Any) -> dict[_Point, tuple[float, Any]]:
+    from geo import borders
+
+    try:
+        held = _MEASURED.get(border)
+    except TypeError:                       # not weakly referable: no memo
+        return {}
+    if held is None or held[0] is not borders.distance_km or held[1] is not borders.side:
+        held = (borders.distance_km, borders.side, {})
+        _MEASURED[border] = held
+    return held[2]
+
+
+def _measured(points: Sequence[_Point], border: Any) -> list[tuple[float, Any]]:
+    """(km, side) of each distinct point, those not measured before in one vectorised call."""
     import numpy as np
 
     from geo import borders
 
+    memo = _memo_of(border)
+    found = {p: v for p in points if (v := memo.get(p)) is not None}   # get: safe if another thread clears
+    new = [p for p in points if p not in found]
+    if new:
+        lats = np.array([p[0] for p in new], dtype="float64")
+        lons = np.array([p[1] for p in new], dtype="float64")
+        countries = np.array([p[2] for p in new], dtype=object)
+        km = np.asarray(borders.distance_km(border, lats, lons), dtype="float64")
+        sides = borders.side(border, lats, lons, country=countries)
+        measured = dict(zip(new, zip(km.tolist(), sides.tolist(), strict=True), strict=True))
+        if len(memo) + len(new) > _MEASURED_MAX:
+            memo.clear()
+        memo.update(measured)
+        found.update(measured)
+    return [found[p] for p in points]
+
+
+def measure_events(events: Sequence[Event], *, border: Any) -> list[Event]:
+    """Events with ``border_km`` (geodesic, to the Russia-Ukraine land border) and ``side``
+    filled in, one vectorised call for all the points not measured before. Country-level
+    events keep no distance (a country's point says nothing about the border); their side is
+    their country."""
     events = list(events)
     idx = [i for i, e in enumerate(events)
            if e.precision != "country" and e.lat is not None and e.lon is not None]
@@ -106,19 +153,13 @@ def measure_events(events: Sequence[Event], *, border: Any) -> list[Event]:
         return out
     # events share places (a region's centre, a village reported again): measure each
     # distinct point once
-    keys: dict[tuple[float, float, str], int] = {}
+    keys: dict[_Point, int] = {}
     which = [keys.setdefault((events[i].lat, events[i].lon, events[i].country or ""), len(keys)) for i in idx]
-    points = list(keys)
-    lats = np.array([p[0] for p in points], dtype="float64")
-    lons = np.array([p[1] for p in points], dtype="float64")
-    countries = np.array([p[2] for p in points], dtype=object)
-    km = np.asarray(borders.distance_km(border, lats, lons), dtype="float64")
-    sides = borders.side(border, lats, lons, country=countries)
+    measured = _measured(list(keys), border)
     for j, i in zip(which, idx, strict=True):
-        d = float(km[j])
-        side = sides[j]
+        d, side = measured[j]
         out[i] = dataclasses.replace(
-            events[i], border_km=round(d, 2) if np.isfinite(d) else None,
+            events[i], border_km=round(d, 2) if math.isfinite(d) else None,
             side=str(side) if side is not None and side == side else events[i].country)
     return out
 

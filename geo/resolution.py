@@ -39,6 +39,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gazetteer.kinds import KIND_PRIOR as _KIND_PRIOR
 from gazetteer.model import Place
@@ -46,15 +47,16 @@ from gazetteer.names import admin_form, cyrillic_key, is_cyrillic, name_key, tok
 
 from geo import lang as lang_data
 from geo.articles import Article
-from geo.cyrillic import NEIGHBOUR_SEP, CyrillicNames, home_flags, recognize_cyrillic
 from geo.errors import GazetteerError
 from geo.lang import DEFAULT_LANGUAGE, data_language
-from geo.morphology import morphology
 from geo.protocols import GazetteerLike
 from geo.toponyms import (
     F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
     mark_literal, recognize, tokenize,
 )
+
+if TYPE_CHECKING:
+    from geo.cyrillic import CyrillicNames
 
 __all__ = ["Geoparser", "GazetteerLike", "INDEX_VERSION", "haversine_km"]
 
@@ -279,6 +281,10 @@ class Geoparser:
     def _recognize(self, text: str, toks: Sequence[Token], lex: Lexicon) -> list[Found]:
         if lex.script == "Cyrillic":
             # Ukrainian and Russian: inflected names met by their nominatives' Cyrillic keys
+            # (their modules are imported on the first Cyrillic text: English runs never load them)
+            from geo.cyrillic import recognize_cyrillic
+            from geo.morphology import morphology
+
             return recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
                                       self._cyrillic_info(lex.lang))
         return recognize(text, toks, self.index, lex, self._key_info)
@@ -286,6 +292,9 @@ class Geoparser:
     def _cyrillic_info(self, lang: str) -> Callable[[str], int]:
         """``_key_info`` with what Cyrillic recognition also asks of a key: whether its entries
         lie in the language's home countries (:func:`geo.cyrillic.home_flags`)."""
+        from geo.cyrillic import NEIGHBOUR_SEP, home_flags
+        from geo.morphology import morphology
+
         home = _home_countries(lang)
         cache = self._home_info.setdefault(home, {})
         neighbour = morphology(lang).neighbour_country
@@ -305,6 +314,8 @@ class Geoparser:
         """The entries of a name read in its own spelling and in the neighbour's (a key joined
         by :data:`geo.cyrillic.NEIGHBOUR_SEP`): all of the first's, and the others' in the
         neighbour country ("красногоровка|красногорівка": Russia's hamlets, Ukraine's town)."""
+        from geo.cyrillic import NEIGHBOUR_SEP
+
         first, *others = key.split(NEIGHBOUR_SEP)
         got = {p.id: p for p in self._candidates(first)}
         for other in others:
@@ -315,6 +326,8 @@ class Geoparser:
         """The gazetteer's Cyrillic keys, loaded (or built and cached next to the automaton) the
         first time a Cyrillic text is read: English text never pays for them."""
         if self._cyrillic_names is None:
+            from geo.cyrillic import CyrillicNames
+
             path = _index_path(self.gazetteer, self._lexicon_dir)
             if path is not None:
                 # keyed by the words it leaves out too: an edited list never meets a stale pickle
@@ -505,6 +518,9 @@ class Geoparser:
                         spans: Sequence[tuple[int, int]], lex: Lexicon) -> list[Found]:
         """Given spans of a Cyrillic text: each is what recognition found over it (the words'
         forms decide which name an inflected span is), else an unresolved span."""
+        from geo.cyrillic import recognize_cyrillic
+        from geo.morphology import morphology
+
         found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
                                    self._cyrillic_info(lex.lang))
         out = []

@@ -268,3 +268,15 @@ def test_a_lone_surrogate_in_pasted_text_reads_as_a_question_mark(fmt):
     # read, hashed and stored, not a crash
     a = article_from_text("\ud800 Shelling hit Kharkiv.", fmt=fmt)
     assert a.text == "? Shelling hit Kharkiv." and len(a.id) == 16
+
+
+def test_control_characters_class_is_unicode_cc_less_the_allowed_ones():
+    import sys
+    import unicodedata
+
+    from geo.articles import _CONTROL_BAD, _CONTROL_OK, _control_ratio
+
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    want = [c for c in every if unicodedata.category(c) == "Cc" and c not in _CONTROL_OK]
+    assert _CONTROL_BAD.findall(every) == want
+    assert _control_ratio("ab\x00\x1b\tc\n\x85\u200b") == 3 / 9      # NUL, ESC, NEL; not tab, line feed, ZWSP

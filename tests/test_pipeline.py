@@ -91,6 +91,31 @@ def test_batch_equals_one_by_one_and_measures_once(fake_borders):
     assert isinstance(batch[0], ArticleResult) and batch[2].events == ()
 
 
+def test_a_border_measures_each_point_once_per_process(fake_borders):
+    class Border:          # weakly referable, as geo.borders.Border is
+        pass
+
+    border = Border()
+    events = run(art("A missile strike on Dnipro killed three civilians. Shelling hit Kherson."))
+    stripped = [dataclasses.replace(e, border_km=None, side=None) for e in events]
+    measured = []
+    calls = []
+
+    def distance_km(b, lats, lons):
+        assert b is border
+        calls.append(len(lats))
+        return np.abs(np.asarray(lons, dtype=float) - 36.0) * 100
+
+    fake_borders.distance_km = distance_km
+    measured.append(measure_events(stripped, border=border))
+    measured.append(measure_events(stripped[::-1], border=border))
+    assert calls == [2]                                # Dnipro and Kherson, measured once
+    assert measured[0] == events and measured[1] == events[::-1]
+    # other measuring functions (a test's stand-ins) do not reuse those points
+    fake_borders.distance_km = lambda b, lats, lons: np.zeros(len(lats))
+    assert {e.border_km for e in measure_events(stripped, border=border)} == {0.0}
+
+
 def test_pipeline_object_and_pickling(fake_borders):
     pipe = Pipeline(gazetteer=FakeGazetteer(), geoparser=FakeGeoparser(), border="BORDER")
     a = art("Ukrainian drones hit an oil depot in Bryansk.")

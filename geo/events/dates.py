@@ -40,10 +40,15 @@ class DateRules:
     report_before: re.Pattern[str]
 
 
-@functools.cache
+@functools.cache   # the hot path: one lookup
 def date_rules(language: str = DEFAULT_LANGUAGE) -> DateRules:
     """The date patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
-    code = data_language(language)
+    return _date_rules(data_language(language))
+
+
+@functools.cache
+def _date_rules(code: str) -> DateRules:
+    # cached by the data's code, so each gate is made once (see geo.events.numbers._number_rules)
     data = lang.load("dates", lang=code)
     where = f"{code}/dates.toml"
     months = calendar_forms(data["months"], MONTH_NAMES, f"{where} [months]")

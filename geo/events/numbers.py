@@ -26,10 +26,16 @@ class NumberRules:
     one: dict[str, _Gated]                       # key -> one person
 
 
-@functools.cache
+@functools.cache   # the hot path: one lookup
 def number_rules(language: str = DEFAULT_LANGUAGE) -> NumberRules:
     """The count patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
-    code = data_language(language)
+    return _number_rules(data_language(language))
+
+
+@functools.cache
+def _number_rules(code: str) -> NumberRules:
+    # cached by the data's code: ``number_rules()`` and ``number_rules("en")`` (or a language
+    # without data of its own) share one set of rules, so each gate is made once
     file = lang.pattern_file("numbers", lang=code)
     data = file.data
 

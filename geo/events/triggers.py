@@ -88,11 +88,17 @@ def _pattern(name: str, rule: dict[str, object]) -> str:
     raise ValueError(f"trigger rule {name!r} has neither `any` nor `pattern`")
 
 
-@functools.cache
+@functools.cache   # the hot path: one lookup
 def _lexicon(language: str = DEFAULT_LANGUAGE) -> _Lexicon:
     """The trigger rules of ``language`` (its data's: :func:`geo.lang.data_language`), compiled
     and gated (once per process)."""
-    data = lang.load("triggers", lang=data_language(language))
+    return _lexicon_of(data_language(language))
+
+
+@functools.cache
+def _lexicon_of(code: str) -> _Lexicon:
+    # cached by the data's code, so each gate is made once (see geo.events.numbers._number_rules)
+    data = lang.load("triggers", lang=code)
     rules = {name: _Gated(_pattern(name, rule)) for name, rule in data["rules"].items()}
 
     def bits(names: Iterable[str]) -> int:
