@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -11,7 +10,6 @@ from typing import TYPE_CHECKING
 from geo import lang
 from geo.events.sentences import _WINDOW
 from geo.events.triggers import _STRIKE_TYPES
-from geo.lang import DEFAULT_LANGUAGE, data_language
 
 if TYPE_CHECKING:
     from geo.toponyms import Mention
@@ -51,10 +49,9 @@ class ActorRules:
     own: re.Pattern[str] | None = None          # "our forces": the report's own side
 
 
-@functools.cache
-def actor_rules(language: str = DEFAULT_LANGUAGE) -> ActorRules:
-    """The actor patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
-    code = data_language(language)
+@lang.per_data_language
+def actor_rules(code: str) -> ActorRules:
+    """The actor patterns of a language (its data's: :func:`geo.lang.data_language`)."""
     file = lang.pattern_file("actors", lang=code)
     data, rx, optional = file.data, file.compile, file.optional
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from dataclasses import dataclass
 
@@ -11,7 +10,7 @@ from geo import lang
 from geo.events.actors import actor_rules
 from geo.events.gates import _gates, _new_gate, _on_first_build
 from geo.events.sentences import _lower
-from geo.lang import DEFAULT_LANGUAGE, MONTH_NAMES, WEEKDAY_NAMES, alternation, calendar_forms, data_language
+from geo.lang import DEFAULT_LANGUAGE, MONTH_NAMES, WEEKDAY_NAMES, alternation, calendar_forms
 
 __all__ = ["resolve_date", "dates_compatible", "DateRules", "date_rules", "RULE_KINDS", "OPTIONAL_KINDS"]
 
@@ -40,15 +39,9 @@ class DateRules:
     report_before: re.Pattern[str]
 
 
-@functools.cache   # the hot path: one lookup
-def date_rules(language: str = DEFAULT_LANGUAGE) -> DateRules:
-    """The date patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
-    return _date_rules(data_language(language))
-
-
-@functools.cache
-def _date_rules(code: str) -> DateRules:
-    # cached by the data's code, so each gate is made once (see geo.events.numbers._number_rules)
+@lang.per_data_language
+def date_rules(code: str) -> DateRules:
+    """The date patterns of a language (its data's: :func:`geo.lang.data_language`)."""
     data = lang.load("dates", lang=code)
     where = f"{code}/dates.toml"
     months = calendar_forms(data["months"], MONTH_NAMES, f"{where} [months]")

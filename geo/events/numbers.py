@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from geo import lang
 from geo.events.gates import _Gated, _gates, _on_first_build
 from geo.events.sentences import _lower
-from geo.lang import DEFAULT_LANGUAGE, data_language
+from geo.lang import DEFAULT_LANGUAGE
 
 __all__ = ["NumberRules", "number_rules"]
 
@@ -26,16 +25,9 @@ class NumberRules:
     one: dict[str, _Gated]                       # key -> one person
 
 
-@functools.cache   # the hot path: one lookup
-def number_rules(language: str = DEFAULT_LANGUAGE) -> NumberRules:
-    """The count patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
-    return _number_rules(data_language(language))
-
-
-@functools.cache
-def _number_rules(code: str) -> NumberRules:
-    # cached by the data's code: ``number_rules()`` and ``number_rules("en")`` (or a language
-    # without data of its own) share one set of rules, so each gate is made once
+@lang.per_data_language
+def number_rules(code: str) -> NumberRules:
+    """The count patterns of a language (its data's: :func:`geo.lang.data_language`)."""
     file = lang.pattern_file("numbers", lang=code)
     data = file.data
 

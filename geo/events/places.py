@@ -19,7 +19,6 @@ How near the event is to the place named (ACLED's geo-precision reading of the w
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from typing import TYPE_CHECKING
 from geo import lang
 from geo.events.actors import ActorRules, _is_speaker, _is_subject, actor_rules
 from geo.events.sentences import _WINDOW, Sentence
-from geo.lang import DEFAULT_LANGUAGE, data_language
 
 if TYPE_CHECKING:
     from gazetteer.model import Place
@@ -70,10 +68,9 @@ class PlaceRules:
     settlements_act: bool = True    # a settlement before a verb of action is its subject ("Kyiv struck")
 
 
-@functools.cache
-def place_rules(language: str = DEFAULT_LANGUAGE) -> PlaceRules:
-    """The place patterns of ``language`` (its data's: :func:`geo.lang.data_language`)."""
-    code = data_language(language)
+@lang.per_data_language
+def place_rules(code: str) -> PlaceRules:
+    """The place patterns of a language (its data's: :func:`geo.lang.data_language`)."""
     file = lang.pattern_file("places", lang=code)
     data, rx = file.data, file.compile
 

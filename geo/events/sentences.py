@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from geo import lang
-from geo.lang import DEFAULT_LANGUAGE, data_language
+from geo.lang import DEFAULT_LANGUAGE
 
 __all__ = ["Sentence", "split_sentences", "clean_text", "SentenceRules", "sentence_rules", "clauses"]
 
@@ -49,10 +48,10 @@ class SentenceRules:
     clause_marks: re.Pattern[str] | None = None   # what ends a clause (optional: see clauses())
 
 
-@functools.cache
-def sentence_rules(language: str = DEFAULT_LANGUAGE) -> SentenceRules:
-    """The sentence words of ``language`` (its data's: :func:`geo.lang.data_language`)."""
-    data = lang.load("sentences", lang=data_language(language))
+@lang.per_data_language
+def sentence_rules(code: str) -> SentenceRules:
+    """The sentence words of a language (its data's: :func:`geo.lang.data_language`)."""
+    data = lang.load("sentences", lang=code)
     words = "|".join(re.escape(w) for w in data["wrap_words"])
     marks = data.get("clause_marks")
     return SentenceRules(frozenset(w.lower() for w in data["abbreviations"]),

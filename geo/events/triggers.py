@@ -33,7 +33,6 @@ own, else :func:`_may_trigger` skips the sentence before it runs); the type in
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from dataclasses import dataclass
 from geo import lang
 from geo.event_types import TYPE_IDS
 from geo.events.gates import _Gated, _on_first_build
-from geo.lang import DEFAULT_LANGUAGE, data_language
+from geo.lang import DEFAULT_LANGUAGE
 
 __all__: list[str] = []
 
@@ -88,16 +87,10 @@ def _pattern(name: str, rule: dict[str, object]) -> str:
     raise ValueError(f"trigger rule {name!r} has neither `any` nor `pattern`")
 
 
-@functools.cache   # the hot path: one lookup
-def _lexicon(language: str = DEFAULT_LANGUAGE) -> _Lexicon:
-    """The trigger rules of ``language`` (its data's: :func:`geo.lang.data_language`), compiled
+@lang.per_data_language
+def _lexicon(code: str) -> _Lexicon:
+    """The trigger rules of a language (its data's: :func:`geo.lang.data_language`), compiled
     and gated (once per process)."""
-    return _lexicon_of(data_language(language))
-
-
-@functools.cache
-def _lexicon_of(code: str) -> _Lexicon:
-    # cached by the data's code, so each gate is made once (see geo.events.numbers._number_rules)
     data = lang.load("triggers", lang=code)
     rules = {name: _Gated(_pattern(name, rule)) for name, rule in data["rules"].items()}
 

@@ -24,10 +24,10 @@ import hashlib
 import math
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from geo.errors import InputError, LanguageDataError
 
@@ -48,6 +48,7 @@ __all__ = [
     "pieces",
     "PatternFile",
     "pattern_file",
+    "per_data_language",
     "MONTH_NAMES",
     "WEEKDAY_NAMES",
     "calendar_forms",
@@ -179,6 +180,24 @@ def pieces(table: Mapping[str, Any], where: str, base: Mapping[str, str] | None 
         text = "(?:" + "|".join(value) + ")" if isinstance(value, list) else value
         out[name] = expand(text, out, f"{where} [{name}]")
     return out
+
+
+_Rules = TypeVar("_Rules")
+
+
+def per_data_language(build: Callable[[str], _Rules]) -> Callable[..., _Rules]:
+    """Decorator for a loader of compiled language rules, ``build(code)``: the result takes any
+    language (default :data:`DEFAULT_LANGUAGE`) and gives the rules of its data's language
+    (:func:`data_language`). Cached by that code, so ``rules()``, ``rules("en")`` and a language
+    without data of its own share one set (each gate is made once); the lookup by the language
+    asked for is cached too (the hot path: one dictionary lookup)."""
+    by_code = functools.cache(build)
+
+    @functools.cache
+    @functools.wraps(build)
+    def rules(language: str = DEFAULT_LANGUAGE) -> _Rules:
+        return by_code(data_language(language))
+    return rules
 
 
 @dataclass(frozen=True)
