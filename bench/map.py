@@ -154,6 +154,13 @@ def time_to_visible(browser, page_file: Path, *, plain: bool, n: int) -> float:
     return ms / 1000.0
 
 
+def _static_assets():
+    """Leaflet & co. copied beside the pages written into bench/out/, as `borderline map` does."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    vendor_assets(OUT / "vendor")
+    return map_assets("vendor")
+
+
 def _median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -161,9 +168,7 @@ def _median(values: list[float]) -> float:
 def bench_static(sizes: list[int], runs: int, plain_max: int) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    vendor_assets(OUT / "vendor")
-    assets = map_assets("vendor")
+    assets = _static_assets()
     rows = []
     with sync_playwright() as p:
         browser = _launch(p)
@@ -414,9 +419,7 @@ def _page(events, assets, labels, *, reference: bool, path: Path) -> tuple[float
 def bench_reference_static(sizes: list[int], runs: int, labels: tuple) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    vendor_assets(OUT / "vendor")
-    assets = map_assets("vendor")
+    assets = _static_assets()
     rows = []
     with sync_playwright() as p:
         browser = _launch(p)
@@ -682,9 +685,7 @@ def bench_front_static(n: int, counts: Sequence[int], runs: int, folder: Path | 
     from geo.maps import time_range
     from geo.view import front_days, front_overlay
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    vendor_assets(OUT / "vendor")
-    assets = map_assets("vendor")
+    assets = _static_assets()
     rows = []
     with sync_playwright() as p:
         browser = _launch(p)

@@ -27,10 +27,10 @@ def lexicon_cache_dir() -> str:
 
 def place(pid: str, name: str, kind: str, country: str, lat: float, lon: float, *,
           admin1: str | None = None, population: int | None = None, alt: tuple[str, ...] = (),
-          hromada: str | None = None) -> Place:
+          hromada: str | None = None, admin2: str | None = None) -> Place:
     return Place(id=pid, name=name, kind=kind, country=country, admin1=admin1, admin1_name=None,
                  lat=lat, lon=lon, population=population, precision="point", source="test",
-                 alt_names=alt, hromada=hromada)
+                 alt_names=alt, hromada=hromada, admin2=admin2)
 
 
 KURAKHOVE = (47.9847, 37.28069)

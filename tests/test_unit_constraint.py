@@ -13,18 +13,12 @@ import datetime as dt
 
 import pytest
 
-from gazetteer.model import Place
 from geo.articles import article_from_text
 from geo.events import extract_events
 from geo.resolution import Geoparser
 from geo.toponyms import Lexicon
 from _geoparse_support import TinyGazetteer, lexicon_cache_dir
-
-
-def _p(pid: str, name: str, kind: str, country: str, lat: float, lon: float, *, admin1: str | None = None,
-       admin2: str | None = None, population: int | None = None, alt: tuple[str, ...] = ()) -> Place:
-    return Place(id=pid, name=name, kind=kind, country=country, admin1=admin1, admin1_name=None, lat=lat,
-                 lon=lon, population=population, precision="point", source="test", alt_names=alt, admin2=admin2)
+from _geoparse_support import place as _p
 
 
 PLACES = [
