@@ -1859,20 +1859,89 @@ def build_map(
     """
     assets = assets or map_assets()
     shown = set(event_types.TYPE_IDS if selected_types is None else selected_types)
+    mapped = _MappedEvents.of(events)
+    selected_at = mapped.point_of(selected_id)
+    m = _base_map(assets, selected_at=selected_at, height=height)
+    base = basemap(tiles)
+    if base.provider is not None:
+        folium.TileLayer(base.provider, name=escape(base.label), max_zoom=18, control=True).add_to(m)
+    _reference_layers(m, outlines=outlines, admin1=admin1, labels=labels, reference=reference,
+                      tiled=base.provider is not None, data_sink=data_sink)
+    band_labels = _border_layers(m, border=border, bands=bands, border_label=border_label, data_sink=data_sink)
+    overlay_legends = _add_overlays(m, overlays, data_sink=data_sink)
+    counts, heat_sources = _type_layers(m, mapped, shown=shown, excerpt_chars=excerpt_chars, data_sink=data_sink)
+    n_country = _country_layer(m, mapped, excerpt_chars=excerpt_chars, data_sink=data_sink)
+    if heat:
+        for layer, label, color in heat_sources:
+            _Heat(layer, name=_layer_label(color, "fire", f"Heat: {label}"), color=color, assets=assets).add_to(m)
 
-    frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
-    lons, lats = _lonlat(frame) if len(frame) else (np.array([]), np.array([]))
-    located = np.isfinite(lons) & np.isfinite(lats)
-    unmapped = int((~located).sum())
-    frame = frame.loc[located]
-    lons, lats = lons[located], lats[located]
+    day_lo, day_hi = mapped.days
+    dated = day_lo >= 0
+    timed = bool(time_control and dated.any())
+    _Legend(_legend_html(counts, country_count=n_country, unmapped=mapped.unmapped, band_labels=band_labels,
+                         undated=int((~dated).sum()), timed=timed, basemap_host=base.host,
+                         extra=overlay_legends)).add_to(m)
+    if timed:
+        _TimeControl(int(day_lo[dated].min()), int(day_hi[dated].max())).add_to(m)
+    folium.LayerControl(collapsed=collapse_layer_control, position="topright").add_to(m)
 
-    selected_at: tuple[float, float] | None = None
-    if selected_id is not None and len(frame) and "event_id" in frame.columns:
-        hit = np.flatnonzero(frame["event_id"].astype("string").to_numpy() == str(selected_id))
-        if len(hit):
-            selected_at = (float(lats[hit[0]]), float(lons[hit[0]]))
+    if selected_at is not None:
+        _Selection(str(selected_id)).add_to(m)
+    else:
+        _fit_first_view(m, mapped.frame, mapped.lons, mapped.lats, mapped.precision == "country", border)
+    _name_like_st_folium(m)
+    return m
 
+
+@dataclass(frozen=True, slots=True)
+class _MappedEvents:
+    """The events that have a point, as the layers read them: the rows without geometry
+    (``frame``), their coordinates, precision, type and day spans; and how many had no point."""
+
+    frame: pd.DataFrame
+    lons: np.ndarray
+    lats: np.ndarray
+    precision: np.ndarray
+    etypes: np.ndarray
+    days: tuple[np.ndarray, np.ndarray]
+    unmapped: int
+
+    @classmethod
+    def of(cls, events: pd.DataFrame) -> _MappedEvents:
+        frame = events if isinstance(events, pd.DataFrame) else pd.DataFrame(events)
+        lons, lats = _lonlat(frame) if len(frame) else (np.array([]), np.array([]))
+        located = np.isfinite(lons) & np.isfinite(lats)
+        frame = frame.loc[located]
+        if len(frame):
+            precision = frame["precision"].astype("string").fillna("settlement").to_numpy()
+            etypes = frame["event_type"].astype("string").fillna("").to_numpy()
+            plain = pd.DataFrame(frame[[c for c in frame.columns if c != "geometry"]])
+        else:
+            precision = etypes = np.array([], dtype=object)
+            plain = frame
+        return cls(plain, lons[located], lats[located], precision, etypes, _day_spans(plain),
+                   int((~located).sum()))
+
+    def point_of(self, event_id: str | None) -> tuple[float, float] | None:
+        """(lat, lon) of the event ``event_id``, None when it is not among these."""
+        if event_id is None or not len(self.frame) or "event_id" not in self.frame.columns:
+            return None
+        hit = np.flatnonzero(self.frame["event_id"].astype("string").to_numpy() == str(event_id))
+        return (float(self.lats[hit[0]]), float(self.lons[hit[0]])) if len(hit) else None
+
+    def layer(self, idx: np.ndarray, color: str, *, excerpt_chars: int | None,
+              data_sink: DataSink | None) -> _DataLayer:
+        """The marker layer of rows ``idx``."""
+        return _event_layer(self.frame.iloc[idx], self.lons[idx], self.lats[idx],
+                            (self.days[0][idx], self.days[1][idx]), color,
+                            excerpt_chars=excerpt_chars, data_sink=data_sink)
+
+    def type_order(self) -> list[str]:
+        """The registry's types, then any others present, sorted."""
+        return list(event_types.TYPE_IDS) + sorted(set(self.etypes) - set(event_types.TYPE_IDS))
+
+
+def _base_map(assets: MapAssets, *, selected_at: tuple[float, float] | None, height: str | int) -> folium.Map:
     m = folium.Map(location=list(selected_at or _DEFAULT_CENTER), zoom_start=_SELECTED_ZOOM if selected_at else 6,
                    tiles=None, prefer_canvas=True, max_zoom=18, min_zoom=2, control_scale=True, height=height)
     # Per-instance lists: mutating folium's class-level defaults would leak into every map.
@@ -1881,12 +1950,15 @@ def build_map(
     _Library().add_to(m)
     _IconImagePath(assets.icon_image_path).add_to(m)
     _Style().add_to(m)
+    return m
 
-    base = basemap(tiles)
-    if base.provider is not None:
-        folium.TileLayer(base.provider, name=escape(base.label), max_zoom=18, control=True).add_to(m)
-    _reference_layers(m, outlines=outlines, admin1=admin1, labels=labels, reference=reference,
-                      tiled=base.provider is not None, data_sink=data_sink)
+
+_BORDER_STYLE = {"color": "#b2182b", "weight": 2.5, "opacity": 0.9, "dashArray": "8 4", "fill": False}
+
+
+def _border_layers(m: folium.Map, *, border: object | None, bands: Iterable[tuple[str, object]] | None,
+                   border_label: str, data_sink: DataSink | None) -> list[str]:
+    """The distance bands (off at first) and the border line; returns the bands' labels."""
     band_labels: list[str] = []
     for i, (label, geometry) in enumerate(bands or ()):
         band_labels.append(str(label))
@@ -1894,29 +1966,31 @@ def build_map(
                       style=_band_style(i)).add_to(m)
     if border is not None:
         _shapes_layer(border, name=escape(border_label), show=True, data_sink=data_sink,
-                      style={"color": "#b2182b", "weight": 2.5, "opacity": 0.9, "dashArray": "8 4",
-                             "fill": False}).add_to(m)
-    overlay_legends: list[str] = []
+                      style=_BORDER_STYLE).add_to(m)
+    return band_labels
+
+
+def _add_overlays(m: folium.Map, overlays: Sequence[MapOverlay], *, data_sink: DataSink | None) -> list[str]:
+    """Add each overlay; returns the legend entries they bring (the front line's)."""
+    legends: list[str] = []
     for overlay in overlays:
         added = overlay(m, data_sink)
         # the front line brings its legend entry (HTML made in this module, escaped)
         if isinstance(added, _DayLayer) and added.legend_html:
-            overlay_legends.append(added.legend_html)
+            legends.append(added.legend_html)
+    return legends
 
-    precision = frame["precision"].astype("string").fillna("settlement").to_numpy() if len(frame) \
-        else np.array([], dtype=object)
-    etypes = frame["event_type"].astype("string").fillna("").to_numpy() if len(frame) \
-        else np.array([], dtype=object)
-    cols = [c for c in frame.columns if c != "geometry"]
-    plain = pd.DataFrame(frame[cols]) if len(frame) else frame
-    day_lo, day_hi = _day_spans(plain)
 
-    order = list(event_types.TYPE_IDS) + sorted(set(etypes) - set(event_types.TYPE_IDS))
+def _type_layers(m: folium.Map, mapped: _MappedEvents, *, shown: set[str], excerpt_chars: int | None,
+                 data_sink: DataSink | None) -> tuple[list[tuple[str, str, int]], list[tuple[_DataLayer, str, str]]]:
+    """One overlay per event type present (country-level events aside): region rings beneath the
+    dots. Returns (type, label, count) per overlay, and the layers a heat layer may be drawn from
+    (those with settlement or hromada events) with their label and colour."""
     counts: list[tuple[str, str, int]] = []
     heat_sources: list[tuple[_DataLayer, str, str]] = []
-    is_country = precision == "country"
-    for etype in order:
-        in_type = (etypes == etype) & ~is_country
+    precision, is_country = mapped.precision, mapped.precision == "country"
+    for etype in mapped.type_order():
+        in_type = (mapped.etypes == etype) & ~is_country
         n = int(in_type.sum())
         if n == 0:
             continue
@@ -1928,50 +2002,36 @@ def build_map(
         region = in_type & (precision == "region")
         if region.any():
             ridx = np.flatnonzero(region)
-            _extent_layer(lons[ridx], lats[ridx], (day_lo[ridx], day_hi[ridx]), t.color,
-                          data_sink=data_sink).add_to(group)
+            _extent_layer(mapped.lons[ridx], mapped.lats[ridx], (mapped.days[0][ridx], mapped.days[1][ridx]),
+                          t.color, data_sink=data_sink).add_to(group)
         # Region rings first so the exact dots are drawn (and hit) on top of them.
         rank = np.where(precision[in_type] == "region", 0, np.where(precision[in_type] == "hromada", 1, 2))
         idx = np.flatnonzero(in_type)[np.argsort(rank, kind="stable")]
-        layer = _event_layer(plain.iloc[idx], lons[idx], lats[idx], (day_lo[idx], day_hi[idx]), t.color,
-                             excerpt_chars=excerpt_chars, data_sink=data_sink)
+        layer = mapped.layer(idx, t.color, excerpt_chars=excerpt_chars, data_sink=data_sink)
         layer.add_to(group)
         group.add_to(m)
-        if heat and (precision[in_type] != "region").any():
+        if (precision[in_type] != "region").any():
             heat_sources.append((layer, label, t.color))
+    return counts, heat_sources
 
+
+def _country_layer(m: folium.Map, mapped: _MappedEvents, *, excerpt_chars: int | None,
+                   data_sink: DataSink | None) -> int:
+    """Country-level events (place unknown) in one overlay, off at first; returns how many."""
+    is_country = mapped.precision == "country"
     n_country = int(is_country.sum())
-    if n_country:
-        group = folium.FeatureGroup(
-            name=_layer_label("#555555", "globe", f"Country-level events, place unknown ({n_country:,})"),
-            show=False, overlay=True, control=True)
-        for etype in order:
-            sel = is_country & (etypes == etype)
-            if sel.any():
-                idx = np.flatnonzero(sel)
-                _event_layer(plain.iloc[idx], lons[idx], lats[idx], (day_lo[idx], day_hi[idx]),
-                             event_types.get(etype).color, excerpt_chars=excerpt_chars,
-                             data_sink=data_sink).add_to(group)
-        group.add_to(m)
-
-    for layer, label, color in heat_sources:
-        _Heat(layer, name=_layer_label(color, "fire", f"Heat: {label}"), color=color, assets=assets).add_to(m)
-
-    dated = day_lo >= 0
-    timed = bool(time_control and dated.any())
-    undated = int((~dated).sum())
-    _Legend(_legend_html(counts, country_count=n_country, unmapped=unmapped, band_labels=band_labels,
-                         undated=undated, timed=timed, basemap_host=base.host, extra=overlay_legends)).add_to(m)
-    if timed:
-        _TimeControl(int(day_lo[dated].min()), int(day_hi[dated].max())).add_to(m)
-    folium.LayerControl(collapsed=collapse_layer_control, position="topright").add_to(m)
-
-    if selected_at is not None:
-        _Selection(str(selected_id)).add_to(m)
-    else:
-        _fit_first_view(m, frame, lons, lats, is_country, border)
-    _name_like_st_folium(m)
-    return m
+    if not n_country:
+        return 0
+    group = folium.FeatureGroup(
+        name=_layer_label("#555555", "globe", f"Country-level events, place unknown ({n_country:,})"),
+        show=False, overlay=True, control=True)
+    for etype in mapped.type_order():
+        sel = is_country & (mapped.etypes == etype)
+        if sel.any():
+            mapped.layer(np.flatnonzero(sel), event_types.get(etype).color, excerpt_chars=excerpt_chars,
+                         data_sink=data_sink).add_to(group)
+    group.add_to(m)
+    return n_country
 
 
 def _fit_first_view(m: folium.Map, frame: pd.DataFrame, lons: np.ndarray, lats: np.ndarray,
