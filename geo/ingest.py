@@ -340,8 +340,6 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
     in ``failed``. On Ctrl-C, what finished in order is committed, then KeyboardInterrupt
     propagates; running again resumes.
     """
-    from tqdm import tqdm
-
     if chunk_size < 1 or write_batch < 1:
         raise ValueError("chunk_size and write_batch must be at least 1")
     if workers is not None and workers < 1:
@@ -352,92 +350,25 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
     gaz = _cache_key(gazetteer_path)
     t0 = time.perf_counter()
     stored_sources = store.stored_article_sources()
-    stored = set(stored_sources)
-    failed: list[str] = []
-    total = count_inputs(paths) if progress else None
-    if progress and not _is_terminal(sys.stderr):
-        bar: Any = _ProgressLines(total, every_s=progress_every_s, file=sys.stderr)
-    else:
-        bar = _Bar(tqdm(total=total, unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True,
-                        disable=not progress, smoothing=0.1))
-
-    def fail(message: str) -> None:
-        failed.append(message)
-        bar.set_postfix(failed=len(failed), refresh=False)
-        if on_failure is not None:
-            on_failure(message)
-        elif progress:
-            tqdm.write(message, file=sys.stderr)
-
-    counts = {"read": 0, "skipped": 0, "service": 0, "no_text": 0}
-    cut = Windows()
-
-    def skipped_messages(note: SkippedMessages) -> None:
-        counts["service"] += note.service
-        counts["no_text"] += note.no_text
-        bar.update(note.total)      # the bar's total counted them as messages
-
-    def pending_articles() -> Iterator[tuple[Article, int]]:
-        """Articles still to process, in input order, with their context window (counted over
-        every article read, stored or not); failures and skips are counted here."""
-        for item in read_inputs(paths, default_date=default_date, default_lang=default_lang,
-                                on_skip=skipped_messages):
-            if isinstance(item, InputFailure):
-                fail(item.message)
-                bar.update(1)
-                continue
-            counts["read"] += 1
-            window = cut.of(item)
-            if item.id in stored or _stored_before_record_ids(item, stored_sources):
-                counts["skipped"] += 1
-                bar.set_postfix(skipped=counts["skipped"], refresh=False)
-                bar.update(1)
-                continue
-            stored.add(item.id)  # a second copy later in the same run is skipped too
-            yield item, window
-
-    def chunks() -> Iterator[_Chunk]:
-        batch: list[tuple[Article, int]] = []
-        n = 0
-        for article, window in pending_articles():
-            batch.append((article, window))
-            if len(batch) >= chunk_size:
-                yield _Chunk(n, [a for a, _ in batch], [w for _, w in batch])
-                n += 1
-                batch = []
-        if batch:
-            yield _Chunk(n, [a for a, _ in batch], [w for _, w in batch])
-
+    bar = _progress_bar(count_inputs(paths) if progress else None, progress=progress, every_s=progress_every_s)
+    reading = _Reading(paths, stored_sources=stored_sources, bar=bar, default_date=default_date,
+                       default_lang=default_lang, on_failure=on_failure, echo=progress)
     client = None
     own_client = False
     runner: _Runner | None = None
     try:
-        source = chunks()
+        source = reading.chunks(chunk_size)
         # Look ahead one chunk: a run that fits in one chunk (the two example articles) is
         # done in this process rather than paying for starting workers.
         head = [c for c in (next(source, None), next(source, None)) if c is not None]
         if scheduler is not None:
             client, own_client = _dask_client(scheduler)
-            _warm_dask(client, gaz)
-            nthreads = sum(client.nthreads().values()) or 1
-            address = getattr(getattr(client, "scheduler", None), "address", None) or str(scheduler)
-            runner = _Runner(lambda: client.get_executor(pure=False), gazetteer_path=gaz, respawn=False,
-                             mode=f"dask {address}, {nthreads} worker threads",
-                             in_flight=IN_FLIGHT_PER_WORKER * nthreads)
+            runner = _dask_runner(client, scheduler, gaz)
         else:
-            n_workers = workers or default_workers()
-            if n_workers == 1 or len(head) < 2:
-                if head:
-                    _pipeline_here(gaz)
-                runner = _Runner(_InlineExecutor, gazetteer_path=gaz, respawn=False, mode="in-process",
-                                 in_flight=1)
-            else:
-                _check_gazetteer(gaz)
-                runner = _Runner(lambda: _local_pool(n_workers, gaz), gazetteer_path=gaz, respawn=True,
-                                 mode=f"{n_workers} local workers",
-                                 in_flight=IN_FLIGHT_PER_WORKER * n_workers)
+            runner = _local_runner(workers or default_workers(), gaz, chunks=len(head))
         runner.run(_chain(head, source), store=store, context=context_of(store) if head else None,
-                   write_batch=write_batch, settle_size=chunk_size, bar=bar, fail=fail, on_progress=on_progress)
+                   write_batch=write_batch, settle_size=chunk_size, bar=bar, fail=reading.fail,
+                   on_progress=on_progress)
     except BaseException:
         if runner is not None:
             runner.close(wait=False)
@@ -450,11 +381,105 @@ def ingest(paths: Iterable[str | os.PathLike[str]], *, store: EventStore,
             with contextlib.suppress(Exception):
                 client.close()
     seconds = time.perf_counter() - t0
-    return IngestSummary(read=counts["read"], skipped_stored=counts["skipped"], failed=tuple(failed),
+    return IngestSummary(read=reading.read, skipped_stored=reading.skipped, failed=tuple(reading.failed),
                          processed=runner.processed, events_added=runner.totals.events_added,
                          events_merged=runner.totals.events_merged, events_found=runner.found,
                          seconds=seconds, articles_per_s=runner.processed / seconds if seconds > 0 else 0.0,
-                         mode=runner.mode, skipped_service=counts["service"], skipped_no_text=counts["no_text"])
+                         mode=runner.mode, skipped_service=reading.service, skipped_no_text=reading.no_text)
+
+
+def _progress_bar(total: int | None, *, progress: bool, every_s: float) -> Any:
+    """A tqdm bar on a terminal; elsewhere (a log, CI) a progress line every ``every_s``."""
+    from tqdm import tqdm
+
+    if progress and not _is_terminal(sys.stderr):
+        return _ProgressLines(total, every_s=every_s, file=sys.stderr)
+    return _Bar(tqdm(total=total, unit="article", desc="ingest", file=sys.stderr, dynamic_ncols=True,
+                     disable=not progress, smoothing=0.1))
+
+
+class _Reading:
+    """The inputs as chunks of articles still to process, in input order, each with its context
+    window (counted over every article read, stored or not); counts what it reads, skips and
+    fails on the way."""
+
+    def __init__(self, paths: list, *, stored_sources: dict[str, str], bar: Any, default_date: dt.date | None,
+                 default_lang: str | None, on_failure: Callable[[str], None] | None, echo: bool) -> None:
+        self.paths = paths
+        self.stored_sources = stored_sources
+        self.stored = set(stored_sources)
+        self.bar = bar
+        self.default_date = default_date
+        self.default_lang = default_lang
+        self.on_failure = on_failure
+        self.echo = echo
+        self.failed: list[str] = []
+        self.read = self.skipped = self.service = self.no_text = 0
+
+    def fail(self, message: str) -> None:
+        self.failed.append(message)
+        self.bar.set_postfix(failed=len(self.failed), refresh=False)
+        if self.on_failure is not None:
+            self.on_failure(message)
+        elif self.echo:
+            from tqdm import tqdm
+
+            tqdm.write(message, file=sys.stderr)
+
+    def _skipped_messages(self, note: SkippedMessages) -> None:
+        self.service += note.service
+        self.no_text += note.no_text
+        self.bar.update(note.total)      # the bar's total counted them as messages
+
+    def pending(self) -> Iterator[tuple[Article, int]]:
+        cut = Windows()
+        for item in read_inputs(self.paths, default_date=self.default_date, default_lang=self.default_lang,
+                                on_skip=self._skipped_messages):
+            if isinstance(item, InputFailure):
+                self.fail(item.message)
+                self.bar.update(1)
+                continue
+            self.read += 1
+            window = cut.of(item)
+            if item.id in self.stored or _stored_before_record_ids(item, self.stored_sources):
+                self.skipped += 1
+                self.bar.set_postfix(skipped=self.skipped, refresh=False)
+                self.bar.update(1)
+                continue
+            self.stored.add(item.id)  # a second copy later in the same run is skipped too
+            yield item, window
+
+    def chunks(self, size: int) -> Iterator[_Chunk]:
+        batch: list[tuple[Article, int]] = []
+        n = 0
+        for article, window in self.pending():
+            batch.append((article, window))
+            if len(batch) >= size:
+                yield _Chunk(n, [a for a, _ in batch], [w for _, w in batch])
+                n += 1
+                batch = []
+        if batch:
+            yield _Chunk(n, [a for a, _ in batch], [w for _, w in batch])
+
+
+def _dask_runner(client: Any, scheduler: str | Any, gaz: str | None) -> _Runner:
+    _warm_dask(client, gaz)
+    nthreads = sum(client.nthreads().values()) or 1
+    address = getattr(getattr(client, "scheduler", None), "address", None) or str(scheduler)
+    return _Runner(lambda: client.get_executor(pure=False), gazetteer_path=gaz, respawn=False,
+                   mode=f"dask {address}, {nthreads} worker threads", in_flight=IN_FLIGHT_PER_WORKER * nthreads)
+
+
+def _local_runner(n_workers: int, gaz: str | None, *, chunks: int) -> _Runner:
+    """Worker processes; or this process for one worker or for a run of one chunk (``chunks``
+    is how many the look-ahead found, at most 2)."""
+    if n_workers == 1 or chunks < 2:
+        if chunks:
+            _pipeline_here(gaz)
+        return _Runner(_InlineExecutor, gazetteer_path=gaz, respawn=False, mode="in-process", in_flight=1)
+    _check_gazetteer(gaz)
+    return _Runner(lambda: _local_pool(n_workers, gaz), gazetteer_path=gaz, respawn=True,
+                   mode=f"{n_workers} local workers", in_flight=IN_FLIGHT_PER_WORKER * n_workers)
 
 
 def _stored_before_record_ids(article: Article, stored_sources: dict[str, str]) -> bool:
