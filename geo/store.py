@@ -286,6 +286,60 @@ def _checked(values: Iterable[str] | None, allowed: Iterable[str], what: str) ->
         raise ValueError(f"unknown {what}: {', '.join(map(str, bad[:5]))}")
     return values
 
+def _event_filters(*, event_types: Iterable[str] | None, precisions: Iterable[str] | None,
+                   sides: Iterable[str] | None, date_from: str | None, date_to: str | None,
+                   bbox: tuple[float, float, float, float] | None, article_id: str | None,
+                   min_confidence: float | None, max_border_km: float | None) -> tuple[list[str], list[object]]:
+    """``read_events``' filters as SQL conditions on the events table (alias ``e``) and their
+    parameters; raises ValueError for an unknown type or precision or a malformed date."""
+    where: list[str] = []
+    params: list[object] = []
+    for column, values, allowed in (("event_type", event_types, EVENT_TYPES),
+                                    ("precision", precisions, PRECISIONS)):
+        checked = _checked(values, allowed, column)
+        if checked is not None:
+            where.append(f'e."{column}" IN ({", ".join("?" for _ in checked)})' if checked else "0")
+            params += checked
+    if sides is not None:
+        sides = [sides] if isinstance(sides, str) else list(sides)
+        where.append(f'e.side IN ({", ".join("?" for _ in sides)})' if sides else "0")
+        params += sides
+    for bound, op in ((date_from, ">="), (date_to, "<=")):
+        if bound is not None:
+            if not _DATE_RX.fullmatch(str(bound)):
+                raise ValueError(f"bad date {bound!r} (want YYYY, YYYY-MM or YYYY-MM-DD)")
+            where.append(f"e.date IS NOT NULL AND substr(e.date, 1, ?) {op} ?")
+            params += [len(bound), bound]
+    if article_id is not None:
+        where.append(f'(e.article_id = ? OR e.event_id IN (SELECT event_id FROM "{SOURCES}" WHERE article_id = ?))')
+        params += [article_id, article_id]
+    if min_confidence is not None:
+        where.append("e.confidence >= ?")
+        params.append(float(min_confidence))
+    if max_border_km is not None:
+        where.append("e.border_km IS NOT NULL AND e.border_km <= ?")
+        params.append(float(max_border_km))
+    if bbox is not None:
+        minx, miny, maxx, maxy = (float(v) for v in bbox)
+        where.append(f'e.fid IN (SELECT id FROM "rtree_{EVENTS}_geom" WHERE minx <= ? AND maxx >= ? '
+                     "AND miny <= ? AND maxy >= ?)")
+        params += [maxx, minx, maxy, miny]
+    return where, params
+
+
+def _events_frame(rows: list[tuple]) -> gpd.GeoDataFrame:
+    """Rows of (geometry blob, ``EVENT_COLUMNS``..., url) as the GeoDataFrame ``read_events`` returns."""
+    import geopandas as gpd
+    import pandas as pd
+
+    frame = pd.DataFrame.from_records([r[1:] for r in rows], columns=[*EVENT_COLUMNS, URL_COLUMN])
+    for c in _FLOATS:
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
+    for c in ("place_start", "place_end"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce").fillna(0).astype("int64")
+    geometry = gpd.GeoSeries(_decode_points([r[0] for r in rows]), crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
 
 def _article_date(article: Article) -> str | None:
     if article.date is None:
@@ -612,41 +666,9 @@ class EventStore:
         the GeoPackage R-tree; dates compare as ISO strings (``date_to="2024-12"`` keeps
         December). Events with an unknown date are dropped by a date filter.
         """
-        import geopandas as gpd
-        import pandas as pd
-
-        where: list[str] = []
-        params: list[object] = []
-        for column, values, allowed in (("event_type", event_types, EVENT_TYPES),
-                                        ("precision", precisions, PRECISIONS)):
-            checked = _checked(values, allowed, column)
-            if checked is not None:
-                where.append(f'e."{column}" IN ({", ".join("?" for _ in checked)})' if checked else "0")
-                params += checked
-        if sides is not None:
-            sides = [sides] if isinstance(sides, str) else list(sides)
-            where.append(f'e.side IN ({", ".join("?" for _ in sides)})' if sides else "0")
-            params += sides
-        for bound, op in ((date_from, ">="), (date_to, "<=")):
-            if bound is not None:
-                if not _DATE_RX.fullmatch(str(bound)):
-                    raise ValueError(f"bad date {bound!r} (want YYYY, YYYY-MM or YYYY-MM-DD)")
-                where.append(f"e.date IS NOT NULL AND substr(e.date, 1, ?) {op} ?")
-                params += [len(bound), bound]
-        if article_id is not None:
-            where.append(f'(e.article_id = ? OR e.event_id IN (SELECT event_id FROM "{SOURCES}" WHERE article_id = ?))')
-            params += [article_id, article_id]
-        if min_confidence is not None:
-            where.append("e.confidence >= ?")
-            params.append(float(min_confidence))
-        if max_border_km is not None:
-            where.append("e.border_km IS NOT NULL AND e.border_km <= ?")
-            params.append(float(max_border_km))
-        if bbox is not None:
-            minx, miny, maxx, maxy = (float(v) for v in bbox)
-            where.append(f'e.fid IN (SELECT id FROM "rtree_{EVENTS}_geom" WHERE minx <= ? AND maxx >= ? '
-                         "AND miny <= ? AND maxy >= ?)")
-            params += [maxx, minx, maxy, miny]
+        where, params = _event_filters(event_types=event_types, precisions=precisions, sides=sides,
+                                       date_from=date_from, date_to=date_to, bbox=bbox, article_id=article_id,
+                                       min_confidence=min_confidence, max_border_km=max_border_km)
         if not self.path.exists():
             return with_urls(empty_events_frame())
         cols = self._columns(EVENTS, EVENT_COLUMNS, "e.")
@@ -662,15 +684,7 @@ class EventStore:
                 rows = con.execute(sql, params).fetchall()
         except sqlite3.Error as err:
             raise StoreError(f"{self.path}: cannot read events ({err})") from err
-        if not rows:
-            return with_urls(empty_events_frame())
-        frame = pd.DataFrame.from_records([r[1:] for r in rows], columns=[*EVENT_COLUMNS, URL_COLUMN])
-        for c in _FLOATS:
-            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
-        for c in ("place_start", "place_end"):
-            frame[c] = pd.to_numeric(frame[c], errors="coerce").fillna(0).astype("int64")
-        geometry = gpd.GeoSeries(_decode_points([r[0] for r in rows]), crs="EPSG:4326")
-        return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+        return _events_frame(rows) if rows else with_urls(empty_events_frame())
 
     def revision(self) -> int:
         """A counter that every write that stores something increments (0 for a new or
