@@ -77,6 +77,7 @@ from geo.events import (
     PRECISIONS,
     Event,
     clean_text,
+    corroborated_confidence,
     dates_compatible,
     empty_events_frame,
     event_record,
@@ -327,6 +328,17 @@ def _event_filters(*, event_types: Iterable[str] | None, precisions: Iterable[st
     return where, params
 
 
+def _corroborate(target: list, ev: Event) -> tuple[str, str, float]:
+    """Fold another article's report ``ev`` into the stored incident ``target`` ([fid, event_id,
+    sources, tags, confidence, date, article_id], kept current for later reports in the same
+    batch); returns its new (sources, tags, confidence)."""
+    target[2] = LIST_SEP.join(dict.fromkeys([*filter(None, (target[2] or "").split(LIST_SEP)), *ev.sources]))
+    tags = set(filter(None, (target[3] or "").split(LIST_SEP))) | set(ev.tags)
+    target[3] = LIST_SEP.join(t for t in EVENT_TYPES if t in tags and t != ev.event_type)
+    target[4] = corroborated_confidence(target[4], ev.confidence)
+    return target[2], target[3], target[4]
+
+
 def _events_frame(rows: list[tuple]) -> gpd.GeoDataFrame:
     """Rows of (geometry blob, ``EVENT_COLUMNS``..., url) as the GeoDataFrame ``read_events`` returns."""
     import geopandas as gpd
@@ -559,13 +571,7 @@ class EventStore:
                 target = next((inc for inc in incidents.get(key, ()) if inc[6] != ev.article_id
                                and dates_compatible(inc[5], ev.date)), None) if key else None
                 if target is not None:
-                    # target: [fid, event_id, sources, tags, confidence, date, article_id], kept current
-                    target[2] = LIST_SEP.join(dict.fromkeys([*filter(None, (target[2] or "").split(LIST_SEP)),
-                                                            *ev.sources]))
-                    tags = set(filter(None, (target[3] or "").split(LIST_SEP))) | set(ev.tags)
-                    target[3] = LIST_SEP.join(t for t in EVENT_TYPES if t in tags and t != ev.event_type)
-                    target[4] = round(min(0.99, max(target[4] or 0.0, ev.confidence) + 0.05), 2)
-                    updates[target[0]] = (target[2], target[3], target[4])
+                    updates[target[0]] = _corroborate(target, ev)
                     event_id = target[1]
                     n_merged += 1
                 else:

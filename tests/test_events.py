@@ -23,6 +23,7 @@ from geo.events import (
     EVENT_COLUMNS,
     EVENT_TYPES,
     Event,
+    corroborated_confidence,
     dates_compatible,
     events_to_frame,
     extract_events,
@@ -454,6 +455,13 @@ def test_merge_same_incident_from_two_articles():
     merged = merge_events(a + b)
     assert len(merged) == 1 and merged[0].sources == ("one.txt", "two.txt")
     assert merged[0].event_id == a[0].event_id
+
+
+def test_corroboration_raises_confidence_but_never_to_certainty():
+    assert corroborated_confidence(0.6, 0.7) == pytest.approx(0.75)
+    assert corroborated_confidence(None, 0.5) == pytest.approx(0.55)
+    assert corroborated_confidence(0.97, 0.98) == pytest.approx(0.99)
+    assert corroborated_confidence(0.99, 0.99) < 1.0
 
 
 def test_no_merge_for_different_days_places_or_types():

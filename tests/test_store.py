@@ -148,6 +148,10 @@ def test_same_incident_from_two_articles_is_one_event_with_two_sources(store):
     # the store keeps what merge_events keeps when given the same articles in the same order
     assert sorted(frame.event_id) == sorted(e.event_id for e in merge_events([ea, eb, ec]))
     assert set(store.read_events(article_id="art00002").event_id) == {ea.event_id}
+    # and the same confidence: a second report makes the incident likelier
+    in_memory = next(e for e in merge_events([ea, eb, ec]) if e.event_id == ea.event_id)
+    assert merged["confidence"] == pytest.approx(in_memory.confidence)
+    assert merged["confidence"] > max(ea.confidence, eb.confidence)
 
 
 def test_a_failing_batch_stores_nothing(store):

@@ -62,7 +62,7 @@ from geo.events.export import (
     ACLED_COLUMNS, empty_events_frame, event_record, events_to_frame, frame_to_acled, frame_to_geojson,
 )
 from geo.events.extraction import extract_events
-from geo.events.merge import incident_key, merge_events, same_incident
+from geo.events.merge import corroborated_confidence, incident_key, merge_events, same_incident
 from geo.events.model import EVENT_COLUMNS, EVENT_TYPES, LIST_SEP, PRECISIONS, Event
 from geo.events.places import geo_precision, precision_of
 from geo.events.sentences import Sentence, clean_text, split_sentences
@@ -78,6 +78,7 @@ __all__ = [
     "resolve_date",
     "extract_events",
     "merge_events",
+    "corroborated_confidence",
     "same_incident",
     "incident_key",
     "dates_compatible",

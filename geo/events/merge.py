@@ -9,7 +9,13 @@ from geo.events.dates import dates_compatible
 from geo.events.model import Event
 from geo.events.triggers import _PRIORITY
 
-__all__ = ["incident_key", "same_incident", "merge_events"]
+__all__ = ["incident_key", "same_incident", "merge_events", "corroborated_confidence"]
+
+#: Each further report of an incident raises its confidence by this much...
+CORROBORATION_BONUS = 0.05
+#: ...but never to certainty: every report was read by a machine.
+CONFIDENCE_CAP = 0.99
+
 
 def incident_key(event: Event) -> tuple[str, str] | None:
     """What two reports must share to be one incident (then dates must be compatible)."""
@@ -47,6 +53,11 @@ def merge_events(events: Iterable[Event]) -> list[Event]:
     return out
 
 
+def corroborated_confidence(a: float | None, b: float) -> float:
+    """The confidence of an incident reported with confidences ``a`` (None: unknown) and ``b``."""
+    return round(min(CONFIDENCE_CAP, max(a or 0.0, b) + CORROBORATION_BONUS), 2)
+
+
 def _absorb(rep: Event, other: Event) -> Event:
     sources = tuple(dict.fromkeys(rep.sources + other.sources))
     if len(sources) == len(rep.sources) and rep.article_id == other.article_id:
@@ -55,6 +66,6 @@ def _absorb(rep: Event, other: Event) -> Event:
     triggers = tuple(dict.fromkeys(rep.triggers + other.triggers))
     numbers = {**other.numbers, **rep.numbers}
     actors = {**other.actors, **rep.actors}
-    confidence = round(min(0.99, max(rep.confidence, other.confidence) + 0.05), 2)
+    confidence = corroborated_confidence(rep.confidence, other.confidence)
     return dataclasses.replace(rep, sources=sources, tags=tags, triggers=triggers,
                                numbers=dict(sorted(numbers.items())), actors=actors, confidence=confidence)
