@@ -347,63 +347,105 @@ def filter_events(events: gpd.GeoDataFrame, flt: EventFilter) -> gpd.GeoDataFram
     if len(events) == 0:
         return events
     keep = np.ones(len(events), dtype=bool)
-    if flt.types is not None:
-        keep &= _col(events, "event_type").isin(flt.types).to_numpy()
-    if flt.date_from is not None or flt.date_to is not None or not flt.include_undated:
-        dates = pd.to_datetime(_col(events, "date"), errors="coerce", format="mixed")
-        known = dates.notna().to_numpy()
-        ok = known.copy()
-        if flt.date_from is not None:
-            ok &= (dates >= pd.Timestamp(flt.date_from)).to_numpy()
-        if flt.date_to is not None:
-            ok &= (dates <= pd.Timestamp(flt.date_to)).to_numpy()
-        keep &= ok | (~known & flt.include_undated)
-    if flt.sides is not None:
-        side = _col(events, "side").astype("string")
-        unknown = (side.isna() | ~side.isin(["RU", "UA"])).to_numpy()
-        keep &= side.isin(flt.sides).fillna(False).to_numpy(dtype=bool) | (unknown & ("unknown" in flt.sides))
-    if (flt.km_min is not None or flt.km_max is not None or flt.km_bands is not None
-            or not flt.include_unknown_distance):
-        km = pd.to_numeric(_col(events, "border_km"), errors="coerce")
-        known = km.notna().to_numpy()
-        ok = known.copy()
-        if flt.km_min is not None:
-            ok &= (km >= flt.km_min).fillna(False).to_numpy(dtype=bool)
-        if flt.km_max is not None:
-            ok &= (km <= flt.km_max).fillna(False).to_numpy(dtype=bool)
-        if flt.km_bands is not None:
-            ok &= _in_bands(km, flt.km_bands)
-        keep &= ok | (~known & flt.include_unknown_distance)
-    if flt.articles is not None:
-        wanted = set(flt.articles)
-        article = _col(events, "article").astype("string")
-        in_sources = _col(events, "sources").astype("string").fillna("").map(
-            lambda s: any(part in wanted for part in s.split("; ")) if s else False)
-        keep &= article.isin(wanted).fillna(False).to_numpy(dtype=bool) | in_sources.to_numpy(dtype=bool)
-    if flt.min_confidence > 0:
-        conf = pd.to_numeric(_col(events, "confidence"), errors="coerce").fillna(0.0)
-        keep &= (conf >= flt.min_confidence).to_numpy()
+    for test in _FILTER_STEPS:
+        keep &= test(events, flt)
+    return events.loc[keep]
+
+
+def _type_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    if flt.types is None:
+        return True
+    return _col(events, "event_type").isin(flt.types).to_numpy()
+
+
+def _date_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    if flt.date_from is None and flt.date_to is None and flt.include_undated:
+        return True
+    dates = pd.to_datetime(_col(events, "date"), errors="coerce", format="mixed")
+    known = dates.notna().to_numpy()
+    ok = known.copy()
+    if flt.date_from is not None:
+        ok &= (dates >= pd.Timestamp(flt.date_from)).to_numpy()
+    if flt.date_to is not None:
+        ok &= (dates <= pd.Timestamp(flt.date_to)).to_numpy()
+    return ok | (~known & flt.include_undated)
+
+
+def _side_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    if flt.sides is None:
+        return True
+    side = _col(events, "side").astype("string")
+    unknown = (side.isna() | ~side.isin(["RU", "UA"])).to_numpy()
+    return side.isin(flt.sides).fillna(False).to_numpy(dtype=bool) | (unknown & ("unknown" in flt.sides))
+
+
+def _distance_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    if (flt.km_min is None and flt.km_max is None and flt.km_bands is None
+            and flt.include_unknown_distance):
+        return True
+    km = pd.to_numeric(_col(events, "border_km"), errors="coerce")
+    known = km.notna().to_numpy()
+    ok = known.copy()
+    if flt.km_min is not None:
+        ok &= (km >= flt.km_min).fillna(False).to_numpy(dtype=bool)
+    if flt.km_max is not None:
+        ok &= (km <= flt.km_max).fillna(False).to_numpy(dtype=bool)
+    if flt.km_bands is not None:
+        ok &= _in_bands(km, flt.km_bands)
+    return ok | (~known & flt.include_unknown_distance)
+
+
+def _article_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    if flt.articles is None:
+        return True
+    wanted = set(flt.articles)
+    article = _col(events, "article").astype("string")
+    in_sources = _col(events, "sources").astype("string").fillna("").map(
+        lambda s: any(part in wanted for part in s.split("; ")) if s else False)
+    return article.isin(wanted).fillna(False).to_numpy(dtype=bool) | in_sources.to_numpy(dtype=bool)
+
+
+def _confidence_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    if flt.min_confidence <= 0:
+        return True
+    conf = pd.to_numeric(_col(events, "confidence"), errors="coerce").fillna(0.0)
+    return (conf >= flt.min_confidence).to_numpy()
+
+
+def _place_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
     query = search_key(flt.place_query)
-    if query:
-        keys = events["place_key"] if "place_key" in events.columns else \
-            _col(events, "place_name").map(search_key)
-        keep &= keys.astype(str).str.contains(query, regex=False).to_numpy(dtype=bool)
+    if not query:
+        return True
+    keys = events["place_key"] if "place_key" in events.columns else _col(events, "place_name").map(search_key)
+    return keys.astype(str).str.contains(query, regex=False).to_numpy(dtype=bool)
+
+
+def _actor_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    keep: np.ndarray | bool = True
     for role, wanted in (("attacker", flt.attackers), ("target", flt.targets)):
         if wanted is not None:
             values = events[role] if role in events.columns else \
                 parse_json_column(_col(events, "actors"), (role,))[role]
-            keep &= values.isin(wanted).to_numpy(dtype=bool)
-    if flt.langs is not None:
-        lang = _col(events, "lang").astype("string")
-        unknown = (lang.isna() | (lang == "")).to_numpy(dtype=bool)
-        keep &= lang.isin(flt.langs).fillna(False).to_numpy(dtype=bool) | (unknown & (UNKNOWN_LANGUAGE in flt.langs))
+            keep = keep & values.isin(wanted).to_numpy(dtype=bool)
+    return keep
+
+
+def _lang_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    if flt.langs is None:
+        return True
+    lang = _col(events, "lang").astype("string")
+    unknown = (lang.isna() | (lang == "")).to_numpy(dtype=bool)
+    return lang.isin(flt.langs).fillna(False).to_numpy(dtype=bool) | (unknown & (UNKNOWN_LANGUAGE in flt.langs))
+
+
+def _numbers_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray | bool:
+    keep: np.ndarray | bool = True
     for key, least in flt.min_numbers:
         if least > 0:
             values = events[key] if key in events.columns else \
                 _counts(parse_json_column(_col(events, "numbers"), (key,))[key])
-            keep &= (pd.to_numeric(values, errors="coerce").fillna(0) >= least).to_numpy(dtype=bool)
-    keep &= _front_keep(events, flt)
-    return events.loc[keep]
+            keep = keep & (pd.to_numeric(values, errors="coerce").fillna(0) >= least).to_numpy(dtype=bool)
+    return keep
 
 
 def _front_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray:
@@ -420,6 +462,12 @@ def _front_keep(events: pd.DataFrame, flt: EventFilter) -> np.ndarray:
         keep &= (control.isin(flt.controls).fillna(False).to_numpy(dtype=bool)
                  | (~known & ("unknown" in flt.controls)))
     return keep
+
+
+#: Each of ``EventFilter``'s criteria, as a function of (events, filter) giving the rows kept
+#: (True: the criterion is not set). ``filter_events`` keeps the rows all of them keep.
+_FILTER_STEPS = (_type_keep, _date_keep, _side_keep, _distance_keep, _article_keep, _confidence_keep,
+                 _place_keep, _actor_keep, _lang_keep, _numbers_keep, _front_keep)
 
 
 
