@@ -169,37 +169,17 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
     def col(name: str) -> pd.Series:
         return frame[name] if name in frame else pd.Series([None] * len(frame), index=frame.index)
 
-    def actor(js: object, key: str) -> str | None:
-        try:
-            return json.loads(js).get(key) if isinstance(js, str) and js else None
-        except (ValueError, AttributeError):
-            return None
-
-    def category(etype: object, tags: object, actors: object, country: object,
-                 triggers: object) -> tuple[str, str]:
-        t, sub = acled_category(str(etype), "" if _missing(tags) else str(tags))
-        if etype == "territorial_change":
-            sub = acled_territory_sub_type(taker=actor(actors, "attacker"),
-                                           country=None if _missing(country) else str(country),
-                                           triggers="" if _missing(triggers) else str(triggers))
-        return t, sub
-
-    types = [category(*row) for row in zip(col("event_type"), col("tags"), col("actors"), col("country"),
-                                           col("triggers"), strict=True)]
+    types = [_acled_category(*row) for row in zip(col("event_type"), col("tags"), col("actors"), col("country"),
+                                                  col("triggers"), strict=True)]
     dates = [acled_date(d) for d in col("date")]
-
-    def number(js: object, key: str) -> int | None:
-        value = actor(js, key)
-        return int(value) if isinstance(value, (int, float)) else None
-
     out = pd.DataFrame({
         "event_id_cnty": col("event_id"),
         "event_date": [d for d, _ in dates],
         "time_precision": [p for _, p in dates],
         "event_type": [t[0] for t in types],
         "sub_event_type": [t[1] for t in types],
-        "actor1": [actor(a, "attacker") for a in col("actors")],
-        "actor2": [actor(a, "target") for a in col("actors")],
+        "actor1": [_json_field(a, "attacker") for a in col("actors")],
+        "actor2": [_json_field(a, "target") for a in col("actors")],
         "civilian_targeting": ["Civilian targeting" if t in _CIVILIAN_TARGETING else None
                                for t in col("event_type")],
         "country": col("country"),
@@ -210,15 +190,45 @@ def frame_to_acled(frame: pd.DataFrame) -> pd.DataFrame:
         "geo_precision": col("precision").map(geo_precision),
         "source": col("sources"),
         "notes": col("excerpt"),
-        "fatalities": [number(n, "killed") for n in col("numbers")],
+        "fatalities": [_json_count(n, "killed") for n in col("numbers")],
         "borderline_type": col("event_type"),
     }, index=frame.index)
     for c in ACLED_COLUMNS:
         if c not in out:
             out[c] = col(c)
-    out["time_precision"] = out["time_precision"].astype("Int64")
-    out["geo_precision"] = out["geo_precision"].astype("Int64")
-    out["fatalities"] = out["fatalities"].astype("Int64")
+    return _acled_table(out)
+
+
+def _json_field(js: object, key: str) -> object:
+    """``key`` of a JSON object column's value (None when absent or not JSON)."""
+    try:
+        return json.loads(js).get(key) if isinstance(js, str) and js else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def _json_count(js: object, key: str) -> int | None:
+    value = _json_field(js, key)
+    return int(value) if isinstance(value, (int, float)) else None
+
+
+def _acled_category(etype: object, tags: object, actors: object, country: object,
+                    triggers: object) -> tuple[str, str]:
+    """ACLED's (event_type, sub_event_type) of one of our events."""
+    t, sub = acled_category(str(etype), "" if _missing(tags) else str(tags))
+    if etype == "territorial_change":
+        sub = acled_territory_sub_type(taker=_json_field(actors, "attacker"),
+                                       country=None if _missing(country) else str(country),
+                                       triggers="" if _missing(triggers) else str(triggers))
+    return t, sub
+
+
+def _acled_table(out: pd.DataFrame) -> pd.DataFrame:
+    """ACLED's column order and integer columns; text cells defused for spreadsheets."""
+    import pandas as pd
+
+    for c in ("time_precision", "geo_precision", "fatalities"):
+        out[c] = out[c].astype("Int64")
     out = out[list(ACLED_COLUMNS)].reset_index(drop=True)
     for c in out.columns:
         if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
