@@ -629,7 +629,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn war reporting into a geocoded event map, offline.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add_command in _COMMANDS:
+        add_command(sub)
+    return parser
 
+
+def _add_gazetteer_command(sub: argparse._SubParsersAction) -> None:
     gaz = sub.add_parser("gazetteer", help="build or inspect the local gazetteer",
                          description="Build or inspect the local gazetteer.")
     gaz_sub = gaz.add_subparsers(dest="gazetteer_command", required=True, metavar="ACTION")
@@ -645,6 +650,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even if one is already built")
     build.set_defaults(handler=_cmd_gazetteer_build)
 
+
+def _add_lookup_command(sub: argparse._SubParsersAction) -> None:
     lookup = sub.add_parser("lookup", help="list gazetteer candidates for a name, most likely first",
                             description="List gazetteer candidates for NAME, most likely first.")
     lookup.add_argument("name", metavar="NAME", help="a place name in any common spelling or script")
@@ -656,6 +663,8 @@ def build_parser() -> argparse.ArgumentParser:
     lookup.add_argument("--cache", metavar="DIR", help="gazetteer directory")
     lookup.set_defaults(handler=_cmd_lookup)
 
+
+def _add_parse_command(sub: argparse._SubParsersAction) -> None:
     parse = sub.add_parser("parse", help="find and resolve the place names in articles",
                            description="Find and resolve the place names in an article, or in a "
                                        "JSON Lines batch.")
@@ -666,6 +675,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--cache", metavar="DIR", help="gazetteer directory")
     parse.set_defaults(handler=_cmd_parse)
 
+
+def _add_distance_command(sub: argparse._SubParsersAction) -> None:
     dist = sub.add_parser("distance", help="geodesic distance from a point to the Russia-Ukraine border",
                           description="Geodesic distance in km from LAT LON to the Russia-Ukraine land "
                                       "border, the side the point lies on, and the nearest border point.")
@@ -674,6 +685,8 @@ def build_parser() -> argparse.ArgumentParser:
     dist.add_argument("--json", action="store_true", help="print JSON")
     dist.set_defaults(handler=_cmd_distance)
 
+
+def _add_events_command(sub: argparse._SubParsersAction) -> None:
     events = sub.add_parser("events", help="extract typed, geocoded events from articles",
                             description="Extract events from article files and print them (GeoJSON\n"
                                         "on standard output by default), each with the url of its\n"
@@ -694,6 +707,8 @@ def build_parser() -> argparse.ArgumentParser:
     events.add_argument("--cache", metavar="DIR", help="gazetteer directory")
     events.set_defaults(handler=_cmd_events)
 
+
+def _add_ingest_command(sub: argparse._SubParsersAction) -> None:
     ingest = sub.add_parser("ingest", help="add articles' events to the store",
                             description="Process articles (files, directories, JSON Lines) and add\n"
                                         "their events to the store. Already stored articles are skipped.\n"
@@ -712,6 +727,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--cache", metavar="DIR", help="gazetteer directory")
     ingest.set_defaults(handler=_cmd_ingest)
 
+
+def _add_export_command(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser("export", help="export the stored events",
                             description="Export the stored events.")
     export.add_argument("--format", choices=["geojson", "csv", "gpkg", "parquet"], default="geojson",
@@ -720,6 +737,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--data", metavar="DIR", help="data directory")
     export.set_defaults(handler=_cmd_export)
 
+
+def _add_frontline_command(sub: argparse._SubParsersAction) -> None:
     front = sub.add_parser("frontline", help="import or list front-line snapshots you supply",
                            description="Front-line snapshots from DeepStateMap, daily merged files or ISW, "
                                        "stored beside the events (frontline.gpkg).")
@@ -744,6 +763,8 @@ def build_parser() -> argparse.ArgumentParser:
     flist.add_argument("--data", metavar="DIR", help="data directory")
     flist.set_defaults(handler=_cmd_frontline_list)
 
+
+def _add_map_command(sub: argparse._SubParsersAction) -> None:
     map_ = sub.add_parser("map", help="write the stored events as a standalone HTML map",
                           description="Write the stored events as a standalone, offline HTML map.")
     map_.add_argument("--out", metavar="PATH", default="map.html", help="output HTML (default map.html)")
@@ -752,7 +773,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="basemap: none (default; the page fetches nothing), osm (OpenStreetMap) or "
                            "satellite (Esri World Imagery): the reader's browser then fetches tiles from that server")
     map_.set_defaults(handler=_cmd_map)
-    return parser
+
+
+#: Each subcommand's parser, in the order ``--help`` lists them.
+_COMMANDS = (
+    _add_gazetteer_command,
+    _add_lookup_command,
+    _add_parse_command,
+    _add_distance_command,
+    _add_events_command,
+    _add_ingest_command,
+    _add_export_command,
+    _add_frontline_command,
+    _add_map_command,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
