@@ -601,108 +601,152 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     ``info(key)`` adds what only the gazetteer's entries tell (``F_STRONG``, ``F_ADMIN``);
     it is asked only for capitalised matches.
     """
-    n = len(toks)
-    if not n:
+    if not toks:
         return []
-    keys = [t.key for t in toks]
-    starts = [t.start for t in toks]
-    common = lex.common_words
-    runs = _cap_runs(toks, text, lex)
-    run_span: dict[int, tuple[int, int]] = {}
-    for i, r in enumerate(runs):
-        if r >= 0:
-            a, _ = run_span.get(r, (i, i))
-            run_span[r] = (a, i + 1)
+    scan = _Scan(text, toks, lex)
+    _find_people(scan, index, info)
+    _dotted_acronyms(scan)
+    _state_abbreviations(scan)
+    matches = [m for m in index.matches(scan.keys) if toks[m[0]].cap]
+    _demonyms_and_aliases(scan, matches)
+    _gazetteer_names(scan, matches, info)
+    _country_acronyms(scan)
+    _context_patterns(text, toks, scan.runs, scan.run_span, scan.person_tok, scan.taken, scan.found, lex)
+    return _finish(scan)
 
-    # People: the rest of a run after a title ("Ukrainian President Volodymyr Zelenskyy",
-    # "governor Yuri Slyusar"), or a run opening with a first name ("Vladimir Putin").
-    person_tok = [False] * n
+
+class _Scan:
+    """One text's tokens as ``recognize``'s steps share them: capitalised runs, the tokens
+    taken by a name found so far, the people, and what was found."""
+
+    __slots__ = ("text", "toks", "lex", "n", "keys", "starts", "runs", "run_span", "caps", "person_tok",
+                 "taken", "found")
+
+    def __init__(self, text: str, toks: Sequence[Token], lex: Lexicon) -> None:
+        self.text, self.toks, self.lex = text, toks, lex
+        self.n = len(toks)
+        self.keys = [t.key for t in toks]
+        self.starts = [t.start for t in toks]
+        self.runs = _cap_runs(toks, text, lex)
+        self.run_span: dict[int, tuple[int, int]] = {}
+        for i, r in enumerate(self.runs):
+            if r >= 0:
+                a, _ = self.run_span.get(r, (i, i))
+                self.run_span[r] = (a, i + 1)
+        self.caps = [i for i, t in enumerate(toks) if t.cap]  # most steps only need these
+        self.person_tok = [False] * self.n
+        self.taken = [False] * self.n
+        self.found: list[Found] = []
+
+    def take(self, f: Found) -> None:
+        self.found.append(f)
+        for k in range(f.tok0, f.tok1):
+            self.taken[k] = True
+
+    def token_span(self, start: int, end: int) -> tuple[int, int]:
+        """The tokens inside characters ``start``..``end``."""
+        t0 = bisect_left(self.starts, start)
+        t1 = t0
+        while t1 < self.n and self.toks[t1].end <= end:
+            t1 += 1
+        return t0, t1
+
+
+def _person_start(scan: _Scan, a: int, b: int, index: KeyIndex) -> int:
+    """Where a person's name starts in the capitalised run ``a``..``b`` (-1: none): after a
+    title ("Ukrainian President Volodymyr Zelenskyy", "governor Yuri Slyusar"), or at a first
+    name opening the run ("Vladimir Putin")."""
+    toks, lex, text = scan.toks, scan.lex, scan.text
+    start = -1
+    if toks[a].initial and toks[a].key in lex.common_words and b - a > 1:
+        a += 1  # "The Russian statement": a sentence's capitalised first word
+    before = toks[a - 1] if a else None
+    if before is not None and before.key in lex.titles and text[before.end:toks[a].start] == " ":
+        start = a
+    for k in range(a, b):
+        if toks[k].key in lex.titles and k + 1 < b and toks[k + 1].key not in lex.connectors:
+            start = k + 1
+    if start < 0:
+        k = a
+        # A demonym or title may open the run: "Russian Vladimir Putin".
+        while k < b - 1 and (toks[k].key in lex.demonyms or toks[k].key in lex.titles):
+            k += 1
+        # ... unless the whole run is a place's name: "Mala Tokmachka", "Velyka Novosilka"
+        # open with a word that is also a first name
+        if (b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in lex.feature_words
+                and index.get(" ".join(scan.keys[k:b])) is None):
+            start = k
+    if start >= 0 and any(t.key in lex.org_words for t in toks[start:b]):
+        return -1
+    return start
+
+
+def _find_people(scan: _Scan, index: KeyIndex, info: Callable[[str], int]) -> None:
+    """Mark the tokens of people's names in ``scan.person_tok``."""
+    toks, lex = scan.toks, scan.lex
     person_keys: set[str] = set()
     person_firsts: set[str] = set()
-    for r, (a, b) in run_span.items():
-        start = -1
-        if toks[a].initial and toks[a].key in lex.common_words and b - a > 1:
-            a += 1  # "The Russian statement": a sentence's capitalised first word
-        before = toks[a - 1] if a else None
-        if before is not None and before.key in lex.titles and text[before.end:toks[a].start] == " ":
-            start = a
-        for k in range(a, b):
-            if toks[k].key in lex.titles and k + 1 < b and toks[k + 1].key not in lex.connectors:
-                start = k + 1
+    for a, b in scan.run_span.values():
+        start = _person_start(scan, a, b, index)
         if start < 0:
-            k = a
-            # A demonym or title may open the run: "Russian Vladimir Putin".
-            while k < b - 1 and (toks[k].key in lex.demonyms or toks[k].key in lex.titles):
-                k += 1
-            # ... unless the whole run is a place's name: "Mala Tokmachka", "Velyka Novosilka"
-            # open with a word that is also a first name
-            if (b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in lex.feature_words
-                    and index.get(" ".join(keys[k:b])) is None):
-                start = k
-        if start < 0 or any(t.key in lex.org_words for t in toks[start:b]):
             continue
         for k in range(start, b):
-            person_tok[k] = True
+            scan.person_tok[k] = True
             key = toks[k].key
             if key in lex.demonyms or info(key) & F_COUNTRY:
                 continue
             (person_firsts if k == start and key in lex.first_names else person_keys).add(key)
     # Surnames seen in full names are people wherever else they stand alone ("Slyusar said");
     # a first name only where it speaks ("Lee said"), not "Nelson residents".
-    caps = [i for i, t in enumerate(toks) if t.cap]  # most loops below only need these
-    for i in caps if person_keys or person_firsts else ():
+    for i in scan.caps if person_keys or person_firsts else ():
         t = toks[i]
-        if not person_tok[i] and (t.key in person_keys or t.key in person_firsts
-                                  and i + 1 < n and toks[i + 1].key in lex.said):
-            a, b = run_span.get(runs[i], (i, i + 1))
+        if not scan.person_tok[i] and (t.key in person_keys or t.key in person_firsts
+                                       and i + 1 < scan.n and toks[i + 1].key in lex.said):
+            a, b = scan.run_span.get(scan.runs[i], (i, i + 1))
             if b - a == 1:
-                person_tok[i] = True
-    found: list[Found] = []
-    taken = [False] * n
+                scan.person_tok[i] = True
 
-    # Country abbreviations written with dots (U.S.) do not survive tokenising as one word.
-    for m in lex.dotted_acronym_re.finditer(text):
-        t0 = bisect_left(starts, m.start())
-        if t0 >= n:
+
+def _dotted_acronyms(scan: _Scan) -> None:
+    """Country abbreviations written with dots (U.S.) do not survive tokenising as one word."""
+    lex, toks = scan.lex, scan.toks
+    for m in lex.dotted_acronym_re.finditer(scan.text):
+        t0, t1 = scan.token_span(m.start(), m.end())
+        if t0 >= scan.n:
             continue
-        t1 = t0
-        while t1 < n and toks[t1].end <= m.end():
-            t1 += 1
-        if t1 > t0 and not any(taken[t0:t1]):
+        if t1 > t0 and not any(scan.taken[t0:t1]):
             code = lex.dotted_acronyms.get(m.group(), lex.dotted_acronyms.get(m.group().rstrip(".")))
             if code:
-                found.append(Found(t0, t1, toks[t0].start, toks[t1 - 1].end, None, target=code,
-                                   flags=F_STRONG | F_ADMIN))
-                for k in range(t0, t1):
-                    taken[k] = True
+                scan.take(Found(t0, t1, toks[t0].start, toks[t1 - 1].end, None, target=code,
+                                flags=F_STRONG | F_ADMIN))
 
-    # "Richmond, Va.", "Seattle, WA": state abbreviations after a comma.
-    if lex.abbrev_re is not None and ", " in text:
-        for m in lex.abbrev_re.finditer(text):
-            t0 = bisect_left(starts, m.start())
-            t1 = t0
-            while t1 < n and toks[t1].end <= m.end():
-                t1 += 1
-            if t1 > t0 and not any(taken[t0:t1]):
-                found.append(Found(t0, t1, m.start(), m.end(), None, target=lex.abbrevs[m.group()],
-                                   flags=F_ADMIN))
-                for k in range(t0, t1):
-                    taken[k] = True
 
-    matches = [m for m in index.matches(keys) if toks[m[0]].cap]
+def _state_abbreviations(scan: _Scan) -> None:
+    """"Richmond, Va.", "Seattle, WA": state abbreviations after a comma."""
+    lex = scan.lex
+    if lex.abbrev_re is None or ", " not in scan.text:
+        return
+    for m in lex.abbrev_re.finditer(scan.text):
+        t0, t1 = scan.token_span(m.start(), m.end())
+        if t1 > t0 and not any(scan.taken[t0:t1]):
+            scan.take(Found(t0, t1, m.start(), m.end(), None, target=lex.abbrevs[m.group()], flags=F_ADMIN))
+
+
+def _demonyms_and_aliases(scan: _Scan, matches: list[tuple[int, int, int]]) -> None:
+    """Demonyms first: "North Korean" must not become "North" + a place called "Korean";
+    then names of countries and continents the gazetteer lacks ("Britain", "Europe")."""
+    toks, keys, lex, text = scan.toks, scan.keys, scan.lex, scan.text
     # A demonym inside a longer capitalised place name is part of it: "Zelene Pole", "Vilne Pole".
     inside_name: set[int] = set()
     for t0, t1, _value in matches:
         if (t1 - t0 >= 2 and all(toks[k].cap for k in range(t0, t1))
                 and keys[t0] not in lex.common_words):       # not "The South Korean ..."
             inside_name.update(range(t0 + 1, t1))
-    # Demonyms first: "North Korean" must not become "North" + a place called "Korean";
-    # then names of countries and continents the gazetteer lacks ("Britain", "Europe").
     firsts = lex.first_keys
-    for i in caps:
-        if taken[i] or person_tok[i] or keys[i] not in firsts or i in inside_name:
+    for i in scan.caps:
+        if scan.taken[i] or scan.person_tok[i] or keys[i] not in firsts or i in inside_name:
             continue
-        for width in range(min(lex.demonym_max_tokens, n - i), 0, -1):
+        for width in range(min(lex.demonym_max_tokens, scan.n - i), 0, -1):
             key = " ".join(keys[i:i + width])
             target = lex.demonyms.get(key)
             role = "demonym"
@@ -712,45 +756,46 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
             if target and role == "demonym" and _is_language(text, toks, i, i + width, lex):
                 break  # "in English", "speaks Russian": the language, not the country
             if target and toks[i + width - 1].cap:
-                found.append(Found(i, i + width, toks[i].start, toks[i + width - 1].end, None,
-                                   role=role, target=target, literal=role == "name",
-                                   flags=F_STRONG | F_ADMIN | F_COUNTRY))
-                for k in range(i, i + width):
-                    taken[k] = True
+                scan.take(Found(i, i + width, toks[i].start, toks[i + width - 1].end, None,
+                                role=role, target=target, literal=role == "name",
+                                flags=F_STRONG | F_ADMIN | F_COUNTRY))
                 break
 
-    # Gazetteer names: longest match first, then leftmost.
+
+def _gazetteer_names(scan: _Scan, matches: list[tuple[int, int, int]], info: Callable[[str], int]) -> None:
+    """Gazetteer names: longest match first, then leftmost, each judged in its context."""
+    toks, keys, lex = scan.toks, scan.keys, scan.lex
     matches.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
     occurrences: dict[str, list[int]] = {}
-    for i in caps:
+    for i in scan.caps:
         if not toks[i].initial:
             occurrences.setdefault(keys[i], []).append(i)
-    ctx = _RunContext(runs, run_span, list(accumulate(map(lex.org_words.__contains__, keys), initial=0)),
-                      _CapsLines(text))
+    ctx = _RunContext(scan.runs, scan.run_span, list(accumulate(map(lex.org_words.__contains__, keys), initial=0)),
+                      _CapsLines(scan.text))
+    common = lex.common_words
     for t0, t1, value in matches:
-        if any(taken[t0:t1]):
-            continue
-        if not toks[t0].cap:
+        if any(scan.taken[t0:t1]) or not toks[t0].cap:
             continue
         value |= info(" ".join(keys[t0:t1]))
         if all(k in common for k in keys[t0:t1]):
             value |= F_COMMON
-        f = _judge(text, toks, t0, t1, value, ctx, person_tok, lex, occurrences)
-        if f is None:
-            continue
-        found.append(f)
-        for k in range(f.tok0, f.tok1):
-            taken[k] = True
+        f = _judge(scan.text, toks, t0, t1, value, ctx, scan.person_tok, lex, occurrences)
+        if f is not None:
+            scan.take(f)
 
-    # Capitalised upper-case acronyms of countries (US, UK) that no name matched.
-    for i in caps:
-        t = toks[i]
-        if not taken[i] and t.upper and t.text in lex.country_acronyms:
-            found.append(Found(i, i + 1, t.start, t.end, None, target=lex.country_acronyms[t.text],
-                               flags=F_STRONG | F_ADMIN))
-            taken[i] = True
 
-    _context_patterns(text, toks, runs, run_span, person_tok, taken, found, lex)
+def _country_acronyms(scan: _Scan) -> None:
+    """Capitalised upper-case acronyms of countries (US, UK) that no name matched."""
+    acronyms = scan.lex.country_acronyms
+    for i in scan.caps:
+        t = scan.toks[i]
+        if not scan.taken[i] and t.upper and t.text in acronyms:
+            scan.take(Found(i, i + 1, t.start, t.end, None, target=acronyms[t.text], flags=F_STRONG | F_ADMIN))
+
+
+def _finish(scan: _Scan) -> list[Found]:
+    """Shared admin words, surnames and literal readings; people dropped; in text order."""
+    toks, lex, found, n = scan.toks, scan.lex, scan.found, scan.n
     # "the Kursk and Belgorod regions": the plural admin word covers every name before it.
     by_start = {f.tok0: f for f in found}
     for f in sorted(found, key=lambda f: -f.tok0):
@@ -762,7 +807,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     _mark_surnames(toks, found, lex)
     for f in found:
         if f.role != "demonym":
-            mark_literal(text, toks, f, lex)
+            mark_literal(scan.text, toks, f, lex)
     # A name shaped like a surname that speaks or acts ("Zakharova accused", "Medvedev
     # threatened") is a person: the metonymy that makes "Kyiv struck" an actor needs a capital.
     found = [f for f in found if f.literal or not f.local]
