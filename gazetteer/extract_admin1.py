@@ -31,6 +31,8 @@ from pathlib import Path
 import shapely
 import shapely.geometry
 
+__all__ = ["RUSSIAN_BORDER_REGIONS", "extract", "main"]
+
 RUSSIAN_BORDER_REGIONS = ("RU-BRY", "RU-KRS", "RU-BEL", "RU-VOR", "RU-ROS", "RU-KDA")
 TOLERANCE_DEG = 0.005
 OUT = Path(__file__).resolve().parents[1] / "geo" / "data" / "admin1_ru_ua.geojson"
