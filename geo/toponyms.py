@@ -611,7 +611,7 @@ def recognize(text: str, toks: Sequence[Token], index: KeyIndex, lex: Lexicon,
     _demonyms_and_aliases(scan, matches)
     _gazetteer_names(scan, matches, info)
     _country_acronyms(scan)
-    _context_patterns(text, toks, scan.runs, scan.run_span, scan.person_tok, scan.taken, scan.found, lex)
+    _context_patterns(scan)
     return _finish(scan)
 
 
@@ -651,34 +651,43 @@ class _Scan:
             t1 += 1
         return t0, t1
 
+    def plain(self, i: int, j: int) -> bool:
+        """Tokens ``i`` and ``j`` are one space apart, in one sentence."""
+        toks = self.toks
+        return self.text[toks[i].end:toks[j].start] == " " and toks[i].sentence == toks[j].sentence
 
-def _person_start(scan: _Scan, a: int, b: int, index: KeyIndex) -> int:
-    """Where a person's name starts in the capitalised run ``a``..``b`` (-1: none): after a
-    title ("Ukrainian President Volodymyr Zelenskyy", "governor Yuri Slyusar"), or at a first
-    name opening the run ("Vladimir Putin")."""
-    toks, lex, text = scan.toks, scan.lex, scan.text
-    start = -1
-    if toks[a].initial and toks[a].key in lex.common_words and b - a > 1:
-        a += 1  # "The Russian statement": a sentence's capitalised first word
-    before = toks[a - 1] if a else None
-    if before is not None and before.key in lex.titles and text[before.end:toks[a].start] == " ":
-        start = a
-    for k in range(a, b):
-        if toks[k].key in lex.titles and k + 1 < b and toks[k + 1].key not in lex.connectors:
-            start = k + 1
-    if start < 0:
-        k = a
-        # A demonym or title may open the run: "Russian Vladimir Putin".
-        while k < b - 1 and (toks[k].key in lex.demonyms or toks[k].key in lex.titles):
-            k += 1
-        # ... unless the whole run is a place's name: "Mala Tokmachka", "Velyka Novosilka"
-        # open with a word that is also a first name
-        if (b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in lex.feature_words
-                and index.get(" ".join(scan.keys[k:b])) is None):
-            start = k
-    if start >= 0 and any(t.key in lex.org_words for t in toks[start:b]):
-        return -1
-    return start
+
+def _person_spans(scan: _Scan, index: KeyIndex) -> list[tuple[int, int]]:
+    """The people's names in the capitalised runs: the rest of a run after a title
+    ("Ukrainian President Volodymyr Zelenskyy", "governor Yuri Slyusar"), or a run opening
+    with a first name ("Vladimir Putin"). A loop, not a call per run: this runs for every
+    capitalised run of every article."""
+    toks, lex, text, keys = scan.toks, scan.lex, scan.text, scan.keys
+    common, titles, connectors, demonyms = lex.common_words, lex.titles, lex.connectors, lex.demonyms
+    out = []
+    for a, b in scan.run_span.values():
+        start = -1
+        if toks[a].initial and toks[a].key in common and b - a > 1:
+            a += 1  # "The Russian statement": a sentence's capitalised first word
+        before = toks[a - 1] if a else None
+        if before is not None and before.key in titles and text[before.end:toks[a].start] == " ":
+            start = a
+        for k in range(a, b):
+            if toks[k].key in titles and k + 1 < b and toks[k + 1].key not in connectors:
+                start = k + 1
+        if start < 0:
+            k = a
+            # A demonym or title may open the run: "Russian Vladimir Putin".
+            while k < b - 1 and (toks[k].key in demonyms or toks[k].key in titles):
+                k += 1
+            # ... unless the whole run is a place's name: "Mala Tokmachka", "Velyka Novosilka"
+            # open with a word that is also a first name
+            if (b - k >= 2 and toks[k].key in lex.first_names and toks[b - 1].key not in lex.feature_words
+                    and index.get(" ".join(keys[k:b])) is None):
+                start = k
+        if start >= 0 and not any(t.key in lex.org_words for t in toks[start:b]):
+            out.append((start, b))
+    return out
 
 
 def _find_people(scan: _Scan, index: KeyIndex, info: Callable[[str], int]) -> None:
@@ -686,10 +695,7 @@ def _find_people(scan: _Scan, index: KeyIndex, info: Callable[[str], int]) -> No
     toks, lex = scan.toks, scan.lex
     person_keys: set[str] = set()
     person_firsts: set[str] = set()
-    for a, b in scan.run_span.values():
-        start = _person_start(scan, a, b, index)
-        if start < 0:
-            continue
+    for start, b in _person_spans(scan, index):
         for k in range(start, b):
             scan.person_tok[k] = True
             key = toks[k].key
@@ -698,13 +704,14 @@ def _find_people(scan: _Scan, index: KeyIndex, info: Callable[[str], int]) -> No
             (person_firsts if k == start and key in lex.first_names else person_keys).add(key)
     # Surnames seen in full names are people wherever else they stand alone ("Slyusar said");
     # a first name only where it speaks ("Lee said"), not "Nelson residents".
+    person_tok, n = scan.person_tok, scan.n
     for i in scan.caps if person_keys or person_firsts else ():
         t = toks[i]
-        if not scan.person_tok[i] and (t.key in person_keys or t.key in person_firsts
-                                       and i + 1 < scan.n and toks[i + 1].key in lex.said):
+        if not person_tok[i] and (t.key in person_keys or t.key in person_firsts
+                                  and i + 1 < n and toks[i + 1].key in lex.said):
             a, b = scan.run_span.get(scan.runs[i], (i, i + 1))
             if b - a == 1:
-                scan.person_tok[i] = True
+                person_tok[i] = True
 
 
 def _dotted_acronyms(scan: _Scan) -> None:
@@ -742,9 +749,9 @@ def _demonyms_and_aliases(scan: _Scan, matches: list[tuple[int, int, int]]) -> N
         if (t1 - t0 >= 2 and all(toks[k].cap for k in range(t0, t1))
                 and keys[t0] not in lex.common_words):       # not "The South Korean ..."
             inside_name.update(range(t0 + 1, t1))
-    firsts = lex.first_keys
+    firsts, taken, person_tok = lex.first_keys, scan.taken, scan.person_tok
     for i in scan.caps:
-        if scan.taken[i] or scan.person_tok[i] or keys[i] not in firsts or i in inside_name:
+        if taken[i] or person_tok[i] or keys[i] not in firsts or i in inside_name:
             continue
         for width in range(min(lex.demonym_max_tokens, scan.n - i), 0, -1):
             key = " ".join(keys[i:i + width])
@@ -772,14 +779,14 @@ def _gazetteer_names(scan: _Scan, matches: list[tuple[int, int, int]], info: Cal
             occurrences.setdefault(keys[i], []).append(i)
     ctx = _RunContext(scan.runs, scan.run_span, list(accumulate(map(lex.org_words.__contains__, keys), initial=0)),
                       _CapsLines(scan.text))
-    common = lex.common_words
+    common, taken, text, person_tok = lex.common_words, scan.taken, scan.text, scan.person_tok
     for t0, t1, value in matches:
-        if any(scan.taken[t0:t1]) or not toks[t0].cap:
+        if any(taken[t0:t1]) or not toks[t0].cap:
             continue
         value |= info(" ".join(keys[t0:t1]))
         if all(k in common for k in keys[t0:t1]):
             value |= F_COMMON
-        f = _judge(scan.text, toks, t0, t1, value, ctx, scan.person_tok, lex, occurrences)
+        f = _judge(text, toks, t0, t1, value, ctx, person_tok, lex, occurrences)
         if f is not None:
             scan.take(f)
 
@@ -889,7 +896,6 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: 
     if first.upper and t1 - t0 == 1 and len(first.text) <= 6 and not ctx.caps_line(first.start):
         return None
     strong = bool(value & (F_STRONG | F_UNIT))
-    admin_named = bool(value & F_ADMIN)
     f = Found(t0, t1, first.start, toks[t1 - 1].end, key, flags=value)
     if t1 - t0 >= 2 and toks[t1 - 1].key in lex.admin_after:
         f.admin = True  # the gazetteer indexes admin phrases: "kursk region" matched whole
@@ -908,43 +914,64 @@ def _judge(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: 
         f.admin = True
         return f
 
-    # Inside a longer capitalised run: a person's, an organisation's or a feature's name.
-    r = ctx.runs[t0]
-    if r >= 0 and not first.headline:
-        a, b = ctx.run_span[r]
-        if a < t0 and toks[a].initial and toks[a].key in lex.common_words:
-            a += 1  # "In Kursk", "But Moscow": a capitalised first word of a sentence
-        if a < t0 or b > t1:
-            org = ctx.org_before
-            org_rest = (org[b] - org[a]) - (org[t1] - org[t0])
-            abbreviated = (b < len(toks) and text[toks[b - 1].end:toks[b].start] == " ("
-                           and toks[b].upper)
-            if org_rest > 0 or abbreviated:
-                # "Kyiv Independent", "New York Times": the place is named, not located.
-                if not strong:
-                    return None
-                f.embedded = True
-                f.literal = False
-                return f
-            if b > t1 and toks[b - 1].key in lex.feature_words:
-                return None  # "Mississippi River": the context patterns report the feature
-            if a < t0 and toks[a].key in lex.articles or value & F_COMMON:
-                return None  # "Le Parisien"; a common word inside a longer name
-            if not strong and not admin_named:
-                return None
+    verdict = _run_verdict(text, toks, t0, t1, value, ctx, lex)
+    if verdict is _DROP:
+        return None
+    if verdict is _EMBEDDED:
+        f.embedded = True   # "Kyiv Independent", "New York Times": the place is named, not located
+        f.literal = False
+        return f
     if value & F_COMMON and not (t1 - t0 > 1 and all(t.cap for t in toks[t0:t1])):
         # (A capitalised name of several common words, "New York", "Western Cape", is a name.)
-        # A common word's capital is evidence only mid-sentence; at a sentence start or in a
-        # headline it needs a country or unit of that name, or the same word capitalised
-        # mid-sentence elsewhere in the text.  Mid-sentence, a small place of that name still
-        # needs support from the rest of the article (resolution decides).
-        elsewhere = bool(occurrences.get(key))
-        country = bool(value & F_COUNTRY)
-        if first.initial and not country and not elsewhere:
-            return None
-        if not country and not (value & F_STRONG and not first.initial):
-            f.weak = True  # "the North", "Telegram": kept only with the article's support
+        return f if _common_word_kept(f, first, value, bool(occurrences.get(key))) else None
     return f
+
+
+#: ``_run_verdict``'s answers: not a place; a place named inside another name; no objection.
+_DROP, _EMBEDDED, _GO_ON = object(), object(), object()
+
+
+def _run_verdict(text: str, toks: Sequence[Token], t0: int, t1: int, value: int, ctx: _RunContext,
+                 lex: Lexicon) -> object:
+    """What the longer capitalised run around the match ``[t0, t1)`` says of it: a person's,
+    an organisation's or a feature's name holds it (``_DROP``, or ``_EMBEDDED`` for a strong
+    name), or nothing against it (``_GO_ON``)."""
+    first = toks[t0]
+    r = ctx.runs[t0]
+    if r < 0 or first.headline:
+        return _GO_ON
+    a, b = ctx.run_span[r]
+    if a < t0 and toks[a].initial and toks[a].key in lex.common_words:
+        a += 1  # "In Kursk", "But Moscow": a capitalised first word of a sentence
+    if not (a < t0 or b > t1):
+        return _GO_ON
+    strong = bool(value & (F_STRONG | F_UNIT))
+    org = ctx.org_before
+    org_rest = (org[b] - org[a]) - (org[t1] - org[t0])
+    abbreviated = (b < len(toks) and text[toks[b - 1].end:toks[b].start] == " (" and toks[b].upper)
+    if org_rest > 0 or abbreviated:
+        return _EMBEDDED if strong else _DROP
+    if b > t1 and toks[b - 1].key in lex.feature_words:
+        return _DROP  # "Mississippi River": the context patterns report the feature
+    if a < t0 and toks[a].key in lex.articles or value & F_COMMON:
+        return _DROP  # "Le Parisien"; a common word inside a longer name
+    if not strong and not value & F_ADMIN:
+        return _DROP
+    return _GO_ON
+
+
+def _common_word_kept(f: Found, first: Token, value: int, elsewhere: bool) -> bool:
+    """A common word's capital is evidence only mid-sentence; at a sentence start or in a
+    headline it needs a country or unit of that name, or the same word capitalised
+    mid-sentence elsewhere in the text (``elsewhere``).  Mid-sentence, a small place of that
+    name still needs support from the rest of the article (resolution decides): ``f`` is
+    marked weak."""
+    country = bool(value & F_COUNTRY)
+    if first.initial and not country and not elsewhere:
+        return False
+    if not country and not (value & F_STRONG and not first.initial):
+        f.weak = True  # "the North", "Telegram": kept only with the article's support
+    return True
 
 
 def _is_language(text: str, toks: Sequence[Token], t0: int, t1: int, lex: Lexicon) -> bool:
@@ -1018,88 +1045,95 @@ def _unit_after_preposition(toks: Sequence[Token], u: int, by_tok: dict[int, Fou
     return None
 
 
-def _context_patterns(text: str, toks: Sequence[Token], runs: list[int],
-                      run_span: dict[int, tuple[int, int]], person_tok: list[bool],
-                      taken: list[bool], found: list[Found], lex: Lexicon) -> None:
+def _context_patterns(scan: _Scan) -> None:
     """Places the gazetteer lacks, found by their context; also the cues the resolver uses
-    for those it has ("the village of X" prefers settlements)."""
+    for those it has ("the village of X" prefers settlements); then features' names."""
     by_tok = {}
-    for f in found:
+    for f in scan.found:
         for k in range(f.tok0, f.tok1):
             by_tok[k] = f
-    n = len(toks)
-    for r, (a, b) in run_span.items():
+    toks, lex, n, text, person_tok = scan.toks, scan.lex, scan.n, scan.text, scan.person_tok
+    plain = scan.plain
+    for a, b in scan.run_span.values():
         if any(person_tok[a:b]):
             continue
-        def plain(i: int, j: int) -> bool:
-            return text[toks[i].end:toks[j].start] == " " and toks[i].sentence == toks[j].sentence
-
+        # what the words before say: "the village of X", "village X" (a settlement), "near X"
         prev = toks[a - 1].key if a and plain(a - 1, a) else ""
         prev2 = toks[a - 2].key if a > 1 and prev and plain(a - 2, a - 1) else ""
         cue = None
-        if prev in lex.of and prev2 in lex.settlement_cues:
-            cue = "settlement"
-        elif prev in lex.settlement_cues:
+        if prev in lex.of and prev2 in lex.settlement_cues or prev in lex.settlement_cues:
             cue = "settlement"
         elif prev in lex.strong_cues or (prev2 in lex.strong_cues and prev in lex.cue_fillers):
             cue = "near"
         after_admin = b < n and toks[b].key in lex.admin_after and text[toks[b - 1].end:toks[b].start] == " "
-        # "in X, Donetsk", "X (Sumy region)", "X district, Poltava", "X, a village in": an
-        # appositive names the unit or the kind; ``e`` is the token after the name and its
-        # admin word.
-        e = b + 1 if after_admin else b
-        appositive = None
+        e = b + 1 if after_admin else b     # the token after the name and its admin word
         sep = text[toks[e - 1].end:toks[e].start].strip() if e < n else ""
-        unit_at = e
-        if sep in (",", "("):
-            if (sep == "," and toks[e].key in lex.indefinite_articles and e + 1 < n
-                    and toks[e + 1].key in lex.settlement_cues):
-                appositive = "settlement"
-            elif toks[e].cap and (by_tok.get(e) is not None and by_tok[e].flags & (F_ADMIN | F_CAPITAL)
-                                  or e + 1 < n and toks[e + 1].key in lex.admin_after):
-                appositive = "unit"
-        elif e < n and toks[e].key in lex.unit_prepositions and plain(e - 1, e):
-            u = _unit_after_preposition(toks, e + 1, by_tok, plain, lex)
-            if u is not None:
-                appositive, unit_at = "unit", u
-        if cue is None and not after_admin and appositive is None:
-            continue
-        # Cue for names already found.
-        inside = [by_tok[k] for k in range(a, b) if k in by_tok]
-        if inside:
-            for f in inside:
-                if cue == "settlement" or appositive == "settlement":
-                    f.settlement = True
-                if appositive == "unit" and unit_at in by_tok:
-                    f.unit_tok = unit_at
-            continue
-        if any(taken[a:b]):
-            continue
-        if appositive == "unit" and cue is None and (e not in by_tok or unit_at != e):
-            # "Smith, Jones Ltd": a comma before a capital proves nothing by itself; nor does
-            # "Smith in the Kursk region" make Smith a place
-            continue
-        words = toks[a:b]
-        if all(t.key in lex.common_words or t.key in lex.months_days for t in words):
-            continue
-        if any(t.upper for t in words) or words[0].key in lex.months_days or words[-1].key in lex.org_words:
-            continue
-        end_tok = b
-        if after_admin:
-            end_tok = b + 1
-        f = Found(a, end_tok, toks[a].start, toks[end_tok - 1].end, None, role="pattern",
-                  settlement=cue == "settlement" or appositive == "settlement", admin=after_admin,
-                  unit_tok=unit_at if appositive == "unit" else None)
-        found.append(f)
-        for k in range(a, end_tok):
-            taken[k] = True
-    # Feature names ("Sea of Azov", "Dnipro River") the gazetteer of places and units lacks.
-    for r, (a, b) in run_span.items():
+        appositive, unit_at = (_appositive(scan, e, sep, by_tok)
+                               if sep in (",", "(") or e < n and toks[e].key in lex.unit_prepositions
+                               else (None, e))
+        if cue is not None or after_admin or appositive is not None:
+            _context_of_run(scan, a, b, by_tok, cue=cue, after_admin=after_admin, appositive=appositive,
+                            unit_at=unit_at)
+    _feature_names(scan)
+
+
+def _appositive(scan: _Scan, e: int, sep: str, by_tok: dict[int, Found]) -> tuple[str | None, int]:
+    """"in X, Donetsk", "X (Sumy region)", "X district, Poltava", "X, a village in": what the
+    words from ``e`` (the token after the name and its admin word; ``sep`` the punctuation
+    before it) say the name is: "unit" (in the unit at the returned token), "settlement", or None."""
+    toks, lex, n = scan.toks, scan.lex, scan.n
+    if sep in (",", "("):
+        if (sep == "," and toks[e].key in lex.indefinite_articles and e + 1 < n
+                and toks[e + 1].key in lex.settlement_cues):
+            return "settlement", e
+        if toks[e].cap and (by_tok.get(e) is not None and by_tok[e].flags & (F_ADMIN | F_CAPITAL)
+                            or e + 1 < n and toks[e + 1].key in lex.admin_after):
+            return "unit", e
+    elif e < n and toks[e].key in lex.unit_prepositions and scan.plain(e - 1, e):
+        u = _unit_after_preposition(toks, e + 1, by_tok, scan.plain, lex)
+        if u is not None:
+            return "unit", u
+    return None, e
+
+
+def _context_of_run(scan: _Scan, a: int, b: int, by_tok: dict[int, Found], *, cue: str | None,
+                    after_admin: bool, appositive: str | None, unit_at: int) -> None:
+    """The capitalised run ``[a, b)`` with what its context says (see ``_context_patterns``):
+    cues for the names found in it, or a place the gazetteer lacks."""
+    toks, lex = scan.toks, scan.lex
+    inside = [by_tok[k] for k in range(a, b) if k in by_tok]
+    if inside:   # cues for names already found
+        for f in inside:
+            if cue == "settlement" or appositive == "settlement":
+                f.settlement = True
+            if appositive == "unit" and unit_at in by_tok:
+                f.unit_tok = unit_at
+        return
+    if any(scan.taken[a:b]):
+        return
+    e = b + 1 if after_admin else b
+    if appositive == "unit" and cue is None and (e not in by_tok or unit_at != e):
+        # "Smith, Jones Ltd": a comma before a capital proves nothing by itself; nor does
+        # "Smith in the Kursk region" make Smith a place
+        return
+    words = toks[a:b]
+    if all(t.key in lex.common_words or t.key in lex.months_days for t in words):
+        return
+    if any(t.upper for t in words) or words[0].key in lex.months_days or words[-1].key in lex.org_words:
+        return
+    scan.take(Found(a, e, toks[a].start, toks[e - 1].end, None, role="pattern",
+                    settlement=cue == "settlement" or appositive == "settlement", admin=after_admin,
+                    unit_tok=unit_at if appositive == "unit" else None))
+
+
+def _feature_names(scan: _Scan) -> None:
+    """Feature names ("Sea of Azov", "Dnipro River") the gazetteer of places and units lacks."""
+    toks, lex = scan.toks, scan.lex
+    for a, b in scan.run_span.values():
         if b - a >= 2 and (toks[b - 1].key in lex.feature_words or toks[a].key in lex.feature_first) \
-                and not any(taken[a:b]) \
-                and not any(person_tok[a:b]) and not toks[a].upper:
+                and not any(scan.taken[a:b]) \
+                and not any(scan.person_tok[a:b]) and not toks[a].upper:
             if any(toks[k].cap and toks[k].key not in lex.common_words for k in range(a, b - 1)) \
                     or toks[a].key in lex.feature_first:
-                found.append(Found(a, b, toks[a].start, toks[b - 1].end, None, role="pattern"))
-                for k in range(a, b):
-                    taken[k] = True
+                scan.take(Found(a, b, toks[a].start, toks[b - 1].end, None, role="pattern"))
+
