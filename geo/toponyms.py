@@ -364,47 +364,13 @@ class Lexicon:
             return frozenset(out)
 
         plural = tuple(words["plural_endings"])
-        demonyms: dict[str, str] = {}
-        for row in _csv_rows(lang_data.read_text("demonyms.csv", lang=lang)):
-            forms = row["forms"].split(";")
-            for form in forms:
-                # Plural forms name people, not places ("Americans" is not a toponym;
-                # "American" in "American troops" is).
-                if any(form.endswith(e) and form[:-len(e)] in forms for e in plural):
-                    continue
-                demonyms[name(form)] = row["target"]
+        demonyms = _demonym_table(lang_data.read_text("demonyms.csv", lang=lang), name, plural)
         continents = {row["code"]: (row["name"], float(row["lat"]), float(row["lon"]))
                       for row in _csv_rows(_read_data("continents.csv"))}
-        aliases: dict[str, str] = {}
-        for source_name in words["sources"].get("country_names", ()):
-            reader = COUNTRY_NAME_SOURCES.get(source_name)
-            if reader is None:
-                raise LanguageDataError(f"{lang}/toponyms.toml: unknown country_names source {source_name!r} "
-                                        f"(known: {', '.join(COUNTRY_NAME_SOURCES)})")
-            for country, code in reader(lang).items():
-                aliases[name(country)] = code
-        abbrevs: dict[str, str] = {}
-        cues: dict[str, tuple[str, ...]] = {}
-        regions: dict[str, tuple[str, ...]] = {}
-        features: set[str] = set()
-        for row in _csv_rows(lang_data.read_text("place_names.csv", lang=lang)):
-            forms = row["names"].split(";")
-            if row["kind"] == "alias":
-                for form in forms:
-                    aliases[name(form)] = row["code"]
-            elif row["kind"] == "abbrev":
-                for form in forms:
-                    abbrevs[form] = row["code"]
-            elif row["kind"] == "cue":
-                for form in forms:
-                    cues[form] = tuple(row["code"].split("+"))
-            elif row["kind"] == "region":
-                for form in forms:
-                    regions[name(form)] = tuple(row["code"].split("+"))
-            elif row["kind"] == "feature":
-                features.update(name(form) for form in forms)
-            else:
-                raise LanguageDataError(f"{lang}/place_names.csv: unknown kind {row['kind']!r}")
+        aliases = _country_aliases(words["sources"].get("country_names", ()), lang, name)
+        names = _place_name_rows(lang_data.read_text("place_names.csv", lang=lang), lang, name)
+        aliases.update(names.aliases)
+        abbrevs, cues, regions, features = names.abbrevs, names.cues, names.regions, names.features
         if cyrillic:
             # capitals tell an acronym from a word in Latin text only: "РФ" is met as any name is
             for form, code in words["country_acronyms"].items():
@@ -454,6 +420,68 @@ class Lexicon:
             locating_cases={key(p): frozenset(c) for p, c in words["locating_cases"].items()},
             branch_words=keys(words["branch_words"]), branch_prepositions=keys(words["branch_prepositions"]),
         )
+
+
+def _demonym_table(text: str, name: Callable[[str], str], plural: tuple[str, ...]) -> dict[str, str]:
+    """demonyms.csv as {key of a form: target}."""
+    demonyms: dict[str, str] = {}
+    for row in _csv_rows(text):
+        forms = row["forms"].split(";")
+        for form in forms:
+            # Plural forms name people, not places ("Americans" is not a toponym;
+            # "American" in "American troops" is).
+            if any(form.endswith(e) and form[:-len(e)] in forms for e in plural):
+                continue
+            demonyms[name(form)] = row["target"]
+    return demonyms
+
+
+def _country_aliases(sources: Iterable[str], lang: str, name: Callable[[str], str]) -> dict[str, str]:
+    """Countries' names in ``lang`` from the named sources, as {key: ISO code}."""
+    aliases: dict[str, str] = {}
+    for source_name in sources:
+        reader = COUNTRY_NAME_SOURCES.get(source_name)
+        if reader is None:
+            raise LanguageDataError(f"{lang}/toponyms.toml: unknown country_names source {source_name!r} "
+                                    f"(known: {', '.join(COUNTRY_NAME_SOURCES)})")
+        for country, code in reader(lang).items():
+            aliases[name(country)] = code
+    return aliases
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceNameRows:
+    """place_names.csv by kind."""
+
+    aliases: dict[str, str]
+    abbrevs: dict[str, str]
+    cues: dict[str, tuple[str, ...]]
+    regions: dict[str, tuple[str, ...]]
+    features: frozenset[str]
+
+
+def _place_name_rows(text: str, lang: str, name: Callable[[str], str]) -> _PlaceNameRows:
+    aliases: dict[str, str] = {}
+    abbrevs: dict[str, str] = {}
+    cues: dict[str, tuple[str, ...]] = {}
+    regions: dict[str, tuple[str, ...]] = {}
+    features: set[str] = set()
+    for row in _csv_rows(text):
+        forms = row["names"].split(";")
+        kind = row["kind"]
+        if kind == "alias":
+            aliases.update((name(form), row["code"]) for form in forms)
+        elif kind == "abbrev":
+            abbrevs.update((form, row["code"]) for form in forms)
+        elif kind == "cue":
+            cues.update((form, tuple(row["code"].split("+"))) for form in forms)
+        elif kind == "region":
+            regions.update((name(form), tuple(row["code"].split("+"))) for form in forms)
+        elif kind == "feature":
+            features.update(name(form) for form in forms)
+        else:
+            raise LanguageDataError(f"{lang}/place_names.csv: unknown kind {kind!r}")
+    return _PlaceNameRows(aliases, abbrevs, cues, regions, frozenset(features))
 
 
 #: Bump when the lexicon's sources or rules change: cached lexicons are then rebuilt.
