@@ -21,7 +21,9 @@ Which type is primary when several fire is the registry's order (:mod:`geo.event
 A language may also declare ``negation`` (words that drop a trigger right after them: "не", where
 three words back would drop "не лише обстріляли") and ``passive_forms`` (a damage word passive by
 its own form, "знищено", "уничтожен", read as one after a passive auxiliary). English declares
-neither.
+neither. A language may declare ``energy_site``, ``site_harm`` and ``accident`` rules: an energy
+site damaged or on fire with no strike and no accident named is an ``energy_strike`` (its reports
+say a strike's aftermath so: :func:`_energy_aftermath`); English declares none.
 
 Adding a type (after its :mod:`geo.event_types` entry): its rules under ``[rules.<name>]`` in
 the TOML; a few lines in :func:`_classify` that put ``found["<type id>"]`` from their matches;
@@ -74,6 +76,8 @@ class _Lexicon:
     attack: int                  # bit of the attack rule
     damage: int                  # bit of the damage rule
     weapons: int                 # bits of the rules in _WEAPONS
+    energy_site: int             # bit of the optional energy_site rule (0: the language has none)
+    site_harm: int               # bit of the site_harm rule that goes with it
 
 
 def _pattern(name: str, rule: dict[str, object]) -> str:
@@ -106,7 +110,9 @@ def _lexicon(code: str) -> _Lexicon:
     form = data.get("passive_forms")
     return _Lexicon(rules, frozenset(data["hedge"]), frozenset(data["habit"]), passive,
                     re.compile(form) if form else None, frozenset(data.get("negation", ())),
-                    bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS))
+                    bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS),
+                    rules["energy_site"].bit if "energy_site" in rules else 0,
+                    rules["site_harm"].bit if "energy_site" in rules else 0)
 
 
 # the gate automaton must know these rules' keys before it first runs
@@ -118,7 +124,8 @@ def _may_trigger(gates: int, lang: str = DEFAULT_LANGUAGE) -> bool:
     sentences: no, and they are skipped without running a regex)."""
     lx = _lexicon(lang)
     return bool(gates & lx.can_trigger or (gates & lx.attack and gates & lx.attack_objects)
-                or (gates & lx.damage and gates & lx.weapons))
+                or (gates & lx.damage and gates & lx.weapons)
+                or (lx.energy_site and gates & lx.energy_site and gates & lx.site_harm))
 
 
 #: Primary type when a sentence triggers several (first wins); the rest become tags: the
@@ -189,6 +196,8 @@ def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[s
     energy = _matches(r["energy"], sentence, gates, hedge, neg) if strikes else []
     if energy:
         found["energy_strike"] = _words(energy[:1] + strikes[:1])
+    elif lx.energy_site and not strikes and gates & lx.energy_site and gates & lx.site_harm:
+        found.update(_energy_aftermath(sentence, gates, lx))
     # an interception needs something in the air to intercept ("intercepted a radio message")
     air = _matches(r["air_defense"], sentence, gates, hedge, neg)
     if air and r["aerial"].search(sentence, gates):
@@ -265,6 +274,22 @@ def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[s
             # the sentence reports a protest; its harm words are what people protest about
             return {"political": found["political"]} if "political" in found else {}
     return found
+
+
+def _energy_aftermath(sentence: str, gates: int, lx: _Lexicon) -> dict[str, list[tuple[str, int]]]:
+    """An energy site damaged or on fire with no cause named, in a language whose reports of
+    this war say a strike's aftermath so (``energy_site`` in its triggers.toml: Ukraine's
+    regional administrations and Russia's governors report "пошкоджено підстанцію", "пожар на
+    нефтебазе" for the strike they do not name): an ``energy_strike``, unless the sentence names
+    an accident (``accident``: a short circuit, a fault) as the cause."""
+    r, hedge, neg = lx.rules, lx.hedge, lx.negation
+    harm = _matches(r["site_harm"], sentence, gates, hedge, neg)
+    if not harm:
+        return {}
+    sites = _matches(r["energy_site"], sentence, gates, hedge, neg)
+    if not sites or ("accident" in r and r["accident"].search(sentence, gates)):
+        return {}
+    return {"energy_strike": _words(sites[:1] + harm[:1])}
 
 
 def _primary(types: dict[str, list[str]]) -> str:
