@@ -1,6 +1,8 @@
-"""An energy site damaged or on fire with no cause named, in Ukrainian and Russian: an
-energy_strike (the way regional administrations and governors report a strike's aftermath);
-not when the sentence names an accident, nor in English, whose rules have no such reading.
+"""A site damaged, destroyed or on fire with no strike and no cause named, in Ukrainian and
+Russian (the way regional administrations and governors report a strike's aftermath): at an
+energy site an energy_strike, at an ammunition depot or airfield a missile_strike (a strike whose
+means is unsaid); not when the sentence names an accident, nor in English, whose rules have no
+such reading.
 
 Every sentence was written for these tests; places come as mentions (tests/test_events.py).
 """
@@ -52,3 +54,24 @@ def test_an_attack_named_keeps_its_own_reading():
 def test_english_has_no_aftermath_reading():
     assert _lexicon("en").energy_site == 0
     assert extract("A fire broke out at an oil depot in Kharkiv.", lang="en") == []
+
+
+@pytest.mark.parametrize("text, code", [
+    ("З'явилися фото знищеного складу боєприпасів окупантів у Херсоні.", "uk"),
+    ("Супутникові знімки знищених літаків на авіабазі у Дніпрі.", "uk"),
+    ("У Сумах пошкоджено командний пункт.", "uk"),
+    ("В Белгороде уничтожен склад с боеприпасами.", "ru"),
+    ("На аэродроме в Брянске горят ангары.", "ru"),
+])
+def test_harm_to_a_military_site_is_a_strike_whose_means_is_unsaid(text, code):
+    assert one(extract(text, lang=code)).event_type == "missile_strike"
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Склад боєприпасів у Херсоні знищено через порушення правил пожежної безпеки.", "uk"),
+    ("Детонація боєприпасів на аеродромі в Херсоні сталася через необережне поводження з вогнем.", "uk"),
+    ("На аэродроме под Брянском произошла детонация боеприпасов из-за нарушения требований пожарной безопасности.", "ru"),
+    ("У Харкові пошкоджено склад меблів.", "uk"),                    # not a military site
+])
+def test_no_strike_where_the_text_names_an_accident_or_the_site_is_not_military(text, code):
+    assert extract(text, lang=code) == []

@@ -21,9 +21,10 @@ Which type is primary when several fire is the registry's order (:mod:`geo.event
 A language may also declare ``negation`` (words that drop a trigger right after them: "не", where
 three words back would drop "не лише обстріляли") and ``passive_forms`` (a damage word passive by
 its own form, "знищено", "уничтожен", read as one after a passive auxiliary). English declares
-neither. A language may declare ``energy_site``, ``site_harm`` and ``accident`` rules: an energy
-site damaged or on fire with no strike and no accident named is an ``energy_strike`` (its reports
-say a strike's aftermath so: :func:`_energy_aftermath`); English declares none.
+neither. A language may declare ``energy_site``, ``military_site``, ``site_harm`` and ``accident``
+rules: an energy site damaged or on fire with no strike and no accident named is an
+``energy_strike``, an ammunition depot or airfield a ``missile_strike`` (its reports tell a
+strike by its aftermath so: :func:`_aftermath`); English declares none.
 
 Adding a type (after its :mod:`geo.event_types` entry): its rules under ``[rules.<name>]`` in
 the TOML; a few lines in :func:`_classify` that put ``found["<type id>"]`` from their matches;
@@ -77,7 +78,8 @@ class _Lexicon:
     damage: int                  # bit of the damage rule
     weapons: int                 # bits of the rules in _WEAPONS
     energy_site: int             # bit of the optional energy_site rule (0: the language has none)
-    site_harm: int               # bit of the site_harm rule that goes with it
+    military_site: int           # bit of the optional military_site rule (0: the language has none)
+    site_harm: int               # bit of the site_harm rule that goes with them
 
 
 def _pattern(name: str, rule: dict[str, object]) -> str:
@@ -111,8 +113,7 @@ def _lexicon(code: str) -> _Lexicon:
     return _Lexicon(rules, frozenset(data["hedge"]), frozenset(data["habit"]), passive,
                     re.compile(form) if form else None, frozenset(data.get("negation", ())),
                     bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS),
-                    rules["energy_site"].bit if "energy_site" in rules else 0,
-                    rules["site_harm"].bit if "energy_site" in rules else 0)
+                    *(rules[n].bit if n in rules else 0 for n in ("energy_site", "military_site", "site_harm")))
 
 
 # the gate automaton must know these rules' keys before it first runs
@@ -125,7 +126,7 @@ def _may_trigger(gates: int, lang: str = DEFAULT_LANGUAGE) -> bool:
     lx = _lexicon(lang)
     return bool(gates & lx.can_trigger or (gates & lx.attack and gates & lx.attack_objects)
                 or (gates & lx.damage and gates & lx.weapons)
-                or (lx.energy_site and gates & lx.energy_site and gates & lx.site_harm))
+                or (gates & lx.site_harm and gates & (lx.energy_site | lx.military_site)))
 
 
 #: Primary type when a sentence triggers several (first wins); the rest become tags: the
@@ -196,8 +197,8 @@ def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[s
     energy = _matches(r["energy"], sentence, gates, hedge, neg) if strikes else []
     if energy:
         found["energy_strike"] = _words(energy[:1] + strikes[:1])
-    elif lx.energy_site and not strikes and gates & lx.energy_site and gates & lx.site_harm:
-        found.update(_energy_aftermath(sentence, gates, lx))
+    elif not strikes and gates & lx.energy_site and gates & lx.site_harm:
+        found.update(_aftermath(sentence, gates, lx, "energy_site", "energy_strike"))
     # an interception needs something in the air to intercept ("intercepted a radio message")
     air = _matches(r["air_defense"], sentence, gates, hedge, neg)
     if air and r["aerial"].search(sentence, gates):
@@ -253,14 +254,18 @@ def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[s
             abuse = shooting
     if abuse and r["armed"].search(sentence, gates):
         found["violence_against_civilians"] = _words(abuse[:1])
-    if not found and attacks:
+    if not found and attacks and not ("accident" in r and r["accident"].search(sentence, gates)):
         # a strike whose means the text does not say: "a hospital damaged by a strike",
-        # "Russian forces struck near X"
+        # "Russian forces struck near X"; not where the text names an accident as the cause
+        # ("детонація боєприпасів через порушення пожежної безпеки")
         verbs = _outside(_matches(r["strike_verb"], sentence, gates, hedge, neg), r["not_attack"].finditer(sentence, gates))
         if damage or (verbs and r["armed"].search(sentence, gates)):
             found["missile_strike"] = _words((verbs or attacks)[:1])
         elif site := _matches(r["struck_site"], sentence, gates, hedge, neg):
             found["missile_strike"] = _words(site[:1])
+    if not found and not strikes and gates & lx.military_site and gates & lx.site_harm:
+        # an ammunition depot or airfield destroyed or burning, the means unsaid: as above
+        found.update(_aftermath(sentence, gates, lx, "military_site", "missile_strike"))
     political = _matches(r["political"], sentence, gates, hedge, neg)
     if political:
         found["political"] = _words(political[:2])
@@ -276,20 +281,22 @@ def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[s
     return found
 
 
-def _energy_aftermath(sentence: str, gates: int, lx: _Lexicon) -> dict[str, list[tuple[str, int]]]:
-    """An energy site damaged or on fire with no cause named, in a language whose reports of
-    this war say a strike's aftermath so (``energy_site`` in its triggers.toml: Ukraine's
-    regional administrations and Russia's governors report "пошкоджено підстанцію", "пожар на
-    нефтебазе" for the strike they do not name): an ``energy_strike``, unless the sentence names
-    an accident (``accident``: a short circuit, a fault) as the cause."""
+def _aftermath(sentence: str, gates: int, lx: _Lexicon, site: str, etype: str) -> dict[str, list[tuple[str, int]]]:
+    """A site damaged, destroyed or on fire with no strike and no cause named, in a language
+    whose reports of this war tell a strike by its aftermath (optional ``energy_site``,
+    ``military_site`` and ``site_harm`` rules in its triggers.toml: Ukraine's regional
+    administrations and Russia's governors write "пошкоджено підстанцію", "пожар на нефтебазе",
+    "знищеного складу боєприпасів" for the strike they do not name): ``etype`` (an energy site's
+    ``energy_strike``; a military site's ``missile_strike``, a strike whose means is unsaid),
+    unless the sentence names an accident (``accident``: a short circuit, a fault) as the cause."""
     r, hedge, neg = lx.rules, lx.hedge, lx.negation
     harm = _matches(r["site_harm"], sentence, gates, hedge, neg)
     if not harm:
         return {}
-    sites = _matches(r["energy_site"], sentence, gates, hedge, neg)
+    sites = _matches(r[site], sentence, gates, hedge, neg)
     if not sites or ("accident" in r and r["accident"].search(sentence, gates)):
         return {}
-    return {"energy_strike": _words(sites[:1] + harm[:1])}
+    return {etype: _words(sites[:1] + harm[:1])}
 
 
 def _primary(types: dict[str, list[str]]) -> str:
