@@ -39,9 +39,19 @@ def test_harm_to_an_energy_site_is_an_energy_strike(text, code):
     ("В Брянске из-за короткого замыкания загорелась подстанция.", "ru"),
     ("В Белгороде сгорел жилой дом.", "ru"),
     ("Подстанция в Брянске не повреждена.", "ru"),                                 # negation
+    ("У Дніпрі встановили пожежні гідранти біля нафтобази.", "uk"),                # fire hydrants: no fire
+    ("В Белгороде пожарные провели учения на подстанции.", "ru"),
+    ("У Харкові пошкоджено трубопровід, частина будинків без води.", "uk"),        # a pipe may carry water
+    ("Нафтобаза в Харкові загорілася через спеку.", "uk"),                        # the heat
 ])
 def test_no_energy_strike_without_harm_to_a_site_or_with_an_accident(text, code):
     assert [e for e in extract(text, lang=code) if e.event_type == "energy_strike"] == []
+
+
+def test_a_hot_night_is_no_heat():
+    # "спекотна ніч" (a hot night) is what reports call a night of heavy strikes, not a heatwave
+    e = one(extract("ЗСУ влаштували окупантам спекотну ніч у Херсоні: знищено склади з боєприпасами.", lang="uk"))
+    assert e.event_type == "missile_strike"
 
 
 def test_an_attack_named_keeps_its_own_reading():

@@ -54,6 +54,9 @@ def test_missiles_that_arrived_struck(text, code):
 @pytest.mark.parametrize("text, code", [
     ("Прем'єр прилетів до Харкова.", "uk"),
     ("Президент прилетел в Белгород.", "ru"),
+    ("Вони прилетіли до Харкова , у це холодне осіннє місто , одним літаком .", "uk"),
+    ("Министры прилетели в Белгород с визитом.", "ru"),
 ])
 def test_a_person_flying_in_is_no_strike(text, code):
-    assert extract(text, lang=code) == []
+    # a visit may be a political event; never a strike
+    assert [e.event_type for e in extract(text, lang=code) if e.event_type != "political"] == []
