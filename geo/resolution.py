@@ -842,7 +842,7 @@ class Geoparser:
                     return None           # "Одеську, Херсонську та Запорізьку області": a list of
                     #                       regions; a region or a country lies in no other region
                 # the unit holds no reading of X: X is a place of it the gazetteer lacks
-                return max(found, key=lambda p: (self._prior(p), p.id))
+                return self._likeliest_unit(found)
             found = holding
             top = max(it_cands, key=self._prior)
             if (bare and top.kind in ("country", "admin1") and uf.key != f.key
@@ -851,10 +851,17 @@ class Geoparser:
                 #                           (but "Kherson, Kherson" is the city and its region)
         if not it_cands:
             # an unknown X ("near Unknownivka, Donetsk"): the unit's likeliest reading
-            return max(found, key=lambda p: (self._prior(p), p.id))
+            return self._likeliest_unit(found)
         order = {"admin1": 0, "admin2": 1, "hromada": 2, "country": 3}
         return min(found, key=lambda p: (order.get(p.kind, 4),
                                          -sum(_within(p, c) for c in it_cands), -self._prior(p), p.id))
+
+    def _likeliest_unit(self, units: Sequence[Place]) -> Place:
+        """The likeliest of a qualifier's unit readings when the name beside it decides nothing:
+        the likeliest by prior, equal ones broken as :meth:`_pick` breaks them (the lower id), so
+        a qualifier reads as the unit it reads as alone ("Туапси в Краснодарському краї" with
+        Туапси unknown: Krasnodar Krai, as "у Краснодарському краї" alone, not Krasnoyarsk Krai)."""
+        return min(units, key=lambda p: (-self._prior(p), p.id))
 
     def _namesake_unit(self, p: Place) -> Place | None:
         """The first-level unit a town is the namesake city of (Zaporizhzhia of Zaporizhzhia
