@@ -842,7 +842,7 @@ class Geoparser:
                     return None           # "Одеську, Херсонську та Запорізьку області": a list of
                     #                       regions; a region or a country lies in no other region
                 # the unit holds no reading of X: X is a place of it the gazetteer lacks
-                return max(found, key=lambda p: (self._prior(p), p.id))
+                return self._likeliest_unit(found, items, n_it, nu)
             found = holding
             top = max(it_cands, key=self._prior)
             if (bare and top.kind in ("country", "admin1") and uf.key != f.key
@@ -851,10 +851,29 @@ class Geoparser:
                 #                           (but "Kherson, Kherson" is the city and its region)
         if not it_cands:
             # an unknown X ("near Unknownivka, Donetsk"): the unit's likeliest reading
-            return max(found, key=lambda p: (self._prior(p), p.id))
+            return self._likeliest_unit(found, items, n_it, nu)
         order = {"admin1": 0, "admin2": 1, "hromada": 2, "country": 3}
         return min(found, key=lambda p: (order.get(p.kind, 4),
                                          -sum(_within(p, c) for c in it_cands), -self._prior(p), p.id))
+
+    def _likeliest_unit(self, units: Sequence[Place], items: Sequence[_Item], n_it: int, nu: int) -> Place:
+        """The likeliest of a qualifier's unit readings (``items[nu]``'s) when the name beside it
+        (``items[n_it]``) decides nothing: the likeliest by prior; of equally likely ones, the one
+        that holds most of the places the article's other names most likely are, then the one in
+        their first-level units most, then the lower id (as :meth:`_pick` breaks ties). So
+        "Крячки Васильківської громади" after "під Васильковом" is Vasylkiv's hromada, not its
+        namesake's, and "Туапси в Краснодарському краї" with Туапси unknown is Krasnodar Krai
+        (as "у Краснодарському краї" alone), not Krasnoyarsk Krai."""
+        if len(units) == 1:
+            return units[0]
+        tops = [max(it.cands, key=self._prior) for k, it in enumerate(items) if k not in (n_it, nu) and it.cands]
+
+        def key(p: Place) -> tuple[float, int, int, str]:
+            held = sum(_within(p, t) for t in tops)
+            shared = sum(bool(p.admin1) and t.admin1 == p.admin1 for t in tops)
+            return (-self._prior(p), -held, -shared, p.id)
+
+        return min(units, key=key)
 
     def _namesake_unit(self, p: Place) -> Place | None:
         """The first-level unit a town is the namesake city of (Zaporizhzhia of Zaporizhzhia

@@ -21,7 +21,10 @@ Which type is primary when several fire is the registry's order (:mod:`geo.event
 A language may also declare ``negation`` (words that drop a trigger right after them: "не", where
 three words back would drop "не лише обстріляли") and ``passive_forms`` (a damage word passive by
 its own form, "знищено", "уничтожен", read as one after a passive auxiliary). English declares
-neither.
+neither. A language may declare ``energy_site``, ``military_site``, ``site_harm`` and ``accident``
+rules: an energy site damaged or on fire with no strike and no accident named is an
+``energy_strike``, an ammunition depot or airfield a ``missile_strike`` (its reports tell a
+strike by its aftermath so: :func:`_aftermath`); English declares none.
 
 Adding a type (after its :mod:`geo.event_types` entry): its rules under ``[rules.<name>]`` in
 the TOML; a few lines in :func:`_classify` that put ``found["<type id>"]`` from their matches;
@@ -59,6 +62,9 @@ _ALONE = ("drone_self", "missile_self", "air_self", "air_defense", "ground", "ca
 _ATTACK_OBJECTS = ("drone", "missile", "aircraft", "energy", "damage", "struck_site", "strike_verb")
 #: Weapons that with damage alone make a strike ("artillery destroyed a column").
 _WEAPONS = ("drone", "missile", "aircraft")
+#: Rules a language declares all together or not at all: those of reports that tell a strike by
+#: its aftermath (:func:`_aftermath`). Ukrainian and Russian declare them; English does not.
+_AFTERMATH_RULES = ("energy_site", "military_site", "site_harm", "accident")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,9 @@ class _Lexicon:
     attack: int                  # bit of the attack rule
     damage: int                  # bit of the damage rule
     weapons: int                 # bits of the rules in _WEAPONS
+    energy_site: int             # bit of the optional energy_site rule (0: the language has none)
+    military_site: int           # bit of the optional military_site rule (0: the language has none)
+    site_harm: int               # bit of the site_harm rule that goes with them
 
 
 def _pattern(name: str, rule: dict[str, object]) -> str:
@@ -93,6 +102,9 @@ def _lexicon(code: str) -> _Lexicon:
     and gated (once per process)."""
     data = lang.load("triggers", lang=code)
     rules = {name: _Gated(_pattern(name, rule)) for name, rule in data["rules"].items()}
+    declared = [n for n in _AFTERMATH_RULES if n in rules]
+    if declared and len(declared) < len(_AFTERMATH_RULES):
+        raise ValueError(f"{code} triggers declare {declared} without the rest of {list(_AFTERMATH_RULES)}")
 
     def bits(names: Iterable[str]) -> int:
         out = 0
@@ -106,7 +118,8 @@ def _lexicon(code: str) -> _Lexicon:
     form = data.get("passive_forms")
     return _Lexicon(rules, frozenset(data["hedge"]), frozenset(data["habit"]), passive,
                     re.compile(form) if form else None, frozenset(data.get("negation", ())),
-                    bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS))
+                    bits(_ALONE), bits(_ATTACK_OBJECTS), rules["attack"].bit, rules["damage"].bit, bits(_WEAPONS),
+                    *(rules[n].bit if declared else 0 for n in ("energy_site", "military_site", "site_harm")))
 
 
 # the gate automaton must know these rules' keys before it first runs
@@ -118,7 +131,8 @@ def _may_trigger(gates: int, lang: str = DEFAULT_LANGUAGE) -> bool:
     sentences: no, and they are skipped without running a regex)."""
     lx = _lexicon(lang)
     return bool(gates & lx.can_trigger or (gates & lx.attack and gates & lx.attack_objects)
-                or (gates & lx.damage and gates & lx.weapons))
+                or (gates & lx.damage and gates & lx.weapons)
+                or (gates & lx.site_harm and gates & (lx.energy_site | lx.military_site)))
 
 
 #: Primary type when a sentence triggers several (first wins); the rest become tags: the
@@ -156,6 +170,56 @@ def _words(ms: Iterable[re.Match[str]]) -> list[tuple[str, int]]:
     return [(" ".join(m.group(0).split()), m.start()) for m in ms]
 
 
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    """One sentence read with one language's rules: its matches, hedged and negated ones left out."""
+
+    sentence: str
+    gates: int
+    lx: _Lexicon
+
+    def matches(self, name: str) -> list[re.Match[str]]:
+        return _matches(self.lx.rules[name], self.sentence, self.gates, self.lx.hedge, self.lx.negation)
+
+    def all(self, name: str) -> list[re.Match[str]]:
+        """Every match of a rule that only cancels or decides (no hedge applies)."""
+        return self.lx.rules[name].finditer(self.sentence, self.gates)
+
+    def search(self, name: str) -> re.Match[str] | None:
+        return self.lx.rules[name].search(self.sentence, self.gates)
+
+    def has(self, *bits: int) -> bool:
+        """Whether every one of ``bits`` has a gate open (a rule the language lacks has bit 0)."""
+        return all(self.gates & b for b in bits)
+
+    def accident(self) -> bool:
+        """Whether the sentence names an accident as a cause (a language without the aftermath
+        rules names none)."""
+        return bool(self.lx.site_harm) and self.search("accident") is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Means:
+    """The attack words and weapons of a sentence."""
+
+    attacks: list[re.Match[str]]
+    drones: list[re.Match[str]]
+    missiles: list[re.Match[str]]
+    aircraft: list[re.Match[str]]
+    drone_self: list[re.Match[str]]
+    missile_self: list[re.Match[str]]
+    air_self: list[re.Match[str]]
+    damage: list[re.Match[str]]
+
+    @property
+    def strikes(self) -> list[re.Match[str]]:
+        return self.attacks or self.drone_self or self.missile_self or self.air_self
+
+    @property
+    def weapons(self) -> bool:
+        return bool(self.drones or self.missiles or self.aircraft)
+
+
 def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[str, list[tuple[str, int]]]:
     """Event types a sentence reports, each with the words that triggered it and where.
 
@@ -164,107 +228,178 @@ def _classify(sentence: str, gates: int, lang: str = DEFAULT_LANGUAGE) -> dict[s
     """
     if not _may_trigger(gates, lang):
         return {}
-    lx = _lexicon(lang)
-    r, hedge, neg = lx.rules, lx.hedge, lx.negation
+    rd = _Reader(sentence, gates, _lexicon(lang))
     found: dict[str, list[tuple[str, int]]] = {}
-    attacks = _matches(r["attack"], sentence, gates, hedge, neg)
+    means = _means(rd)
+    _strike_types(rd, means, found)
+    air = _interception(rd, found)
+    _weapon_damage(rd, means, air, found)
+    civilians = _fighting_and_casualties(rd, means, air, found)
+    explosive = _explosive(rd, found)
+    _violence(rd, means, explosive, civilians, found)
+    _means_unsaid(rd, means, found)
+    political = rd.matches("political")
+    if political:
+        found["political"] = _words(political[:2])
+    return _incident(rd, found)
+
+
+def _means(rd: _Reader) -> _Means:
+    attacks = rd.matches("attack")
     if attacks:
-        attacks = _outside(attacks, r["not_attack"].finditer(sentence, gates))     # "heart attack"
-    drones, missiles = _matches(r["drone"], sentence, gates, hedge, neg), _matches(r["missile"], sentence, gates, hedge, neg)
-    drone_self = _matches(r["drone_self"], sentence, gates, hedge, neg)
-    missile_self = _matches(r["missile_self"], sentence, gates, hedge, neg)
-    aircraft = _outside(_matches(r["aircraft"], sentence, gates, hedge, neg), r["air_source"].finditer(sentence, gates))
-    air_self = _matches(r["air_self"], sentence, gates, hedge, neg)
-    if drone_self or (drones and attacks):
-        found["drone_strike"] = _words(drone_self or drones[:1] + attacks[:1])
+        attacks = _outside(attacks, rd.all("not_attack"))     # "heart attack"
+    drones, missiles = rd.matches("drone"), rd.matches("missile")
+    aircraft = _outside(rd.matches("aircraft"), rd.all("air_source"))
+    damage = rd.matches("damage") if aircraft or attacks or drones or missiles else []
+    return _Means(attacks, drones, missiles, aircraft, rd.matches("drone_self"), rd.matches("missile_self"),
+                  rd.matches("air_self"), damage)
+
+
+def _strike_types(rd: _Reader, m: _Means, found: dict[str, list[tuple[str, int]]]) -> None:
+    """A strike is an attack word with its means (or a word that names both), an energy strike
+    one with an energy target."""
+    if m.drone_self or (m.drones and m.attacks):
+        found["drone_strike"] = _words(m.drone_self or m.drones[:1] + m.attacks[:1])
     # one word is not both the weapon and the attack ("shells")
-    missile_attacks = _outside(attacks, missiles) if missiles else attacks
-    if missile_self or (missiles and missile_attacks):
-        found["missile_strike"] = _words(missile_self or missiles[:1] + missile_attacks[:1])
-    damage = _matches(r["damage"], sentence, gates, hedge, neg) if aircraft or attacks or drones or missiles else []
-    if air_self or (aircraft and attacks):
-        found["air_strike"] = _words(air_self or aircraft[:1] + attacks[:1])
-    strikes = attacks or drone_self or missile_self or air_self
+    missile_attacks = _outside(m.attacks, m.missiles) if m.missiles else m.attacks
+    if m.missile_self or (m.missiles and missile_attacks):
+        found["missile_strike"] = _words(m.missile_self or m.missiles[:1] + missile_attacks[:1])
+    if m.air_self or (m.aircraft and m.attacks):
+        found["air_strike"] = _words(m.air_self or m.aircraft[:1] + m.attacks[:1])
+    strikes = m.strikes
     # the rules below whose result matters only with others' matches run only then
-    energy = _matches(r["energy"], sentence, gates, hedge, neg) if strikes else []
+    energy = rd.matches("energy") if strikes else []
     if energy:
         found["energy_strike"] = _words(energy[:1] + strikes[:1])
-    # an interception needs something in the air to intercept ("intercepted a radio message")
-    air = _matches(r["air_defense"], sentence, gates, hedge, neg)
-    if air and r["aerial"].search(sentence, gates):
+    elif not strikes and rd.has(rd.lx.energy_site, rd.lx.site_harm):
+        found.update(_aftermath(rd, "energy_site", "energy_strike"))
+
+
+def _interception(rd: _Reader, found: dict[str, list[tuple[str, int]]]) -> list[re.Match[str]]:
+    """An interception needs something in the air to intercept ("intercepted a radio message")."""
+    air = rd.matches("air_defense")
+    if air and rd.search("aerial"):
         found["air_defense"] = _words(air[:2])
-    else:
-        air = []
-    # a weapon that destroyed something struck it ("air forces destroyed a depot"); in the
-    # passive the weapon may be what was destroyed ("a helicopter was destroyed")
-    done = [m for m in damage if not lx.passive.search(sentence, max(0, m.start() - 7), m.start())
-            and not (lx.passive_form and lx.passive_form.fullmatch(m.group(0)))] if not air else []
+        return air
+    return []
+
+
+def _weapon_damage(rd: _Reader, m: _Means, air: list[re.Match[str]], found: dict[str, list[tuple[str, int]]]) -> None:
+    """A weapon that destroyed something struck it ("air forces destroyed a depot"); in the
+    passive the weapon may be what was destroyed ("a helicopter was destroyed")."""
+    lx, sentence = rd.lx, rd.sentence
+    done = [d for d in m.damage if not lx.passive.search(sentence, max(0, d.start() - 7), d.start())
+            and not (lx.passive_form and lx.passive_form.fullmatch(d.group(0)))] if not air else []
     if done:
-        for etype, means in (("air_strike", aircraft), ("drone_strike", drones), ("missile_strike", missiles)):
-            if means and etype not in found:
-                found[etype] = _words(means[:1] + done[:1])
+        for etype, weapon in (("air_strike", m.aircraft), ("drone_strike", m.drones), ("missile_strike", m.missiles)):
+            if weapon and etype not in found:
+                found[etype] = _words(weapon[:1] + done[:1])
+
+
+def _fighting_and_casualties(rd: _Reader, m: _Means, air: list[re.Match[str]],
+                             found: dict[str, list[tuple[str, int]]]) -> re.Match[str] | None:
+    """Ground fighting, territory, deployments and casualties; the civilians' match, if any."""
     # "repelled a drone attack" is the interception's, not a ground battle's
-    ground = _outside(_matches(r["ground"], sentence, gates, hedge, neg), air)
-    casualties = _matches(r["casualty"], sentence, gates, hedge, neg)
-    if casualties and r["no_casualties"].search(sentence, gates):
+    ground = _outside(rd.matches("ground"), air)
+    casualties = rd.matches("casualty")
+    if casualties and rd.search("no_casualties"):
         casualties = []
     civilians = military = None
     if casualties:
-        civilians, military = r["civilian"].search(sentence, gates), r["military"].search(sentence, gates)
+        civilians, military = rd.search("civilian"), rd.search("military")
         if military and not civilians and not found.keys() & {"missile_strike", "drone_strike", "air_strike"}:
             ground = ground + casualties[:1]    # soldiers killed with no strike named: a battle's
     if ground:
         found["ground_assault"] = _words(ground[:2])
-    territory = _matches(r["territory"], sentence, gates, hedge, neg)
+    territory = rd.matches("territory")
     if territory:
-        territory = _outside(territory, r["captive"].finditer(sentence, gates) + r["attempt"].finditer(sentence, gates))
+        territory = _outside(territory, rd.all("captive") + rd.all("attempt"))
     if territory:
         found["territorial_change"] = _words(territory[:2])
-    deploy = _matches(r["deploy"], sentence, gates, hedge, neg)
+    deploy = rd.matches("deploy")
     if deploy:
         found["troop_deployment"] = _words(deploy[:2])
-    if casualties and (civilians or not military and (attacks or drones or missiles or aircraft)):
-        found["civilian_casualties"] = _words(casualties[:1] + r["civilian"].finditer(sentence, gates)[:1])
+    if casualties and (civilians or not military and (m.attacks or m.weapons)):
+        found["civilian_casualties"] = _words(casualties[:1] + rd.all("civilian")[:1])
     elif not casualties:
-        remains = _matches(r["mass_grave"], sentence, gates, hedge, neg)
+        remains = rd.matches("mass_grave")
         if not remains:
-            remains = _matches(r["remains"], sentence, gates, hedge, neg)
-            if remains and not r["armed"].search(sentence, gates):
+            remains = rd.matches("remains")
+            if remains and not rd.search("armed"):
                 remains = []
-        if remains and (r["civilian"].search(sentence, gates) or not r["military"].search(sentence, gates)):
+        if remains and (rd.search("civilian") or not rd.search("military")):
             found["civilian_casualties"] = _words(remains[:1])      # "a mass grave found in X"
-    explosive = _matches(r["explosive"], sentence, gates, hedge, neg)
-    if explosive and not r["defused"].search(sentence, gates):
+    return civilians
+
+
+def _explosive(rd: _Reader, found: dict[str, list[tuple[str, int]]]) -> list[re.Match[str]]:
+    explosive = rd.matches("explosive")
+    if explosive and not rd.search("defused"):
         found["explosive_device"] = _words(explosive[:1])
-    # abduction, torture, execution; shooting at civilians where no explosive means is named
-    abuse = _matches(r["abuse"], sentence, gates, hedge, neg)
-    if not abuse and not (drones or missiles or aircraft or drone_self or missile_self or air_self or explosive):
-        shooting = _matches(r["shooting"], sentence, gates, hedge, neg)
-        if shooting and (civilians or r["civilian"].search(sentence, gates)):
+    return explosive
+
+
+def _violence(rd: _Reader, m: _Means, explosive: list[re.Match[str]], civilians: re.Match[str] | None,
+              found: dict[str, list[tuple[str, int]]]) -> None:
+    """Abduction, torture, execution; shooting at civilians where no explosive means is named."""
+    abuse = rd.matches("abuse")
+    if not abuse and not (m.weapons or m.drone_self or m.missile_self or m.air_self or explosive):
+        shooting = rd.matches("shooting")
+        if shooting and (civilians or rd.search("civilian")):
             abuse = shooting
-    if abuse and r["armed"].search(sentence, gates):
+    if abuse and rd.search("armed"):
         found["violence_against_civilians"] = _words(abuse[:1])
-    if not found and attacks:
-        # a strike whose means the text does not say: "a hospital damaged by a strike",
-        # "Russian forces struck near X"
-        verbs = _outside(_matches(r["strike_verb"], sentence, gates, hedge, neg), r["not_attack"].finditer(sentence, gates))
-        if damage or (verbs and r["armed"].search(sentence, gates)):
-            found["missile_strike"] = _words((verbs or attacks)[:1])
-        elif site := _matches(r["struck_site"], sentence, gates, hedge, neg):
-            found["missile_strike"] = _words(site[:1])
-    political = _matches(r["political"], sentence, gates, hedge, neg)
-    if political:
-        found["political"] = _words(political[:2])
+
+
+def _means_unsaid(rd: _Reader, m: _Means, found: dict[str, list[tuple[str, int]]]) -> None:
+    """A strike whose means the text does not say ("a hospital damaged by a strike", "Russian
+    forces struck near X"), or a military site's aftermath: a missile_strike, ACLED's most common
+    code for one; not where the text names an accident as the cause ("детонація боєприпасів через
+    порушення пожежної безпеки")."""
     if found:
-        first = min(pos for words in found.values() for _, pos in words)
-        before = _WORD.findall(sentence[max(0, first - 30):first])[-2:]
-        if any(w in lx.habit for w in before):
-            return {}                                   # a habit, not one incident
-        protest = r["protest"].search(sentence, gates)
-        if protest and protest.start() < first:
-            # the sentence reports a protest; its harm words are what people protest about
-            return {"political": found["political"]} if "political" in found else {}
+        return
+    if m.attacks and not rd.accident():
+        verbs = _outside(rd.matches("strike_verb"), rd.all("not_attack"))
+        if m.damage or (verbs and rd.search("armed")):
+            found["missile_strike"] = _words((verbs or m.attacks)[:1])
+        elif site := rd.matches("struck_site"):
+            found["missile_strike"] = _words(site[:1])
+    if not found and not m.strikes and rd.has(rd.lx.military_site, rd.lx.site_harm):
+        # an ammunition depot or airfield destroyed or burning
+        found.update(_aftermath(rd, "military_site", "missile_strike"))
+
+
+def _incident(rd: _Reader, found: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+    """``found``, unless the sentence tells a habit or a protest rather than one incident."""
+    if not found:
+        return found
+    sentence = rd.sentence
+    first = min(pos for words in found.values() for _, pos in words)
+    before = _WORD.findall(sentence[max(0, first - 30):first])[-2:]
+    if any(w in rd.lx.habit for w in before):
+        return {}                                   # a habit, not one incident
+    protest = rd.search("protest")
+    if protest and protest.start() < first:
+        # the sentence reports a protest; its harm words are what people protest about
+        return {"political": found["political"]} if "political" in found else {}
     return found
+
+
+def _aftermath(rd: _Reader, site: str, etype: str) -> dict[str, list[tuple[str, int]]]:
+    """A site damaged, destroyed or on fire with no strike and no cause named, in a language
+    whose reports of this war tell a strike by its aftermath (optional ``energy_site``,
+    ``military_site`` and ``site_harm`` rules in its triggers.toml: Ukraine's regional
+    administrations and Russia's governors write "пошкоджено підстанцію", "пожар на нефтебазе",
+    "знищеного складу боєприпасів" for the strike they do not name): ``etype`` (an energy site's
+    ``energy_strike``; a military site's ``missile_strike``, a strike whose means is unsaid),
+    unless the sentence names an accident (``accident``: a short circuit, a fault) as the cause."""
+    harm = rd.matches("site_harm")
+    if not harm:
+        return {}
+    sites = rd.matches(site)
+    if not sites or rd.accident():
+        return {}
+    return {etype: _words(sites[:1] + harm[:1])}
 
 
 def _primary(types: dict[str, list[str]]) -> str:
