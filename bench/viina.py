@@ -24,10 +24,10 @@ Scored per headline from the store (every incident that lists the headline among
 - **... or in its region**: the same, but a region-precision event ("на Харківщині", "у Криму")
   also counts when one of the headline's VIINA places lies inside that region (the shipped
   Natural Earth outlines of Ukraine's oblasts and Russia's border regions). VIINA's geocoder puts a
-  region at a city in it (Crimea at Simferopol, an oblast at its capital or at a village of it),
-  while Borderline pins a region at its centre point with precision ``region``: 25 km from such a
-  point says nothing about either. The strict figure above is the issue's target; this one says
-  how much of the gap is that convention;
+  region at a city in it (Crimea at Simferopol, an oblast at its capital or at a village of it);
+  Borderline pins a region at its seat too (as ACLED does), with precision ``region``, so the
+  two agree where VIINA chose the capital. The strict figure above is the issue's target; this
+  one says how much of the gap is VIINA's other choices of a city;
 - **place resolvable**: the geoparser alone (no events) resolves some name of the headline to a
   point within 25 km of one of its VIINA places: the ceiling place recognition sets on the two
   distance figures;

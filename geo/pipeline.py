@@ -151,7 +151,7 @@ def measure_events(events: Sequence[Event], *, border: Any) -> list[Event]:
     out = [dataclasses.replace(e, side=e.country) if e.precision == "country" else e for e in events]
     if not idx:
         return out
-    # events share places (a region's centre, a village reported again): measure each
+    # events share places (a region's point, a village reported again): measure each
     # distinct point once
     keys: dict[_Point, int] = {}
     which = [keys.setdefault((events[i].lat, events[i].lon, events[i].country or ""), len(keys)) for i in idx]

@@ -563,7 +563,7 @@ def table_event_id(rows: object, event_ids: pd.Series) -> str | None:
 
 def events_at_point(events: pd.DataFrame, lat: object, lon: object, *, decimals: int = 5) -> pd.DataFrame:
     """Every event drawn at (lat, lon), to the map's precision: events that share a point (a
-    region's centre, a hromada's point) cover each other on the map; this lists them all."""
+    region's point, a hromada's point) cover each other on the map; this lists them all."""
     try:
         la, lo = round(float(lat), decimals), round(float(lon), decimals)  # type: ignore[arg-type]
     except (TypeError, ValueError):

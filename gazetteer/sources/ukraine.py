@@ -14,6 +14,7 @@ Two sources of the registry, in this order:
 
 from __future__ import annotations
 
+import csv
 import re
 import sqlite3
 from collections import defaultdict
@@ -26,15 +27,17 @@ from pathlib import Path
 from ..names import name_key
 from ..schema import ALT_SEP, INSERT_PLACE
 from .admin1 import Admin1Table
-from .base import BuildContext, Rec, Source, data_file, dedupe, haversine_km, mark_unindexed
+from .base import BuildContext, Rec, Source, data_file, dedupe, haversine_km, mark_unindexed, place_units_at_seats
 from .geonames import GN, dump_rows, insert_geonames, keep_alt
 
-__all__ = ["GeoNamesUkraine", "Katottg", "UAExtract", "ukr_latin"]
+__all__ = ["GeoNamesUkraine", "Katottg", "UAExtract", "oblast_seats", "ukr_latin"]
 
 
 # --- GeoNames' Ukraine extract ----------------------------------------------------------------
 
 _UA_EXTRACT = ("geonames", "UA.zip")
+#: Seats GeoNames does not mark as their oblast's PPLA (Kyiv Oblast, Crimea).
+_SEAT_EXCEPTIONS = ("admin1_seats.csv",)
 
 # Historical, abandoned and destroyed places: news names the living village of that name.
 _DROPPED_PPL = frozenset({"PPLH", "PPLQ", "PPLW"})
@@ -100,6 +103,24 @@ def _read_ua_extract(path: Path, admin1: Admin1Table) -> UAExtract:
     return out
 
 
+def oblast_seats(rows: Sequence[GN], admin1: Admin1Table) -> dict[str, tuple[float, float, str]]:
+    """Ukraine's first-level units' seats: the place GeoNames marks as the unit's seat (PPLA;
+    the capital, PPLC, for the city it is in), and those of ``admin1_seats.csv``."""
+    by_id = {gn.geonameid: gn for gn in rows}
+    seats: dict[str, tuple[float, float, str]] = {}
+    for gn in rows:
+        if gn.feature_code in ("PPLA", "PPLC"):
+            code = admin1.resolve(gn.country, gn.admin1_code)[0]
+            if code:
+                seats[code] = (gn.lat, gn.lon, gn.name)
+    for row in csv.DictReader(r for r in data_file(*_SEAT_EXCEPTIONS).read_text("utf-8").splitlines()
+                              if r and not r.startswith("#")):
+        gn = by_id.get(int(row["geonameid"]))
+        if gn is not None:
+            seats[row["unit"]] = (gn.lat, gn.lon, gn.name)
+    return seats
+
+
 def _quiet_alt_names(con: sqlite3.Connection, small: set[str]) -> int:
     """Mark the alternate names of small places that carry a number ("No 2", "Nas. punkt
     5-go otd. sovkhoza": a farm's or a state farm section's) as not to be indexed.
@@ -124,7 +145,7 @@ class GeoNamesUkraine(Source):
     """GeoNames' Ukraine extract: villages, spots, hromada points (input: ``geonames_ua``)."""
 
     name = "geonames_ua"
-    data_files = (_UA_EXTRACT,)
+    data_files = (_UA_EXTRACT, _SEAT_EXCEPTIONS)
 
     def load(self, ctx: BuildContext) -> None:
         path = ctx.inputs.get(self.name) or data_file(*_UA_EXTRACT)
@@ -132,8 +153,9 @@ class GeoNamesUkraine(Source):
             extract = _read_ua_extract(Path(real), ctx.admin1)
         ctx.shared["ua_extract"] = extract
         n = insert_geonames(ctx.con, extract.rows, ctx.admin1, source="geonames:UA.zip", replace=False)
+        seats = place_units_at_seats(ctx.con, oblast_seats(extract.rows, ctx.admin1), source="GeoNames")
         ctx.say(f"GeoNames Ukraine extract: {n} places and spots, "
-                f"{sum(len(v) for v in extract.hromadas.values())} hromada points")
+                f"{sum(len(v) for v in extract.hromadas.values())} hromada points, {seats} oblasts at their seats")
 
     def finish(self, ctx: BuildContext) -> None:
         # After the KATOTTG join, which adds the codifier's names to the joined entries.
