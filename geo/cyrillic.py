@@ -326,6 +326,7 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
               and not (wi.adjective and _modifies_next(text, toks, i, words, lex))):
             # (not "депутата Дніпропетровської облради": an adjective of the noun after it)
             person[i] = True
+    _coordinated_first_names(text, toks, words, names, lex, info, person)
     # Initials: "Б. Хмельницького", "Януковича В. Ф.": a capital letter and a dot beside a name.
     for i in range(n - 1):
         t = toks[i]
@@ -352,6 +353,33 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
                         _located(i, words, lex) or _country_or_unit(words, i, names, lex, info)):
                     person[i] = True
     return person
+
+
+def _coordinated_first_names(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
+                             info: Callable[[str], int], person: list[bool]) -> None:
+    """Two first names joined by a conjunction are two people, and the capitalised words after
+    the second their surname ("Володимир і Дмитро Хом'яки", "Дмитро й Володимир Коваленки"),
+    even where one of the names is also a town's (Володимир): a town is not coordinated with a
+    man. One of the two must name no country, region or town."""
+    n = len(toks)
+    for i in range(n - 2):
+        a, b = i, i + 2
+        if not (toks[a].cap and toks[b].cap and not toks[a].upper and not toks[b].upper
+                and words.is_(i + 1, lex.conjunctions) and not toks[i + 1].cap
+                and _gap(text, toks, a, i + 1) == " " and _gap(text, toks, i + 1, b) == " "
+                and toks[a].sentence == toks[b].sentence):
+            continue
+        wa, wb = words.info(a), words.info(b)
+        if not (wa.first_name and wb.first_name and len(toks[a].text) >= 3 and len(toks[b].text) >= 3
+                and not wa.function and not wb.function):
+            continue
+        if _big_place(words, a, names, lex, info) and _big_place(words, b, names, lex, info):
+            continue
+        k = b + 1
+        while k < n and toks[k].cap and not toks[k].upper and _gap(text, toks, k - 1, k) in (" ", "-") and k - b < 3:
+            k += 1
+        for j in (a, *range(b, k)):
+            person[j] = True
 
 
 def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNames, lex: Lexicon,
@@ -625,8 +653,20 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
     if hit is None:
         return None
     # "на Харківщині": a name in a region's ending is the region, not a village of that name
-    admin = hit[0] == "name" and bool(words.morph.region_suffixes) and hit[1].endswith(words.morph.region_suffixes)
+    admin = hit[0] == "name" and bool(words.morph.region_suffixes) and hit[1].endswith(words.morph.region_suffixes) \
+        and _region_made_of_unit(hit[1], words, names, lex, info)
     return _found(i, stop, toks, hit, info, admin=admin)
+
+
+def _region_made_of_unit(key: str, words: _Words, names: CyrillicNames, lex: Lexicon,
+                         info: Callable[[str], int]) -> bool:
+    """Whether a name in a region's ending is a region's: the gazetteer holds it as a unit, or
+    it is made from the name of an oblast or a raion ("харківщина": Харківська область). A word
+    in that ending made from no unit's name is a common noun the gazetteer's hamlets share
+    ("Батьківщина": the homeland, "чужина"), not a region."""
+    if info(key) & (F_UNIT | F_ADMIN):
+        return True
+    return any(_lookup(u, names, lex) is not None for u in words.morph.region_unit_forms(key))
 
 
 def _unit_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
@@ -735,8 +775,12 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         small = named and not f.flags & _NAMED_BIG
         if named and not located and _named_like_person(f, toks, words, lex, small=small):
             return False
-        if named and not located and (wi.first_name or wi.surname) and not f.flags & _WELL_KNOWN:
-            return False  # "Романові не йшла з голови", "Сокола притягнуто": a person's name
+        if named and not located and (wi.first_name or wi.surname) \
+                and (not f.flags & _WELL_KNOWN or wi.name_dative):
+            # "Сокола притягнуто": a person's name; "Романові не йшла з голови": a first name
+            # in the dative with no preposition is a person's even where a city's other name
+            # is among its forms (Романов: Murmansk; a country or a unit is never "named")
+            return False
         if f.role == "name" and f.target is None and not f.admin \
                 and not _ask_support(f, toks, words, wi, located=located):
             return False

@@ -413,3 +413,48 @@ def test_the_variant_rules_only_add_forms():
     assert "петербург" in m.forms("Петербурґа")
     assert "україна" in m.forms("Вкраїні")
     assert m.forms("Херсон")[0] == "херсон"
+
+
+# --- a common noun in a region's ending, a first name in the dative, coordinated first names ----
+
+@pytest.mark.parametrize("text", [
+    "Солдати загинули при захисті Батьківщини, повідомили у Харкові.",
+    "Вона знову на рідній Батьківщині, поруч із Полтавою.",
+])
+def test_a_common_noun_in_a_regions_ending_is_no_region(gp, text):
+    # "Батьківщина" (the homeland) ends as "Харківщина" does, but is made from no unit's name
+    got = {m.text: m for m in mentions(gp, text, "uk")}
+    assert not any(k.startswith("Батьківщин") and m.place is not None and m.place.kind == "admin1"
+                   for k, m in got.items())
+    assert not any(k.startswith("Батьківщин") for k in got)
+
+
+def test_a_region_made_from_a_units_name_stays_the_region(gp):
+    got = {m.text: m.place for m in mentions(gp, "Вночі ворог атакував дронами Полтавщину.", "uk")}
+    assert got["Полтавщину"].admin1 == "UA-53"
+
+
+@pytest.mark.parametrize("text", [
+    "Вчора ввечері Романові подзвонила сестра з фронту.",
+    "Цілу ніч Вікторові не спалося, він думав про Олену.",
+])
+def test_a_first_name_in_the_dative_is_a_person(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+def test_a_city_in_the_dative_after_a_preposition_stays_a_city(gp):
+    assert resolved(gp, "Ми довго жили у Володимирі, на Волині.", "uk")["Володимирі"][1] == "UA-07"
+
+
+@pytest.mark.parametrize("text", [
+    "Володимир і Дмитро Коваленки пішли добровольцями в перші дні війни.",
+    "На фото Дмитро й Володимир Хом'яки, брати з Полтави.",
+])
+def test_two_coordinated_first_names_are_people(gp, text):
+    got = resolved(gp, text, "uk")
+    assert "Володимир" not in got and "Дмитро" not in got
+
+
+def test_coordinated_towns_stay_towns(gp):
+    got = resolved(gp, "Ракети влучили у Володимир і Луцьк.", "uk")
+    assert got["Володимир"][1] == "UA-07" and got["Луцьк"][1] == "UA-07"
