@@ -258,6 +258,7 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
         else:
             i += 1
     _shared_unit_words(text, toks, words, names, lex, info, taken, found)
+    _units_listed_after(text, toks, words, names, lex, info, taken, found)
     _features(text, toks, words, lex, taken, person, found)
     _cued_unknowns(text, toks, words, lex, taken, person, found)
     _demonyms(toks, words, lex, taken, found)
@@ -558,6 +559,53 @@ def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: C
             found.append(f)
             taken[j] = True
             k = j
+
+
+#: Words that may stand between a plural admin word and the colon opening its list ("областей
+#: України:", "районів Харківщини:").
+_LIST_HEAD_GAP = 2
+#: What opens a list after its admin word: a colon or a dash.
+_LIST_OPENERS = frozenset({":", "–", "—", "-"})
+
+
+def _units_listed_after(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
+                        info: Callable[[str], int], taken: list[bool], found: list[Found]) -> None:
+    """Adjectives listed after the admin word they share and a colon or a dash ("обстріляли
+    три області: Харківську, Сумську та Дніпропетровську", "у двох районах – Шосткинському і
+    Конотопському"): each its own unit, as when the admin word comes last."""
+    n = len(toks)
+    for j in range(n - 1):
+        if toks[j].cap or not words.is_(j, lex.admin_after):
+            continue
+        admin = [w for w in words.forms(j) if w in lex.admin_after]
+        if not admin:
+            continue
+        k = j + 1
+        while k < n and k - j <= _LIST_HEAD_GAP and toks[k].sentence == toks[j].sentence \
+                and _gap(text, toks, k - 1, k).strip() == "" and toks[k].cap:
+            k += 1   # "областей України"
+        if k >= n or _gap(text, toks, k - 1, k).strip() not in _LIST_OPENERS:
+            continue
+        while k < n and toks[k].cap and not toks[k].upper and toks[k].sentence == toks[j].sentence:
+            hit = next((h for form in words.name_forms(k) for a in admin
+                        if (h := _lookup(f"{form} {a}", names, lex)) is not None), None)
+            if hit is None or not words.info(k).adjective:
+                break
+            there = next((f for f in found if f.tok0 <= k < f.tok1), None)
+            if there is not None and (there.tok1 - there.tok0 > 1 or there.admin or there.target is not None):
+                break
+            if there is not None:
+                found.remove(there)
+            found.append(_found(k, k + 1, toks, hit, info, admin=True))
+            taken[k] = True
+            k += 1
+            if k < n and _gap(text, toks, k - 1, k).strip() == "," and toks[k].cap:
+                continue
+            if k + 1 < n and words.is_(k, lex.conjunctions) and not toks[k].cap \
+                    and _gap(text, toks, k - 1, k).strip() in ("", ",") and _gap(text, toks, k, k + 1).strip() == "":
+                k += 1
+                continue
+            break
 
 
 def _combinations(spans: Sequence[Sequence[str]]) -> Iterable[tuple[str, ...]]:

@@ -458,3 +458,24 @@ def test_two_coordinated_first_names_are_people(gp, text):
 def test_coordinated_towns_stay_towns(gp):
     got = resolved(gp, "Ракети влучили у Володимир і Луцьк.", "uk")
     assert got["Володимир"][1] == "UA-07" and got["Луцьк"][1] == "UA-07"
+
+
+# --- adjectives listed after the admin word they share --------------------------------------------
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("Вночі ворог атакував дронами три області: Харківську, Сумську та Дніпропетровську.", "uk",
+     {"Харківську": "UA-63", "Сумську": "UA-59", "Дніпропетровську": "UA-12"}),
+    ("Голова комісії відвідав чотири області України : Одеську , Херсонську , Запорізьку і Полтавську .", "uk",
+     {"Одеську": "UA-51", "Херсонську": "UA-65", "Запорізьку": "UA-23", "Полтавську": "UA-53"}),
+    ("Беспилотники атаковали две области – Белгородскую и Курскую.", "ru",
+     {"Белгородскую": "RU-BEL", "Курскую": "RU-KRS"}),
+])
+def test_adjectives_listed_after_their_admin_word_are_units(gp, text, lang, want):
+    got = {m.text: m.place for m in mentions(gp, text, lang) if m.place is not None}
+    assert {k: got[k].admin1 for k in want if k in got} == want
+    assert all(got[k].kind == "admin1" for k in want)
+
+
+def test_a_list_after_an_admin_word_stops_at_a_word_that_is_no_units_adjective(gp):
+    got = resolved(gp, "Обстріли зачепили дві області: Сумську, а також Київ.", "uk")
+    assert got["Сумську"][1] == "UA-59" and got["Київ"][0] == "Kyiv"
