@@ -479,3 +479,18 @@ def test_adjectives_listed_after_their_admin_word_are_units(gp, text, lang, want
 def test_a_list_after_an_admin_word_stops_at_a_word_that_is_no_units_adjective(gp):
     got = resolved(gp, "Обстріли зачепили дві області: Сумську, а також Київ.", "uk")
     assert got["Сумську"][1] == "UA-59" and got["Київ"][0] == "Kyiv"
+
+
+# --- Soviet Ukraine's abbreviations and the European Union ----------------------------------------
+
+@pytest.mark.parametrize("text, surface", [
+    ("У 1933 р. в УСРР голод забрав мільйони життів.", "УСРР"),
+    ("Після війни в УРСР відбудовували зруйновані міста.", "УРСР"),
+])
+def test_soviet_ukraines_abbreviations_are_ukraine(gp, text, surface):
+    assert resolved(gp, text, "uk")[surface][0] == "Ukraine"
+
+
+def test_the_european_union_is_read_as_english_data_reads_eu(gp):
+    got = {m.text: m.place for m in mentions(gp, "Кордон між Україною та ЄС перетнули тисячі людей.", "uk")}
+    assert got["ЄС"].id == "continent:EU"
