@@ -506,22 +506,55 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         whole = _name_at(text, toks, i, words, names, lex, info)
         if whole is not None and whole.tok1 > i + 1:
             continue  # "Запорізька АЕС": the plant's own name
-        # The adjective's derivations in the order of the rules, the first a town bears: "Покровському"
-        # is Pokrovsk's (not Pokrov's, nor the town Покровське's), "Марьинском" Marinka's (not
-        # Moscow's district Maryino)
-        # (a name the rules derive from a -ськ-/-цьк- adjective may be any place at home; the
-        # adjective itself only a town's: "Хмельницький", not the hamlet "Центральне")
-        lemmas = words.morph.adjective_place_forms(toks[i].text, derived=False)
-        derived = words.morph.adjective_place_forms(toks[i].text)
-        tries = [(form, F_HOME_TOWN if form in lemmas else F_HOME) for form in derived]
-        tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
-        tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
-        key = next((form for form, need in tries if form in names.keys and info(form) & need), None)
-        if key is None or _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex) \
+        if _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex) \
                 or text[:toks[i].start].rstrip(" ").endswith(tuple(_OPEN_QUOTE)):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
-        found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
-        taken[i] = True
+        key = _facility_place(i, words, names, info)
+        if key is not None:
+            found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
+            taken[i] = True
+        first = i   # (the list before a compound's last part: "Угерське і Більче-Волицько-Угерське ПСГ")
+        while first > 0 and toks[first - 1].cap and _gap(text, toks, first - 1, first) == "-":
+            first -= 1
+        _listed_facility_adjectives(text, toks, first, words, names, lex, info, taken, person, found)
+
+
+def _facility_place(i: int, words: _Words, names: CyrillicNames, info: Callable[[str], int]) -> str | None:
+    """The key of the town a relational adjective at ``i`` is made from, or None."""
+    # The adjective's derivations in the order of the rules, the first a town bears: "Покровському"
+    # is Pokrovsk's (not Pokrov's, nor the town Покровське's), "Марьинском" Marinka's (not
+    # Moscow's district Maryino)
+    # (a name the rules derive from a -ськ-/-цьк- adjective may be any place at home; the
+    # adjective itself only a town's: "Хмельницький", not the hamlet "Центральне")
+    text = words.toks[i].text
+    lemmas = words.morph.adjective_place_forms(text, derived=False)
+    derived = words.morph.adjective_place_forms(text)
+    tries = [(form, F_HOME_TOWN if form in lemmas else F_HOME) for form in derived]
+    tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
+    tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
+    return next((form for form, need in tries if form in names.keys and info(form) & need), None)
+
+
+def _listed_facility_adjectives(text: str, toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames,
+                                lex: Lexicon, info: Callable[[str], int], taken: list[bool], person: list[bool],
+                                found: list[Found]) -> None:
+    """Adjectives listed before the one at ``i`` share its facility word ("Дашавське, Опарське
+    і Угерське ПСГ", "Криворізька та Придніпровська ТЕС"): each names its own town."""
+    k = i
+    while k > 0:
+        j = k - 1
+        if words.is_(j, lex.conjunctions) and not toks[j].cap:
+            j -= 1
+        elif _gap(text, toks, j, k).strip() != ",":
+            return
+        if j < 0 or not toks[j].cap or toks[j].upper or taken[j] or person[j] \
+                or toks[j].sentence != toks[i].sentence or not words.info(j).adjective:
+            return
+        key = _facility_place(j, words, names, info)
+        if key is not None:   # (one the gazetteer lacks leaves the list going on)
+            found.append(Found(j, j + 1, toks[j].start, toks[j].end, key, flags=info(key)))
+            taken[j] = True
+        k = j
 
 
 def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,

@@ -494,3 +494,20 @@ def test_soviet_ukraines_abbreviations_are_ukraine(gp, text, surface):
 def test_the_european_union_is_read_as_english_data_reads_eu(gp):
     got = {m.text: m.place for m in mentions(gp, "Кордон між Україною та ЄС перетнули тисячі людей.", "uk")}
     assert got["ЄС"].id == "continent:EU"
+
+
+# --- adjectives listed before the facility word they share ---------------------------------------
+
+def test_adjectives_listed_before_a_shared_facility_word_each_name_their_town(gp):
+    got = resolved(gp, "Ракети влучили у Криворізьку та Придніпровську ТЕС, а також у Бурштинську ТЕС.", "uk")
+    assert {"Криворізьку", "Придніпровську", "Бурштинську"} <= set(got)
+
+
+def test_an_underground_gas_storage_is_at_the_village_it_is_named_after(gp):
+    got = resolved(gp, "Дрони атакували Дашавське та Опарське ПСГ на Львівщині.", "uk")
+    assert got["Дашавське"] == ("Dashava", "UA-46") and "Опарське" in got
+
+
+def test_a_list_before_a_facility_word_goes_past_a_name_the_gazetteer_lacks(gp):
+    got = resolved(gp, "Під ударом були Дашавське, Зюзюківське і Більче-Волицьке ПСГ.", "uk")
+    assert got["Дашавське"][0] == "Dashava" and "Зюзюківське" not in got
