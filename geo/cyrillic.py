@@ -487,10 +487,14 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
                          info: Callable[[str], int], taken: list[bool], person: list[bool],
                          found: list[Found]) -> None:
     """A relational adjective before a facility word is the town the facility is named after,
-    and is where it is ("Кременчуцький НПЗ" -> Kremenchuk, "по Одеському морському порту",
-    "на Покровському напрямку", "Кременчугского НПЗ"): the adjective is the mention, as ner-uk
-    and factRuEval mark such adjectives of places. A facility with a name of its own the
-    gazetteer holds ("Запорізька АЕС") stays that name."""
+    and is where it is ("по Кременчуцькому НПЗ" -> Kremenchuk, "в Одеському морському порту",
+    "на Покровському напрямку", "атаковали Саратовский НПЗ"): the adjective is the mention, as
+    ner-uk and factRuEval mark such adjectives of places. So only where the text puts something
+    at the facility or strikes it (a preposition of place or a war's cue before it), or where
+    the facility word is itself a front's sector ("Покровський напрямок"); elsewhere the plant
+    is the firm ("власником Одеського НПЗ", "співпрацювали з Одеським НПЗ": ner-uk marks an
+    organisation). A facility with a name of its own the gazetteer holds ("Запорізька АЕС")
+    stays that name."""
     if not lex.facility_words:
         return
     n = len(toks)
@@ -509,14 +513,30 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         if _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex) \
                 or text[:toks[i].start].rstrip(" ").endswith(tuple(_OPEN_QUOTE)):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
-        key = _facility_place(i, words, names, info)
-        if key is not None:
-            found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
-            taken[i] = True
-        first = i   # (the list before a compound's last part: "Угерське і Більче-Волицько-Угерське ПСГ")
-        while first > 0 and toks[first - 1].cap and _gap(text, toks, first - 1, first) == "-":
-            first -= 1
-        _listed_facility_adjectives(text, toks, first, words, names, lex, info, taken, person, found)
+        items = _facility_list(text, toks, i, words, taken, person, lex)
+        if not (words.is_(j, lex.strong_cues) or _located(items[0], words, lex) or _struck_after(text, toks, j, words, lex)):
+            continue
+        for k in items:
+            key = _facility_place(k, words, names, info)
+            if key is not None:   # (one the gazetteer lacks leaves the list going on)
+                found.append(Found(k, k + 1, toks[k].start, toks[k].end, key, flags=info(key)))
+                taken[k] = True
+
+
+#: How far after a facility word a war's verb may say it was struck ("НПЗ был атакован", "порт
+#: знову обстріляли").
+_STRUCK_AFTER = 3
+
+
+def _struck_after(text: str, toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether a war's cue follows the facility word at ``j`` in its clause: "Кременчугский НПЗ
+    был атакован дронами", "Одеський порт знову обстріляли"."""
+    for k in range(j + 1, min(len(toks), j + 1 + _STRUCK_AFTER)):
+        if toks[k].sentence != toks[j].sentence or _gap(text, toks, k - 1, k).strip():
+            return False
+        if words.is_(k, lex.strong_cues):
+            return True
+    return False
 
 
 def _facility_place(i: int, words: _Words, names: CyrillicNames, info: Callable[[str], int]) -> str | None:
@@ -535,26 +555,28 @@ def _facility_place(i: int, words: _Words, names: CyrillicNames, info: Callable[
     return next((form for form, need in tries if form in names.keys and info(form) & need), None)
 
 
-def _listed_facility_adjectives(text: str, toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames,
-                                lex: Lexicon, info: Callable[[str], int], taken: list[bool], person: list[bool],
-                                found: list[Found]) -> None:
-    """Adjectives listed before the one at ``i`` share its facility word ("Дашавське, Опарське
-    і Угерське ПСГ", "Криворізька та Придніпровська ТЕС"): each names its own town."""
+def _facility_list(text: str, toks: Sequence[Token], i: int, words: _Words, taken: list[bool],
+                   person: list[bool], lex: Lexicon) -> list[int]:
+    """The adjective at ``i`` and those listed before it that share its facility word
+    ("Дашавське, Опарське і Більче-Волицько-Угерське ПСГ", "Криворізька та Придніпровська
+    ТЕС"), first to last: each names its own town. A compound's parts before its last are
+    passed over ("Більче-Волицько-")."""
+    items = [i]
     k = i
+    while k > 0 and toks[k - 1].cap and _gap(text, toks, k - 1, k) == "-":
+        k -= 1
     while k > 0:
         j = k - 1
         if words.is_(j, lex.conjunctions) and not toks[j].cap:
             j -= 1
         elif _gap(text, toks, j, k).strip() != ",":
-            return
+            break
         if j < 0 or not toks[j].cap or toks[j].upper or taken[j] or person[j] \
                 or toks[j].sentence != toks[i].sentence or not words.info(j).adjective:
-            return
-        key = _facility_place(j, words, names, info)
-        if key is not None:   # (one the gazetteer lacks leaves the list going on)
-            found.append(Found(j, j + 1, toks[j].start, toks[j].end, key, flags=info(key)))
-            taken[j] = True
+            break
+        items.insert(0, j)
         k = j
+    return items
 
 
 def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,

@@ -509,5 +509,24 @@ def test_an_underground_gas_storage_is_at_the_village_it_is_named_after(gp):
 
 
 def test_a_list_before_a_facility_word_goes_past_a_name_the_gazetteer_lacks(gp):
-    got = resolved(gp, "Під ударом були Дашавське, Зюзюківське і Більче-Волицьке ПСГ.", "uk")
+    got = resolved(gp, "Дрони атакували Дашавське, Зюзюківське і Більче-Волицьке ПСГ.", "uk")
     assert got["Дашавське"][0] == "Dashava" and "Зюзюківське" not in got
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Власником Одеського НПЗ є офшорна компанія.", "uk"),
+    ("Деякі фірми співпрацювали з Кременчуцьким НПЗ роками.", "uk"),
+    ("Акционеры Саратовского НПЗ утвердили дивиденды.", "ru"),
+])
+def test_a_facility_named_by_an_adjective_where_nothing_is_at_it_is_the_firm(gp, text, lang):
+    assert resolved(gp, text, lang) == {}
+
+
+@pytest.mark.parametrize("text, lang, surface, name", [
+    ("Ночью дроны атаковали Саратовский НПЗ.", "ru", "Саратовский", "Saratov"),
+    ("Пожежа спалахнула на Кременчуцькому НПЗ після атаки.", "uk", "Кременчуцькому", "Kremenchuk"),
+    ("Одеський порт знову обстріляли ракетами.", "uk", "Одеський", "Odesa"),
+    ("Покровський напрямок залишається найгарячішим.", "uk", "Покровський", "Pokrovsk"),
+])
+def test_a_facility_struck_or_located_at_is_at_its_town(gp, text, lang, surface, name):
+    assert resolved(gp, text, lang)[surface][0] == name
