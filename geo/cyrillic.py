@@ -392,9 +392,11 @@ def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNam
     ("Софія Київська" is no person's name)."""
     if j >= len(toks) or not toks[j].cap or toks[j].upper:
         return False
-    if words.is_(j + 1, lex.admin_after) or _big_place(words, j, names, lex, info):
-        return False
     wj = words.info(j)
+    if words.is_(j + 1, lex.admin_after) or _big_place(words, j, names, lex, info) and not (
+            wj.surname and not _big_place(words, j, names, lex, info, bits=_SURNAME_OUTWEIGHS_NOT)):
+        # (a surname's reading outweighs a town abroad: "Аркадію Реві" is no town Rewa in India)
+        return False
     key = words.key(j)
     if wj.surname or wj.patronymic or not wj.known:
         return True
@@ -404,12 +406,19 @@ def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNam
     return not any(form in names.keys or form in lex.aliases for form in words.forms(j))
 
 
-def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int]) -> bool:
-    """Whether some form of token ``i`` names a country, a region or a town (not only hamlets)."""
+#: What a word after a first name must name for its surname's reading to give way: a country, a
+#: unit or a town at home ("Софія Київська").
+_SURNAME_OUTWEIGHS_NOT = F_COUNTRY | F_UNIT | F_ADMIN | F_HOME_TOWN
+
+
+def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int], *,
+               bits: int = _NAMED_BIG) -> bool:
+    """Whether some form of token ``i`` names a country, a region or a town (not only hamlets;
+    ``bits``: what the place must be)."""
     for form in words.forms(i):
         if form in lex.aliases or form in lex.regions:
             return True
-        if form in names.keys and info(form) & _NAMED_BIG:
+        if form in names.keys and info(form) & bits:
             return True
     return False
 
@@ -707,6 +716,12 @@ def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> tuple[int, ...]
     return (0, *(bool(flags & bit) for bit in _WEIGHTS))
 
 
+#: What a name met only in the neighbour language's spelling must be to stand where nothing
+#: locates at it: a well-known place (a country, a unit, a town at home, a large city:
+#: "Пенсильванії", "Кемерове").
+_NEIGHBOUR_ALONE = _WELL_KNOWN
+
+
 def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
             lex: Lexicon, info: Callable[[str], int], *, located: bool = False) -> Found | None:
     if stop - i > 1:
@@ -735,6 +750,11 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
                     break
             if hit is not None:
                 break
+        if hit is not None and not located and not (hit[0] != "name" or info(hit[1]) & _NEIGHBOUR_ALONE):
+            # a word this language's names lack, read as a name in the neighbour's spelling, is
+            # a place where the text locates it ("у Солікамську", "біля Плехового"); alone it is
+            # as likely a surname or a word ("Черняєва", "Реві": Rewa in India)
+            hit = None
     elif hit is not None and hit[0] == "name" and stop - i == 1 and words.morph.neighbour_country:
         # ... and where this spelling names places too: "Вербовом" is a hamlet Вербовый in Russia
         # and a village Вербове in Ukraine; both are read, and the text's places decide

@@ -530,3 +530,26 @@ def test_a_facility_named_by_an_adjective_where_nothing_is_at_it_is_the_firm(gp,
 ])
 def test_a_facility_struck_or_located_at_is_at_its_town(gp, text, lang, surface, name):
     assert resolved(gp, text, lang)[surface][0] == name
+
+
+# --- a name met only in the neighbour's spelling; a surname after a first name ------------------
+
+@pytest.mark.parametrize("text, surface", [
+    ("Вночі ЗСУ звільнили Плехове на Курщині.", "Плехове"),
+    ("Він два роки прожив у Солікамську на Уралі.", "Солікамську"),
+    ("Кемерове накрила хуртовина.", "Кемерове"),            # a large city stands alone
+])
+def test_a_name_met_in_the_neighbours_spelling_is_a_place_where_located_or_well_known(gp, text, surface):
+    assert resolved(gp, text, "uk")[surface][1] is not None
+
+
+def test_a_hamlet_met_only_in_the_neighbours_spelling_is_no_place_alone(gp):
+    # "Вільви": the Russian spelling Вильва names hamlets in Perm krai, near Solikamsk; nothing
+    # locates at it here
+    got = resolved(gp, "Два роки він жив у Солікамську. Потім віддався на милість Глухої Вільви.", "uk")
+    assert "Солікамську" in got and "Вільви" not in got
+
+
+def test_a_surname_after_a_first_name_outweighs_a_town_abroad(gp):
+    got = resolved(gp, "Компанія належить Аркадію Реві. Рева також володіє готелем у Києві.", "uk")
+    assert "Реві" not in got and "Рева" not in got and got["Києві"][0] in ("Kyiv", "Kyiv City")
