@@ -1041,12 +1041,15 @@ def _quoted(text: str, start: int, end: int, words: _Words) -> bool:
     alone («ДНР», as Ukrainian reports write a so-called republic) stays a place, and so do the
     places of a short quote holding a finite verb: speech ("«Ми обстріляли Херсон»")."""
     line_start = text.rfind("\n", 0, start) + 1
+    if not any(q in text[line_start:start] for q in _OPEN_QUOTE) and line_start:
+        # a short name may wrap a line («Наші гроші.\nЛьвів»): its opening quote on the line before
+        line_start = max(text.rfind("\n", 0, line_start - 1) + 1, start - _QUOTED_NAME)
     before = text[line_start:start]
     opened = max(before.rfind(q) for q in _OPEN_QUOTE)
     if opened < 0 or max(before.rfind(q) for q in _CLOSE_QUOTE) > opened:
         return False
     close = min((c for q in _CLOSE_QUOTE if (c := text.find(q, end, end + _QUOTED_NAME)) >= 0), default=-1)
-    if close < 0:
+    if close < 0 or "\n" in text[end:close]:
         return False
     whole = before[opened + 1:] + text[start:close]
     others = before[opened + 1:] + text[end:close]
@@ -1355,6 +1358,26 @@ def _add_pattern(found: list[Found], toks: Sequence[Token], a: int, b: int, take
         taken[k] = True
 
 
+#: Short words that may stand between a number and its unit ("2,70 тис куб м", "169 кв м").
+_MEASURE_WORDS = 2
+_MEASURE_WORD_LEN = 3
+
+
+def _measure(text: str, toks: Sequence[Token], k: int) -> bool:
+    """Whether the abbreviation at ``k`` ("м") follows a number, at most two short words between
+    ("169 кв м", "2,70 тис куб м"): a unit of measure (metres), not a settlement word."""
+    j = k - 1
+    for _ in range(_MEASURE_WORDS + 1):
+        if j < 0:
+            return False
+        if toks[j].text[:1].isdigit() or any(ch.isdigit() for ch in text[toks[j].end:toks[j + 1].start]):
+            return True
+        if toks[j].cap or len(toks[j].text) > _MEASURE_WORD_LEN:
+            return False
+        j -= 1
+    return False
+
+
 def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, taken: list[bool],
                    person: list[bool], found: list[Found]) -> None:
     """A capitalised word the gazetteer lacks after a settlement word or a locating cue ("село
@@ -1371,8 +1394,8 @@ def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon
         wi = words.info(i)
         if wi.function or wi.person >= _PERSON_SHARE or words.is_(i, lex.months_days):
             continue
-        if _gap(text, toks, i - 1, i) != " " and wi.some_function:
-            continue  # "169 кв м. Про це ...": a sentence after an abbreviation's dot
+        if _gap(text, toks, i - 1, i) != " " and (wi.some_function or settlement and _measure(text, toks, i - 1)):
+            continue  # "169 кв м. Про це ...", "2,70 тис куб м. Комунальники ...": a sentence after a measure
         if (wi.adjective and _modifies_next(text, toks, i, words, lex, located=True)
                 or _inside_institution(text, toks, i, words, lex) or _quoted(text, toks[i].start, toks[i].end, words)
                 or _quoted_title(text, toks, i, i + 1, words)):

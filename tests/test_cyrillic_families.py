@@ -553,3 +553,27 @@ def test_a_hamlet_met_only_in_the_neighbours_spelling_is_no_place_alone(gp):
 def test_a_surname_after_a_first_name_outweighs_a_town_abroad(gp):
     got = resolved(gp, "Компанія належить Аркадію Реві. Рева також володіє готелем у Києві.", "uk")
     assert "Реві" not in got and "Рева" not in got and got["Києві"][0] in ("Kyiv", "Kyiv City")
+
+
+# --- a quoted name wrapping a line; a settlement abbreviation that is a unit of measure ----------
+
+def test_a_short_quoted_name_wrapping_a_line_holds_no_place(gp):
+    text = "Про це повідомило видання «Вісті.\nХарків» з посиланням на суд."
+    assert "Харків" not in resolved(gp, text, "uk")
+
+
+def test_a_quote_closed_on_a_later_line_is_no_name(gp):
+    text = "Він сказав: «Ми повернемося.\nДо Харкова ми доїдемо.\nСлава Україні», і пішов."
+    assert "Харкова" in resolved(gp, text, "uk")
+
+
+@pytest.mark.parametrize("text", [
+    "Витекло 3,5 тис куб м. Рятувальники самостійно ліквідували аварію.",
+    "Площа ділянки 120 кв м. Забудовники обіцяють завершити роботи восени.",
+])
+def test_a_settlement_abbreviation_after_a_number_is_a_measure(gp, text):
+    assert [m.text for m in mentions(gp, text, "uk")] == []
+
+
+def test_a_settlement_abbreviation_before_a_name_still_cues_it(gp):
+    assert "Гарбузяне" in {m.text for m in mentions(gp, "Ворог обстріляв с. Гарбузяне вночі.", "uk")}
