@@ -1150,9 +1150,18 @@ def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex:
     if toks[j].cap:
         return False
     nxt = words.info(j)
+    if i > 0 and words.is_(i - 1, lex.settlement_cues) and words.info(i).thing:
+        return False  # "у м. Краматорську тролейбусну мережу": a settlement word names the town
     if located:
-        # (a noun's reading agreeing is enough: "на Новий рік", though "рік" is a verb's form too)
-        return nxt.known and words.agrees(i, j)
+        # (a noun's reading agreeing is enough: "на Новий рік", though "рік" is a verb's form too;
+        # lower-case adjectives may stand between: "на базі Львівського політехнічного інституту")
+        k = j
+        while (k + 1 < len(toks) and k - j < _FACILITY_GAP and not words.agrees(i, k) and words.agrees(k, k + 1)
+               and not toks[k + 1].cap and _gap(text, toks, k, k + 1) == " " and toks[k + 1].sentence == toks[j].sentence
+               and not words.is_(k + 1, lex.admin_after) and not words.is_(k + 1, lex.facility_words)
+               and not words.is_(k + 1, lex.feature_words)):
+            k += 1
+        return nxt.known and words.agrees(i, k) and (k == j or words.agrees(j, k))
     return nxt.known and not nxt.function and not nxt.some_function
 
 

@@ -577,3 +577,18 @@ def test_a_settlement_abbreviation_after_a_number_is_a_measure(gp, text):
 
 def test_a_settlement_abbreviation_before_a_name_still_cues_it(gp):
     assert "Гарбузяне" in {m.text for m in mentions(gp, "Ворог обстріляв с. Гарбузяне вночі.", "uk")}
+
+
+# --- a place's adjective qualifying a noun with adjectives between --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Комітет створили на базі Харківського політехнічного інституту.",
+    "Виставку відкрили у Львівському національному університеті.",
+])
+def test_an_adjective_qualifying_a_noun_past_other_adjectives_is_no_place(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+def test_a_settlement_word_makes_the_town_not_an_adjective(gp):
+    got = resolved(gp, "Фірма має збудувати у м. Краматорську тролейбусну мережу.", "uk")
+    assert got["Краматорську"][0] == "Kramatorsk"
