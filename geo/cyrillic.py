@@ -1403,6 +1403,8 @@ def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon
         wi = words.info(i)
         if wi.function or wi.person >= _PERSON_SHARE or words.is_(i, lex.months_days):
             continue
+        if wi.first_name and not wi.thing and not wi.adjective:
+            continue  # "лежав біля Оленки": a first name the dictionary reads as no thing is a person
         if _gap(text, toks, i - 1, i) != " " and (wi.some_function or settlement and _measure(text, toks, i - 1)):
             continue  # "169 кв м. Про це ...", "2,70 тис куб м. Комунальники ...": a sentence after a measure
         if (wi.adjective and _modifies_next(text, toks, i, words, lex, located=True)

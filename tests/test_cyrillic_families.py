@@ -592,3 +592,8 @@ def test_an_adjective_qualifying_a_noun_past_other_adjectives_is_no_place(gp, te
 def test_a_settlement_word_makes_the_town_not_an_adjective(gp):
     got = resolved(gp, "Фірма має збудувати у м. Краматорську тролейбусну мережу.", "uk")
     assert got["Краматорську"][0] == "Kramatorsk"
+
+
+def test_a_first_name_after_a_locating_cue_is_a_person(gp):
+    # "Оленка" (a diminutive the dictionary reads as a first name, and as no thing)
+    assert [m.text for m in mentions(gp, "Він довго сидів біля Оленки і мовчав.", "uk")] == []
