@@ -499,9 +499,9 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
     and is where it is ("по Кременчуцькому НПЗ" -> Kremenchuk, "в Одеському морському порту",
     "на Покровському напрямку", "атаковали Саратовский НПЗ"): the adjective is the mention, as
     ner-uk and factRuEval mark such adjectives of places. So only where the text puts something
-    at the facility or strikes it (a preposition of place or a war's cue before it), or where
-    the facility word is itself a front's sector ("Покровський напрямок"); elsewhere the plant
-    is the firm ("власником Одеського НПЗ", "співпрацювали з Одеським НПЗ": ner-uk marks an
+    at the facility (a preposition of place or a cue before it) or tells of war around it (a
+    war's word in its sentence: ``facility_cues``, ``strong_cues``); elsewhere the plant is the
+    firm ("власником Одеського НПЗ", "співпрацювали з Одеським НПЗ": ner-uk marks an
     organisation). A facility with a name of its own the gazetteer holds ("Запорізька АЕС")
     stays that name."""
     if not lex.facility_words:
@@ -523,7 +523,7 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
                 or text[:toks[i].start].rstrip(" ").endswith(tuple(_OPEN_QUOTE)):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
         items = _facility_list(text, toks, i, words, taken, person, lex)
-        if not (words.is_(j, lex.strong_cues) or _located(items[0], words, lex) or _struck_after(text, toks, j, words, lex)):
+        if not (_located(items[0], words, lex) or _war_sentence(toks, j, words, lex)):
             continue
         for k in items:
             key = _facility_place(k, words, names, info)
@@ -532,19 +532,30 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
                 taken[k] = True
 
 
-#: How far after a facility word a war's verb may say it was struck ("НПЗ был атакован", "порт
-#: знову обстріляли").
-_STRUCK_AFTER = 3
+@functools.lru_cache(maxsize=8)
+def _facility_cues(lang: str) -> frozenset[str]:
+    """``facility_cues`` of the language's ``toponyms.toml`` as Cyrillic keys (none if absent)."""
+    from geo import lang as lang_data
+
+    return frozenset(cyrillic_key(w) for w in lang_data.load("toponyms", lang=lang).get("facility_cues", ()))
 
 
-def _struck_after(text: str, toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) -> bool:
-    """Whether a war's cue follows the facility word at ``j`` in its clause: "Кременчугский НПЗ
-    был атакован дронами", "Одеський порт знову обстріляли"."""
-    for k in range(j + 1, min(len(toks), j + 1 + _STRUCK_AFTER)):
-        if toks[k].sentence != toks[j].sentence or _gap(text, toks, k - 1, k).strip():
-            return False
-        if words.is_(k, lex.strong_cues):
+def _war_sentence(toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether the sentence of the facility word at ``j`` tells of war: a locating cue or a
+    war's word anywhere in it ("Львівська нафтобаза внаслідок ракетного удару знищена",
+    "Кременчугский НПЗ был атакован", "в тылу Бахмутского фронта"), or the facility word is
+    itself a front's sector ("Покровський напрямок")."""
+    cues = _facility_cues(lex.lang)
+    sentence = toks[j].sentence
+    k = j
+    while k > 0 and toks[k - 1].sentence == sentence:
+        k -= 1
+    first = k
+    while k < len(toks) and toks[k].sentence == sentence:
+        # (a capitalised word is a name, but the sentence's first: "Уничтожены резервуары ...")
+        if (not toks[k].cap or k == first) and (words.is_(k, lex.strong_cues) or words.is_(k, cues)):
             return True
+        k += 1
     return False
 
 

@@ -597,3 +597,12 @@ def test_a_settlement_word_makes_the_town_not_an_adjective(gp):
 def test_a_first_name_after_a_locating_cue_is_a_person(gp):
     # "Оленка" (a diminutive the dictionary reads as a first name, and as no thing)
     assert [m.text for m in mentions(gp, "Він довго сидів біля Оленки і мовчав.", "uk")] == []
+
+
+@pytest.mark.parametrize("text, lang, surface, name", [
+    ("Житомирська нафтобаза після ракетного удару повністю знищена.", "uk", "Житомирська", "Zhytomyr"),
+    ("Уничтожены резервуары Саратовского НПЗ, сообщил губернатор.", "ru", "Саратовского", "Saratov"),
+    ("Склад боеприпасов в тылу Бахмутского фронта взлетел на воздух.", "ru", "Бахмутского", "Bakhmut"),
+])
+def test_a_facility_in_a_sentence_of_war_is_at_its_town(gp, text, lang, surface, name):
+    assert resolved(gp, text, lang)[surface][0] == name
