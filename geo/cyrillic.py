@@ -258,6 +258,7 @@ def recognize_cyrillic(text: str, toks: Sequence[Token], names: CyrillicNames, l
         else:
             i += 1
     _shared_unit_words(text, toks, words, names, lex, info, taken, found)
+    _units_listed_after(text, toks, words, names, lex, info, taken, found)
     _features(text, toks, words, lex, taken, person, found)
     _cued_unknowns(text, toks, words, lex, taken, person, found)
     _demonyms(toks, words, lex, taken, found)
@@ -326,6 +327,7 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
               and not (wi.adjective and _modifies_next(text, toks, i, words, lex))):
             # (not "депутата Дніпропетровської облради": an adjective of the noun after it)
             person[i] = True
+    _coordinated_first_names(text, toks, words, names, lex, info, person)
     # Initials: "Б. Хмельницького", "Януковича В. Ф.": a capital letter and a dot beside a name.
     for i in range(n - 1):
         t = toks[i]
@@ -354,6 +356,33 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
     return person
 
 
+def _coordinated_first_names(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
+                             info: Callable[[str], int], person: list[bool]) -> None:
+    """Two first names joined by a conjunction are two people, and the capitalised words after
+    the second their surname ("Володимир і Дмитро Хом'яки", "Дмитро й Володимир Коваленки"),
+    even where one of the names is also a town's (Володимир): a town is not coordinated with a
+    man. One of the two must name no country, region or town."""
+    n = len(toks)
+    for i in range(n - 2):
+        a, b = i, i + 2
+        if not (toks[a].cap and toks[b].cap and not toks[a].upper and not toks[b].upper
+                and words.is_(i + 1, lex.conjunctions) and not toks[i + 1].cap
+                and _gap(text, toks, a, i + 1) == " " and _gap(text, toks, i + 1, b) == " "
+                and toks[a].sentence == toks[b].sentence):
+            continue
+        wa, wb = words.info(a), words.info(b)
+        if not (wa.first_name and wb.first_name and len(toks[a].text) >= 3 and len(toks[b].text) >= 3
+                and not wa.function and not wb.function):
+            continue
+        if _big_place(words, a, names, lex, info) and _big_place(words, b, names, lex, info):
+            continue
+        k = b + 1
+        while k < n and toks[k].cap and not toks[k].upper and _gap(text, toks, k - 1, k) in (" ", "-") and k - b < 3:
+            k += 1
+        for j in (a, *range(b, k)):
+            person[j] = True
+
+
 def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNames, lex: Lexicon,
                 info: Callable[[str], int]) -> bool:
     """Whether token ``j``, right after a first name, is a surname, so that the two are a person
@@ -363,9 +392,11 @@ def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNam
     ("Софія Київська" is no person's name)."""
     if j >= len(toks) or not toks[j].cap or toks[j].upper:
         return False
-    if words.is_(j + 1, lex.admin_after) or _big_place(words, j, names, lex, info):
-        return False
     wj = words.info(j)
+    if words.is_(j + 1, lex.admin_after) or _big_place(words, j, names, lex, info) and not (
+            wj.surname and not _big_place(words, j, names, lex, info, bits=_SURNAME_OUTWEIGHS_NOT)):
+        # (a surname's reading outweighs a town abroad: "Аркадію Реві" is no town Rewa in India)
+        return False
     key = words.key(j)
     if wj.surname or wj.patronymic or not wj.known:
         return True
@@ -375,12 +406,19 @@ def _surname_at(toks: Sequence[Token], j: int, words: _Words, names: CyrillicNam
     return not any(form in names.keys or form in lex.aliases for form in words.forms(j))
 
 
-def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int]) -> bool:
-    """Whether some form of token ``i`` names a country, a region or a town (not only hamlets)."""
+#: What a word after a first name must name for its surname's reading to give way: a country, a
+#: unit or a town at home ("Софія Київська").
+_SURNAME_OUTWEIGHS_NOT = F_COUNTRY | F_UNIT | F_ADMIN | F_HOME_TOWN
+
+
+def _big_place(words: _Words, i: int, names: CyrillicNames, lex: Lexicon, info: Callable[[str], int], *,
+               bits: int = _NAMED_BIG) -> bool:
+    """Whether some form of token ``i`` names a country, a region or a town (not only hamlets;
+    ``bits``: what the place must be)."""
     for form in words.forms(i):
         if form in lex.aliases or form in lex.regions:
             return True
-        if form in names.keys and info(form) & _NAMED_BIG:
+        if form in names.keys and info(form) & bits:
             return True
     return False
 
@@ -458,10 +496,14 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
                          info: Callable[[str], int], taken: list[bool], person: list[bool],
                          found: list[Found]) -> None:
     """A relational adjective before a facility word is the town the facility is named after,
-    and is where it is ("Кременчуцький НПЗ" -> Kremenchuk, "по Одеському морському порту",
-    "на Покровському напрямку", "Кременчугского НПЗ"): the adjective is the mention, as ner-uk
-    and factRuEval mark such adjectives of places. A facility with a name of its own the
-    gazetteer holds ("Запорізька АЕС") stays that name."""
+    and is where it is ("по Кременчуцькому НПЗ" -> Kremenchuk, "в Одеському морському порту",
+    "на Покровському напрямку", "атаковали Саратовский НПЗ"): the adjective is the mention, as
+    ner-uk and factRuEval mark such adjectives of places. So only where the text puts something
+    at the facility (a preposition of place or a cue before it) or tells of war around it (a
+    war's word in its sentence: ``facility_cues``, ``strong_cues``); elsewhere the plant is the
+    firm ("власником Одеського НПЗ", "співпрацювали з Одеським НПЗ": ner-uk marks an
+    organisation). A facility with a name of its own the gazetteer holds ("Запорізька АЕС")
+    stays that name."""
     if not lex.facility_words:
         return
     n = len(toks)
@@ -477,22 +519,84 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         whole = _name_at(text, toks, i, words, names, lex, info)
         if whole is not None and whole.tok1 > i + 1:
             continue  # "Запорізька АЕС": the plant's own name
-        # The adjective's derivations in the order of the rules, the first a town bears: "Покровському"
-        # is Pokrovsk's (not Pokrov's, nor the town Покровське's), "Марьинском" Marinka's (not
-        # Moscow's district Maryino)
-        # (a name the rules derive from a -ськ-/-цьк- adjective may be any place at home; the
-        # adjective itself only a town's: "Хмельницький", not the hamlet "Центральне")
-        lemmas = words.morph.adjective_place_forms(toks[i].text, derived=False)
-        derived = words.morph.adjective_place_forms(toks[i].text)
-        tries = [(form, F_HOME_TOWN if form in lemmas else F_HOME) for form in derived]
-        tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
-        tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
-        key = next((form for form, need in tries if form in names.keys and info(form) & need), None)
-        if key is None or _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex) \
+        if _quoted(text, toks[i].start, toks[j].end, words) or _inside_institution(text, toks, i, words, lex) \
                 or text[:toks[i].start].rstrip(" ").endswith(tuple(_OPEN_QUOTE)):
             continue  # ПАТ «Одеський НПЗ», «Запорізький автомобілебудівний завод»: a firm's name
-        found.append(Found(i, i + 1, toks[i].start, toks[i].end, key, flags=info(key)))
-        taken[i] = True
+        items = _facility_list(text, toks, i, words, taken, person, lex)
+        if not (_located(items[0], words, lex) or _war_sentence(toks, j, words, lex)):
+            continue
+        for k in items:
+            key = _facility_place(k, words, names, info)
+            if key is not None:   # (one the gazetteer lacks leaves the list going on)
+                found.append(Found(k, k + 1, toks[k].start, toks[k].end, key, flags=info(key)))
+                taken[k] = True
+
+
+@functools.lru_cache(maxsize=8)
+def _facility_cues(lang: str) -> frozenset[str]:
+    """``facility_cues`` of the language's ``toponyms.toml`` as Cyrillic keys (none if absent)."""
+    from geo import lang as lang_data
+
+    return frozenset(cyrillic_key(w) for w in lang_data.load("toponyms", lang=lang).get("facility_cues", ()))
+
+
+def _war_sentence(toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) -> bool:
+    """Whether the sentence of the facility word at ``j`` tells of war: a locating cue or a
+    war's word anywhere in it ("Львівська нафтобаза внаслідок ракетного удару знищена",
+    "Кременчугский НПЗ был атакован", "в тылу Бахмутского фронта"), or the facility word is
+    itself a front's sector ("Покровський напрямок")."""
+    cues = _facility_cues(lex.lang)
+    sentence = toks[j].sentence
+    k = j
+    while k > 0 and toks[k - 1].sentence == sentence:
+        k -= 1
+    first = k
+    while k < len(toks) and toks[k].sentence == sentence:
+        # (a capitalised word is a name, but the sentence's first: "Уничтожены резервуары ...")
+        if (not toks[k].cap or k == first) and (words.is_(k, lex.strong_cues) or words.is_(k, cues)):
+            return True
+        k += 1
+    return False
+
+
+def _facility_place(i: int, words: _Words, names: CyrillicNames, info: Callable[[str], int]) -> str | None:
+    """The key of the town a relational adjective at ``i`` is made from, or None."""
+    # The adjective's derivations in the order of the rules, the first a town bears: "Покровському"
+    # is Pokrovsk's (not Pokrov's, nor the town Покровське's), "Марьинском" Marinka's (not
+    # Moscow's district Maryino)
+    # (a name the rules derive from a -ськ-/-цьк- adjective may be any place at home; the
+    # adjective itself only a town's: "Хмельницький", not the hamlet "Центральне")
+    text = words.toks[i].text
+    lemmas = words.morph.adjective_place_forms(text, derived=False)
+    derived = words.morph.adjective_place_forms(text)
+    tries = [(form, F_HOME_TOWN if form in lemmas else F_HOME) for form in derived]
+    tries += [(form, F_HOME_TOWN) for form in words.forms(i)]
+    tries += [(other, need) for form, need in list(tries) for other in words.morph.neighbour_forms(form)]
+    return next((form for form, need in tries if form in names.keys and info(form) & need), None)
+
+
+def _facility_list(text: str, toks: Sequence[Token], i: int, words: _Words, taken: list[bool],
+                   person: list[bool], lex: Lexicon) -> list[int]:
+    """The adjective at ``i`` and those listed before it that share its facility word
+    ("Дашавське, Опарське і Більче-Волицько-Угерське ПСГ", "Криворізька та Придніпровська
+    ТЕС"), first to last: each names its own town. A compound's parts before its last are
+    passed over ("Більче-Волицько-")."""
+    items = [i]
+    k = i
+    while k > 0 and toks[k - 1].cap and _gap(text, toks, k - 1, k) == "-":
+        k -= 1
+    while k > 0:
+        j = k - 1
+        if words.is_(j, lex.conjunctions) and not toks[j].cap:
+            j -= 1
+        elif _gap(text, toks, j, k).strip() != ",":
+            break
+        if j < 0 or not toks[j].cap or toks[j].upper or taken[j] or person[j] \
+                or toks[j].sentence != toks[i].sentence or not words.info(j).adjective:
+            break
+        items.insert(0, j)
+        k = j
+    return items
 
 
 def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
@@ -530,6 +634,53 @@ def _shared_unit_words(text: str, toks: Sequence[Token], words: _Words, names: C
             found.append(f)
             taken[j] = True
             k = j
+
+
+#: Words that may stand between a plural admin word and the colon opening its list ("областей
+#: України:", "районів Харківщини:").
+_LIST_HEAD_GAP = 2
+#: What opens a list after its admin word: a colon or a dash.
+_LIST_OPENERS = frozenset({":", "–", "—", "-"})
+
+
+def _units_listed_after(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
+                        info: Callable[[str], int], taken: list[bool], found: list[Found]) -> None:
+    """Adjectives listed after the admin word they share and a colon or a dash ("обстріляли
+    три області: Харківську, Сумську та Дніпропетровську", "у двох районах – Шосткинському і
+    Конотопському"): each its own unit, as when the admin word comes last."""
+    n = len(toks)
+    for j in range(n - 1):
+        if toks[j].cap or not words.is_(j, lex.admin_after):
+            continue
+        admin = [w for w in words.forms(j) if w in lex.admin_after]
+        if not admin:
+            continue
+        k = j + 1
+        while k < n and k - j <= _LIST_HEAD_GAP and toks[k].sentence == toks[j].sentence \
+                and _gap(text, toks, k - 1, k).strip() == "" and toks[k].cap:
+            k += 1   # "областей України"
+        if k >= n or _gap(text, toks, k - 1, k).strip() not in _LIST_OPENERS:
+            continue
+        while k < n and toks[k].cap and not toks[k].upper and toks[k].sentence == toks[j].sentence:
+            hit = next((h for form in words.name_forms(k) for a in admin
+                        if (h := _lookup(f"{form} {a}", names, lex)) is not None), None)
+            if hit is None or not words.info(k).adjective:
+                break
+            there = next((f for f in found if f.tok0 <= k < f.tok1), None)
+            if there is not None and (there.tok1 - there.tok0 > 1 or there.admin or there.target is not None):
+                break
+            if there is not None:
+                found.remove(there)
+            found.append(_found(k, k + 1, toks, hit, info, admin=True))
+            taken[k] = True
+            k += 1
+            if k < n and _gap(text, toks, k - 1, k).strip() == "," and toks[k].cap:
+                continue
+            if k + 1 < n and words.is_(k, lex.conjunctions) and not toks[k].cap \
+                    and _gap(text, toks, k - 1, k).strip() in ("", ",") and _gap(text, toks, k, k + 1).strip() == "":
+                k += 1
+                continue
+            break
 
 
 def _combinations(spans: Sequence[Sequence[str]]) -> Iterable[tuple[str, ...]]:
@@ -576,6 +727,12 @@ def _weight(hit: tuple[str, str], info: Callable[[str], int]) -> tuple[int, ...]
     return (0, *(bool(flags & bit) for bit in _WEIGHTS))
 
 
+#: What a name met only in the neighbour language's spelling must be to stand where nothing
+#: locates at it: a well-known place (a country, a unit, a town at home, a large city:
+#: "Пенсильванії", "Кемерове").
+_NEIGHBOUR_ALONE = _WELL_KNOWN
+
+
 def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
             lex: Lexicon, info: Callable[[str], int], *, located: bool = False) -> Found | None:
     if stop - i > 1:
@@ -604,6 +761,11 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
                     break
             if hit is not None:
                 break
+        if hit is not None and not located and not (hit[0] != "name" or info(hit[1]) & _NEIGHBOUR_ALONE):
+            # a word this language's names lack, read as a name in the neighbour's spelling, is
+            # a place where the text locates it ("у Солікамську", "біля Плехового"); alone it is
+            # as likely a surname or a word ("Черняєва", "Реві": Rewa in India)
+            hit = None
     elif hit is not None and hit[0] == "name" and stop - i == 1 and words.morph.neighbour_country:
         # ... and where this spelling names places too: "Вербовом" is a hamlet Вербовый in Russia
         # and a village Вербове in Ukraine; both are read, and the text's places decide
@@ -625,8 +787,20 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
     if hit is None:
         return None
     # "на Харківщині": a name in a region's ending is the region, not a village of that name
-    admin = hit[0] == "name" and bool(words.morph.region_suffixes) and hit[1].endswith(words.morph.region_suffixes)
+    admin = hit[0] == "name" and bool(words.morph.region_suffixes) and hit[1].endswith(words.morph.region_suffixes) \
+        and _region_made_of_unit(hit[1], words, names, lex, info)
     return _found(i, stop, toks, hit, info, admin=admin)
+
+
+def _region_made_of_unit(key: str, words: _Words, names: CyrillicNames, lex: Lexicon,
+                         info: Callable[[str], int]) -> bool:
+    """Whether a name in a region's ending is a region's: the gazetteer holds it as a unit, or
+    it is made from the name of an oblast or a raion ("харківщина": Харківська область). A word
+    in that ending made from no unit's name is a common noun the gazetteer's hamlets share
+    ("Батьківщина": the homeland, "чужина"), not a region."""
+    if info(key) & (F_UNIT | F_ADMIN):
+        return True
+    return any(_lookup(u, names, lex) is not None for u in words.morph.region_unit_forms(key))
 
 
 def _unit_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: CyrillicNames,
@@ -735,8 +909,12 @@ def _keep(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexico
         small = named and not f.flags & _NAMED_BIG
         if named and not located and _named_like_person(f, toks, words, lex, small=small):
             return False
-        if named and not located and (wi.first_name or wi.surname) and not f.flags & _WELL_KNOWN:
-            return False  # "Романові не йшла з голови", "Сокола притягнуто": a person's name
+        if named and not located and (wi.first_name or wi.surname) \
+                and (not f.flags & _WELL_KNOWN or wi.name_dative):
+            # "Сокола притягнуто": a person's name; "Романові не йшла з голови": a first name
+            # in the dative with no preposition is a person's even where a city's other name
+            # is among its forms (Романов: Murmansk; a country or a unit is never "named")
+            return False
         if f.role == "name" and f.target is None and not f.admin \
                 and not _ask_support(f, toks, words, wi, located=located):
             return False
@@ -874,12 +1052,15 @@ def _quoted(text: str, start: int, end: int, words: _Words) -> bool:
     alone («ДНР», as Ukrainian reports write a so-called republic) stays a place, and so do the
     places of a short quote holding a finite verb: speech ("«Ми обстріляли Херсон»")."""
     line_start = text.rfind("\n", 0, start) + 1
+    if not any(q in text[line_start:start] for q in _OPEN_QUOTE) and line_start:
+        # a short name may wrap a line («Наші гроші.\nЛьвів»): its opening quote on the line before
+        line_start = max(text.rfind("\n", 0, line_start - 1) + 1, start - _QUOTED_NAME)
     before = text[line_start:start]
     opened = max(before.rfind(q) for q in _OPEN_QUOTE)
     if opened < 0 or max(before.rfind(q) for q in _CLOSE_QUOTE) > opened:
         return False
     close = min((c for q in _CLOSE_QUOTE if (c := text.find(q, end, end + _QUOTED_NAME)) >= 0), default=-1)
-    if close < 0:
+    if close < 0 or "\n" in text[end:close]:
         return False
     whole = before[opened + 1:] + text[start:close]
     others = before[opened + 1:] + text[end:close]
@@ -980,9 +1161,18 @@ def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex:
     if toks[j].cap:
         return False
     nxt = words.info(j)
+    if i > 0 and words.is_(i - 1, lex.settlement_cues) and words.info(i).thing:
+        return False  # "у м. Краматорську тролейбусну мережу": a settlement word names the town
     if located:
-        # (a noun's reading agreeing is enough: "на Новий рік", though "рік" is a verb's form too)
-        return nxt.known and words.agrees(i, j)
+        # (a noun's reading agreeing is enough: "на Новий рік", though "рік" is a verb's form too;
+        # lower-case adjectives may stand between: "на базі Львівського політехнічного інституту")
+        k = j
+        while (k + 1 < len(toks) and k - j < _FACILITY_GAP and not words.agrees(i, k) and words.agrees(k, k + 1)
+               and not toks[k + 1].cap and _gap(text, toks, k, k + 1) == " " and toks[k + 1].sentence == toks[j].sentence
+               and not words.is_(k + 1, lex.admin_after) and not words.is_(k + 1, lex.facility_words)
+               and not words.is_(k + 1, lex.feature_words)):
+            k += 1
+        return nxt.known and words.agrees(i, k) and (k == j or words.agrees(j, k))
     return nxt.known and not nxt.function and not nxt.some_function
 
 
@@ -1188,6 +1378,26 @@ def _add_pattern(found: list[Found], toks: Sequence[Token], a: int, b: int, take
         taken[k] = True
 
 
+#: Short words that may stand between a number and its unit ("2,70 тис куб м", "169 кв м").
+_MEASURE_WORDS = 2
+_MEASURE_WORD_LEN = 3
+
+
+def _measure(text: str, toks: Sequence[Token], k: int) -> bool:
+    """Whether the abbreviation at ``k`` ("м") follows a number, at most two short words between
+    ("169 кв м", "2,70 тис куб м"): a unit of measure (metres), not a settlement word."""
+    j = k - 1
+    for _ in range(_MEASURE_WORDS + 1):
+        if j < 0:
+            return False
+        if toks[j].text[:1].isdigit() or any(ch.isdigit() for ch in text[toks[j].end:toks[j + 1].start]):
+            return True
+        if toks[j].cap or len(toks[j].text) > _MEASURE_WORD_LEN:
+            return False
+        j -= 1
+    return False
+
+
 def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, taken: list[bool],
                    person: list[bool], found: list[Found]) -> None:
     """A capitalised word the gazetteer lacks after a settlement word or a locating cue ("село
@@ -1204,8 +1414,10 @@ def _cued_unknowns(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon
         wi = words.info(i)
         if wi.function or wi.person >= _PERSON_SHARE or words.is_(i, lex.months_days):
             continue
-        if _gap(text, toks, i - 1, i) != " " and wi.some_function:
-            continue  # "169 кв м. Про це ...": a sentence after an abbreviation's dot
+        if wi.first_name and not wi.thing and not wi.adjective:
+            continue  # "лежав біля Оленки": a first name the dictionary reads as no thing is a person
+        if _gap(text, toks, i - 1, i) != " " and (wi.some_function or settlement and _measure(text, toks, i - 1)):
+            continue  # "169 кв м. Про це ...", "2,70 тис куб м. Комунальники ...": a sentence after a measure
         if (wi.adjective and _modifies_next(text, toks, i, words, lex, located=True)
                 or _inside_institution(text, toks, i, words, lex) or _quoted(text, toks[i].start, toks[i].end, words)
                 or _quoted_title(text, toks, i, i + 1, words)):

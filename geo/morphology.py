@@ -69,6 +69,9 @@ class WordInfo:
     verb: bool = False     # an indicative verb's or a short participle's reading the dictionary
     #                        holds ("є", "сталося", "створена"): what a clause has and a name has
     #                        not (an imperative names campaigns and parties: «Ввімкни Україну!»)
+    name_dative: bool = False  # its first-name readings are all in the dative or the locative
+    #                        ("Романові", "Вікторові"; not "Марії", a genitive too): without a
+    #                        preposition (the locative has one), a person addressed or affected
 
 
 _NO_INFO = WordInfo(0.0, False, False, 0.0, False, False, False, False, False)
@@ -320,7 +323,8 @@ class Morphology:
             surname=any("Surn" in p.tag.grammemes for p in parses),
             thing=any(p.tag.POS == "NOUN" and "inan" in p.tag.grammemes and _dictionary_word(p) for p in parses),
             verb=any(p.tag.POS in _CLAUSE_POS and "impr" not in p.tag.grammemes and _dictionary_word(p)
-                     for p in parses))
+                     for p in parses),
+            name_dative=_name_dative(parses))
 
     def key(self, word: str) -> str:
         """``cyrillic_key(word)``, from a plain dict: asked for nearly every word of a text."""
@@ -342,6 +346,17 @@ class Morphology:
             out.update(cyrillic_key(p.normal_form) for p in self._parses(word))
             got = self._lemmas[word] = frozenset(out)
         return got
+
+
+#: The cases of a first name that, with no preposition before it, are a person's (the dative);
+#: the locative shares the form but always follows a preposition.
+_DATIVE_CASES = frozenset({"datv", "loct"})
+
+
+def _name_dative(parses: list[Any]) -> bool:
+    """Whether the first-name readings of a word are all in the dative or the locative."""
+    names = [p for p in parses if "Name" in p.tag.grammemes]
+    return bool(names) and all(p.tag.case in _DATIVE_CASES for p in names)
 
 
 def _name_lemma(p: Any) -> bool:

@@ -413,3 +413,196 @@ def test_the_variant_rules_only_add_forms():
     assert "петербург" in m.forms("Петербурґа")
     assert "україна" in m.forms("Вкраїні")
     assert m.forms("Херсон")[0] == "херсон"
+
+
+# --- a common noun in a region's ending, a first name in the dative, coordinated first names ----
+
+@pytest.mark.parametrize("text", [
+    "Солдати загинули при захисті Батьківщини, повідомили у Харкові.",
+    "Вона знову на рідній Батьківщині, поруч із Полтавою.",
+])
+def test_a_common_noun_in_a_regions_ending_is_no_region(gp, text):
+    # "Батьківщина" (the homeland) ends as "Харківщина" does, but is made from no unit's name
+    got = {m.text: m for m in mentions(gp, text, "uk")}
+    assert not any(k.startswith("Батьківщин") and m.place is not None and m.place.kind == "admin1"
+                   for k, m in got.items())
+    assert not any(k.startswith("Батьківщин") for k in got)
+
+
+def test_a_region_made_from_a_units_name_stays_the_region(gp):
+    got = {m.text: m.place for m in mentions(gp, "Вночі ворог атакував дронами Полтавщину.", "uk")}
+    assert got["Полтавщину"].admin1 == "UA-53"
+
+
+@pytest.mark.parametrize("text", [
+    "Вчора ввечері Романові подзвонила сестра з фронту.",
+    "Цілу ніч Вікторові не спалося, він думав про Олену.",
+])
+def test_a_first_name_in_the_dative_is_a_person(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+def test_a_city_in_the_dative_after_a_preposition_stays_a_city(gp):
+    assert resolved(gp, "Ми довго жили у Володимирі, на Волині.", "uk")["Володимирі"][1] == "UA-07"
+
+
+@pytest.mark.parametrize("text", [
+    "Володимир і Дмитро Коваленки пішли добровольцями в перші дні війни.",
+    "На фото Дмитро й Володимир Хом'яки, брати з Полтави.",
+])
+def test_two_coordinated_first_names_are_people(gp, text):
+    got = resolved(gp, text, "uk")
+    assert "Володимир" not in got and "Дмитро" not in got
+
+
+def test_coordinated_towns_stay_towns(gp):
+    got = resolved(gp, "Ракети влучили у Володимир і Луцьк.", "uk")
+    assert got["Володимир"][1] == "UA-07" and got["Луцьк"][1] == "UA-07"
+
+
+# --- adjectives listed after the admin word they share --------------------------------------------
+
+@pytest.mark.parametrize("text, lang, want", [
+    ("Вночі ворог атакував дронами три області: Харківську, Сумську та Дніпропетровську.", "uk",
+     {"Харківську": "UA-63", "Сумську": "UA-59", "Дніпропетровську": "UA-12"}),
+    ("Голова комісії відвідав чотири області України : Одеську , Херсонську , Запорізьку і Полтавську .", "uk",
+     {"Одеську": "UA-51", "Херсонську": "UA-65", "Запорізьку": "UA-23", "Полтавську": "UA-53"}),
+    ("Беспилотники атаковали две области – Белгородскую и Курскую.", "ru",
+     {"Белгородскую": "RU-BEL", "Курскую": "RU-KRS"}),
+])
+def test_adjectives_listed_after_their_admin_word_are_units(gp, text, lang, want):
+    got = {m.text: m.place for m in mentions(gp, text, lang) if m.place is not None}
+    assert {k: got[k].admin1 for k in want if k in got} == want
+    assert all(got[k].kind == "admin1" for k in want)
+
+
+def test_a_list_after_an_admin_word_stops_at_a_word_that_is_no_units_adjective(gp):
+    got = resolved(gp, "Обстріли зачепили дві області: Сумську, а також Київ.", "uk")
+    assert got["Сумську"][1] == "UA-59" and got["Київ"][0] == "Kyiv"
+
+
+# --- Soviet Ukraine's abbreviations and the European Union ----------------------------------------
+
+@pytest.mark.parametrize("text, surface", [
+    ("У 1933 р. в УСРР голод забрав мільйони життів.", "УСРР"),
+    ("Після війни в УРСР відбудовували зруйновані міста.", "УРСР"),
+])
+def test_soviet_ukraines_abbreviations_are_ukraine(gp, text, surface):
+    assert resolved(gp, text, "uk")[surface][0] == "Ukraine"
+
+
+def test_the_european_union_is_read_as_english_data_reads_eu(gp):
+    got = {m.text: m.place for m in mentions(gp, "Кордон між Україною та ЄС перетнули тисячі людей.", "uk")}
+    assert got["ЄС"].id == "continent:EU"
+
+
+# --- adjectives listed before the facility word they share ---------------------------------------
+
+def test_adjectives_listed_before_a_shared_facility_word_each_name_their_town(gp):
+    got = resolved(gp, "Ракети влучили у Криворізьку та Придніпровську ТЕС, а також у Бурштинську ТЕС.", "uk")
+    assert {"Криворізьку", "Придніпровську", "Бурштинську"} <= set(got)
+
+
+def test_an_underground_gas_storage_is_at_the_village_it_is_named_after(gp):
+    got = resolved(gp, "Дрони атакували Дашавське та Опарське ПСГ на Львівщині.", "uk")
+    assert got["Дашавське"] == ("Dashava", "UA-46") and "Опарське" in got
+
+
+def test_a_list_before_a_facility_word_goes_past_a_name_the_gazetteer_lacks(gp):
+    got = resolved(gp, "Дрони атакували Дашавське, Зюзюківське і Більче-Волицьке ПСГ.", "uk")
+    assert got["Дашавське"][0] == "Dashava" and "Зюзюківське" not in got
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Власником Одеського НПЗ є офшорна компанія.", "uk"),
+    ("Деякі фірми співпрацювали з Кременчуцьким НПЗ роками.", "uk"),
+    ("Акционеры Саратовского НПЗ утвердили дивиденды.", "ru"),
+])
+def test_a_facility_named_by_an_adjective_where_nothing_is_at_it_is_the_firm(gp, text, lang):
+    assert resolved(gp, text, lang) == {}
+
+
+@pytest.mark.parametrize("text, lang, surface, name", [
+    ("Ночью дроны атаковали Саратовский НПЗ.", "ru", "Саратовский", "Saratov"),
+    ("Пожежа спалахнула на Кременчуцькому НПЗ після атаки.", "uk", "Кременчуцькому", "Kremenchuk"),
+    ("Одеський порт знову обстріляли ракетами.", "uk", "Одеський", "Odesa"),
+    ("Покровський напрямок залишається найгарячішим.", "uk", "Покровський", "Pokrovsk"),
+])
+def test_a_facility_struck_or_located_at_is_at_its_town(gp, text, lang, surface, name):
+    assert resolved(gp, text, lang)[surface][0] == name
+
+
+# --- a name met only in the neighbour's spelling; a surname after a first name ------------------
+
+@pytest.mark.parametrize("text, surface", [
+    ("Вночі ЗСУ звільнили Плехове на Курщині.", "Плехове"),
+    ("Він два роки прожив у Солікамську на Уралі.", "Солікамську"),
+    ("Кемерове накрила хуртовина.", "Кемерове"),            # a large city stands alone
+])
+def test_a_name_met_in_the_neighbours_spelling_is_a_place_where_located_or_well_known(gp, text, surface):
+    assert resolved(gp, text, "uk")[surface][1] is not None
+
+
+def test_a_hamlet_met_only_in_the_neighbours_spelling_is_no_place_alone(gp):
+    # "Вільви": the Russian spelling Вильва names hamlets in Perm krai, near Solikamsk; nothing
+    # locates at it here
+    got = resolved(gp, "Два роки він жив у Солікамську. Потім віддався на милість Глухої Вільви.", "uk")
+    assert "Солікамську" in got and "Вільви" not in got
+
+
+def test_a_surname_after_a_first_name_outweighs_a_town_abroad(gp):
+    got = resolved(gp, "Компанія належить Аркадію Реві. Рева також володіє готелем у Києві.", "uk")
+    assert "Реві" not in got and "Рева" not in got and got["Києві"][0] in ("Kyiv", "Kyiv City")
+
+
+# --- a quoted name wrapping a line; a settlement abbreviation that is a unit of measure ----------
+
+def test_a_short_quoted_name_wrapping_a_line_holds_no_place(gp):
+    text = "Про це повідомило видання «Вісті.\nХарків» з посиланням на суд."
+    assert "Харків" not in resolved(gp, text, "uk")
+
+
+def test_a_quote_closed_on_a_later_line_is_no_name(gp):
+    text = "Він сказав: «Ми повернемося.\nДо Харкова ми доїдемо.\nСлава Україні», і пішов."
+    assert "Харкова" in resolved(gp, text, "uk")
+
+
+@pytest.mark.parametrize("text", [
+    "Витекло 3,5 тис куб м. Рятувальники самостійно ліквідували аварію.",
+    "Площа ділянки 120 кв м. Забудовники обіцяють завершити роботи восени.",
+])
+def test_a_settlement_abbreviation_after_a_number_is_a_measure(gp, text):
+    assert [m.text for m in mentions(gp, text, "uk")] == []
+
+
+def test_a_settlement_abbreviation_before_a_name_still_cues_it(gp):
+    assert "Гарбузяне" in {m.text for m in mentions(gp, "Ворог обстріляв с. Гарбузяне вночі.", "uk")}
+
+
+# --- a place's adjective qualifying a noun with adjectives between --------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Комітет створили на базі Харківського політехнічного інституту.",
+    "Виставку відкрили у Львівському національному університеті.",
+])
+def test_an_adjective_qualifying_a_noun_past_other_adjectives_is_no_place(gp, text):
+    assert resolved(gp, text, "uk") == {}
+
+
+def test_a_settlement_word_makes_the_town_not_an_adjective(gp):
+    got = resolved(gp, "Фірма має збудувати у м. Краматорську тролейбусну мережу.", "uk")
+    assert got["Краматорську"][0] == "Kramatorsk"
+
+
+def test_a_first_name_after_a_locating_cue_is_a_person(gp):
+    # "Оленка" (a diminutive the dictionary reads as a first name, and as no thing)
+    assert [m.text for m in mentions(gp, "Він довго сидів біля Оленки і мовчав.", "uk")] == []
+
+
+@pytest.mark.parametrize("text, lang, surface, name", [
+    ("Житомирська нафтобаза після ракетного удару повністю знищена.", "uk", "Житомирська", "Zhytomyr"),
+    ("Уничтожены резервуары Саратовского НПЗ, сообщил губернатор.", "ru", "Саратовского", "Saratov"),
+    ("Склад боеприпасов в тылу Бахмутского фронта взлетел на воздух.", "ru", "Бахмутского", "Bakhmut"),
+])
+def test_a_facility_in_a_sentence_of_war_is_at_its_town(gp, text, lang, surface, name):
+    assert resolved(gp, text, lang)[surface][0] == name
