@@ -164,6 +164,17 @@ def _remembered(cache: dict[str, Place | None], code: str, fetch: Callable[[str]
     return cache[code]
 
 
+@dataclass(frozen=True, slots=True)
+class _ArticleContext:
+    """What an article's names say of where it is: votes per country, the countries a name
+    stated firmly, and per first-level unit the sentences naming it (``_ARTICLE_WIDE``: all)."""
+
+    countries: Counter[str]
+    strong_countries: set[str]
+    admin1s: dict[str, set[int]]
+    total: float
+
+
 @dataclass(slots=True)
 class _Item:
     found: Found
@@ -590,8 +601,18 @@ class Geoparser:
         # the unit (never its capital city) and it decides which X is meant.
         beside, qualifiers = self._qualifiers(text, items, lex)
         unheld = self._constrain(text, items, beside, lex)
+        context = self._article_context(text, toks, items, lex, home=home)
+        # Context was read from the names as written; a qualifier now means its unit alone.
+        for n_it, unit in qualifiers.items():
+            items[n_it].cands = [unit]
+        self._first_pass(items, context, toks, home=home)
+        anchors, own = self._second_pass(items)
+        return self._mentions(text, items, context, anchors, own, qualifiers=qualifiers, unheld=unheld,
+                              drop_weak=drop_weak, home=home)
 
-        # Context: countries and first-level units the article speaks of.
+    def _article_context(self, text: str, toks: Sequence[Token], items: list[_Item], lex: Lexicon, *,
+                         home: frozenset[str]) -> _ArticleContext:
+        """The countries and first-level units the article speaks of."""
         countries: Counter[str] = Counter()
         strong_countries: set[str] = set()
         admin1s: dict[str, set[int]] = {}      # unit -> sentences naming it
@@ -622,10 +643,13 @@ class Geoparser:
             # a region no one unit is ("Донбас"): its units are context, as a party's name is
             for code in lex.regions.get(it.found.key or "", ()):
                 admin1s.setdefault(code, set()).add(_ARTICLE_WIDE)
-        total = sum(countries.values()) or 1.0
-        # Context was read from the names as written; a qualifier now means its unit alone.
-        for n_it, unit in qualifiers.items():
-            items[n_it].cands = [unit]
+        return _ArticleContext(countries, strong_countries, admin1s, sum(countries.values()) or 1.0)
+
+    def _first_pass(self, items: list[_Item], context: _ArticleContext, toks: Sequence[Token], *,
+                    home: frozenset[str]) -> None:
+        """Score each name's candidates by their own weight, the article's countries and units,
+        and the cues around the name, and pick the best."""
+        countries, admin1s, total = context.countries, context.admin1s, context.total
 
         def base_score(it: _Item, c: Place) -> float:
             f = it.found
@@ -659,8 +683,10 @@ class Geoparser:
             it.scores = [base_score(it, c) for c in it.cands]
             self._pick(it)
 
-        # Second pass: pull ambiguous names towards the places resolved with confidence, and
-        # into the first-level units those lie in ("Parkland" after "Florida").
+    def _second_pass(self, items: list[_Item]) -> tuple[_Anchors, dict[str | None, list[Place]]]:
+        """Pull ambiguous names towards the places resolved with confidence, and into the
+        first-level units those lie in ("Parkland" after "Florida"). Returns the anchors and,
+        per name, the places it alone anchors."""
         anchored: dict[str, tuple[Place, set[str | None]]] = {}   # place id -> (place, names)
         for it in items:
             if it.best >= 0 and it.confident and it.cands[it.best].kind in _LOCAL_KINDS:
@@ -711,6 +737,14 @@ class Geoparser:
                     it.scores[n] += bonus
                 self._pick(it)
 
+        return anchors, own
+
+    def _mentions(self, text: str, items: list[_Item], context: _ArticleContext, anchors: _Anchors,
+                  own: dict[str | None, list[Place]], *, qualifiers: dict[int, Place], unheld: set[int],
+                  drop_weak: bool, home: frozenset[str]) -> list[Mention]:
+        """The mentions: a weak name kept only with the article's support, an unresolved one only
+        where it is a pattern or its unit holds none of its readings."""
+        strong_countries, admin1s = context.strong_countries, context.admin1s
         supported: dict[tuple[str | None, str, bool], bool] = {}
         # In Ukrainian and Russian text, names abroad that each need support support one another
         # where two of them lie in one country ("у Лемонті ... Пенсильванії").

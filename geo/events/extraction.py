@@ -173,149 +173,214 @@ def extract_events(article: Article, mentions: Sequence[Mention], *,
     The rules are those of the article's language (:attr:`Article.lang`), or the default
     language's where it has no data of its own (:func:`geo.lang.data_language`).
     """
-    text = article.text
-    code = data_language(article.lang)
-    # every gated rule of the language exists before the text's gates are computed
-    _lexicon(code), number_rules(code)
-    dates = date_rules(code)
-    places = place_rules(code)
-    # what "the enemy" names depends on the report's side; a language without such words needs none
-    side = report_side(article) if places.actors.enemy or places.actors.own else None
-    sentences = split_sentences(text, lang=code)
-    by_sentence: dict[int, list[Mention]] = {}
-    ordered = sorted(mentions, key=lambda m: m.start)
-    si = 0
-    for m in ordered:
-        while si < len(sentences) and sentences[si].end <= m.start:
-            si += 1
-        if si < len(sentences) and sentences[si].start <= m.start and m.end <= sentences[si].end:
-            by_sentence.setdefault(si, []).append(m)
-
+    doc = _Document(article, mentions, gazetteer)
     drafts: list[_Draft] = []
     last_event_sentence: int | None = None
     last_drafts: list[_Draft] = []
-    candidates_of: dict[int, list[_Candidate]] = {}
-
-    def candidates(i: int) -> list[_Candidate]:
-        if i not in candidates_of:
-            candidates_of[i] = _candidates(text, sentences[i], by_sentence.get(i, []), gazetteer, places)
-        return candidates_of[i]
-
-    sentence_gates = _sentence_gates(text, sentences)
-    dates_of: dict[int, tuple[str | None, str, bool]] = {}
-
-    def sentence_date(i: int) -> tuple[str | None, str, bool]:
-        if i not in dates_of:
-            s = sentences[i]
-            dates_of[i] = _resolve_date(text[s.start:s.end], article.date, sentence_gates[i], dates)
-        return dates_of[i]
-
-    def just_before(i: int) -> Iterator[int]:
-        """The one or two sentences before ``i`` in its paragraph, nearest first (no heading)."""
-        for j in (i - 1, i - 2):
-            if j < 0 or sentences[j].paragraph != sentences[i].paragraph or sentences[j].heading:
-                return
-            yield j
-
-    def date_of(i: int) -> tuple[str | None, str, bool]:
-        # a sentence that dates nothing itself goes on with the date its paragraph just gave
-        # ("On 14 May, X was shelled. Two soldiers were killed."), before the article's
-        own = sentence_date(i)
-        if own[2]:
-            return own
-        return next((sentence_date(j) for j in just_before(i) if sentence_date(j)[2]), own)
-
-    for sent in sentences:
-        gates = sentence_gates[sent.index]
-        if sent.heading or not _may_trigger(gates, code):
+    for sent in doc.sentences:
+        typed = _typed(doc, sent)
+        if typed is None:
             continue
-        s_text = text[sent.start:sent.end]
-        found = _classify(_lower(s_text), gates, code)
-        if not found:
-            continue
-        cands = candidates(sent.index)
-        types = {t: [w for w, _ in v] for t, v in found.items()}
-        etype = _primary(types)
-        anchor = found[etype][0][1]
+        found, types, etype, anchor = typed
+        cands = doc.candidates(sent.index)
         # where the event goes is decided first: a third of the typed sentences give
         # nothing, and the actors, numbers and date below are the costly part
         fold = False
         inherited: tuple[int, list[_Candidate]] | None = None
         if not cands:
-            recent = (last_event_sentence is not None and sent.index - last_event_sentence <= 2
-                      and not any(sentences[i].heading for i in range(last_event_sentence, sent.index)))
-            same_par = recent and sentences[last_event_sentence].paragraph == sent.paragraph
-            fold = bool(recent and (same_par or places.anaphor.search(s_text)))
+            fold = _continues(doc, sent, last_event_sentence)
             if not fold:
-                inherited = next(((j, candidates(j)) for j in just_before(sent.index) if candidates(j)), None)
+                inherited = next(((j, doc.candidates(j)) for j in doc.just_before(sent.index)
+                                  if doc.candidates(j)), None)
                 if inherited is None and etype not in _FALLBACK_TYPES:
                     continue
-        sent_mentions = by_sentence.get(sent.index, [])
-        local = [(m.start - sent.start, m.end - sent.start, m) for m in sent_mentions]
-        refs = _actor_refs(s_text, local, places.actors, side)
-        sided = etype in _SIDED_TYPES
-        sides = _sides(s_text, refs, etype, places.actors) if sided else None
-        actors = _actors(sides, etype, anchor=anchor) if sides else {}
-        numbers = _numbers(s_text, gates, lang=code)
-        date, precision, explicit = date_of(sent.index)
-        if not cands:
-            if fold:
-                for d in last_drafts:
-                    _fold(d, types=types, sentence=sent.index, numbers=numbers, actors=actors)
-                last_event_sentence = sent.index
+        facts = _facts(doc, sent, etype, anchor)
+        if fold:
+            for d in last_drafts:
+                _fold(d, types=types, sentence=sent.index, numbers=facts.numbers, actors=facts.actors)
+            last_event_sentence = sent.index
+            continue
+        if cands:
+            new = _named_drafts(doc, sent, cands, found, types, etype, anchor, facts)
+        elif inherited is not None:
+            new = _inherited_drafts(types, etype, inherited, facts, sentence=sent.index)
+        else:                                           # one of _FALLBACK_TYPES
+            new = _country_drafts(doc, sent, types, etype, facts)
+            if not new:
                 continue
-            if inherited is not None:
-                j, cands_j = inherited
-                new = [_Draft(etype, dict(types), c.place, c.mention.text, c.start, c.end, anchor=j,
-                              sentences={j, sent.index}, date=date, date_precision=precision,
-                              date_explicit=explicit, actors=dict(actors), numbers=dict(numbers),
-                              score=c.mention.score, how="inherited", near=c.near,
-                              rivals=len(c.mention.rivals)) for c in cands_j]
-            else:                                       # one of _FALLBACK_TYPES
-                target = actors.get("target")
-                if target is None and actors.get("attacker") in ("RU", "UA"):
-                    # in this war an attack by one side lands on the other
-                    target = "UA" if actors["attacker"] == "RU" else "RU"
-                    actors["target"] = target
-                place = _country_place(target, ordered, gazetteer) if target else None
-                if place is None:
-                    continue
-                names = {place.name, *place.alt_names}
-                named = next((r for r in refs if r.cc == target and s_text[r.start:r.end] in names), None)
-                if named is not None:
-                    n_start, n_end = sent.start + named.start, sent.start + named.end
-                    name = text[n_start:n_end]
-                else:
-                    n_start = n_end = sent.start
-                    name = place.name
-                new = [_Draft(etype, dict(types), place, name, n_start, n_end, anchor=sent.index,
-                              sentences={sent.index}, date=date, date_precision=precision,
-                              date_explicit=explicit, actors=dict(actors), numbers=dict(numbers),
-                              score=0.5, how="country")]
-        else:
-            new = []
-            readings = (_clause_readings(text, sent, sent_mentions, gazetteer, places, code)
-                        if len(sent_mentions) > 1 else None)
-            whole = _Reading(found, etype, anchor, numbers)
-            for c, r in readings or [(c, whole) for c in cands]:
-                c_types = {t: [w for w, _ in v] for t, v in r.found.items()} if readings else types
-                if readings and r.span is not None:    # a part's sides are its own words'
-                    part_refs = [x for x in refs if r.span[0] <= x.start < r.span[1]]
-                    c_sides = _sides(s_text, part_refs, r.etype, places.actors) if r.etype in _SIDED_TYPES else None
-                else:
-                    c_sides = sides
-                own = _actors(c_sides, r.etype, place_cc=c.place.country, anchor=r.anchor) if c_sides else {}
-                new.append(_Draft(r.etype, dict(c_types), c.place, c.mention.text, c.start, c.end,
-                                  anchor=sent.index, sentences={sent.index}, date=date,
-                                  date_precision=precision, date_explicit=explicit, actors=own,
-                                  numbers=dict(r.numbers), score=c.mention.score, how="named", near=c.near,
-                                  rivals=len(c.mention.rivals)))
         drafts.extend(new)
         last_drafts = new
         last_event_sentence = sent.index
 
     drafts = _merge_in_article(drafts)
-    return [_to_event(article, d, sentences) for d in sorted(drafts, key=lambda d: (d.name_start, d.etype))]
+    return [_to_event(article, d, doc.sentences) for d in sorted(drafts, key=lambda d: (d.name_start, d.etype))]
+
+
+class _Document:
+    """One article as the extraction reads it: its language's rules, its sentences with their
+    gates and mentions, and what is worked out once per sentence (candidates, dates)."""
+
+    def __init__(self, article: Article, mentions: Sequence[Mention], gazetteer: GazetteerLike | None) -> None:
+        self.article, self.gazetteer = article, gazetteer
+        self.text = text = article.text
+        self.code = code = data_language(article.lang)
+        # every gated rule of the language exists before the text's gates are computed
+        _lexicon(code), number_rules(code)
+        self.dates = date_rules(code)
+        self.places = places = place_rules(code)
+        # what "the enemy" names depends on the report's side; a language without such words needs none
+        self.side = report_side(article) if places.actors.enemy or places.actors.own else None
+        self.sentences = sentences = split_sentences(text, lang=code)
+        self.ordered = sorted(mentions, key=lambda m: m.start)
+        self.by_sentence: dict[int, list[Mention]] = {}
+        si = 0
+        for m in self.ordered:
+            while si < len(sentences) and sentences[si].end <= m.start:
+                si += 1
+            if si < len(sentences) and sentences[si].start <= m.start and m.end <= sentences[si].end:
+                self.by_sentence.setdefault(si, []).append(m)
+        self.gates = _sentence_gates(text, sentences)
+        self._candidates: dict[int, list[_Candidate]] = {}
+        self._dates: dict[int, tuple[str | None, str, bool]] = {}
+
+    def candidates(self, i: int) -> list[_Candidate]:
+        if i not in self._candidates:
+            self._candidates[i] = _candidates(self.text, self.sentences[i], self.by_sentence.get(i, []),
+                                              self.gazetteer, self.places)
+        return self._candidates[i]
+
+    def sentence_date(self, i: int) -> tuple[str | None, str, bool]:
+        if i not in self._dates:
+            s = self.sentences[i]
+            self._dates[i] = _resolve_date(self.text[s.start:s.end], self.article.date, self.gates[i], self.dates)
+        return self._dates[i]
+
+    def just_before(self, i: int) -> Iterator[int]:
+        """The one or two sentences before ``i`` in its paragraph, nearest first (no heading)."""
+        sentences = self.sentences
+        for j in (i - 1, i - 2):
+            if j < 0 or sentences[j].paragraph != sentences[i].paragraph or sentences[j].heading:
+                return
+            yield j
+
+    def date_of(self, i: int) -> tuple[str | None, str, bool]:
+        # a sentence that dates nothing itself goes on with the date its paragraph just gave
+        # ("On 14 May, X was shelled. Two soldiers were killed."), before the article's
+        own = self.sentence_date(i)
+        if own[2]:
+            return own
+        return next((self.sentence_date(j) for j in self.just_before(i) if self.sentence_date(j)[2]), own)
+
+
+def _typed(doc: _Document, sent: Sentence) -> tuple[dict, dict[str, list[str]], str, int] | None:
+    """What the sentence reports: (triggers by type, their words by type, the primary type, where
+    its first trigger is); None for a heading or a sentence that reports nothing."""
+    gates = doc.gates[sent.index]
+    if sent.heading or not _may_trigger(gates, doc.code):
+        return None
+    found = _classify(_lower(doc.text[sent.start:sent.end]), gates, doc.code)
+    if not found:
+        return None
+    types = {t: [w for w, _ in v] for t, v in found.items()}
+    etype = _primary(types)
+    return found, types, etype, found[etype][0][1]
+
+
+def _continues(doc: _Document, sent: Sentence, last: int | None) -> bool:
+    """A sentence naming no place goes on with the event of one of the two before it (same
+    paragraph, or it says so: "there", "the same village")."""
+    sentences = doc.sentences
+    recent = (last is not None and sent.index - last <= 2
+              and not any(sentences[i].heading for i in range(last, sent.index)))
+    same_par = recent and sentences[last].paragraph == sent.paragraph
+    return bool(recent and (same_par or doc.places.anaphor.search(doc.text[sent.start:sent.end])))
+
+
+@dataclass(slots=True)
+class _Facts:
+    """A typed sentence's actor references, sides, actors, numbers and date."""
+
+    refs: list
+    sides: object
+    actors: dict[str, str]
+    numbers: dict[str, int]
+    date: str | None
+    precision: str
+    explicit: bool
+
+
+def _facts(doc: _Document, sent: Sentence, etype: str, anchor: int) -> _Facts:
+    s_text = doc.text[sent.start:sent.end]
+    local = [(m.start - sent.start, m.end - sent.start, m) for m in doc.by_sentence.get(sent.index, [])]
+    refs = _actor_refs(s_text, local, doc.places.actors, doc.side)
+    sides = _sides(s_text, refs, etype, doc.places.actors) if etype in _SIDED_TYPES else None
+    actors = _actors(sides, etype, anchor=anchor) if sides else {}
+    numbers = _numbers(s_text, doc.gates[sent.index], lang=doc.code)
+    return _Facts(refs, sides, actors, numbers, *doc.date_of(sent.index))
+
+
+def _inherited_drafts(types: dict[str, list[str]], etype: str, inherited: tuple[int, list[_Candidate]],
+                      facts: _Facts, *, sentence: int) -> list[_Draft]:
+    """Events at the places of the sentence before, which told where ("X was hit. Two died.")."""
+    j, cands_j = inherited
+    return [_Draft(etype, dict(types), c.place, c.mention.text, c.start, c.end, anchor=j,
+                   sentences={j, sentence}, date=facts.date, date_precision=facts.precision,
+                   date_explicit=facts.explicit, actors=dict(facts.actors), numbers=dict(facts.numbers),
+                   score=c.mention.score, how="inherited", near=c.near,
+                   rivals=len(c.mention.rivals)) for c in cands_j]
+
+
+def _country_drafts(doc: _Document, sent: Sentence, types: dict[str, list[str]], etype: str,
+                    facts: _Facts) -> list[_Draft]:
+    """A strike with no place named: at the target's country, where the actors say which."""
+    actors = facts.actors
+    target = actors.get("target")
+    if target is None and actors.get("attacker") in ("RU", "UA"):
+        # in this war an attack by one side lands on the other
+        target = "UA" if actors["attacker"] == "RU" else "RU"
+        actors["target"] = target
+    place = _country_place(target, doc.ordered, doc.gazetteer) if target else None
+    if place is None:
+        return []
+    s_text = doc.text[sent.start:sent.end]
+    names = {place.name, *place.alt_names}
+    named = next((r for r in facts.refs if r.cc == target and s_text[r.start:r.end] in names), None)
+    if named is not None:
+        n_start, n_end = sent.start + named.start, sent.start + named.end
+        name = doc.text[n_start:n_end]
+    else:
+        n_start = n_end = sent.start
+        name = place.name
+    return [_Draft(etype, dict(types), place, name, n_start, n_end, anchor=sent.index,
+                   sentences={sent.index}, date=facts.date, date_precision=facts.precision,
+                   date_explicit=facts.explicit, actors=dict(actors), numbers=dict(facts.numbers),
+                   score=0.5, how="country")]
+
+
+def _named_drafts(doc: _Document, sent: Sentence, cands: list[_Candidate], found: dict,
+                  types: dict[str, list[str]], etype: str, anchor: int, facts: _Facts) -> list[_Draft]:
+    """Events at the places the sentence names; where it names several, each clause's own
+    reading (type, numbers, sides) goes with the places in it."""
+    sent_mentions = doc.by_sentence.get(sent.index, [])
+    s_text = doc.text[sent.start:sent.end]
+    readings = (_clause_readings(doc.text, sent, sent_mentions, doc.gazetteer, doc.places, doc.code)
+                if len(sent_mentions) > 1 else None)
+    whole = _Reading(found, etype, anchor, facts.numbers)
+    new = []
+    for c, r in readings or [(c, whole) for c in cands]:
+        c_types = {t: [w for w, _ in v] for t, v in r.found.items()} if readings else types
+        if readings and r.span is not None:    # a part's sides are its own words'
+            part_refs = [x for x in facts.refs if r.span[0] <= x.start < r.span[1]]
+            c_sides = _sides(s_text, part_refs, r.etype, doc.places.actors) if r.etype in _SIDED_TYPES else None
+        else:
+            c_sides = facts.sides
+        own = _actors(c_sides, r.etype, place_cc=c.place.country, anchor=r.anchor) if c_sides else {}
+        new.append(_Draft(r.etype, dict(c_types), c.place, c.mention.text, c.start, c.end,
+                          anchor=sent.index, sentences={sent.index}, date=facts.date,
+                          date_precision=facts.precision, date_explicit=facts.explicit, actors=own,
+                          numbers=dict(r.numbers), score=c.mention.score, how="named", near=c.near,
+                          rivals=len(c.mention.rivals)))
+    return new
 
 
 def _merge_in_article(drafts: list[_Draft]) -> list[_Draft]:

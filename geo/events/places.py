@@ -142,7 +142,7 @@ def _may_act(mention: Mention, place: Place, rules: PlaceRules) -> bool:
 
 def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
                 gazetteer: GazetteerLike | None, rules: PlaceRules) -> list[_Candidate]:
-    actors = rules.actors
+    """Where the sentence's events are: the places it names as scenes, of the finest kind."""
     out: list[_Candidate] = []
     previous: Mention | None = None
     head: Mention | None = None             # the name a chain of qualifiers qualifies
@@ -153,54 +153,70 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
                 continue                    # "X, Donetsk": only says which X
         else:
             head = mention
-        place = mention.place
-        if place is None or not mention.literal or mention.role in ("demonym", "dateline"):
+        c = _candidate(text, sent, mention, gazetteer, rules)
+        if c is None:
             continue
-        before = text[max(sent.start, mention.start - _WINDOW):mention.start]
-        after = text[mention.end:min(sent.end, mention.end + _WINDOW)]
-        near, km = _vicinity(before, after, rules)
-        near = near or bool(place.kind == "settlement" and rules.community_name.search(mention.text))
-        origin = ((actors.from_before.search(before[-12:]) and km is None and not near)
-                  or rules.origin_before.search(before[-60:]))
-        if ((origin and not rules.away_from_before.search(before[-80:]))
-                or rules.made_after.match(after[:20]) or rules.group_after.match(after[:30])):
-            continue                        # "soldiers from North Korea", "fired from positions near X";
-            #                                 "US-made"; "Donetsk People's Militia"
-        promote = rules.promote_after.match(after[:40]) or rules.republic_after.match(after[:30])
-        # "Ukraine said", "Kyiv struck", "Russia attacked": actors, unless the name stands
-        # for its jurisdiction ("Kursk governor said"); that rarer test runs only when needed
-        # (a name after "near", "in", "at" is where something happened, not who did it: "near X
-        # using grenade launchers" is no subject)
-        if ((_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
-             or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
-             or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
-                 and _may_act(mention, place, rules)))
-                and not (promote or rules.jurisdiction_before.search(before[-30:])
-                         or rules.jurisdiction_after.match(after[:40]))):
-            continue
-        if place.kind == "country" and (actors.by_before.search(before[-40:])
-                                        or actors.said_before.search(before[-25:])):
-            continue
-        if (gazetteer is not None and place.kind in ("settlement", "other") and place.admin1
-                and (promote or rules.region_of_before.search(before[-30:])
-                     or rules.governor_after.match(after[:40]))):
-            try:
-                place = gazetteer.admin1(place.admin1)
-            except LookupError:
-                pass
-        if mention.role == "qualifier" and place.kind == "settlement" and place.admin1 and gazetteer is not None:
-            try:                            # a qualifier is its unit, never the unit's capital
-                place = gazetteer.admin1(place.admin1)
-            except LookupError:
-                continue
-        reference = km is not None and km > _NEAR_KM
         last = out[-1] if out and prev is out[-1].mention else None
-        if last is not None and not near and rules.list_gap.fullmatch(text, last.end, mention.start):
-            near, reference = last.near, last.reference     # "near A, B and C": near each
-        elif near and not reference and last is not None:
+        if last is not None and not c.near and rules.list_gap.fullmatch(text, last.end, mention.start):
+            c.near, c.reference = last.near, last.reference     # "near A, B and C": near each
+        elif c.near and not c.reference and last is not None:
             # "in A near X", "A, 5 km from X": A is the scene, X locates it
-            reference = bool(rules.attached_gap.match(rules.vicinity_before.sub("", text[last.end:mention.start])))
-        out.append(_Candidate(mention, place, mention.start, mention.end, near=near, reference=reference))
+            c.reference = bool(rules.attached_gap.match(rules.vicinity_before.sub("", text[last.end:mention.start])))
+        out.append(c)
+    return _scenes(out, gazetteer)
+
+
+def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: GazetteerLike | None,
+               rules: PlaceRules) -> _Candidate | None:
+    """The place a mention puts an event at, read in its words around (None: an actor, an
+    origin, a maker, a group's name...)."""
+    place = mention.place
+    if place is None or not mention.literal or mention.role in ("demonym", "dateline"):
+        return None
+    actors = rules.actors
+    before = text[max(sent.start, mention.start - _WINDOW):mention.start]
+    after = text[mention.end:min(sent.end, mention.end + _WINDOW)]
+    near, km = _vicinity(before, after, rules)
+    near = near or bool(place.kind == "settlement" and rules.community_name.search(mention.text))
+    origin = ((actors.from_before.search(before[-12:]) and km is None and not near)
+              or rules.origin_before.search(before[-60:]))
+    if ((origin and not rules.away_from_before.search(before[-80:]))
+            or rules.made_after.match(after[:20]) or rules.group_after.match(after[:30])):
+        return None                         # "soldiers from North Korea", "fired from positions near X";
+        #                                     "US-made"; "Donetsk People's Militia"
+    promote = rules.promote_after.match(after[:40]) or rules.republic_after.match(after[:30])
+    # "Ukraine said", "Kyiv struck", "Russia attacked": actors, unless the name stands
+    # for its jurisdiction ("Kursk governor said"); that rarer test runs only when needed
+    # (a name after "near", "in", "at" is where something happened, not who did it: "near X
+    # using grenade launchers" is no subject)
+    if ((_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
+         or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
+         or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
+             and _may_act(mention, place, rules)))
+            and not (promote or rules.jurisdiction_before.search(before[-30:])
+                     or rules.jurisdiction_after.match(after[:40]))):
+        return None
+    if place.kind == "country" and (actors.by_before.search(before[-40:])
+                                    or actors.said_before.search(before[-25:])):
+        return None
+    if (gazetteer is not None and place.kind in ("settlement", "other") and place.admin1
+            and (promote or rules.region_of_before.search(before[-30:])
+                 or rules.governor_after.match(after[:40]))):
+        try:
+            place = gazetteer.admin1(place.admin1)
+        except LookupError:
+            pass
+    if mention.role == "qualifier" and place.kind == "settlement" and place.admin1 and gazetteer is not None:
+        try:                                # a qualifier is its unit, never the unit's capital
+            place = gazetteer.admin1(place.admin1)
+        except LookupError:
+            return None
+    return _Candidate(mention, place, mention.start, mention.end, near=near,
+                      reference=km is not None and km > _NEAR_KM)
+
+
+def _scenes(out: list[_Candidate], gazetteer: GazetteerLike | None) -> list[_Candidate]:
+    """Of the candidates, the scenes of the finest kind, each place once (a country alone)."""
     if not out:
         return out
     if all(c.reference for c in out):
