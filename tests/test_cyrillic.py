@@ -150,6 +150,10 @@ def test_plural_and_possessive_names_of_several_words(gp, text, surface, name, l
     ("На Белгородчине повреждены дома.", "Белгородчине", "RU-BEL", "ru"),
     ("Бойовики так званої ДНР обстріляли позиції.", "ДНР", "UA-14", "uk"),
     ("Власти ЛНР сообщили об обстреле.", "ЛНР", "UA-09", "ru"),
+    # Russia's regions in Ukrainian spelling, ж before -ськ- written з ("Воронежская" in Russian)
+    ("Уламки дрона впали у Воронезькій області.", "Воронезькій області", "RU-VOR", "uk"),
+    ("Губернатор Воронезької області заявив про атаку.", "Воронезької області", "RU-VOR", "uk"),
+    ("Дрони атакували Бєлгородську область.", "Бєлгородську область", "RU-BEL", "uk"),
 ])
 def test_region_forms_resolve_to_the_region(gp, text, surface, admin1, lang):
     got = {m.text: m for m in gp.parse_text(text, lang=lang)}
