@@ -463,8 +463,12 @@ class RussianSettlements(Source):
 
 
 def _seats() -> dict[str, tuple[float, float, str]]:
-    """The regions' capitals from the installed distribution (none where it lacks the files)."""
-    dist = metadata.distribution(DISTRIBUTION)
+    """The regions' capitals from the installed distribution (none where it or its files are
+    missing: a test may build Russia's settlements from a small file of its own)."""
+    try:
+        dist = metadata.distribution(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return {}
     cities, regions = (Path(dist.locate_file(a)) for a in (CITIES_ASSET, REGIONS_ASSET))
     if not (cities.is_file() and regions.is_file()):
         return {}
