@@ -165,6 +165,13 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def _medians_on_off(got: dict[bool, dict[str, list[float]]]) -> dict[str, float]:
+    """``{flag: {measure: [runs]}}`` as ``{"<measure>_on"/"<measure>_off": median}``: the same
+    measures with a layer shown (True) and without (False)."""
+    return {f"{key}_{'on' if flag else 'off'}": _median(values)
+            for flag in (True, False) for key, values in got[flag].items()}
+
+
 def bench_static(sizes: list[int], runs: int, plain_max: int) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
@@ -440,9 +447,7 @@ def bench_reference_static(sizes: list[int], runs: int, labels: tuple) -> list[d
                     if ref:
                         got[ref].setdefault("names", []).append(time_to_names(browser, path))
             row = {"n": n, "runs": k_runs}
-            for ref in (True, False):
-                for key, values in got[ref].items():
-                    row[f"{key}_{'on' if ref else 'off'}"] = _median(values)
+            row.update(_medians_on_off(got))
             print(f"  {n:>7,}: names drawn {row['names_on']:.2f} s; settled {row['settled_on']:.2f} / "
                   f"{row['settled_off']:.2f} s ({row['settled_on'] / row['settled_off']:.2f}x); "
                   f"visible {row['visible_on']:.2f} s with, {row['visible_off']:.2f} s without "
@@ -717,9 +722,7 @@ def bench_front_static(n: int, counts: Sequence[int], runs: int, folder: Path | 
             day_kb = [len(FrontDrawing(series).geojson(e)) / 1e3 for e in drawn[:: max(1, len(drawn) // 10)]]
             row = {"k": k, "n": n, "runs": runs, "days": len(drawn), "day_kb": _median(day_kb)}
             row.update(_draw_all(series, events))
-            for front in (True, False):
-                for key, values in got[front].items():
-                    row[f"{key}_{'on' if front else 'off'}"] = _median(values)
+            row.update(_medians_on_off(got))
             print(f"  {k} snapshots ({row['days']} days drawn, {row['day_kb']:.0f} kB a day), {n:,} events: "
                   f"HTML {row['mb_on']:.1f} / {row['mb_off']:.1f} MB, day scripts {row['days_mb_on']:.1f} MB; "
                   f"events painted {row['visible_on']:.2f} / "
@@ -812,9 +815,7 @@ def bench_front_app(n: int, counts: Sequence[int], rounds: int, folder: Path | N
                         for key, value in timed.items():
                             got[front].setdefault(f"{server}_{key}", []).append(value)
             row = {"k": k, "n": n, "rounds": rounds}
-            for front in (True, False):
-                for key, values in got[front].items():
-                    row[f"{key}_{'on' if front else 'off'}"] = _median(values)
+            row.update(_medians_on_off(got))
             print(f"  app, {k} snapshots, {n:,} events: first load to events drawn {row['cold_visible_on']:.1f} / "
                   f"{row['cold_visible_off']:.1f} s, front drawn {row['cold_front_on']:.1f} s; after a restart "
                   f"{row['restart_visible_on']:.1f} / {row['restart_visible_off']:.1f} s; second load "
