@@ -8,6 +8,7 @@ service, a name -> class registry).
 
 from __future__ import annotations
 
+import csv
 import math
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .admin1 import Admin1Table
 
 __all__ = ["Rec", "Source", "BuildContext", "dedupe", "prior", "haversine_km", "data_file", "place_units_at_seats",
+           "data_csv_rows",
            "store_forms", "mark_unindexed"]
 
 
@@ -55,6 +57,12 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def data_file(*parts: str):
     """A file shipped in ``gazetteer/data`` (a Traversable inside the installed package)."""
     return resources.files("gazetteer").joinpath("data", *parts)
+
+
+def data_csv_rows(*parts: str) -> list[dict[str, str]]:
+    """The rows of a CSV shipped in ``gazetteer/data``, its ``#`` comment lines skipped."""
+    text = data_file(*parts).read_text("utf-8")
+    return list(csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#")))
 
 
 # The INSERT's columns read off a record; alt_names and prior are derived (properties).

@@ -3,22 +3,19 @@ centre (``data/country_points.csv``), else at the capital's GeoNames point."""
 
 from __future__ import annotations
 
-import csv
 import json
 from importlib import resources
 
 from ..schema import INSERT_PLACE
 from .admin1 import translations
-from .base import BuildContext, Rec, Source, data_file, dedupe
+from .base import BuildContext, Rec, Source, data_csv_rows, dedupe
 
 __all__ = ["Countries"]
 
 
 def _country_points() -> dict[str, tuple[float, float]]:
     # A country-level event drawn at the capital reads as news from that city.
-    text = data_file("country_points.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
-    return {r["cc"]: (float(r["lat"]), float(r["lon"])) for r in rows}
+    return {r["cc"]: (float(r["lat"]), float(r["lon"])) for r in data_csv_rows("country_points.csv")}
 
 
 def _capital_points() -> dict[tuple[str, str], tuple[float, float]]:

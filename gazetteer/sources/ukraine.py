@@ -14,7 +14,6 @@ Two sources of the registry, in this order:
 
 from __future__ import annotations
 
-import csv
 import re
 import sqlite3
 from collections import defaultdict
@@ -27,7 +26,8 @@ from pathlib import Path
 from ..names import name_key
 from ..schema import ALT_SEP, INSERT_PLACE
 from .admin1 import Admin1Table
-from .base import BuildContext, Rec, Source, data_file, dedupe, haversine_km, mark_unindexed, place_units_at_seats
+from .base import (BuildContext, Rec, Source, data_csv_rows, data_file, dedupe, haversine_km, mark_unindexed,
+                   place_units_at_seats)
 from .geonames import GN, dump_rows, insert_geonames, keep_alt
 
 __all__ = ["GeoNamesUkraine", "Katottg", "UAExtract", "oblast_seats", "ukr_latin"]
@@ -106,19 +106,17 @@ def _read_ua_extract(path: Path, admin1: Admin1Table) -> UAExtract:
 def oblast_seats(rows: Sequence[GN], admin1: Admin1Table) -> dict[str, tuple[float, float, str]]:
     """Ukraine's first-level units' seats: the place GeoNames marks as the unit's seat (PPLA;
     the capital, PPLC, for the city it is in), and those of ``admin1_seats.csv``."""
-    by_id = {gn.geonameid: gn for gn in rows}
+    listed = {int(r["geonameid"]): r["unit"] for r in data_csv_rows(*_SEAT_EXCEPTIONS)}
     seats: dict[str, tuple[float, float, str]] = {}
+    exceptions: dict[str, tuple[float, float, str]] = {}
     for gn in rows:
+        if gn.geonameid in listed:
+            exceptions[listed[gn.geonameid]] = (gn.lat, gn.lon, gn.name)
         if gn.feature_code in ("PPLA", "PPLC"):
             code = admin1.resolve(gn.country, gn.admin1_code)[0]
             if code:
                 seats[code] = (gn.lat, gn.lon, gn.name)
-    for row in csv.DictReader(r for r in data_file(*_SEAT_EXCEPTIONS).read_text("utf-8").splitlines()
-                              if r and not r.startswith("#")):
-        gn = by_id.get(int(row["geonameid"]))
-        if gn is not None:
-            seats[row["unit"]] = (gn.lat, gn.lon, gn.name)
-    return seats
+    return seats | exceptions
 
 
 def _quiet_alt_names(con: sqlite3.Connection, small: set[str]) -> int:
