@@ -7,7 +7,6 @@ Screenshots go to test-artifacts/ (git-ignored). The upload test runs last: it a
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from geo.events import EVENT_TYPES
 from geo.store import EventStore, store_path
 
-from browser_helpers import DRAWN, MAP_IFRAME, click_marker, open_map
+from browser_helpers import DRAWN, click_marker, map_frame, open_map, poll_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -99,26 +98,6 @@ def _stored(data):
     return EventStore(store_path(data), create=False).read_events()
 
 
-def _map_frame(page):
-    """The map's frame now (a rebuilt map is a new iframe document)."""
-    return page.wait_for_selector(MAP_IFRAME).content_frame()
-
-
-def _poll(page, fn, *, seconds: float = 90.0):
-    """fn(frame) until it returns a true value, across map reloads; the last value."""
-    deadline = time.monotonic() + seconds
-    value = None
-    while time.monotonic() < deadline:
-        try:
-            value = fn(_map_frame(page))
-        except Exception:   # noqa: BLE001 - the frame was replaced mid-call: ask the new one
-            value = None
-        if value:
-            return value
-        page.wait_for_timeout(250)
-    return value
-
-
 DRAWN_KM = ("Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
             " && l.feature.properties.bl_id).map(l => [l.feature.id, parseFloat(l.feature.properties.bl_border)])")
 
@@ -132,7 +111,7 @@ def test_the_0_25_km_band_leaves_only_events_within_25_km(session, app):
     assert 0 < len(near) < len(pinned), "the example data must have events on both sides of 25 km"
     assert frame.evaluate(DRAWN) == len(pinned)
     page.locator("[data-testid=stSidebar] button", has_text="0–25 km").click()
-    drawn = _poll(page, lambda f: (lambda v: v if len(v) == len(near) else None)(f.evaluate(DRAWN_KM)))
+    drawn = poll_map(page, lambda f: (lambda v: v if len(v) == len(near) else None)(f.evaluate(DRAWN_KM)))
     assert drawn is not None, "the map did not redraw with the band"
     assert {i for i, _ in drawn} == set(near["event_id"])
     assert all(km <= 25.0 for _, km in drawn), drawn
@@ -158,7 +137,7 @@ def test_a_table_row_click_selects_its_event_and_centres_the_map(session, app):
     page.wait_for_function("(id) => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
                            ".some(e => e.innerText.includes('Event id: ' + id))", arg=want["event_id"])
     assert want["event_id"] in _panel_text(page)
-    centre = _poll(page, lambda f: f.evaluate(
+    centre = poll_map(page, lambda f: f.evaluate(
         "([lat, lon]) => { if (!window.map) return null; const c = window.map.getCenter();"
         " return Math.abs(c.lat - lat) < 0.01 && Math.abs(c.lng - lon) < 0.01 ? [c.lat, c.lng] : null; }",
         [float(want["lat"]), float(want["lon"])]))
@@ -166,15 +145,15 @@ def test_a_table_row_click_selects_its_event_and_centres_the_map(session, app):
     session.shot("07-table-row-selected")
     # a marker clicked after the row: the panel follows the click, and the map is not
     # reloaded under it (its popup stays open)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     frame.wait_for_function(DRAWN + " > 0")
     clicked = click_marker(session, frame, "bl_place", "Novoshakhtinsk")
     assert clicked != want["event_id"]
     page.wait_for_function("(id) => [...document.querySelectorAll('[data-testid=stMarkdownContainer]')]"
                            ".some(e => e.innerText.includes('Event id: ' + id))", arg=clicked)
     page.wait_for_timeout(1500)
-    assert _map_frame(page).query_selector(".leaflet-popup-content") is not None
-    assert "Novoshakhtinsk" in _map_frame(page).inner_text(".leaflet-popup-content")
+    assert map_frame(page).query_selector(".leaflet-popup-content") is not None
+    assert "Novoshakhtinsk" in map_frame(page).inner_text(".leaflet-popup-content")
     session.shot("08-marker-after-table-row")
     assert not session.dialogs
 
@@ -233,7 +212,7 @@ def test_uploaded_payload_article_adds_events_and_runs_nothing(session, app):
     done.wait_for()
     assert "stored" in done.inner_text() and "0 new events" not in done.inner_text(), done.inner_text()
     # the page now shows the new events
-    frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+    frame = map_frame(page)
     frame.wait_for_function(f"{DRAWN} > {before}")
     # through every path: popup, tooltip, side panel, table
     click_marker(session, frame, "bl_excerpt", "onerror")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from _frontline_support import brute_force_km, daily_doc, deepstate_doc, isw_doc
 from geo.frontline.measure import load_series, with_front
 from geo.store import EventStore, store_path
 
-from browser_helpers import DRAWN, MAP_IFRAME, open_map
+from browser_helpers import DRAWN, map_frame, open_map, poll_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -223,7 +222,7 @@ def test_the_0_5_km_front_band_leaves_only_events_within_5_km(session, app, meas
                          " && l.feature.properties.bl_id).map(l => l.feature.id)")
         return got if len(got) == len(near) and f.evaluate("window.map._bl.pending") == 0 else None
 
-    ids = _poll_frame(page, drawn)
+    ids = poll_map(page, drawn)
     assert ids is not None, "the map did not redraw with the front-line band"
     assert set(ids) == set(near["event_id"])
     # each one within 5 km of the square of the snapshot of its day, measured here by brute force
@@ -231,7 +230,7 @@ def test_the_0_5_km_front_band_leaves_only_events_within_5_km(session, app, meas
         box = DAYS[ev["front_date"]][1]
         km = brute_force_km([square_ring(box)], float(ev["lat"]), float(ev["lon"]), step_m=20.0)
         assert km <= 5.0, (ev["place_name"], ev["date"], km)
-    frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+    frame = map_frame(page)
     frame.wait_for_function("window.map && window.map._bl && window.map._bl.dayLayers"
                             " && window.map._bl.dayLayers[0]._blFront.status === 'shown'")
     frame.evaluate("() => { window.map.setView([48.3, 37.2], 8, {animate: false}); }")
@@ -280,15 +279,3 @@ def test_borderline_map_draws_the_front_line_offline_from_disk(chromium, front_d
         ctx.close()
 
 
-def _poll_frame(page, fn, *, seconds: float = 90.0):
-    """fn(frame) until it gives a value, across map reloads (a new filter builds a new map)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            value = fn(page.wait_for_selector(MAP_IFRAME).content_frame())
-        except Exception:   # noqa: BLE001 - the frame was replaced mid-call: ask the new one
-            value = None
-        if value:
-            return value
-        page.wait_for_timeout(250)
-    return None

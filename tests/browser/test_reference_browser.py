@@ -21,7 +21,7 @@ from geo.events import EVENT_COLUMNS
 from geo.maps import build_map, snapshot_layer
 from geo.reference import EVENT_PLACE_ZOOM, LOCAL_NAME_ZOOM, MapLabel, gazetteer_labels, local_name
 
-from browser_helpers import MAP_IFRAME, open_map
+from browser_helpers import map_frame, open_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -176,7 +176,7 @@ def test_the_app_fetches_nothing_from_outside_by_default(chromium, app):
     page.set_default_timeout(120_000)
     try:
         page.goto(app.url)
-        frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+        frame = map_frame(page)
         frame.wait_for_selector(".leaflet-overlay-pane canvas", state="attached")
         # the names came (fetched from the app like the other layers) and were drawn
         frame.wait_for_function("window.map && BL.labelNames(window.map).length > 0")

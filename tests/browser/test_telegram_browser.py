@@ -13,7 +13,7 @@ import pytest
 
 from geo.store import EventStore, store_path
 
-from browser_helpers import DRAWN, MAP_IFRAME, click_marker, open_map
+from browser_helpers import DRAWN, click_marker, map_frame, open_map
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -49,7 +49,7 @@ def test_uploaded_export_puts_its_events_on_the_map_linked_to_telegram(session, 
     mine = _telegram_events(app.data)
     pinned = mine[(mine["precision"] != "country") & mine.geometry.notna()]
     assert len(pinned) >= 4, mine[["place_name", "url"]]
-    frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+    frame = map_frame(page)
     frame.wait_for_function(f"{DRAWN} >= {before + len(pinned)}")
     # the Kupiansk report (message 3): its popup links its source to the message on t.me
     click_marker(session, frame, "bl_source", TME + '3"')
@@ -72,7 +72,7 @@ def test_uploaded_export_shows_its_ukrainian_and_russian_reports_with_cyrillic_e
     page = session.page
     open_map(session, app.url)
     _upload_export(session, app)          # stored already when the test above ran: skipped, same store
-    frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+    frame = map_frame(page)
     frame.wait_for_function(DRAWN + " > 0")
     for mid, word in ((6, "Херсон"), (7, "Белгород")):
         click_marker(session, frame, "bl_source", f'{TME}{mid}"')
