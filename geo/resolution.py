@@ -184,6 +184,15 @@ class _Item:
     confident: bool = False
 
 
+def _own_name_key(key: str | None) -> str | None:
+    """The key a candidate's own name (``Place.name``) must have for a mention of ``key`` to name
+    it by that name. A Cyrillic key is compared through Latin, and only for the places of the
+    countries in ``own_names_of`` (see :func:`_own_name_countries`): "миколаїв" is the official Ukrainian name of
+    the city the gazetteer calls Mykolaiv, and only an alternate name of Mykolaivka in Donetsk
+    oblast. Lookup stays Cyrillic (the transliteration is lossy); this only tells own from alternate."""
+    return name_key(key) if key and is_cyrillic(key) else key
+
+
 def _prior_of(p: Place) -> float:
     """A place's weight before any context, in log10(population) units."""
     base = _KIND_PRIOR.get(p.kind, 1.0)
@@ -605,7 +614,7 @@ class Geoparser:
         # Context was read from the names as written; a qualifier now means its unit alone.
         for n_it, unit in qualifiers.items():
             items[n_it].cands = [unit]
-        self._first_pass(items, context, toks, home=home)
+        self._first_pass(items, context, toks, home=home, own_names=_own_name_countries(lex.lang))
         anchors, own = self._second_pass(items)
         return self._mentions(text, items, context, anchors, own, qualifiers=qualifiers, unheld=unheld,
                               drop_weak=drop_weak, home=home)
@@ -646,14 +655,14 @@ class Geoparser:
         return _ArticleContext(countries, strong_countries, admin1s, sum(countries.values()) or 1.0)
 
     def _first_pass(self, items: list[_Item], context: _ArticleContext, toks: Sequence[Token], *,
-                    home: frozenset[str]) -> None:
+                    home: frozenset[str], own_names: frozenset[str] = frozenset()) -> None:
         """Score each name's candidates by their own weight, the article's countries and units,
         and the cues around the name, and pick the best."""
         countries, admin1s, total = context.countries, context.admin1s, context.total
 
-        def base_score(it: _Item, c: Place) -> float:
+        def base_score(it: _Item, c: Place, own_key: str | None, own_in: frozenset[str] | None) -> float:
             f = it.found
-            own = bool(f.key) and name_key(c.name) == f.key
+            own = bool(own_key) and (own_in is None or c.country in own_in) and name_key(c.name) == own_key
             s = self._prior(c)
             if own:
                 # The entry's own name, not an alternate one; a capital only by its own name
@@ -680,7 +689,10 @@ class Geoparser:
             return s
 
         for it in items:
-            it.scores = [base_score(it, c) for c in it.cands]
+            own_key = _own_name_key(it.found.key)
+            # a Latin key meets every entry's own name; a Cyrillic one only those of own_names
+            own_in = None if own_key == it.found.key else own_names
+            it.scores = [base_score(it, c, own_key, own_in) for c in it.cands]
             self._pick(it)
 
     def _second_pass(self, items: list[_Item]) -> tuple[_Anchors, dict[str | None, list[Place]]]:
@@ -1057,6 +1069,14 @@ def _ukrainian_forms(surface: str, endings: _Rules | None = None, letters: _Rule
         if v != low and v not in out:
             out.append(v)
     return out
+
+
+@functools.cache
+def _own_name_countries(lang: str) -> frozenset[str]:
+    """The countries whose places' own names (``Place.name``) are ``lang``'s official names, spelt
+    in Latin (``own_names_of`` in ``resolution.toml``): a Cyrillic mention names such a place by
+    its own name when the two agree through Latin."""
+    return frozenset(lang_data.load("resolution", lang=data_language(lang))["own_names_of"])
 
 
 @functools.cache

@@ -179,6 +179,21 @@ def test_a_region_named_with_a_preposition_qualifies_the_town_before_it(gp):
     assert m["Донеччині"].role == "qualifier"
 
 
+def test_an_official_ukrainian_name_outweighs_a_namesake_that_holds_it_only_as_an_alternate(gp):
+    # GeoNames lists "Миколаїв" among the names of Mykolaivka (Donetsk oblast, 14,000 people); as a
+    # rival, it drew a report of the city to the front where other reports anchor it.
+    m = only(gp, "У Миколаєві пошкоджено підстанцію.", "uk")
+    assert (m.place.name, m.place.admin1) == ("Mykolayiv", "UA-48")
+    assert "Mykolaivka" not in {r.name for r in m.rivals}
+
+
+def test_a_russian_report_names_ukraines_towns_by_their_russian_and_former_names(gp):
+    # Pokrovsk was Krasnoarmeysk until 2016; Russia's own Krasnoarmeysk (Moscow oblast) carries the
+    # name as its own, which must not outweigh the town the war is about.
+    m = only(gp, "Войска наступают на Красноармейск.", "ru")
+    assert (m.place.name, m.place.admin1) == ("Pokrovsk", "UA-14")
+
+
 # --- not places ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, lang", [
