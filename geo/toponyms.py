@@ -57,7 +57,12 @@ __all__ = [
     "F_UNIT",
     "F_CAPITAL",
     "F_TOWN",
+    "CONTINENT_PREFIX",
 ]
+
+#: The id prefix of the continents ``place_names.csv`` names ("continent:EU"), places the resolver
+#: adds to the gazetteer's.
+CONTINENT_PREFIX = "continent:"
 
 
 @dataclass(frozen=True, slots=True)

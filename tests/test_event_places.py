@@ -196,6 +196,17 @@ def test_a_village_beats_its_region_named_in_the_same_sentence():
     assert [e.place_name for e in extract(text)] == ["Robotyne"]
 
 
+def test_a_continent_is_never_an_events_place():
+    # "the EU" resolves to Europe, whose point lies in Germany: an event there would be a pin
+    # 1,500 km from the war, at a precision no continent has
+    europe = _p("continent:EU", "Europe", "other", "", None, 48.69, 9.14, "admin_centre")
+    text = "Missiles hit an airfield in Crimea, the EU said, and drones hit Europe too."
+    crimea = _p("adm1:UA-43", "Crimea", "admin1", "UA", "UA-43", 44.95, 34.1, "admin_centre")
+    ms = [_mention(text, "Crimea", crimea), _mention(text, "EU", europe), _mention(text, "Europe", europe)]
+    events = _extract(text, ms)
+    assert events and {e.place_name for e in events} == {"Crimea"}
+
+
 @pytest.mark.parametrize("origin", [
     "from their positions in", "from the direction of", "from an airfield near", "from positions outside",
 ])

@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING
 from geo import lang
 from geo.events.actors import ActorRules, _is_speaker, _is_subject, actor_rules
 from geo.events.sentences import _WINDOW, Sentence
+from geo.toponyms import CONTINENT_PREFIX
 
 if TYPE_CHECKING:
     from gazetteer.model import Place
     from geo.protocols import GazetteerLike
     from geo.toponyms import Mention
 
-__all__ = ["precision_of", "event_precision", "geo_precision", "PlaceRules", "place_rules"]
+__all__ = ["is_continent", "precision_of", "event_precision", "geo_precision", "PlaceRules", "place_rules"]
 
 
 #: How specific a place is: a hromada (a municipality of a few villages) is as local as a village
@@ -84,6 +85,12 @@ def place_rules(code: str) -> PlaceRules:
         away_from_before=rx("away_from_before"), list_gap=rx("list_gap"), anaphor=rx("anaphor"),
         distance_units=tuple((str(k).lower(), float(v)) for k, v in data["distance_units"].items()),
         actors=actor_rules(code), settlements_act=bool(data.get("settlements_act", True)))
+
+
+def is_continent(place: Place) -> bool:
+    """Whether ``place`` is a continent ("Europe", "ЄС"): never an event's scene, for its point
+    lies thousands of km from most of it and no precision (not even a country's) is honest there."""
+    return place.id.startswith(CONTINENT_PREFIX)
 
 
 def precision_of(place: Place) -> str:
@@ -171,7 +178,7 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
     """The place a mention puts an event at, read in its words around (None: an actor, an
     origin, a maker, a group's name...)."""
     place = mention.place
-    if place is None or not mention.literal or mention.role in ("demonym", "dateline"):
+    if place is None or not mention.literal or mention.role in ("demonym", "dateline") or is_continent(place):
         return None
     actors = rules.actors
     before = text[max(sent.start, mention.start - _WINDOW):mention.start]
