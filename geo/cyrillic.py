@@ -1163,6 +1163,8 @@ def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex:
     nxt = words.info(j)
     if i > 0 and words.is_(i - 1, lex.settlement_cues) and words.info(i).thing:
         return False  # "у м. Краматорську тролейбусну мережу": a settlement word names the town
+    if nxt.function or words.is_(j, lex.conjunctions):
+        return False  # "у Рибальче і Херсоні": a conjunction is no noun, whatever case it may take
     if located:
         # (a noun's reading agreeing is enough: "на Новий рік", though "рік" is a verb's form too;
         # lower-case adjectives may stand between: "на базі Львівського політехнічного інституту")

@@ -261,7 +261,10 @@ class Morphology:
         """Whether ``adjective`` can qualify ``noun``: some adjective reading of the one and some
         noun reading of the other share case and number (and gender, in the singular):
         "Київській гімназії", "Львівському університеті", not "Курахове вибухи"."""
-        adj = [p.tag for p in self._parses(adjective) if p.tag.POS == "ADJF"]
+        # (an indeclinable adjective guessed for a word the dictionary lacks agrees with every
+        # noun, so it tells nothing: "В Рыбальче взрывы" is the village, not an adjective)
+        adj = [p.tag for p in self._parses(adjective)
+               if p.tag.POS == "ADJF" and ("Fixd" not in p.tag or _dictionary_word(p))]
         if not adj:
             return False
         for q in self._parses(noun):

@@ -194,6 +194,14 @@ def test_a_russian_report_names_ukraines_towns_by_their_russian_and_former_names
     assert (m.place.name, m.place.admin1) == ("Pokrovsk", "UA-14")
 
 
+@pytest.mark.parametrize("text", [
+    "В Рыбальче взрывы.",                          # the analyser guesses an indeclinable adjective
+    "Взрывы прогремели в Рыбальче и Херсоне.",     # ... and a conjunction after it is no noun
+])
+def test_a_village_in_the_neighbours_spelling_is_no_adjective_of_the_next_word(gp, text):
+    assert places(gp, text, "ru")["Рыбальче"][:2] == ("Rybalche", "UA-65")
+
+
 # --- not places ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text, lang", [
