@@ -306,9 +306,11 @@ class Geoparser:
             from geo.cyrillic import recognize_cyrillic
             from geo.morphology import morphology
 
-            return recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
-                                      self._cyrillic_info(lex.lang))
-        return recognize(text, toks, self.index, lex, self._key_info)
+            found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
+                                       self._cyrillic_info(lex.lang))
+        else:
+            found = recognize(text, toks, self.index, lex, self._key_info)
+        return rivers_by_their_parts(text, found, lex)
 
     def _cyrillic_info(self, lang: str) -> Callable[[str], int]:
         """``_key_info`` with what Cyrillic recognition also asks of a key: whether its entries
@@ -1070,6 +1072,22 @@ def _ukrainian_forms(surface: str, endings: _Rules | None = None, letters: _Rule
         if v != low and v not in out:
             out.append(v)
     return out
+
+
+#: Characters before a name searched for a river's part ("на лівому березі ", "the left bank of the ").
+_RIVER_PART_WINDOW = 40
+
+
+def rivers_by_their_parts(text: str, found: list[Found], lex: Lexicon) -> list[Found]:
+    """``found``, with each settlement's name that a river's part stands before ("на правому
+    березі Дніпра", "в устье Днепра", "the left bank of the Dnipro") read as the river's: left
+    unpinned, as "річка Дніпро" is. A unit or a country keeps its reading ("на южном берегу
+    Крыма" is Crimea's coast)."""
+    for f in found:
+        if (f.role == "name" and f.key and not f.admin and not f.flags & (F_COUNTRY | F_UNIT | F_ADMIN)
+                and lex.river_part_before.search(text, max(0, f.start - _RIVER_PART_WINDOW), f.start)):
+            f.key, f.role = None, "pattern"
+    return found
 
 
 @functools.cache

@@ -318,6 +318,7 @@ class Lexicon:
     country_acronyms: dict[str, str]     # "US" -> "US", as written (capitals)
     dotted_acronyms: dict[str, str]      # "U.S." -> "US"
     dotted_acronym_re: re.Pattern[str]
+    river_part_before: re.Pattern[str]
     place_prepositions: frozenset[str]   # words before a name that locate at it ("in", "near")
     unit_prepositions: frozenset[str]    # between a name and the unit it lies in ("X in the Kursk region")
     surname_endings: tuple[str, ...]     # endings of surnames that are also small villages' names
@@ -413,6 +414,7 @@ class Lexicon:
             language_before=keys(words["language_before"]), language_nouns=keys(words["language_nouns"]),
             country_acronyms=dict(words["country_acronyms"]), dotted_acronyms=dict(words["dotted_acronyms"]),
             dotted_acronym_re=re.compile(words["dotted_acronym_pattern"]),
+            river_part_before=re.compile(words["river_part_before"]),
             place_prepositions=keys(words["place_prepositions"]),
             unit_prepositions=keys(words["unit_prepositions"]),
             surname_endings=tuple(key(e) for e in words["surname_endings"]),

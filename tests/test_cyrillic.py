@@ -306,3 +306,27 @@ def test_adjectives_of_a_list_share_its_admin_word(gp):
 def test_rivers_mountains_and_landmarks_are_found_and_left_unpinned(gp, text, lang, want):
     got = [m for m in gp.parse_text(text, lang=lang) if m.role != "demonym"]
     assert {m.text for m in got} == want and all(m.place is None for m in got)
+
+
+@pytest.mark.parametrize("text, lang, surface", [
+    ("ЗСУ закріпилися на лівому березі Дніпра.", "uk", "Дніпра"),
+    ("Удари по островах у гирлі Дніпра.", "uk", "Дніпра"),
+    ("Бої тривають на лівобережжі Дніпра.", "uk", "Дніпра"),
+    ("Склад уничтожен на правом берегу Днепра.", "ru", "Днепра"),
+    ("Дроны атаковали лодки в устье Днепра.", "ru", "Днепра"),
+    ("Russian forces shelled the left bank of the Dnipro near Kherson.", "en", "Dnipro"),
+])
+def test_a_towns_name_after_a_rivers_part_is_the_river(gp, text, lang, surface):
+    # the city of Dnipro lies 200 km upstream of the front on its banks
+    got = {m.text: m for m in gp.parse_text(text, lang=lang)}
+    assert got[surface].place is None
+
+
+@pytest.mark.parametrize("text, lang, surface, admin1", [
+    ("Отдыхающие покинули южный берег Крыма.", "ru", "Крыма", "UA-43"),     # a unit's coast is the unit
+    ("Дроны атаковали Днепр ночью.", "ru", "Днепр", "UA-12"),
+    ("The Bank of England kept rates; drones hit Dnipro.", "en", "Dnipro", "UA-12"),
+])
+def test_a_river_part_word_leaves_units_and_plain_mentions_of_the_town_alone(gp, text, lang, surface, admin1):
+    got = {m.text: m for m in gp.parse_text(text, lang=lang)}
+    assert got[surface].place is not None and got[surface].place.admin1 == admin1
