@@ -1483,6 +1483,9 @@ def _mark_literal(text: str, toks: Sequence[Token], f: Found, words: _Words, lex
         f.literal = False
         return
     b = f.tok0 - 1
-    if b >= 0 and _gap(text, toks, b, b + 1) == " " and (words.is_(b, lex.actor_nouns)
-                                                        or words.is_(b, lex.actor_object_before)):
+    # an actor noun's place is its owner, in the genitive ("війська Росії", "удари РФ"); after it
+    # in another case the place is the noun's object ("атакували дронами Кременчук")
+    if b >= 0 and _gap(text, toks, b, b + 1) == " " and (
+            (words.is_(b, lex.actor_nouns) and words.has_case(f.tok0, _GENITIVE))
+            or words.is_(b, lex.actor_object_before)):
         f.literal = False

@@ -235,6 +235,17 @@ def test_a_capital_that_speaks_is_its_government(gp):
     assert m.place.name == "Moscow" and not m.literal
 
 
+@pytest.mark.parametrize("text, lang, surface, literal", [
+    ("Війська Росії обстріляли Херсон.", "uk", "Росії", False),      # the army's owner: an actor
+    ("Удары РФ по Херсону продолжаются.", "ru", "РФ", False),
+    ("Росіяни атакували дронами Кременчук.", "uk", "Кременчук", True),   # the drones' target
+    ("Армия атаковала ракетами Харьков.", "ru", "Харьков", True),
+])
+def test_a_place_after_an_actor_noun_is_its_owner_only_in_the_genitive(gp, text, lang, surface, literal):
+    got = {m.text: m for m in gp.parse_text(text, lang=lang)}
+    assert got[surface].literal is literal
+
+
 def test_demonyms_are_their_countries_and_never_literal(gp):
     dem = [m for m in gp.parse_text("Російські війська обстріляли Херсон.", lang="uk") if m.role == "demonym"]
     assert [(m.text, m.place.country, m.literal) for m in dem] == [("Російські", "RU", False)]
