@@ -543,6 +543,19 @@ def test_a_name_met_in_the_neighbours_spelling_is_a_place_where_located_or_well_
     assert resolved(gp, text, "uk")[surface][1] is not None
 
 
+@pytest.mark.parametrize("text, surface, admin1", [
+    ("Артиллерия ударила по складу в Парасковиевке.", "Парасковиевке", "UA-14"),   # -иевка: -іївка
+    ("Бои идут у Дылеевки.", "Дылеевки", "UA-14"),                                 # -еевка: -іївка
+    ("Склад уничтожен севернее Белогоровки.", "Белогоровки", "UA-09"),             # бел-: біл-; north of
+])
+def test_ukrainian_villages_in_russian_spelling(gp, text, surface, admin1):
+    assert resolved(gp, text, "ru")[surface][1] == admin1
+
+
+def test_north_of_a_place_locates_at_it(gp):
+    assert resolved(gp, "ЗСУ знищили склад північніше Білогорівки.", "uk")["Білогорівки"][1] == "UA-09"
+
+
 def test_a_hamlet_met_only_in_the_neighbours_spelling_is_no_place_alone(gp):
     # "Вільви": the Russian spelling Вильва names hamlets in Perm krai, near Solikamsk; nothing
     # locates at it here
