@@ -98,6 +98,16 @@ def test_a_village_the_dictionary_does_not_know_meets_its_entry_by_the_ending_ru
     assert places(gp, text, lang)[surface][:2] == (name, admin1)
 
 
+@pytest.mark.parametrize("text, surface, admin1", [
+    ("Окупанти обстріляли околиці Олешок.", "Олешок", "UA-65"),
+    # the General Staff's list of villages after "в районах": Терни (near Lyman) in the genitive
+    ("Захисники відбили 11 атак в районах Невського, Терен та Греківки.", "Терен", "UA-14"),
+    ("Захисники відбили 11 атак в районах Невського, Терен та Греківки.", "Греківки", "UA-09"),
+])
+def test_a_plural_name_in_the_genitive_with_its_fleeting_vowel(gp, text, surface, admin1):
+    assert places(gp, text, "uk")[surface][1] == admin1
+
+
 def test_ending_rules_make_the_nominative_and_alternate_the_stem():
     uk = morphology("uk")
     assert "валерянівка" in uk.ending_forms("валерянівці")
