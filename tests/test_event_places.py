@@ -196,6 +196,15 @@ def test_a_village_beats_its_region_named_in_the_same_sentence():
     assert [e.place_name for e in extract(text)] == ["Robotyne"]
 
 
+def test_a_fronts_sector_is_no_scene_beside_the_villages_fought_over():
+    # "the Pokrovsk direction" is a sector of the front named after the town; the villages the
+    # sentence names are where the fighting was
+    assert [e.place_name for e in extract("On the Pokrovsk direction, shelling hit Kurakhove and Robotyne.")] \
+        == ["Kurakhove", "Robotyne"]
+    ev = one(extract("Heavy shelling continued on the Pokrovsk direction."))
+    assert (ev.place_name, ev.precision) == ("Pokrovsk", "hromada")
+
+
 def test_a_continent_is_never_an_events_place():
     # "the EU" resolves to Europe, whose point lies in Germany: an event there would be a pin
     # 1,500 km from the war, at a precision no continent has

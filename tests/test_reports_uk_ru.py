@@ -65,3 +65,15 @@ def test_a_report_attributed_after_a_comma_keeps_its_place(pipe, text, place, ad
     _, events = events_of(pipe, text)
     assert [(e.place_name, e.admin1, e.precision) for e in events] == [(place, admin1, "settlement")]
 
+
+
+#: A General Staff style summary written for this test: directions, the villages fought over.
+GENERAL_STAFF = ("На Куп'янському напрямку ворог атакував поблизу Синьківки та Петропавлівки. "
+                 "На Лиманському напрямку наші захисники відбили 11 атак в районах Терен та Греківки.")
+
+
+def test_a_general_staff_summary_places_its_fighting_at_the_villages_not_the_directions(pipe):
+    _, events = events_of(pipe, GENERAL_STAFF)
+    got = {(e.place_name, e.admin1, e.event_type) for e in events}
+    assert got == {("Synkivka", "UA-63", "ground_assault"), ("Petropavlivka", "UA-63", "ground_assault"),
+                   ("Terny", "UA-14", "ground_assault"), ("Hrekivka", "UA-09", "ground_assault")}

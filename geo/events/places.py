@@ -58,6 +58,7 @@ class PlaceRules:
     republic_after: re.Pattern[str]
     vicinity_before: re.Pattern[str]
     vicinity_after: re.Pattern[str]
+    sector_after: re.Pattern[str]
     community_name: re.Pattern[str]
     attached_gap: re.Pattern[str]
     origin_before: re.Pattern[str]
@@ -80,7 +81,7 @@ def place_rules(code: str) -> PlaceRules:
         jurisdiction_before=rx("jurisdiction_before"), jurisdiction_after=rx("jurisdiction_after"),
         governor_after=rx("governor_after"), region_of_before=rx("region_of_before"),
         group_after=rx("group_after"), republic_after=rx("republic_after"),
-        vicinity_before=rx("vicinity_before"), vicinity_after=rx("vicinity_after"),
+        vicinity_before=rx("vicinity_before"), vicinity_after=rx("vicinity_after"), sector_after=rx("sector_after"),
         community_name=rx("community_name"), attached_gap=rx("attached_gap"), origin_before=rx("origin_before"),
         away_from_before=rx("away_from_before"), list_gap=rx("list_gap"), anaphor=rx("anaphor"),
         distance_units=tuple((str(k).lower(), float(v)) for k, v in data["distance_units"].items()),
@@ -124,6 +125,7 @@ class _Candidate:
     end: int
     near: bool = False         # "near X", "outside X", "in the X area": in X's vicinity, not at X
     reference: bool = False    # "A near X", "40 km from X": X only locates another place
+    sector: bool = False       # "the Pokrovsk direction": a front's sector, named after X
 
 
 def _vicinity(before: str, after: str, rules: PlaceRules) -> tuple[bool, float | None]:
@@ -219,7 +221,8 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
         except LookupError:
             return None
     return _Candidate(mention, place, mention.start, mention.end, near=near,
-                      reference=km is not None and km > _NEAR_KM)
+                      reference=km is not None and km > _NEAR_KM,
+                      sector=bool(rules.sector_after.match(after[:20])))
 
 
 def _scenes(out: list[_Candidate], gazetteer: GazetteerLike | None) -> list[_Candidate]:
@@ -242,7 +245,9 @@ def _scenes(out: list[_Candidate], gazetteer: GazetteerLike | None) -> list[_Can
     best = min(_KIND_RANK.get(c.place.kind, 0) for c in out)
     top = [c for c in out if _KIND_RANK.get(c.place.kind, 0) == best]
     scene = [c for c in top if not c.reference]
-    top = scene or top
+    # "on the Kupiansk direction the enemy attacked near A and B": A and B are where, the
+    # direction only the sector they lie in
+    top = [c for c in scene if not c.sector] or scene or top
     unique: dict[str, _Candidate] = {}
     for c in top:
         unique.setdefault(c.place.id, c)
