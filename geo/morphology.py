@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,17 +213,31 @@ class Morphology:
         return out
 
     def neighbour_forms(self, key: str) -> list[str]:
-        """``key`` as the neighbour language spells it ("плехове" -> "плехово"): every rule
-        alone, then all in turn; none when no rule applies."""
-        out: list[str] = []
-        together = key
+        """``key`` as the neighbour language spells it ("плехове" -> "плехово"): all rules in
+        turn, then all but one of those that apply (a letter the neighbour spells either way:
+        "николаевка" is "миколаївка", whose и stays), then every rule alone; none when no rule
+        applies."""
+        applied, form = [], key
         for pattern, repl in self.neighbour:
-            alone = pattern.sub(repl, key)
-            if alone != key and alone not in out:
-                out.append(alone)
-            together = pattern.sub(repl, together)
-        if together != key and together not in out:
-            out.insert(0, together)
+            changed = pattern.sub(repl, form)
+            if changed != form:
+                applied.append((pattern, repl))
+                form = changed
+        out: list[str] = []
+
+        def add(rules: Sequence[tuple[re.Pattern[str], str]]) -> None:
+            spelt = key
+            for pattern, repl in rules:
+                spelt = pattern.sub(repl, spelt)
+            if spelt != key and spelt not in out:
+                out.append(spelt)
+
+        add(applied)
+        if len(applied) > 2:
+            for n in range(len(applied)):
+                add(applied[:n] + applied[n + 1:])
+        for rule in self.neighbour:
+            add((rule,))
         return out
 
     def region_unit_forms(self, key: str) -> list[str]:

@@ -115,6 +115,10 @@ def test_ending_rules_make_the_nominative_and_alternate_the_stem():
     assert "київ" in uk.ending_forms("києва")               # є -> ї
     assert "плехово" in uk.neighbour_forms("плехове")       # Russian spelling of a Ukrainian form
     assert "суджанский район" in uk.neighbour_forms("суджанський район")
+    ru = morphology("ru")
+    # all rules but one: Ukrainian keeps the и of Миколаївка that it turns to і elsewhere
+    assert "миколаївка" in ru.neighbour_forms("николаевка")
+    assert ru.neighbour_forms("новоалександровка")[0] == "новоолександрівка"
 
 
 # --- names of several words, adjectives agreeing ----------------------------------------------

@@ -547,6 +547,9 @@ def test_a_name_met_in_the_neighbours_spelling_is_a_place_where_located_or_well_
     ("Артиллерия ударила по складу в Парасковиевке.", "Парасковиевке", "UA-14"),   # -иевка: -іївка
     ("Бои идут у Дылеевки.", "Дылеевки", "UA-14"),                                 # -еевка: -іївка
     ("Склад уничтожен севернее Белогоровки.", "Белогоровки", "UA-09"),             # бел-: біл-; north of
+    # Russia's defence ministry: "освободили населенный пункт X Донецкой Народной Республики"
+    ("Войска освободили населенный пункт Новоалександровка Донецкой Народной Республики.",
+     "Новоалександровка", "UA-14"),
 ])
 def test_ukrainian_villages_in_russian_spelling(gp, text, surface, admin1):
     assert resolved(gp, text, "ru")[surface][1] == admin1
