@@ -37,7 +37,9 @@ from gazetteer.names import cyrillic_key
 
 from geo.morphology import Morphology, WordInfo
 from geo.pickle_cache import load_or_build
-from geo.toponyms import F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, Lexicon, Token
+from geo.toponyms import (
+    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, NEIGHBOUR_SEP, Found, Lexicon, Token,
+)
 
 __all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "NEIGHBOUR_SEP", "home_flags", "recognize_cyrillic"]
 
@@ -69,9 +71,6 @@ F_HOME_TOWN = 1 << 13  # ... and is a unit, or a town of at least 10,000 people
 #: What a name the analyser reads as a person's must be to be read as a place where nothing
 #: locates at it: a town of the home countries, a large city abroad, a capital, a country, a unit.
 _WELL_KNOWN = F_HOME_TOWN | F_STRONG | F_CAPITAL | F_COUNTRY | F_UNIT | F_ADMIN
-#: Joins a name's key and its neighbour language's spellings into one key ("красногоровка|
-#: красногорівка"): resolution reads the first's entries and the others' in the neighbour country.
-NEIGHBOUR_SEP = "|"
 #: A town this size is named in the news more often than people who share its name.
 _HOME_TOWN_POPULATION = 10_000
 _UNIT_KINDS = frozenset({"admin1", "admin2", "hromada"})

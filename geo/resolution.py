@@ -51,8 +51,8 @@ from geo.errors import GazetteerError
 from geo.lang import DEFAULT_LANGUAGE, data_language
 from geo.protocols import GazetteerLike
 from geo.toponyms import (
-    CONTINENT_PREFIX, F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, Found, KeyIndex, Lexicon, Mention, Token,
-    mark_literal, recognize, tokenize,
+    CONTINENT_PREFIX, F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, NEIGHBOUR_SEP, Found, KeyIndex,
+    Lexicon, Mention, Token, mark_literal, own_spelling, recognize, tokenize,
 )
 
 if TYPE_CHECKING:
@@ -191,7 +191,29 @@ def _own_name_key(key: str | None) -> str | None:
     Ukrainian name of the city the gazetteer calls Mykolaiv, and only an alternate name of
     Mykolaivka in Donetsk oblast. Lookup stays Cyrillic (the transliteration is lossy); this only
     tells own from alternate."""
+    key = own_spelling(key)
     return name_key(key) if key and is_cyrillic(key) else key
+
+
+def _big_city(cands: Sequence[Place], key: str | None) -> Place | None:
+    """The largest of ``cands`` when it is a city of :data:`_STRONG_POPULATION` or more whose own
+    name is ``key`` (compared through Latin, whatever the script: "Белгород" is Belgorod's; a
+    former name is no city's own: "Novooleksandrivka" was Melitopol's)."""
+    key = own_spelling(key)
+    latin = name_key(key) if key else None
+    city = max((c for c in cands if c.kind == "settlement" and name_key(c.name) == latin),
+               key=lambda c: c.population or 0, default=None)
+    return city if city is not None and (city.population or 0) >= _STRONG_POPULATION else None
+
+
+def _outweighed(c: Place, city: Place | None) -> bool:
+    """Whether a first-level unit the article names elsewhere must not lift ``c`` over ``city``:
+    a hamlet (under :data:`_TOWN_POPULATION`) in another unit than a city of 100,000 that bears the
+    same name. "A drone attack on Belgorod ... Over the Bryansk region, 12 drones were downed" is
+    the city of Belgorod, not the hamlet of that name in Bryansk oblast; a unit named with the
+    name itself ("Belgorod, Bryansk region") still decides (the qualifier rule)."""
+    return (city is not None and c is not city and c.admin1 != city.admin1
+            and (c.population or 0) < _TOWN_POPULATION)
 
 
 def _prior_of(p: Place) -> float:
@@ -315,7 +337,7 @@ class Geoparser:
     def _cyrillic_info(self, lang: str) -> Callable[[str], int]:
         """``_key_info`` with what Cyrillic recognition also asks of a key: whether its entries
         lie in the language's home countries (:func:`geo.cyrillic.home_flags`)."""
-        from geo.cyrillic import NEIGHBOUR_SEP, home_flags
+        from geo.cyrillic import home_flags
         from geo.morphology import morphology
 
         home = _home_countries(lang)
@@ -335,10 +357,8 @@ class Geoparser:
 
     def _with_neighbours(self, key: str, country: str) -> list[Place]:
         """The entries of a name read in its own spelling and in the neighbour's (a key joined
-        by :data:`geo.cyrillic.NEIGHBOUR_SEP`): all of the first's, and the others' in the
+        by :data:`geo.toponyms.NEIGHBOUR_SEP`): all of the first's, and the others' in the
         neighbour country ("красногоровка|красногорівка": Russia's hamlets, Ukraine's town)."""
-        from geo.cyrillic import NEIGHBOUR_SEP
-
         first, *others = key.split(NEIGHBOUR_SEP)
         got = {p.id: p for p in self._candidates(first)}
         for other in others:
@@ -663,7 +683,8 @@ class Geoparser:
         and the cues around the name, and pick the best."""
         countries, admin1s, total = context.countries, context.admin1s, context.total
 
-        def base_score(it: _Item, c: Place, own_key: str | None, own_in: frozenset[str] | None) -> float:
+        def base_score(it: _Item, c: Place, own_key: str | None, own_in: frozenset[str] | None,
+                       city: Place | None) -> float:
             f = it.found
             own = bool(own_key) and (own_in is None or c.country in own_in) and name_key(c.name) == own_key
             s = self._prior(c)
@@ -674,7 +695,7 @@ class Geoparser:
             s += 3.0 * countries.get(c.country, 0.0) / total
             if c.country in home and c.kind != "country":
                 s += _HOME_PRIOR   # Ukrainian and Russian reports: a namesake abroad is less likely
-            if c.admin1 and c.admin1 in admin1s and c.kind != "admin1":
+            if c.admin1 and c.admin1 in admin1s and c.kind != "admin1" and not _outweighed(c, city):
                 sentence = toks[f.tok0].sentence if f.tok1 > f.tok0 else -2
                 near = admin1s[c.admin1]
                 local = sentence in near or sentence - 1 in near or sentence + 1 in near
@@ -695,7 +716,8 @@ class Geoparser:
             own_key = _own_name_key(it.found.key)
             # a Latin key meets every entry's own name; a Cyrillic one only those of own_names
             own_in = None if own_key == it.found.key else own_names
-            it.scores = [base_score(it, c, own_key, own_in) for c in it.cands]
+            city = _big_city(it.cands, it.found.key)
+            it.scores = [base_score(it, c, own_key, own_in, city) for c in it.cands]
             self._pick(it)
 
     def _second_pass(self, items: list[_Item]) -> tuple[_Anchors, dict[str | None, list[Place]]]:

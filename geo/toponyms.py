@@ -58,7 +58,19 @@ __all__ = [
     "F_CAPITAL",
     "F_TOWN",
     "CONTINENT_PREFIX",
+    "NEIGHBOUR_SEP",
+    "own_spelling",
 ]
+
+#: Joins a name's key and its neighbour language's spellings into one ``Found.key``
+#: ("красногоровка|красногорівка"): resolution reads the first's entries and the others' in the
+#: neighbour country.
+NEIGHBOUR_SEP = "|"
+
+
+def own_spelling(key: str | None) -> str | None:
+    """The key of a name as the text spells it: a neighbour-joined key's first part."""
+    return key.partition(NEIGHBOUR_SEP)[0] if key else key
 
 #: The id prefix of the continents ``place_names.csv`` names ("continent:EU"), places the resolver
 #: adds to the gazetteer's.

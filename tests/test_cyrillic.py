@@ -280,6 +280,12 @@ def test_the_ukrainian_report_gives_its_places(gp):
         "Сумську область": ("Sumy Oblast", "UA-59"), "Курахове": ("Kurakhove", "UA-14")}
 
 
+def test_a_region_named_in_the_next_sentence_lifts_no_hamlet_over_the_city(gp):
+    got = places(gp, "В результате атаки ВСУ на Белгород пострадали три мирных жителя. "
+                     "Над Брянской областью уничтожены 12 беспилотников.", "ru")
+    assert got["Белгород"][:2] == ("Belgorod", "RU-BEL")
+
+
 def test_the_russian_report_gives_its_places_and_none_in_poltava_oblast(gp):
     mentions = [m for m in gp.parse_text(RU_REPORT, lang="ru") if m.place is not None and m.role != "demonym"]
     assert {m.text: (m.place.name, m.place.admin1) for m in mentions} == {

@@ -113,6 +113,17 @@ def real_gp():
     return Geoparser.build(gaz)
 
 
+@pytest.mark.parametrize("text, surface, admin1", [
+    # another unit named in the article does not make a city of 100,000 its hamlet namesake
+    ("A drone attack on Belgorod hurt three. Over the Bryansk region, 12 drones were downed.", "Belgorod", "RU-BEL"),
+    # ... but a unit still decides a name no such city bears as its own ("Novooleksandrivka" was Melitopol)
+    ("The OSCE SMM observed explosions near Novooleksandrivka in the Luhansk region.", "Novooleksandrivka", "UA-09"),
+])
+def test_a_unit_named_elsewhere_lifts_no_hamlet_over_a_city_of_its_name(real_gp, text, surface, admin1):
+    got = {m.text: m for m in real_gp.parse_text(text)}
+    assert got[surface].place.admin1 == admin1
+
+
 @pytest.mark.skipif(not (SHARED / "gold" / "seeds.json").is_file(), reason="../shared is absent")
 def test_seeds_places_resolved_and_not_places_not(real_gp):
     from geo.articles import read_article
