@@ -1459,6 +1459,8 @@ def _units_beside(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon,
             continue
         if not (g.admin or g.flags & F_UNIT or (g.key is not None and g.flags & F_ADMIN and not g.flags & F_STRONG)):
             continue
+        if toks[f.tok1 - 1].sentence != toks[g.tok0].sentence:
+            continue  # "в селе Козинка. Над Брянской областью ...": the next sentence's unit
         gap = text[f.end:g.start]
         if gap.strip() == "" or gap.strip() == ",":
             f.unit_tok = g.tok0

@@ -195,6 +195,12 @@ def _own_name_key(key: str | None) -> str | None:
     return name_key(key) if key and is_cyrillic(key) else key
 
 
+def _district_region(cands: Sequence[Place]) -> str | None:
+    """The first-level unit of a district or hromada name, when all its readings as one lie in it."""
+    regions = {c.admin1 for c in cands if c.kind in ("admin2", "hromada")}
+    return next(iter(regions)) if len(regions) == 1 and None not in regions else None
+
+
 def _big_city(cands: Sequence[Place], key: str | None) -> Place | None:
     """The largest of ``cands`` when it is a city of :data:`_STRONG_POPULATION` or more whose own
     name is ``key`` (compared through Latin, whatever the script: "Белгород" is Belgorod's; a
@@ -665,6 +671,10 @@ class Geoparser:
                 # (in Ukrainian and Russian text a name kept only if supported does not support
                 # itself: "Мета", "Юра"; English keeps its own rule: "the ACT", "the Gulf")
                 admin1s.setdefault(top.admin1, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
+            elif f.admin and (unit := _district_region(it.cands)) is not None:
+                # "в Рыльском районе", "in the Bakhmut district": the district says its region
+                # as its region's own name would
+                admin1s.setdefault(unit, set()).add(toks[f.tok0].sentence if f.tok1 > f.tok0 else -1)
         if lex.region_cue_re is not None:
             # A party that names where the report is ("DPR forces"): its units are context for
             # the whole article, at the weaker, article-wide weight (_ARTICLE_WIDE is no sentence).

@@ -286,6 +286,16 @@ def test_a_region_named_in_the_next_sentence_lifts_no_hamlet_over_the_city(gp):
     assert got["Белгород"][:2] == ("Belgorod", "RU-BEL")
 
 
+def test_a_district_named_beside_a_village_says_its_region(gp):
+    # a governor's digest: "округ" for a district turned municipal okrug, and the Kursk and
+    # Bryansk oblasts named around it do not draw Kozinka (Belgorod oblast) to Bryansk's hamlet
+    got = places(gp, "В Грайворонском округе дрон сбросил взрывное устройство на автомобиль в селе Козинка. "
+                     "Над Брянской областью уничтожены 12 беспилотников. В Курской области в Рыльском районе "
+                     "обесточены несколько населенных пунктов.", "ru")
+    assert got["Грайворонском округе"][:2] == ("Grayvoronsky District", "RU-BEL")
+    assert got["Козинка"][:2] == ("Kozinka", "RU-BEL")
+
+
 def test_the_russian_report_gives_its_places_and_none_in_poltava_oblast(gp):
     mentions = [m for m in gp.parse_text(RU_REPORT, lang="ru") if m.place is not None and m.role != "demonym"]
     assert {m.text: (m.place.name, m.place.admin1) for m in mentions} == {

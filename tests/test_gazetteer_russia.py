@@ -103,7 +103,8 @@ def test_the_district_tells_namesakes_apart(ru):
 
 
 @pytest.mark.parametrize("form", ["Korenevo district", "Korenevsky District", "Korenevskiy rayon",
-                                  "Korenevskiy Raion", "Кореневский район", "Korenevo Rayon"])
+                                  "Korenevskiy Raion", "Кореневский район", "Korenevo Rayon",
+                                  "Кореневский муниципальный округ", "Кореневский округ"])
 def test_a_raion_is_an_admin2_unit_under_the_forms_news_uses(ru, form):
     unit = _unit(ru, form)
     assert (unit.name, unit.country, unit.admin1, unit.precision) == (

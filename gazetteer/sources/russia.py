@@ -326,15 +326,16 @@ def _unit_names(kind: str, base: str, original: str, seat: _Row | None) -> tuple
                  f"{base} городской округ"]
         if _ADJECTIVE.search(base.lower()):
             # Gubkinsky Urban Okrug was Gubkinsky District until 2018: news still says so.
-            forms += [f"{latin} District", f"{bgn} District", f"{base} район"]
+            forms += [f"{latin} District", f"{bgn} District", f"{base} район", f"{base} округ"]
             if seat_latin:
                 forms += [f"{seat_latin} Urban Okrug", f"{seat_latin} district"]
     else:
         title = "District" if kind == "raion" else "Municipal Okrug"
         name = f"{latin} {title}"
-        # Raions turned municipal okrugs since 2020 are still "districts" in the news.
+        # Raions turned municipal okrugs since 2020 are still "districts" in the news, and
+        # "округ" for short in a governor's ("в Грайворонском округе")
         forms = [f"{bgn} {title}", f"{latin} District", f"{bgn} District", f"{latin} Rayon",
-                 f"{bgn} Rayon", f"{base} район", f"{base} муниципальный округ"]
+                 f"{bgn} Rayon", f"{base} район", f"{base} муниципальный округ", f"{base} округ"]
         if seat_latin:
             forms += [f"{seat_latin} district", f"{seat_latin} Rayon", f"{bgn_pcgn(seat.name)} district"]
     # The file's own wording, unless it is a bare adjective ("Кореневский"): alone, that is
