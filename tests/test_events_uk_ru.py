@@ -222,6 +222,14 @@ def test_numbers(text, code, numbers):
     assert _numbers(text, lang=code) == numbers
 
 
+def test_a_placeless_clauses_toll_and_counts_are_the_place_befores():
+    # the clauses after the strike's: its dead in one, its wounded in the next, then the speaker
+    ev = one(extract("Росія атакувала Запоріжжя ракетами: загинули дві людини, ще 11 поранені, "
+                     "повідомив голова ОВА.", lang="uk"))
+    assert (ev.place_name, ev.event_type, ev.tags) == ("Zaporizhzhia", "civilian_casualties", ("missile_strike",))
+    assert ev.numbers == {"killed": 2, "injured": 11}
+
+
 # --- hedges, negation, habits -----------------------------------------------------------------
 
 @pytest.mark.parametrize("text, code", [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,21 +64,43 @@ def _clause_readings(text: str, sent: Sentence, mentions: Sequence[Mention], gaz
     starts = [k for k, f in enumerate(found) if f]
     if len(starts) < 2:
         return None
-    out: list[tuple[_Candidate, _Reading]] = []
+    groups: list[tuple[int, int, list[dict], list[_Candidate]]] = []    # (start, end, readings, places)
     for n, k in enumerate(starts):
         a = 0 if n == 0 else spans[k][0]
         b = spans[starts[n + 1] - 1][1] if n + 1 < len(starts) else len(s_text)
         part = Sentence(sent.start + a, sent.start + b, sent.index, sent.paragraph, sent.heading)
         mine = [m for m in mentions if part.start <= m.start and m.end <= part.end]
         cands = _candidates(text, part, mine, gazetteer, places)
-        if not cands:
-            continue
-        f = found[k]
+        if cands:
+            groups.append((a, b, [found[k]], cands))
+        elif groups and (toll := {t: v for t, v in found[k].items() if t in _TOLL_TYPES}):
+            # "атакували Запоріжжя ракетами, загинули дві людини": the dead of a part naming
+            # no place are the place before's (what else such a part says is too bare to type:
+            # "знищені ангари та літаки" names the target's aircraft, not an air strike)
+            ga, _, fs, gc = groups[-1]
+            groups[-1] = (ga, b, fs + [toll], gc)
+    out: list[tuple[_Candidate, _Reading]] = []
+    for a, b, fs, cands in groups:
+        f = _merged(fs)
         etype = _primary({t: [w for w, _ in v] for t, v in f.items()})
-        ca, cb = spans[k]
-        reading = _Reading(f, etype, f[etype][0][1], _numbers(s_text[ca:cb], lang=code), (a, b))
+        # the part's counts: its clauses' and those of the clauses after them that report
+        # nothing of their own ("загинули дві людини, ще 11 поранені")
+        reading = _Reading(f, etype, f[etype][0][1], _numbers(s_text[a:b], lang=code), (a, b))
         out += [(c, reading) for c in cands]
     return out or None
+
+
+#: What a clause naming no place adds to the place before it: its casualties.
+_TOLL_TYPES = frozenset({"civilian_casualties"})
+
+
+def _merged(founds: Iterable[dict[str, list[tuple[str, int]]]]) -> dict[str, list[tuple[str, int]]]:
+    """Clauses' triggers by type, as one reading's."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for f in founds:
+        for t, words in f.items():
+            out.setdefault(t, []).extend(words)
+    return out
 
 
 @dataclass(slots=True)
