@@ -338,7 +338,7 @@ class Geoparser:
                                        self._cyrillic_info(lex.lang))
         else:
             found = recognize(text, toks, self.index, lex, self._key_info)
-        return rivers_by_their_parts(text, found, lex)
+        return _rivers_by_their_parts(text, found, lex)
 
     def _cyrillic_info(self, lang: str) -> Callable[[str], int]:
         """``_key_info`` with what Cyrillic recognition also asks of a key: whether its entries
@@ -1110,7 +1110,7 @@ def _ukrainian_forms(surface: str, endings: _Rules | None = None, letters: _Rule
 _RIVER_PART_WINDOW = 40
 
 
-def rivers_by_their_parts(text: str, found: list[Found], lex: Lexicon) -> list[Found]:
+def _rivers_by_their_parts(text: str, found: list[Found], lex: Lexicon) -> list[Found]:
     """``found``, with each settlement's name that a river's part stands before ("на правому
     березі Дніпра", "в устье Днепра", "the left bank of the Dnipro") read as the river's: left
     unpinned, as "річка Дніпро" is. A unit or a country keeps its reading ("на южном берегу
