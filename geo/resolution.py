@@ -195,6 +195,13 @@ def _own_name_key(key: str | None) -> str | None:
     return name_key(key) if key and is_cyrillic(key) else key
 
 
+def _names_actor(f: Found, toks: Sequence[Token], lex: Lexicon) -> bool:
+    """Whether the demonym ``f`` is an actor's: an actor noun right after it ("Russian forces",
+    "Ukrainian drones", "російські війська")."""
+    return f.tok1 < len(toks) and toks[f.tok1].sentence == toks[f.tok1 - 1].sentence \
+        and toks[f.tok1].key in lex.actor_nouns
+
+
 def _district_region(cands: Sequence[Place]) -> str | None:
     """The first-level unit of a district or hromada name, when all its readings as one lie in it."""
     regions = {c.admin1 for c in cands if c.kind in ("admin2", "hromada")}
@@ -660,8 +667,11 @@ class Geoparser:
             f = it.found
             top = max(it.cands, key=self._prior)
             ccs = {c.country for c in it.cands}
-            # a name kept only if a place lies near it (Found.local) votes for no country
-            weight = 0.5 if f.role == "demonym" else 0.0 if f.local else 1.0
+            # a name kept only if a place lies near it (Found.local) votes for no country, nor
+            # does a demonym naming an armed side ("Russian forces attacked near Pokrovsk": who
+            # attacked, not where; else Engels, once Pokrovsk, outweighs the town in Donetsk oblast)
+            weight = (0.0 if f.local or _names_actor(f, toks, lex) else 0.5) if f.role == "demonym" \
+                else 0.0 if f.local else 1.0
             if len(ccs) == 1 or top.kind == "country" or self._prior(top) - max(
                     (self._prior(c) for c in it.cands if c is not top), default=0.0) >= 1.5:
                 countries[top.country] += weight

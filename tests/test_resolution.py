@@ -124,6 +124,16 @@ def test_a_unit_named_elsewhere_lifts_no_hamlet_over_a_city_of_its_name(real_gp,
     assert got[surface].place.admin1 == admin1
 
 
+@pytest.mark.parametrize("text, lang", [
+    # an armed side's demonym says who acted, not where: no vote for Russia, whose Engels was once Pokrovsk
+    ("Russian forces continued offensive operations near Pokrovsk.", "en"),
+    ("Російські війська наступають біля Покровська.", "uk"),
+])
+def test_an_armed_sides_demonym_is_no_clue_to_where(real_gp, text, lang):
+    got = [m for m in real_gp.parse_text(text, lang=lang) if m.role != "demonym"]
+    assert [(m.place.name, m.place.admin1) for m in got] == [("Pokrovsk", "UA-14")]
+
+
 @pytest.mark.skipif(not (SHARED / "gold" / "seeds.json").is_file(), reason="../shared is absent")
 def test_seeds_places_resolved_and_not_places_not(real_gp):
     from geo.articles import read_article
