@@ -196,6 +196,12 @@ def test_a_village_beats_its_region_named_in_the_same_sentence():
     assert [e.place_name for e in extract(text)] == ["Robotyne"]
 
 
+def test_a_village_near_which_way_from_a_town_is_the_scene():
+    # ISW's "northeast of Kupiansk near Synkivka": the town only says which way; "A, near X" stays A
+    assert [e.place_name for e in extract("Russian forces attacked west of Pokrovsk near Kurakhove.")] == ["Kurakhove"]
+    assert [e.place_name for e in extract("Shelling hit Robotyne, near Pokrovsk.")] == ["Robotyne"]
+
+
 def test_a_fronts_sector_is_no_scene_beside_the_villages_fought_over():
     # "the Pokrovsk direction" is a sector of the front named after the town; the villages the
     # sentence names are where the fighting was

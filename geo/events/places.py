@@ -169,8 +169,14 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
         if last is not None and not c.near and rules.list_gap.fullmatch(text, last.end, mention.start):
             c.near, c.reference = last.near, last.reference     # "near A, B and C": near each
         elif c.near and not c.reference and last is not None:
-            # "in A near X", "A, 5 km from X": A is the scene, X locates it
-            c.reference = bool(rules.attached_gap.match(rules.vicinity_before.sub("", text[last.end:mention.start])))
+            attached = bool(rules.attached_gap.match(rules.vicinity_before.sub("", text[last.end:mention.start])))
+            if attached and last.near and not last.reference:
+                # "northeast of Kupiansk near Synkivka": the village is the scene, the town
+                # only says which way from it
+                last.reference = True
+            else:
+                # "in A near X", "A, 5 km from X": A is the scene, X locates it
+                c.reference = attached
         out.append(c)
     return _scenes(out, gazetteer)
 
