@@ -214,9 +214,8 @@ def _big_city(cands: Sequence[Place], key: str | None) -> Place | None:
     former name is no city's own: "Novooleksandrivka" was Melitopol's)."""
     key = own_spelling(key)
     latin = name_key(key) if key else None
-    city = max((c for c in cands if c.kind == "settlement" and name_key(c.name) == latin),
-               key=lambda c: c.population or 0, default=None)
-    return city if city is not None and (city.population or 0) >= _STRONG_POPULATION else None
+    return max((c for c in cands if c.kind == "settlement" and (c.population or 0) >= _STRONG_POPULATION
+                and name_key(c.name) == latin), key=lambda c: c.population or 0, default=None)
 
 
 def _outweighed(c: Place, city: Place | None) -> bool:
