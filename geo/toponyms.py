@@ -72,6 +72,7 @@ def own_spelling(key: str | None) -> str | None:
     """The key of a name as the text spells it: a neighbour-joined key's first part."""
     return key.partition(NEIGHBOUR_SEP)[0] if key else key
 
+
 #: The id prefix of the continents ``place_names.csv`` names ("continent:EU"), places the resolver
 #: adds to the gazetteer's.
 CONTINENT_PREFIX = "continent:"
