@@ -499,7 +499,7 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
     "на Покровському напрямку", "атаковали Саратовский НПЗ"): the adjective is the mention, as
     ner-uk and factRuEval mark such adjectives of places. So only where the text puts something
     at the facility (a preposition of place or a cue before it) or tells of war around it (a
-    war's word in its sentence: ``facility_cues``, ``strong_cues``); elsewhere the plant is the
+    war's word in its sentence: ``Lexicon.facility_cues``, ``strong_cues``); elsewhere the plant is the
     firm ("власником Одеського НПЗ", "співпрацювали з Одеським НПЗ": ner-uk marks an
     organisation). A facility with a name of its own the gazetteer holds ("Запорізька АЕС")
     stays that name."""
@@ -531,20 +531,12 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
                 taken[k] = True
 
 
-@functools.lru_cache(maxsize=8)
-def _facility_cues(lang: str) -> frozenset[str]:
-    """``facility_cues`` of the language's ``toponyms.toml`` as Cyrillic keys (none if absent)."""
-    from geo import lang as lang_data
-
-    return frozenset(cyrillic_key(w) for w in lang_data.load("toponyms", lang=lang).get("facility_cues", ()))
-
-
 def _war_sentence(toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) -> bool:
     """Whether the sentence of the facility word at ``j`` tells of war: a locating cue or a
     war's word anywhere in it ("Львівська нафтобаза внаслідок ракетного удару знищена",
     "Кременчугский НПЗ был атакован", "в тылу Бахмутского фронта"), or the facility word is
     itself a front's sector ("Покровський напрямок")."""
-    cues = _facility_cues(lex.lang)
+    cues = lex.facility_cues
     sentence = toks[j].sentence
     k = j
     while k > 0 and toks[k - 1].sentence == sentence:
@@ -1174,7 +1166,7 @@ def _modifies_next(text: str, toks: Sequence[Token], i: int, words: _Words, lex:
                and not words.is_(k + 1, lex.feature_words)):
             k += 1
         return nxt.known and words.agrees(i, k) and (k == j or words.agrees(j, k))
-    return nxt.known and not nxt.function and not nxt.some_function
+    return nxt.known and not nxt.some_function
 
 
 def _named_like_person(f: Found, toks: Sequence[Token], words: _Words, lex: Lexicon, *, small: bool) -> bool:

@@ -346,6 +346,7 @@ class Lexicon:
     foreign_letters: tuple[tuple[re.Pattern[str], str], ...]   # ... and letters
     # toponyms.toml, read by the Cyrillic recogniser (geo.cyrillic) only
     facility_words: frozenset[str] = frozenset()       # "аеродром", "НПЗ": a facility named after its place
+    facility_cues: frozenset[str] = frozenset()        # "удар", "фронт": war's words that place a facility
     direction_words: frozenset[str] = frozenset()      # "Західна (Україна)": a compass word of a name
     locating_cases: dict[str, frozenset[str]] = field(default_factory=dict)  # "з" -> {"gent"}
     branch_words: frozenset[str] = frozenset()         # "управління": "<body> у <unit>" is its name
@@ -436,7 +437,8 @@ class Lexicon:
             list_gap=re.compile(spell["list_gap"]),
             not_name_words=keys(words["feature_words"]) | keys(words["org_words"]), spellings=rules(spell["spellings"]),
             foreign_endings=rules(spell["foreign_endings"]), foreign_letters=rules(spell["foreign_letters"]),
-            facility_words=keys(words["facility_words"]), direction_words=keys(words["direction_words"]),
+            facility_words=keys(words["facility_words"]), facility_cues=keys(words["facility_cues"]),
+            direction_words=keys(words["direction_words"]),
             locating_cases={key(p): frozenset(c) for p, c in words["locating_cases"].items()},
             branch_words=keys(words["branch_words"]), branch_prepositions=keys(words["branch_prepositions"]),
         )
