@@ -208,14 +208,12 @@ def _district_region(cands: Sequence[Place]) -> str | None:
     return next(iter(regions)) if len(regions) == 1 and None not in regions else None
 
 
-def _big_city(cands: Sequence[Place], key: str | None) -> Place | None:
+def _big_city(cands: Sequence[Place], own_key: str | None) -> Place | None:
     """The largest of ``cands`` when it is a city of :data:`_STRONG_POPULATION` or more whose own
-    name is ``key`` (compared through Latin, whatever the script: "Белгород" is Belgorod's; a
-    former name is no city's own: "Novooleksandrivka" was Melitopol's)."""
-    key = own_spelling(key)
-    latin = name_key(key) if key else None
+    name has ``own_key`` (:func:`_own_name_key`: through Latin, whatever the script, so
+    "Белгород" is Belgorod's; a former name is no city's own: "Novooleksandrivka" was Melitopol's)."""
     return max((c for c in cands if c.kind == "settlement" and (c.population or 0) >= _STRONG_POPULATION
-                and name_key(c.name) == latin), key=lambda c: c.population or 0, default=None)
+                and name_key(c.name) == own_key), key=lambda c: c.population or 0, default=None)
 
 
 def _outweighed(c: Place, city: Place | None) -> bool:
@@ -735,7 +733,7 @@ class Geoparser:
             own_key = _own_name_key(it.found.key)
             # a Latin key meets every entry's own name; a Cyrillic one only those of own_names
             own_in = None if own_key == it.found.key else own_names
-            city = _big_city(it.cands, it.found.key)
+            city = _big_city(it.cands, own_key)
             it.scores = [base_score(it, c, own_key, own_in, city) for c in it.cands]
             self._pick(it)
 
