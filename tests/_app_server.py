@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 
 #: How many event markers are on the map right now (canvas: count Leaflet layers, not DOM).
-DRAWN = ("Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
-         " && l.feature.properties.bl_id).length")
+#: Zero until the frame's script has made ``window.map``: the iframe is in the page before its
+#: map exists, and a predicate that throws ends ``wait_for_function`` instead of polling on.
+DRAWN = ("(window.map ? Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
+         " && l.feature.properties.bl_id).length : 0)")
+
+#: Every data layer of the map holds its data: each layer the page expects (``BL.expect``) has
+#: been loaded or has failed (``BL.loaded``/``BL.failed``), so no event layer is still on its way.
+LOADED = "!!(window.map && window.map._bl && window.map._bl.pending === 0)"
 
 #: Zoom onto the first marker whose property ``key`` contains ``text``, clear of the controls;
 #: returns its pixel position in the map's frame and its event id.

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import time
 
-from _app_server import DRAWN, FIND_MARKER, MAP_IFRAME
+from _app_server import DRAWN, FIND_MARKER, LOADED, MAP_IFRAME
 
 __all__ = ["DRAWN", "LOADED", "MAP_IFRAME", "click_marker", "map_frame", "open_map", "poll_map"]
-
-#: Every data layer of the map holds its data: each layer the page expects (``BL.expect``) has
-#: been loaded or has failed (``BL.loaded``/``BL.failed``), so no event layer is still on its way.
-LOADED = "!!(window.map && window.map._bl && window.map._bl.pending === 0)"
 
 
 def open_map(session, url: str, *, events: int | None = None):

@@ -28,8 +28,8 @@ TIMEOUT_MS = 60_000
 NOVOSHAKHTINSK = (47.76, 39.93)
 
 #: Event markers on the map now (canvas: Leaflet layers, not DOM nodes).
-DRAWN = ("Object.values(window.map_div._layers).filter(l => l.feature && l.feature.properties"
-         " && l.feature.properties.bl_id).length")
+DRAWN = ("(window.map_div ? Object.values(window.map_div._layers).filter(l => l.feature && l.feature.properties"
+         " && l.feature.properties.bl_id).length : 0)")
 #: Container pixel of a lat/lon at the current view.
 POINT = "([lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }"
 

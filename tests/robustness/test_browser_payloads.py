@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _app_server import DRAWN, FIND_MARKER, MAP_IFRAME, running_app
+from _app_server import DRAWN, FIND_MARKER, LOADED, MAP_IFRAME, running_app
 from _robustness import REPO, STATS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(600)]
@@ -75,6 +75,7 @@ def page(app_url, chromium):
 def test_payloads_in_names_titles_and_text_stay_text(page, app_url):
     page.goto(app_url)
     frame = page.wait_for_selector(MAP_IFRAME).content_frame()
+    frame.wait_for_function(LOADED)             # every layer in, so the marker searched for is drawn
     frame.wait_for_function(DRAWN + " > 0")
     STATS.tried(2)
     # the event whose excerpt and source carry the payloads: click it like a user
