@@ -327,6 +327,13 @@ def test_country_level_attack_lands_on_the_other_side():
     assert ev.actors == {"attacker": "RU", "target": "UA"}
 
 
+def test_a_side_before_a_preposition_is_who_struck_not_the_target():
+    # "Ukrainian positions" are hit; "Russia on airfields" is Russia striking them
+    assert one(extract("Strikes on Ukrainian positions near Kurakhove went on.")).actors.get("target") == "UA"
+    hit = extract("Drone strikes from Russia on airfields continued overnight.")
+    assert [e.actors for e in hit if e.actors.get("target") == "RU"] == []
+
+
 def test_hedged_habitual_and_negated_reports_are_not_events():
     assert extract("Russia appears close to capturing Kurakhove.") == []
     assert extract("Ukraine regularly attacks refineries in Bryansk.") == []

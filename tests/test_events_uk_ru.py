@@ -111,6 +111,22 @@ def test_sides_named_in_each_case_and_order(text, code, actors):
     assert one(extract(text, lang=code)).actors == actors
 
 
+@pytest.mark.parametrize("text, code, side", [
+    # what of a side was hit follows its name ("по російських аеродромах"); a side before a
+    # preposition and the thing hit is who struck, never the target
+    ("Ракетний удар ЗСУ по аеродрому.", "uk", "UA"),
+    ("Ракетный удар ВС РФ по аэродрому.", "ru", "RU"),
+    ("Атака россиян на аэродром продолжалась час.", "ru", "RU"),
+])
+def test_a_side_before_a_preposition_is_not_the_target(text, code, side):
+    assert [e.actors for e in extract(text, lang=code) if e.actors.get("target") == side] == []
+
+
+def test_a_side_before_what_of_it_was_hit_is_the_target():
+    assert one(extract("ЗСУ вдарили по російських аеродромах під Бєлгородом.", lang="uk")).actors["target"] == "RU"
+    assert one(extract("Дроны атаковали российские аэродромы под Белгородом.", lang="ru")).actors["target"] == "RU"
+
+
 def test_a_town_before_the_verb_is_its_object():
     # free word order: "Херсон обстріляли" is Kherson shelled, not Kherson shelling
     e = one(extract("Херсон обстріляли вночі.", lang="uk"))
