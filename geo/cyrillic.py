@@ -38,7 +38,7 @@ from gazetteer.names import cyrillic_key
 from geo.morphology import Morphology, WordInfo
 from geo.pickle_cache import load_or_build
 from geo.toponyms import (
-    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, NEIGHBOUR_SEP, Found, Lexicon, Token,
+    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, NEIGHBOUR_SEP, Found, Lexicon, Token, owns_authority,
 )
 
 __all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "NEIGHBOUR_SEP", "home_flags", "recognize_cyrillic"]
@@ -190,8 +190,8 @@ class _Words:
     def info(self, i: int) -> WordInfo:
         return self.morph.info(self.toks[i].text)
 
-    def has_case(self, i: int, cases: frozenset[str]) -> bool:
-        return self.morph.has_case(self.toks[i].text, cases)
+    def has_case(self, i: int, cases: frozenset[str], *, nouns_only: bool = False) -> bool:
+        return self.morph.has_case(self.toks[i].text, cases, nouns_only=nouns_only)
 
     def agrees(self, i: int, j: int) -> bool:
         """Whether token ``i`` read as an adjective can qualify token ``j`` read as a noun."""
@@ -311,7 +311,8 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
         # (an initial "В." reads as a first name too: a name is three letters at least)
         if (wi.first_name and nxt and len(t.text) >= 3 and not wi.function
                 and (not _big_place(words, i, names, lex, info)
-                     or _surname_at(toks, i + 1, words, names, lex, info))):
+                     or _surname_at(toks, i + 1, words, names, lex, info))
+                and not _governs_place(toks, i, words, names, lex, info)):
             k = i + 1
             while k < n and toks[k].cap and _gap(text, toks, k - 1, k) in (" ", "-") and k - i < 4:
                 k += 1
@@ -353,6 +354,18 @@ def _people(text: str, toks: Sequence[Token], words: _Words, names: CyrillicName
                         _located(i, words, lex) or _country_or_unit(words, i, names, lex, info)):
                     person[i] = True
     return person
+
+
+def _governs_place(toks: Sequence[Token], i: int, words: _Words, names: CyrillicNames, lex: Lexicon,
+                   info: Callable[[str], int]) -> bool:
+    """Whether first name ``i`` is the common noun it also spells, with a place in the genitive
+    after it that owns it ("Влада Севастополя", "Надія Херсона"). Only a noun's genitive: an
+    adjectival name in the genitive reads as a woman's surname too ("Любов Донецька")."""
+    j = i + 1
+    if not (words.info(i).thing and _big_place(words, j, names, lex, info)):
+        return False
+    wj = words.info(j)
+    return not (wj.adjective or wj.surname or wj.first_name) and words.has_case(j, _GENITIVE)
 
 
 def _coordinated_first_names(text: str, toks: Sequence[Token], words: _Words, names: CyrillicNames, lex: Lexicon,
@@ -1332,6 +1345,7 @@ def _of_a_town(i: int, g: Found | None, words: _Words) -> bool:
 
 
 _GENITIVE = frozenset({"gent", "gen2"})
+_NOMINATIVE = frozenset({"nomn"})
 
 
 #: An abbreviated cue is this long at most ("вул.", "просп.", "с.", "смт"): a dot after a longer
@@ -1464,6 +1478,15 @@ def _units_beside(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon,
             f.unit_tok = g.tok0
 
 
+def _nominative(text: str, f: Found, words: _Words) -> bool:
+    """Whether ``f`` may stand in the nominative: spelt as the gazetteer names it, or a noun
+    the dictionary reads so (a town's genitive reads as an adjective too: "влада Бердянська
+    заявила" is no town speaking)."""
+    if f.key is not None and cyrillic_key(text[f.start:f.end]) == f.key:
+        return True
+    return f.tok1 - f.tok0 > 1 or words.has_case(f.tok0, _NOMINATIVE, nouns_only=True)
+
+
 def _mark_literal(text: str, toks: Sequence[Token], f: Found, words: _Words, lex: Lexicon) -> None:
     """A country or city that speaks or acts is its government: "Москва заявила", "Київ вимагає",
     "уряд України", "проти Росії"."""
@@ -1471,14 +1494,19 @@ def _mark_literal(text: str, toks: Sequence[Token], f: Found, words: _Words, lex
         return
     j = f.tok1
     # right before its verb, never across a comma: "…Шостку, повідомив голова ОВА" attributes
-    # the clause to a speaker named after the verb (the subject never takes a comma before its verb)
-    if j < len(toks) and _gap(text, toks, j - 1, j).strip() == "" and words.is_(j, lex.actor_verbs):
+    # the clause to a speaker named after the verb (the subject never takes a comma before its verb);
+    # the verb's subject in the nominative, or the seat of those who act after a preposition ("в
+    # Киеве признали", "В Кремле заявили"); in another case it is owned ("Мер Мелітополя повідомив")
+    if (j < len(toks) and _gap(text, toks, j - 1, j).strip() == "" and words.is_(j, lex.actor_verbs)
+            and (_nominative(text, f, words) or words.is_(f.tok0 - 1, lex.place_prepositions))):
         f.literal = False
         return
     b = f.tok0 - 1
     # an actor noun's place is its owner, in the genitive ("війська Росії", "удари РФ"); after it
-    # in another case the place is the noun's object ("атакували дронами Кременчук")
+    # in another case the place is the noun's object ("атакували дронами Кременчук"); a town's
+    # own authorities leave it a place ("влада Бердянська")
     if b >= 0 and _gap(text, toks, b, b + 1) == " " and (
-            (words.is_(b, lex.actor_nouns) and words.has_case(f.tok0, _GENITIVE))
+            (words.is_(b, lex.actor_nouns) and words.has_case(f.tok0, _GENITIVE)
+             and not owns_authority(f, {words.key(b)} | words.lemmas(b), lex))
             or words.is_(b, lex.actor_object_before)):
         f.literal = False

@@ -23,7 +23,7 @@ import os
 import pickle
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -50,6 +50,7 @@ __all__ = [
     "tokenize",
     "recognize",
     "mark_literal",
+    "owns_authority",
     "F_COMMON",
     "F_STRONG",
     "F_ADMIN",
@@ -312,6 +313,7 @@ class Lexicon:
     actor_verbs: frozenset[str]
     weak_verbs: frozenset[str]
     actor_nouns: frozenset[str]
+    jurisdiction_nouns: frozenset[str]
     actor_object_before: frozenset[str]
     relation_nouns: frozenset[str]
     relation_prepositions: frozenset[str]
@@ -416,7 +418,8 @@ class Lexicon:
             admin_after=ADMIN_WORDS | keys(words["admin_after"]),
             settlement_cues=keys(words["settlement_cues"]), strong_cues=keys(words["strong_cues"]),
             actor_verbs=keys(words["actor_verbs"]), weak_verbs=keys(words["weak_verbs"]),
-            actor_nouns=keys(words["actor_nouns"]), actor_object_before=keys(words["actor_object_before"]),
+            actor_nouns=keys(words["actor_nouns"]), jurisdiction_nouns=keys(words["jurisdiction_nouns"]),
+            actor_object_before=keys(words["actor_object_before"]),
             relation_nouns=keys(words["relation_nouns"]),
             relation_prepositions=keys(words["relation_prepositions"]),
             said=keys(words["said"]), months_days=keys(words["months_days"]),
@@ -1037,6 +1040,13 @@ def _is_language(text: str, toks: Sequence[Token], t0: int, t1: int, lex: Lexico
     return bool(gap.strip()) and gap.strip()[0] in ".,;:!?)\"”"
 
 
+def owns_authority(f: Found, noun_forms: Collection[str], lex: Lexicon) -> bool:
+    """Whether the actor noun beside ``f`` (its key, or its keys and lemmas) names the place's
+    own authorities rather than a government: a country's authorities act for it, a town's
+    speak for it ("Sevastopol's authorities said", "влада Бердянська заявила": a place)."""
+    return not f.flags & F_COUNTRY and not lex.jurisdiction_nouns.isdisjoint(noun_forms)
+
+
 def mark_literal(text: str, toks: Sequence[Token], f: Found, lex: Lexicon) -> None:
     """Places used for their governments or armies are metonyms: "Kyiv struck", "Kyiv's
     forces", "to help Moscow", "Washington and Seoul have accused"."""
@@ -1045,7 +1055,8 @@ def mark_literal(text: str, toks: Sequence[Token], f: Found, lex: Lexicon) -> No
     last = toks[f.tok1 - 1]
     nxt_i = f.tok1
     if last.possessive:
-        if nxt_i < len(toks) and toks[nxt_i].key in lex.actor_nouns:
+        noun = toks[nxt_i].key if nxt_i < len(toks) else ""
+        if noun in lex.actor_nouns and not owns_authority(f, (noun,), lex):
             f.literal = False
         return
     before = toks[f.tok0 - 1] if f.tok0 else None

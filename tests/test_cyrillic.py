@@ -260,6 +260,44 @@ def test_a_place_after_an_actor_noun_is_its_owner_only_in_the_genitive(gp, text,
     assert got[surface].literal is literal
 
 
+@pytest.mark.parametrize("text, lang, surface, literal", [
+    # a town's own authorities speak for it: the town is still where things happen
+    ("Окупаційна влада Бердянська заявила про атаку дронів на порт.", "uk", "Бердянська", True),
+    ("Власти Белгорода сообщили о сбитом беспилотнике.", "ru", "Белгорода", True),
+    # a country's are its government
+    ("Влада Росії заявила про атаку дронів.", "uk", "Росії", False),
+    ("Власти России сообщили о сбитом беспилотнике.", "ru", "России", False),
+    # before a verb, a town in the genitive is owned, not the verb's subject
+    ("Мер Мелітополя повідомив про вибухи біля аеродрому.", "uk", "Мелітополя", True),
+    ("Мэр Белгорода заявил о взрывах.", "ru", "Белгорода", True),
+    # ... in the nominative, or after a preposition, it is who speaks ("в Киеве признали")
+    ("Харків заявив про готовність до переговорів.", "uk", "Харків", False),
+    ("В Киеве признали ответственность за атаку.", "ru", "Киеве", False),
+])
+def test_a_towns_authorities_and_its_genitive_leave_it_a_place(gp, text, lang, surface, literal):
+    got = {m.text: m for m in gp.parse_text(text, lang=lang)}
+    assert got[surface].place is not None
+    assert got[surface].literal is literal
+
+
+@pytest.mark.parametrize("text, lang, surface", [
+    ("Влада Севастополя повідомила про збитий безпілотник.", "uk", "Севастополя"),
+    ("Надія Херсона на звільнення справдилася.", "uk", "Херсона"),
+    ("Власть Севастополя сообщила о сбитом беспилотнике.", "ru", "Севастополя"),
+])
+def test_a_first_name_that_is_a_noun_owning_a_town_is_no_person(gp, text, lang, surface):
+    got = {m.text: m.place.name for m in gp.parse_text(text, lang=lang) if m.place is not None}
+    assert surface in got
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Любов Донецька заявила про відставку.", "uk"),     # an adjectival surname in the nominative
+    ("Влада Орлова заявила про відставку.", "uk"),        # a first name and a surname
+])
+def test_a_first_name_before_a_surname_stays_a_person(gp, text, lang):
+    assert [m.text for m in gp.parse_text(text, lang=lang) if m.place is not None] == []
+
+
 def test_demonyms_are_their_countries_and_never_literal(gp):
     dem = [m for m in gp.parse_text("Російські війська обстріляли Херсон.", lang="uk") if m.role == "demonym"]
     assert [(m.text, m.place.country, m.literal) for m in dem] == [("Російські", "RU", False)]

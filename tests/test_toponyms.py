@@ -80,6 +80,9 @@ def test_unknown_places_found_by_context_are_reported_unresolved(gp):
     ("Kyiv struck an airfield.", "Kyiv", False),
     ("Drones hit a building in Kyiv overnight.", "Kyiv", True),
     ("Russia’s western Kursk region was shelled.", "Kursk region", True),
+    # a town's own authorities speak for it; a country's are its government
+    ("Kursk's authorities said a drone was shot down.", "Kursk", True),
+    ("Russia's authorities said a drone was shot down.", "Russia", False),
 ])
 def test_places_used_as_actors_are_not_literal(gp, text, name, literal):
     got = spans(gp, text)
