@@ -216,14 +216,16 @@ def _big_city(cands: Sequence[Place], own_key: str | None) -> Place | None:
                 and name_key(c.name) == own_key), key=lambda c: c.population or 0, default=None)
 
 
-def _outweighed(c: Place, city: Place | None) -> bool:
+def _outweighed(c: Place, city: Place | None, own_key: str | None) -> bool:
     """Whether a first-level unit the article names elsewhere must not lift ``c`` over ``city``:
-    a hamlet (under :data:`_TOWN_POPULATION`) in another unit than a city of 100,000 that bears the
-    same name. "A drone attack on Belgorod ... Over the Bryansk region, 12 drones were downed" is
-    the city of Belgorod, not the hamlet of that name in Bryansk oblast; a unit named with the
-    name itself ("Belgorod, Bryansk region") still decides (the qualifier rule)."""
+    a hamlet (under :data:`_TOWN_POPULATION`), or a town the name is only an alternate name of, in
+    another unit than a city of 100,000 whose own name it is. "A drone attack on Belgorod ... Over
+    the Bryansk region, 12 drones were downed" is the city of Belgorod, not the hamlet of that name
+    in Bryansk oblast; "обстріли Миколаєва ... у Донецькій області" is Mykolaiv, not Mykolaivka
+    (which GeoNames also calls "Миколаїв"). A unit named with the name itself ("Belgorod, Bryansk
+    region") still decides (the qualifier rule)."""
     return (city is not None and c is not city and c.admin1 != city.admin1
-            and (c.population or 0) < _TOWN_POPULATION)
+            and ((c.population or 0) < _TOWN_POPULATION or name_key(c.name) != own_key))
 
 
 def _prior_of(p: Place) -> float:
@@ -712,7 +714,7 @@ class Geoparser:
             s += 3.0 * countries.get(c.country, 0.0) / total
             if c.country in home and c.kind != "country":
                 s += _HOME_PRIOR   # Ukrainian and Russian reports: a namesake abroad is less likely
-            if c.admin1 and c.admin1 in admin1s and c.kind != "admin1" and not _outweighed(c, city):
+            if c.admin1 and c.admin1 in admin1s and c.kind != "admin1" and not _outweighed(c, city, own_key):
                 sentence = toks[f.tok0].sentence if f.tok1 > f.tok0 else -2
                 near = admin1s[c.admin1]
                 local = sentence in near or sentence - 1 in near or sentence + 1 in near

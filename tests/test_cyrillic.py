@@ -324,6 +324,14 @@ def test_a_region_named_in_the_next_sentence_lifts_no_hamlet_over_the_city(gp):
     assert got["Белгород"][:2] == ("Belgorod", "RU-BEL")
 
 
+def test_a_region_in_the_same_sentence_lifts_no_town_that_holds_the_citys_name_only_as_an_alternate(gp):
+    # Mykolaivka (Donetsk oblast, 14,000 people) is also called "Миколаїв" in GeoNames; the
+    # Donetsk oblast named beside it does not make "Миколаєва" that town rather than the city
+    got = places(gp, "Вночі були обстріли Сумської області та Миколаєва, вранці у Донецькій області "
+                     "обстріляли завод.", "uk")
+    assert got["Миколаєва"][:2] == ("Mykolayiv", "UA-48")
+
+
 def test_a_district_named_beside_a_village_says_its_region(gp):
     # a governor's digest: "округ" for a district turned municipal okrug, and the Kursk and
     # Bryansk oblasts named around it do not draw Kozinka (Belgorod oblast) to Bryansk's hamlet
