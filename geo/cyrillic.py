@@ -1457,9 +1457,13 @@ def _demonyms(toks: Sequence[Token], words: _Words, lex: Lexicon, taken: list[bo
                 break
 
 
+#: A gap of words and spaces only (no comma, dash or stop between a name and a unit).
+_WORDS_ONLY = re.compile(r"\s*[^\W\d_]+(?:\s+[^\W\d_]+)*\s*")
+
+
 def _units_beside(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, found: list[Found]) -> None:
     """A unit right after a name qualifies it: "Плехово Курской области", "у Покровську на
-    Донеччині", "в Суджанском районе Курской области"."""
+    Донеччині", "в Суджанском районе Курской области", "біля Жовтневого окупованого Криму"."""
     for f, g in zip(found, found[1:]):
         if f.role == "demonym" or g.role == "demonym" or f.unit_tok is not None:
             continue
@@ -1468,13 +1472,16 @@ def _units_beside(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon,
         if toks[f.tok1 - 1].sentence != toks[g.tok0].sentence:
             continue  # "в селе Козинка. Над Брянской областью ...": the next sentence's unit
         gap = text[f.end:g.start]
-        if gap.strip() == "" or gap.strip() == ",":
-            f.unit_tok = g.tok0
+        if gap.strip() in ("", ",", "("):
+            f.unit_tok = g.tok0     # "Плехово Курской области", "в Озерном (Житомирская область)"
             continue
-        # "у Покровську на Донеччині": a preposition of place between them
-        between = [k for k in range(f.tok1, g.tok0)]
-        if len(between) == 1 and words.is_(between[0], lex.place_prepositions) and "," not in gap \
-                and not words.is_(g.tok0 - 1, lex.conjunctions):
+        if not _WORDS_ONLY.fullmatch(gap) or words.is_(g.tok0 - 1, lex.conjunctions):
+            continue
+        # "у Покровську на Донеччині": a preposition of place between them; the unit's epithets
+        # may stand there too ("біля Жовтневого окупованого Криму", "в тимчасово окупованому Криму")
+        between = [k for k in range(f.tok1, g.tok0) if not words.is_(k, lex.unit_epithets)]
+        if not between or (len(between) == 1 and between[0] == f.tok1
+                           and words.is_(between[0], lex.place_prepositions)):
             f.unit_tok = g.tok0
 
 

@@ -638,6 +638,25 @@ class Geoparser:
                 return cands
         return []
 
+    def _other_form_in(self, f: Found, text: str, unit: Place, lex: Lexicon) -> list[Place]:
+        """Candidates inside ``unit`` of another nominative a one-word Cyrillic name may be a
+        form of: an adjectival name's oblique cases are the masculine's and the neuter's alike,
+        and the recogniser kept the likelier alone ("в Октябрьском в оккупированном Крыму" is a
+        village Октябрьское, not the town Октябрьский). On a match the mention takes that key."""
+        word = text[f.start:f.end]
+        if f.tok1 - f.tok0 != 1 or not is_cyrillic(word):
+            return []
+        from geo.morphology import morphology   # pymorphy3 only for the Cyrillic languages
+
+        for form in morphology(lex.lang).forms(word):
+            if form == f.key:
+                continue
+            cands = [c for c in self._candidates(form) if _within(unit, c)]
+            if cands:
+                f.key = form
+                return cands
+        return []
+
     def _resolve(self, text: str, toks: Sequence[Token], found: Sequence[Found], *,
                  drop_weak: bool, lex: Lexicon, home: frozenset[str] = frozenset()) -> list[Mention]:
         items = [_Item(f, self._cands_for(f, text, lex), []) for f in found]
@@ -856,6 +875,8 @@ class Geoparser:
             inside = [c for c in it.cands if _within(unit, c)]
             if not inside and (it.found.key is None and it.found.role == "pattern" or it.cands):
                 inside = self._russian_form_in(it.found, text, unit, lex)
+            if not inside and it.cands:
+                inside = self._other_form_in(it.found, text, unit, lex)
             if not inside and it.cands:
                 unheld.add(n_it)
             it.cands = inside

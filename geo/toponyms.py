@@ -349,6 +349,7 @@ class Lexicon:
     # toponyms.toml, read by the Cyrillic recogniser (geo.cyrillic) only
     facility_words: frozenset[str] = frozenset()       # "аеродром", "НПЗ": a facility named after its place
     facility_cues: frozenset[str] = frozenset()        # "удар", "фронт": war's words that place a facility
+    unit_epithets: frozenset[str] = frozenset()        # "окупований": may stand between a name and its unit
     direction_words: frozenset[str] = frozenset()      # "Західна (Україна)": a compass word of a name
     locating_cases: dict[str, frozenset[str]] = field(default_factory=dict)  # "з" -> {"gent"}
     branch_words: frozenset[str] = frozenset()         # "управління": "<body> у <unit>" is its name
@@ -441,6 +442,7 @@ class Lexicon:
             not_name_words=keys(words["feature_words"]) | keys(words["org_words"]), spellings=rules(spell["spellings"]),
             foreign_endings=rules(spell["foreign_endings"]), foreign_letters=rules(spell["foreign_letters"]),
             facility_words=keys(words["facility_words"]), facility_cues=keys(words["facility_cues"]),
+            unit_epithets=keys(words["unit_epithets"]),
             direction_words=keys(words["direction_words"]),
             locating_cases={key(p): frozenset(c) for p, c in words["locating_cases"].items()},
             branch_words=keys(words["branch_words"]), branch_prepositions=keys(words["branch_prepositions"]),

@@ -332,6 +332,25 @@ def test_a_region_in_the_same_sentence_lifts_no_town_that_holds_the_citys_name_o
     assert got["Миколаєва"][:2] == ("Mykolayiv", "UA-48")
 
 
+@pytest.mark.parametrize("text, lang, surface, want", [
+    # a unit in brackets after each of a list of names: each its own ("Озерном (Житомирская
+    # область)" is not the Ozerne of Donetsk oblast the other units around it pull to)
+    ("Удары нанесены по аэродромам в Озерном (Житомирская область), Чугуеве (Харьковская область) "
+     "и Краматорске (Донецкая область).", "ru", "Озерном", ("Ozerne", "UA-18")),
+    # the unit's epithets between ("в тимчасово окупованому Криму") leave it the qualifier, over
+    # the region the sentence names first
+    ("Після ударів по Дніпропетровській області пролунали вибухи у Вільному в тимчасово окупованому "
+     "Криму.", "uk", "Вільному", ("Vilne", "UA-43")),
+    # the unit holds the word's other nominative ("Гаврилівці": Гаврилівка, not the village
+    # Гаврилівці the form also spells; "Горском": Горское, not Russia's Горский)
+    ("Вибухи на складі боєприпасів у Гаврилівці Бериславського району Херсонської області.", "uk",
+     "Гаврилівці", ("Havrylivka", "UA-65")),
+    ("Склад уничтожен в Горском (Луганская область).", "ru", "Горском", ("Hirske", "UA-09")),
+])
+def test_a_unit_beside_a_name_decides_it(gp, text, lang, surface, want):
+    assert places(gp, text, lang)[surface][:2] == want
+
+
 def test_a_district_named_beside_a_village_says_its_region(gp):
     # a governor's digest: "округ" for a district turned municipal okrug, and the Kursk and
     # Bryansk oblasts named around it do not draw Kozinka (Belgorod oblast) to Bryansk's hamlet
