@@ -756,6 +756,12 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
         hits = [h for h in hits if not (h[0] == "alias" and any(f in acronyms and lex.aliases.get(f) == h[1]
                                                                for f in forms[0]))]
     hit = max(hits, key=lambda h: _weight(h, info), default=None)
+    if (located and stop - i == 1 and hit is not None and hit[1] == forms[0][0]
+            and words.is_(i - 1, lex.place_prepositions)):
+        # after a preposition a word is inflected: of equal readings, not the one the form
+        # spells as a nominative ("у Гаврилівці" is in Гаврилівка, not the village Гаврилівці;
+        # after "село" the name is a nominative: "в с. Ісаківці")
+        hit = next((h for h in hits if h[1] != forms[0][0] and _weight(h, info) == _weight(hit, info)), hit)
     if hit is None and stop - i == 1:
         # the neighbour language's spelling: "Плехове" for Плехово, "Работино" for Роботине
         for form in forms[0]:

@@ -351,6 +351,17 @@ def test_a_unit_beside_a_name_decides_it(gp, text, lang, surface, want):
     assert places(gp, text, lang)[surface][:2] == want
 
 
+@pytest.mark.parametrize("text, surface, want", [
+    # after a preposition the word is inflected: the locative of Петриківка, not the village
+    # Петриківці the form also spells as a nominative
+    ("Коти у Петриківці ходять облізлі.", "Петриківці", "Petrykivka"),
+    # after a settlement word it is a nominative
+    ("Фестиваль відбувся в с. Ісаківці.", "Ісаківці", "Isakivtsi"),
+])
+def test_a_form_after_a_preposition_is_inflected(gp, text, surface, want):
+    assert places(gp, text, "uk")[surface][0] == want
+
+
 def test_a_district_named_beside_a_village_says_its_region(gp):
     # a governor's digest: "округ" for a district turned municipal okrug, and the Kursk and
     # Bryansk oblasts named around it do not draw Kozinka (Belgorod oblast) to Bryansk's hamlet
