@@ -1469,7 +1469,8 @@ _WORDS_ONLY = re.compile(r"\s*[^\W\d_]+(?:\s+[^\W\d_]+)*\s*")
 
 def _units_beside(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon, found: list[Found]) -> None:
     """A unit right after a name qualifies it: "Плехово Курской области", "у Покровську на
-    Донеччині", "в Суджанском районе Курской области", "біля Жовтневого окупованого Криму"."""
+    Донеччині", "в Суджанском районе Курской области", "у Вільному в тимчасово окупованому
+    Криму", "в Озерном (Житомирская область)"."""
     for f, g in zip(found, found[1:]):
         if f.role == "demonym" or g.role == "demonym" or f.unit_tok is not None:
             continue
@@ -1484,7 +1485,7 @@ def _units_beside(text: str, toks: Sequence[Token], words: _Words, lex: Lexicon,
         if not _WORDS_ONLY.fullmatch(gap) or words.is_(g.tok0 - 1, lex.conjunctions):
             continue
         # "у Покровську на Донеччині": a preposition of place between them; the unit's epithets
-        # may stand there too ("біля Жовтневого окупованого Криму", "в тимчасово окупованому Криму")
+        # may stand there too ("у Вільному в тимчасово окупованому Криму")
         between = [k for k in range(f.tok1, g.tok0) if not words.is_(k, lex.unit_epithets)]
         if not between or (len(between) == 1 and between[0] == f.tok1
                            and words.is_(between[0], lex.place_prepositions)):

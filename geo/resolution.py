@@ -640,9 +640,10 @@ class Geoparser:
 
     def _other_form_in(self, f: Found, text: str, unit: Place, lex: Lexicon) -> list[Place]:
         """Candidates inside ``unit`` of another nominative a one-word Cyrillic name may be a
-        form of: an adjectival name's oblique cases are the masculine's and the neuter's alike,
-        and the recogniser kept the likelier alone ("в Октябрьском в оккупированном Крыму" is a
-        village Октябрьское, not the town Октябрьский). On a match the mention takes that key."""
+        form of, where the recogniser's reading has none there: an adjectival name's oblique
+        cases are the masculine's and the neuter's alike ("в Горском (Луганская область)" is
+        Горское, not Russia's Горский), a feminine's locative spells a plural's nominative ("у
+        Гаврилівці Бериславського району"). On a match the mention takes that key."""
         word = text[f.start:f.end]
         if f.tok1 - f.tok0 != 1 or not is_cyrillic(word):
             return []

@@ -341,6 +341,8 @@ def test_a_region_in_the_same_sentence_lifts_no_town_that_holds_the_citys_name_o
     # the region the sentence names first
     ("Після ударів по Дніпропетровській області пролунали вибухи у Вільному в тимчасово окупованому "
      "Криму.", "uk", "Вільному", ("Vilne", "UA-43")),
+    ("После ударов по Днепропетровской области прогремели взрывы в Новофедоровке в оккупированном "
+     "Крыму.", "ru", "Новофедоровке", ("Novofedorivka", "UA-43")),
     # the unit holds the word's other nominative ("Гаврилівці": Гаврилівка, not the village
     # Гаврилівці the form also spells; "Горском": Горское, not Russia's Горский)
     ("Вибухи на складі боєприпасів у Гаврилівці Бериславського району Херсонської області.", "uk",
