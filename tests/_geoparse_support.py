@@ -10,9 +10,16 @@ from pathlib import Path
 from gazetteer.model import Place
 from gazetteer.names import name_key
 
-__all__ = ["TinyGazetteer", "place", "lexicon_cache_dir", "SHARED"]
+__all__ = ["TinyGazetteer", "place", "lexicon_cache_dir", "resolved_places", "SHARED"]
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def resolved_places(gp, text: str, lang: str) -> dict[str, tuple[str, str | None, str]]:
+    """``{surface: (place name, admin1, role)}`` of the resolved mentions of ``text`` that are
+    not demonyms, as ``gp`` (a ``geo.resolution.Geoparser``) reads it in ``lang``."""
+    return {m.text: (m.place.name, m.place.admin1, m.role) for m in gp.parse_text(text, lang=lang)
+            if m.place is not None and m.role != "demonym"}
 
 
 def lexicon_cache_dir() -> str:

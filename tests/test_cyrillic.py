@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from _geoparse_support import resolved_places as places
 from geo.morphology import morphology
 from geo.resolution import Geoparser
 
@@ -21,12 +22,6 @@ from geo.resolution import Geoparser
 @pytest.fixture(scope="module")
 def gp(gazetteer) -> Geoparser:
     return Geoparser.build(gazetteer)
-
-
-def places(gp: Geoparser, text: str, lang: str) -> dict[str, tuple[str, str | None, str]]:
-    """``{surface: (place name, admin1, role)}`` of the resolved mentions that are not demonyms."""
-    return {m.text: (m.place.name, m.place.admin1, m.role) for m in gp.parse_text(text, lang=lang)
-            if m.place is not None and m.role != "demonym"}
 
 
 def only(gp: Geoparser, text: str, lang: str):

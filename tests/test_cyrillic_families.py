@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from _geoparse_support import resolved_places
 from geo.morphology import morphology
 from geo.resolution import Geoparser
 
@@ -27,7 +28,7 @@ def mentions(gp: Geoparser, text: str, lang: str) -> list:
 
 def resolved(gp: Geoparser, text: str, lang: str) -> dict[str, tuple[str, str | None]]:
     """``{surface: (place name, admin1)}`` of the resolved mentions that are not demonyms."""
-    return {m.text: (m.place.name, m.place.admin1) for m in mentions(gp, text, lang) if m.place is not None}
+    return {surface: got[:2] for surface, got in resolved_places(gp, text, lang).items()}
 
 
 # --- names the dictionary reads as people or as words -------------------------------------------
