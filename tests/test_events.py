@@ -327,6 +327,17 @@ def test_country_level_attack_lands_on_the_other_side():
     assert ev.actors == {"attacker": "RU", "target": "UA"}
 
 
+@pytest.mark.parametrize("text, lang, places", [
+    # a town's authorities speak of it where nothing else is named, never beside the scene
+    ("Kharkiv's authorities said drones struck Belgorod.", "en", ["Belgorod"]),
+    ("Kharkiv's authorities said drones struck the city.", "en", ["Kharkiv"]),
+    ("Влада Харкова повідомила про удар дронів у Бєлгороді.", "uk", ["Belgorod"]),
+    ("Влада Харкова повідомила про удар дронів по місту.", "uk", ["Kharkiv"]),
+])
+def test_a_towns_authorities_are_the_scene_only_where_none_is_named(text, lang, places):
+    assert [e.place_name for e in extract(text, lang=lang)] == places
+
+
 def test_a_side_before_a_preposition_is_who_struck_not_the_target():
     # "Ukrainian positions" are hit; "Russia on airfields" is Russia striking them
     assert one(extract("Strikes on Ukrainian positions near Kurakhove went on.")).actors.get("target") == "UA"

@@ -126,6 +126,7 @@ class _Candidate:
     near: bool = False         # "near X", "outside X", "in the X area": in X's vicinity, not at X
     reference: bool = False    # "A near X", "40 km from X": X only locates another place
     sector: bool = False       # "the Pokrovsk direction": a front's sector, named after X
+    speaker: bool = False      # "Kursk's authorities said": X speaks; the scene only if none is named
 
 
 def _vicinity(before: str, after: str, rules: PlaceRules) -> tuple[bool, float | None]:
@@ -204,12 +205,12 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
     # for its jurisdiction ("Kursk governor said"); that rarer test runs only when needed
     # (a name after "near", "in", "at" is where something happened, not who did it: "near X
     # using grenade launchers" is no subject)
-    if ((_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
-         or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
-         or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
-             and _may_act(mention, place, rules)))
-            and not (promote or rules.jurisdiction_before.search(before[-30:])
-                     or rules.jurisdiction_after.match(after[:40]))):
+    speaker = bool(_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
+                   or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
+                   or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
+                       and _may_act(mention, place, rules)))
+    if speaker and not (promote or rules.jurisdiction_before.search(before[-30:])
+                        or rules.jurisdiction_after.match(after[:40])):
         return None
     if place.kind == "country" and (actors.by_before.search(before[-40:])
                                     or actors.said_before.search(before[-25:])):
@@ -228,7 +229,7 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
             return None
     return _Candidate(mention, place, mention.start, mention.end, near=near,
                       reference=km is not None and km > _NEAR_KM,
-                      sector=bool(rules.sector_after.match(after[:20])))
+                      sector=bool(rules.sector_after.match(after[:20])), speaker=speaker)
 
 
 def _scenes(out: list[_Candidate], gazetteer: GazetteerLike | None) -> list[_Candidate]:
@@ -252,8 +253,9 @@ def _scenes(out: list[_Candidate], gazetteer: GazetteerLike | None) -> list[_Can
     top = [c for c in out if _KIND_RANK.get(c.place.kind, 0) == best]
     scene = [c for c in top if not c.reference]
     # "on the Kupiansk direction the enemy attacked near A and B": A and B are where, the
-    # direction only the sector they lie in
-    top = [c for c in scene if not c.sector] or scene or top
+    # direction only the sector they lie in; "Kyiv's authorities said drones struck Moscow":
+    # Moscow is where, Kyiv only who speaks (alone, a town's authorities speak of it)
+    top = [c for c in scene if not (c.sector or c.speaker)] or scene or top
     unique: dict[str, _Candidate] = {}
     for c in top:
         unique.setdefault(c.place.id, c)
