@@ -77,3 +77,20 @@ def test_a_general_staff_summary_places_its_fighting_at_the_villages_not_the_dir
     got = {(e.place_name, e.admin1, e.event_type) for e in events}
     assert got == {("Synkivka", "UA-63", "ground_assault"), ("Petropavlivka", "UA-63", "ground_assault"),
                    ("Terny", "UA-14", "ground_assault"), ("Hrekivka", "UA-09", "ground_assault")}
+
+
+@pytest.mark.parametrize("text, places", [
+    # a pipeline's name is no village of that name (Druzhba in Uzbekistan, in Bryansk oblast);
+    # the unit it is struck in is the place
+    ("Drones struck the Druzhba pipeline in the Bryansk region overnight.", {("Bryansk Oblast", "RU-BRY")}),
+    ("Удар по нефтепроводу Дружба в Брянской области.", {("Bryansk Oblast", "RU-BRY")}),
+    ("Drones struck the Druzhba pipeline overnight.", set()),
+    # where supplies go is no scene of the strike that stopped them
+    ("Сійярто заявив, що постачання нафти до Угорщини припинилося після удару по нафтопроводу «Дружба».", set()),
+    ("Oil supplies to Hungary stopped after a drone strike on the Druzhba pipeline.", set()),
+    # a village named Druzhba is still one
+    ("Russian forces shelled near Druzhba, Sumy region, with mortars.", {("Druzhba", "UA-59")}),
+])
+def test_a_pipelines_name_and_a_supplys_destination_are_no_scene(pipe, text, places):
+    _, events = events_of(pipe, text)
+    assert {(e.place_name, e.admin1) for e in events} == places

@@ -55,6 +55,8 @@ class PlaceRules:
     governor_after: re.Pattern[str]
     region_of_before: re.Pattern[str]
     group_after: re.Pattern[str]
+    pipeline_before: re.Pattern[str]
+    pipeline_after: re.Pattern[str]
     republic_after: re.Pattern[str]
     vicinity_before: re.Pattern[str]
     vicinity_after: re.Pattern[str]
@@ -62,6 +64,7 @@ class PlaceRules:
     community_name: re.Pattern[str]
     attached_gap: re.Pattern[str]
     origin_before: re.Pattern[str]
+    destination_before: re.Pattern[str]
     away_from_before: re.Pattern[str]
     list_gap: re.Pattern[str]
     anaphor: re.Pattern[str]
@@ -80,10 +83,10 @@ def place_rules(code: str) -> PlaceRules:
         promote_after=rx("promote_after"), made_after=rx("made_after"),
         jurisdiction_before=rx("jurisdiction_before"), jurisdiction_after=rx("jurisdiction_after"),
         governor_after=rx("governor_after"), region_of_before=rx("region_of_before"),
-        group_after=rx("group_after"), republic_after=rx("republic_after"),
+        group_after=rx("group_after"), pipeline_before=rx("pipeline_before"), pipeline_after=rx("pipeline_after"), republic_after=rx("republic_after"),
         vicinity_before=rx("vicinity_before"), vicinity_after=rx("vicinity_after"), sector_after=rx("sector_after"),
         community_name=rx("community_name"), attached_gap=rx("attached_gap"), origin_before=rx("origin_before"),
-        away_from_before=rx("away_from_before"), list_gap=rx("list_gap"), anaphor=rx("anaphor"),
+        destination_before=rx("destination_before"), away_from_before=rx("away_from_before"), list_gap=rx("list_gap"), anaphor=rx("anaphor"),
         distance_units=tuple((str(k).lower(), float(v)) for k, v in data["distance_units"].items()),
         actors=actor_rules(code), settlements_act=bool(data.get("settlements_act", True)))
 
@@ -158,6 +161,9 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
     head: Mention | None = None             # the name a chain of qualifiers qualifies
     for mention in mentions:
         prev, previous = previous, mention
+        if _names_pipeline(text, sent, mention, rules):
+            head = None                     # "нефтепровод Дружба в Брянской области": the unit is where
+            continue
         if mention.role == "qualifier":
             if head is not None and head.place is not None:
                 continue                    # "X, Donetsk": only says which X
@@ -180,6 +186,14 @@ def _candidates(text: str, sent: Sentence, mentions: Sequence[Mention],
                 c.reference = attached
         out.append(c)
     return _scenes(out, gazetteer)
+
+
+def _names_pipeline(text: str, sent: Sentence, mention: Mention, rules: PlaceRules) -> bool:
+    """Whether the name is a pipeline's ("the Druzhba pipeline", "нафтопровід Дружба"): the
+    line runs through no one place of that name."""
+    before = text[max(sent.start, mention.start - 30):mention.start]
+    after = text[mention.end:min(sent.end, mention.end + 30)]
+    return bool(rules.pipeline_before.search(before) or rules.pipeline_after.match(after))
 
 
 def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: GazetteerLike | None,
@@ -213,7 +227,8 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
                         or rules.jurisdiction_after.match(after[:40])):
         return None
     if place.kind == "country" and (actors.by_before.search(before[-40:])
-                                    or actors.said_before.search(before[-25:])):
+                                    or actors.said_before.search(before[-25:])
+                                    or rules.destination_before.search(before[-60:])):
         return None
     if (gazetteer is not None and place.kind in ("settlement", "other") and place.admin1
             and (promote or rules.region_of_before.search(before[-30:])
