@@ -94,3 +94,16 @@ def test_a_general_staff_summary_places_its_fighting_at_the_villages_not_the_dir
 def test_a_pipelines_name_and_a_supplys_destination_are_no_scene(pipe, text, places):
     _, events = events_of(pipe, text)
     assert {(e.place_name, e.admin1) for e in events} == places
+
+
+@pytest.mark.parametrize("text, places", [
+    # a weapon's name is no place (Măgura in Romania, Iskandar in Uzbekistan), the strike's is
+    ("Ukrainian forces attacked with 5 Magura navy drones and sank a warship near Alupka.", {"Alupka"}),
+    ("Russia launched an Iskander-M at Dnipro overnight.", {"Dnipro"}),
+    ("Russia fired Iskander missiles and Geran drones at Kharkiv.", {"Kharkiv"}),
+    # a place before its strike stays the place
+    ("Five people were killed in the Kharkiv missile strike.", {"Kharkiv"}),
+])
+def test_a_weapons_name_is_no_scene(pipe, text, places):
+    _, events = events_of(pipe, text)
+    assert {e.place_name for e in events} == places

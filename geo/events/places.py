@@ -50,6 +50,7 @@ class PlaceRules:
 
     promote_after: re.Pattern[str]
     made_after: re.Pattern[str]
+    weapon_after: re.Pattern[str]
     jurisdiction_before: re.Pattern[str]
     jurisdiction_after: re.Pattern[str]
     governor_after: re.Pattern[str]
@@ -80,7 +81,7 @@ def place_rules(code: str) -> PlaceRules:
     data, rx = file.data, file.compile
 
     return PlaceRules(
-        promote_after=rx("promote_after"), made_after=rx("made_after"),
+        promote_after=rx("promote_after"), made_after=rx("made_after"), weapon_after=rx("weapon_after"),
         jurisdiction_before=rx("jurisdiction_before"), jurisdiction_after=rx("jurisdiction_after"),
         governor_after=rx("governor_after"), region_of_before=rx("region_of_before"),
         group_after=rx("group_after"), pipeline_before=rx("pipeline_before"), pipeline_after=rx("pipeline_after"), republic_after=rx("republic_after"),
@@ -211,9 +212,10 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
     origin = ((actors.from_before.search(before[-12:]) and km is None and not near)
               or rules.origin_before.search(before[-60:]))
     if ((origin and not rules.away_from_before.search(before[-80:]))
-            or rules.made_after.match(after[:20]) or rules.group_after.match(after[:30])):
+            or rules.made_after.match(after[:20]) or rules.group_after.match(after[:30])
+            or rules.weapon_after.match(after[:40])):
         return None                         # "soldiers from North Korea", "fired from positions near X";
-        #                                     "US-made"; "Donetsk People's Militia"
+        #                                     "US-made"; "Donetsk People's Militia"; "Magura navy drones"
     promote = rules.promote_after.match(after[:40]) or rules.republic_after.match(after[:30])
     # "Ukraine said", "Kyiv struck", "Russia attacked": actors, unless the name stands
     # for its jurisdiction ("Kursk governor said"); that rarer test runs only when needed
