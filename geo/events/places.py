@@ -50,7 +50,7 @@ class PlaceRules:
 
     promote_after: re.Pattern[str]
     made_after: re.Pattern[str]
-    weapon_after: re.Pattern[str]
+    weapon_name_after: re.Pattern[str]
     jurisdiction_before: re.Pattern[str]
     jurisdiction_after: re.Pattern[str]
     governor_after: re.Pattern[str]
@@ -81,7 +81,7 @@ def place_rules(code: str) -> PlaceRules:
     data, rx = file.data, file.compile
 
     return PlaceRules(
-        promote_after=rx("promote_after"), made_after=rx("made_after"), weapon_after=rx("weapon_after"),
+        promote_after=rx("promote_after"), made_after=rx("made_after"), weapon_name_after=rx("weapon_name_after"),
         jurisdiction_before=rx("jurisdiction_before"), jurisdiction_after=rx("jurisdiction_after"),
         governor_after=rx("governor_after"), region_of_before=rx("region_of_before"),
         group_after=rx("group_after"), pipeline_before=rx("pipeline_before"), pipeline_after=rx("pipeline_after"), republic_after=rx("republic_after"),
@@ -213,7 +213,7 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
               or rules.origin_before.search(before[-60:]))
     if ((origin and not rules.away_from_before.search(before[-80:]))
             or rules.made_after.match(after[:20]) or rules.group_after.match(after[:30])
-            or rules.weapon_after.match(after[:40])):
+            or rules.weapon_name_after.match(after[:40])):
         return None                         # "soldiers from North Korea", "fired from positions near X";
         #                                     "US-made"; "Donetsk People's Militia"; "Magura navy drones"
     promote = rules.promote_after.match(after[:40]) or rules.republic_after.match(after[:30])
