@@ -38,7 +38,8 @@ from gazetteer.names import cyrillic_key
 from geo.morphology import Morphology, WordInfo
 from geo.pickle_cache import load_or_build
 from geo.toponyms import (
-    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, NEIGHBOUR_SEP, Found, Lexicon, Token, owns_authority,
+    F_ADMIN, F_CAPITAL, F_COUNTRY, F_STRONG, F_TOWN, F_UNIT, NEIGHBOUR_SEP, Found, Lexicon, Token, own_spelling,
+    owns_authority,
 )
 
 __all__ = ["CyrillicNames", "F_HOME", "F_HOME_TOWN", "NEIGHBOUR_SEP", "home_flags", "recognize_cyrillic"]
@@ -190,8 +191,8 @@ class _Words:
     def info(self, i: int) -> WordInfo:
         return self.morph.info(self.toks[i].text)
 
-    def has_case(self, i: int, cases: frozenset[str], *, nouns_only: bool = False) -> bool:
-        return self.morph.has_case(self.toks[i].text, cases, nouns_only=nouns_only)
+    def has_case(self, i: int, cases: frozenset[str], *, nouns_only: bool = False, lemma: str | None = None) -> bool:
+        return self.morph.has_case(self.toks[i].text, cases, nouns_only=nouns_only, lemma=lemma)
 
     def agrees(self, i: int, j: int) -> bool:
         """Whether token ``i`` read as an adjective can qualify token ``j`` read as a noun."""
@@ -1520,7 +1521,7 @@ def _mark_literal(text: str, toks: Sequence[Token], f: Found, words: _Words, lex
     # in another case the place is the noun's object ("атакували дронами Кременчук"); a town's
     # own authorities leave it a place ("влада Бердянська")
     if b >= 0 and _gap(text, toks, b, b + 1) == " " and (
-            (words.is_(b, lex.actor_nouns) and words.has_case(f.tok0, _GENITIVE)
+            (words.is_(b, lex.actor_nouns) and words.has_case(f.tok0, _GENITIVE, lemma=own_spelling(f.key))
              and not owns_authority(f, {words.key(b)} | words.lemmas(b), lex))
             or words.is_(b, lex.actor_object_before)):
         f.literal = False

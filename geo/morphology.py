@@ -298,12 +298,16 @@ class Morphology:
         cb = {p.tag.case for p in self._parses(b) if p.tag.POS == "NOUN" and _dictionary_word(p)}
         return not ca or not cb or not ca.isdisjoint(cb)
 
-    def has_case(self, word: str, cases: frozenset[str], *, nouns_only: bool = False) -> bool:
+    def has_case(self, word: str, cases: frozenset[str], *, nouns_only: bool = False,
+                 lemma: str | None = None) -> bool:
         """Whether some noun or adjective reading (``nouns_only``: noun reading) of ``word`` the
         dictionary holds is in one of ``cases``; true of a word it does not hold (its case is
-        unknown: "у Валерянівці")."""
+        unknown: "у Валерянівці"). With ``lemma`` (a name's key), only the readings of that
+        lemma count where there are any: "Київ" is no genitive plural of "кий"."""
         parts = ("NOUN",) if nouns_only else ("NOUN", "ADJF")
         known = [p for p in self._parses(word) if p.tag.POS in parts and _dictionary_word(p)]
+        if lemma is not None:
+            known = [p for p in known if p.normal_form == lemma] or known
         return not known or any(p.tag.case in cases for p in known)
 
     # --- what the word is -----------------------------------------------------------------

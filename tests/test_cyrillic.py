@@ -249,6 +249,11 @@ def test_a_capital_that_speaks_is_its_government(gp):
     ("Удары РФ по Херсону продолжаются.", "ru", "РФ", False),
     ("Росіяни атакували дронами Кременчук.", "uk", "Кременчук", True),   # the drones' target
     ("Армия атаковала ракетами Харьков.", "ru", "Харьков", True),
+    # an attack's owner attacks ("атака РФ на Кременчук", "атаки Киева на НПЗ")
+    ("Ракетна атака РФ: на Дніпропетровщині загинув рятувальник.", "uk", "РФ", False),
+    ("Атаки Киева на НПЗ в России продолжаются.", "ru", "Киева", False),
+    # only the name's own readings count: "Київ" is no genitive plural of "кий"
+    ("Через сьогоднішню атаку Київ залишився без світла.", "uk", "Київ", True),
 ])
 def test_a_place_after_an_actor_noun_is_its_owner_only_in_the_genitive(gp, text, lang, surface, literal):
     got = {m.text: m for m in gp.parse_text(text, lang=lang)}
