@@ -345,6 +345,18 @@ def test_a_side_before_a_preposition_is_who_struck_not_the_target():
     assert [e.actors for e in hit if e.actors.get("target") == "RU"] == []
 
 
+@pytest.mark.parametrize("text, lang, places", [
+    # a side's forces stand in Ukraine as often as at home: no country is said
+    ("Ukrainian aviation carried out 27 air strikes on Russian bases and troop concentrations.", "en", []),
+    ("Українська авіація завдала 27 авіаударів по російських базах і скупченнях військ.", "uk", []),
+    # its ground is in its country
+    ("Ukrainian drones attacked Russian refineries overnight.", "en", ["country:RU"]),
+    ("Дрони атакували російські НПЗ.", "uk", ["country:RU"]),
+])
+def test_a_strike_on_a_sides_forces_says_no_country(text, lang, places):
+    assert [e.place_id for e in extract(text, lang=lang)] == places
+
+
 def test_hedged_habitual_and_negated_reports_are_not_events():
     assert extract("Russia appears close to capturing Kurakhove.") == []
     assert extract("Ukraine regularly attacks refineries in Bryansk.") == []

@@ -31,6 +31,7 @@ class ActorRules:
     target_before: re.Pattern[str]
     by_before: re.Pattern[str]
     target_after: re.Pattern[str]
+    territory_after: re.Pattern[str]
     from_before: re.Pattern[str]
     said_before: re.Pattern[str]
     locative_before: re.Pattern[str]
@@ -66,7 +67,8 @@ def actor_rules(code: str) -> ActorRules:
         countries=countries, speaker_after=rx("speaker_after"), subject_after=rx("subject_after"),
         institution_after=rx("institution_after"), weapon_after=rx("weapon_after"), speaker_it=rx("speaker_it"),
         claims_capture=rx("claims_capture"), target_before=rx("target_before"), by_before=rx("by_before"),
-        target_after=rx("target_after"), from_before=rx("from_before"), said_before=rx("said_before"),
+        target_after=rx("target_after"), territory_after=rx("territory_after"), from_before=rx("from_before"),
+        said_before=rx("said_before"),
         locative_before=rx("locative_before"), defender_verb=rx("defender_verb"), active_verb=rx("active_verb"),
         aerial_weapon_after=rx("aerial_weapon_after"), stop_words=stop,
         speaker_stop_words=stop - frozenset(data["gaps"]["auxiliaries"]), pieces=file.named,

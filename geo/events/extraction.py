@@ -357,7 +357,8 @@ def _country_drafts(doc: _Document, sent: Sentence, types: dict[str, list[str]],
     """A strike with no place named: at the target's country, where the actors say which."""
     actors = facts.actors
     target = actors.get("target")
-    if target is None and actors.get("attacker") in ("RU", "UA"):
+    inferred = target is None and actors.get("attacker") in ("RU", "UA")
+    if inferred:
         # in this war an attack by one side lands on the other
         target = "UA" if actors["attacker"] == "RU" else "RU"
         actors["target"] = target
@@ -367,6 +368,12 @@ def _country_drafts(doc: _Document, sent: Sentence, types: dict[str, list[str]],
     s_text = doc.text[sent.start:sent.end]
     names = {place.name, *place.alt_names}
     named = next((r for r in facts.refs if r.cc == target and s_text[r.start:r.end] in names), None)
+    territory = doc.places.actors.territory_after
+    if not (inferred or named is not None
+            or any(r.cc == target and territory.match(s_text[r.end:r.end + 60]) for r in facts.refs)):
+        # "удари по російських базах", "Russian positions": the side's forces, not its ground,
+        # and they stand in Ukraine as often: the text does not say which country
+        return []
     if named is not None:
         n_start, n_end = sent.start + named.start, sent.start + named.end
         name = doc.text[n_start:n_end]

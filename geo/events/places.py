@@ -81,13 +81,16 @@ def place_rules(code: str) -> PlaceRules:
     data, rx = file.data, file.compile
 
     return PlaceRules(
-        promote_after=rx("promote_after"), made_after=rx("made_after"), weapon_name_after=rx("weapon_name_after"),
+        promote_after=rx("promote_after"), made_after=rx("made_after"),
+        weapon_name_after=rx("weapon_name_after"),
         jurisdiction_before=rx("jurisdiction_before"), jurisdiction_after=rx("jurisdiction_after"),
         governor_after=rx("governor_after"), region_of_before=rx("region_of_before"),
-        group_after=rx("group_after"), pipeline_before=rx("pipeline_before"), pipeline_after=rx("pipeline_after"), republic_after=rx("republic_after"),
+        group_after=rx("group_after"), pipeline_before=rx("pipeline_before"), pipeline_after=rx("pipeline_after"),
+        republic_after=rx("republic_after"),
         vicinity_before=rx("vicinity_before"), vicinity_after=rx("vicinity_after"), sector_after=rx("sector_after"),
         community_name=rx("community_name"), attached_gap=rx("attached_gap"), origin_before=rx("origin_before"),
-        destination_before=rx("destination_before"), away_from_before=rx("away_from_before"), list_gap=rx("list_gap"), anaphor=rx("anaphor"),
+        destination_before=rx("destination_before"), away_from_before=rx("away_from_before"),
+        list_gap=rx("list_gap"), anaphor=rx("anaphor"),
         distance_units=tuple((str(k).lower(), float(v)) for k, v in data["distance_units"].items()),
         actors=actor_rules(code), settlements_act=bool(data.get("settlements_act", True)))
 
