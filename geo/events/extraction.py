@@ -369,10 +369,11 @@ def _country_drafts(doc: _Document, sent: Sentence, types: dict[str, list[str]],
     names = {place.name, *place.alt_names}
     named = next((r for r in facts.refs if r.cc == target and s_text[r.start:r.end] in names), None)
     territory = doc.places.actors.territory_after
-    if not (inferred or named is not None
+    if not (inferred or etype == "air_defense" or named is not None
             or any(r.cc == target and territory.match(s_text[r.end:r.end + 60]) for r in facts.refs)):
         # "удари по російських базах", "Russian positions": the side's forces, not its ground,
-        # and they stand in Ukraine as often: the text does not say which country
+        # and they stand in Ukraine as often: the text does not say which country (a side that
+        # shoots down drones defends its own sky: "Moscow said it had shot down 40 drones")
         return []
     if named is not None:
         n_start, n_end = sent.start + named.start, sent.start + named.end
