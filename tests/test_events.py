@@ -357,6 +357,15 @@ def test_a_strike_on_a_sides_forces_says_no_country(text, lang, places):
     assert [e.place_id for e in extract(text, lang=lang)] == places
 
 
+@pytest.mark.parametrize("text", [
+    "The Kharkiv missile strike destroyed a school.",
+    "The Kharkiv drone attack wounded three people.",
+])
+def test_a_town_before_its_strike_is_where_not_who(text):
+    # "strike" after "missile" is a noun the town names, not the town's verb
+    assert [e.place_name for e in extract(text)] == ["Kharkiv"]
+
+
 def test_hedged_habitual_and_negated_reports_are_not_events():
     assert extract("Russia appears close to capturing Kurakhove.") == []
     assert extract("Ukraine regularly attacks refineries in Bryansk.") == []

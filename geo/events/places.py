@@ -51,6 +51,7 @@ class PlaceRules:
     promote_after: re.Pattern[str]
     made_after: re.Pattern[str]
     weapon_name_after: re.Pattern[str]
+    strike_noun_after: re.Pattern[str]
     jurisdiction_before: re.Pattern[str]
     jurisdiction_after: re.Pattern[str]
     governor_after: re.Pattern[str]
@@ -82,7 +83,7 @@ def place_rules(code: str) -> PlaceRules:
 
     return PlaceRules(
         promote_after=rx("promote_after"), made_after=rx("made_after"),
-        weapon_name_after=rx("weapon_name_after"),
+        weapon_name_after=rx("weapon_name_after"), strike_noun_after=rx("strike_noun_after"),
         jurisdiction_before=rx("jurisdiction_before"), jurisdiction_after=rx("jurisdiction_after"),
         governor_after=rx("governor_after"), region_of_before=rx("region_of_before"),
         group_after=rx("group_after"), pipeline_before=rx("pipeline_before"), pipeline_after=rx("pipeline_after"),
@@ -227,7 +228,8 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
     speaker = bool(_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
                    or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
                    or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
-                       and _may_act(mention, place, rules)))
+                       and _may_act(mention, place, rules)
+                       and not (place.kind != "country" and rules.strike_noun_after.match(after[:40]))))
     if speaker and not (promote or rules.jurisdiction_before.search(before[-30:])
                         or rules.jurisdiction_after.match(after[:40])):
         return None
