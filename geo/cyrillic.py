@@ -757,12 +757,8 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
         hits = [h for h in hits if not (h[0] == "alias" and any(f in acronyms and lex.aliases.get(f) == h[1]
                                                                for f in forms[0]))]
     hit = max(hits, key=lambda h: _weight(h, info), default=None)
-    if (located and stop - i == 1 and hit is not None and hit[1] == forms[0][0]
-            and words.is_(i - 1, lex.place_prepositions)):
-        # after a preposition a word is inflected: of equal readings, not the one the form
-        # spells as a nominative ("у Гаврилівці" is in Гаврилівка, not the village Гаврилівці;
-        # after "село" the name is a nominative: "в с. Ісаківці")
-        hit = next((h for h in hits if h[1] != forms[0][0] and _weight(h, info) == _weight(hit, info)), hit)
+    if located and stop - i == 1 and hit is not None and words.is_(i - 1, lex.place_prepositions):
+        hit = _inflected_reading(hit, hits, forms[0][0], info)
     if hit is None and stop - i == 1:
         # the neighbour language's spelling: "Плехове" for Плехово, "Работино" for Роботине
         for form in forms[0]:
@@ -801,6 +797,16 @@ def _run_at(i: int, stop: int, toks: Sequence[Token], words: _Words, names: Cyri
     admin = hit[0] == "name" and bool(words.morph.region_suffixes) and hit[1].endswith(words.morph.region_suffixes) \
         and _region_made_of_unit(hit[1], words, names, lex, info)
     return _found(i, stop, toks, hit, info, admin=admin)
+
+
+def _inflected_reading(hit: tuple[str, str], hits: Sequence[tuple[str, str]], spelt: str,
+                       info: Callable[[str], int]) -> tuple[str, str]:
+    """Of a word after a preposition, which is inflected there: of readings as weighty as ``hit``,
+    one other than the nominative its form spells (``spelt``): "у Гаврилівці" is in Гаврилівка,
+    not the village Гаврилівці. (After "село" the name is a nominative: "в с. Ісаківці".)"""
+    if hit[1] != spelt:
+        return hit
+    return next((h for h in hits if h[1] != spelt and _weight(h, info) == _weight(hit, info)), hit)
 
 
 def _region_made_of_unit(key: str, words: _Words, names: CyrillicNames, lex: Lexicon,
