@@ -349,6 +349,7 @@ def test_a_side_before_a_preposition_is_who_struck_not_the_target():
     # a side's forces stand in Ukraine as often as at home: no country is said
     ("Ukrainian aviation carried out 27 air strikes on Russian bases and troop concentrations.", "en", []),
     ("Українська авіація завдала 27 авіаударів по російських базах і скупченнях військ.", "uk", []),
+    ("Ukrainian drones hit Russian ammunition depots overnight.", "en", []),
     # its ground is in its country
     ("Ukrainian drones attacked Russian refineries overnight.", "en", ["country:RU"]),
     ("Дрони атакували російські НПЗ.", "uk", ["country:RU"]),
