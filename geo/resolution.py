@@ -630,13 +630,8 @@ class Geoparser:
         Russian form ("near Logvinovo, Luhansk" for Lohvynove): tried only where the text names
         the unit, and only entries inside it count, so a loose spelling cannot move a place
         elsewhere.  On a match the mention takes that key and counts as a name."""
-        for variant in _ukrainian_forms(text[f.start:f.end], lex.foreign_endings, lex.foreign_letters):
-            key = name_key(variant)
-            cands = [c for c in self._candidates(key) if _within(unit, c)]
-            if cands:
-                f.key, f.role = key, "name"
-                return cands
-        return []
+        variants = _ukrainian_forms(text[f.start:f.end], lex.foreign_endings, lex.foreign_letters)
+        return self._first_key_inside((name_key(v) for v in variants), f, unit)
 
     def _other_form_in(self, f: Found, text: str, unit: Place, lex: Lexicon) -> list[Place]:
         """Candidates inside ``unit`` of another nominative a one-word Cyrillic name may be a
@@ -649,12 +644,15 @@ class Geoparser:
             return []
         from geo.morphology import morphology   # pymorphy3 only for the Cyrillic languages
 
-        for form in morphology(lex.lang).forms(word):
-            if form == f.key:
-                continue
-            cands = [c for c in self._candidates(form) if _within(unit, c)]
+        return self._first_key_inside((form for form in morphology(lex.lang).forms(word) if form != f.key), f, unit)
+
+    def _first_key_inside(self, keys: Iterable[str], f: Found, unit: Place) -> list[Place]:
+        """The candidates inside ``unit`` of the first of ``keys`` that has any (none: an empty
+        list); the mention ``f`` then takes that key and counts as a name."""
+        for key in keys:
+            cands = [c for c in self._candidates(key) if _within(unit, c)]
             if cands:
-                f.key = form
+                f.key, f.role = key, "name"
                 return cands
         return []
 
