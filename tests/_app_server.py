@@ -17,11 +17,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 
-#: How many event markers are on the map right now (canvas: count Leaflet layers, not DOM).
-#: Zero until the frame's script has made ``window.map``: the iframe is in the page before its
-#: map exists, and a predicate that throws ends ``wait_for_function`` instead of polling on.
-DRAWN = ("(window.map ? Object.values(window.map._layers).filter(l => l.feature && l.feature.properties"
-         " && l.feature.properties.bl_id).length : 0)")
+def drawn_markers(map_var: str = "map") -> str:
+    """A script counting the event markers on the map ``window.<map_var>`` right now (canvas:
+    count Leaflet layers, not DOM). Zero until the page's script has made the map: an iframe is
+    in the page before its map exists, and a predicate that throws ends ``wait_for_function``
+    instead of polling on."""
+    m = f"window.{map_var}"
+    return (f"({m} ? Object.values({m}._layers).filter(l => l.feature && l.feature.properties"
+            f" && l.feature.properties.bl_id).length : 0)")
+
+
+#: How many event markers the app's map (``window.map``) shows right now.
+DRAWN = drawn_markers()
 
 #: Every data layer of the map holds its data: each layer the page expects (``BL.expect``) has
 #: been loaded or has failed (``BL.loaded``/``BL.failed``), so no event layer is still on its way.

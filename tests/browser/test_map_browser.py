@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from _app_server import drawn_markers
 from geo.assets import map_assets, vendor_assets
 from geo.events import EVENT_COLUMNS
 from geo.maps import build_map, event_id_from_popup, event_ids_from_popup
@@ -27,9 +28,8 @@ ARTIFACTS = Path(os.environ.get("BORDERLINE_ARTIFACTS") or ROOT / "test-artifact
 TIMEOUT_MS = 60_000
 NOVOSHAKHTINSK = (47.76, 39.93)
 
-#: Event markers on the map now (canvas: Leaflet layers, not DOM nodes).
-DRAWN = ("(window.map_div ? Object.values(window.map_div._layers).filter(l => l.feature && l.feature.properties"
-         " && l.feature.properties.bl_id).length : 0)")
+#: Event markers on the map now (a page of its own: the map is ``window.map_div``).
+DRAWN = drawn_markers("map_div")
 #: Container pixel of a lat/lon at the current view.
 POINT = "([lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }"
 
