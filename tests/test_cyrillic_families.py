@@ -160,6 +160,9 @@ def test_a_quoted_republic_and_a_facilitys_town_stay_places(gp, text, surface, a
     ("Група МАГАТЕ застала вибух біля Хмельницької АЕС.", "Хмельницької", "Khmelnytskyi", "uk"),
     ("Кременчугский НПЗ был атакован дронами.", "Кременчугский", "Kremenchuk", "ru"),
     ("На Херсонском направлении уничтожен склад.", "Херсонском", "Kherson", "ru"),
+    # the rules derive Авдеево before Авдеевка: the town outranks the village met first
+    ("Дрон атаковал позиции у Авдеевского коксохимического завода.", "Авдеевского", "Avdiyivka", "ru"),
+    ("ЗСУ нанесли удар по Макіївському НПЗ.", "Макіївському", "Makiyivka", "uk"),
 ])
 def test_a_facility_named_by_its_towns_adjective_is_at_the_town(gp, text, surface, name, lang):
     assert resolved(gp, text, lang)[surface][0] == name
