@@ -787,8 +787,12 @@ class Geoparser:
                 own_unit = it.cands[it.best].admin1 if it.best >= 0 and it.confident else None
                 key = it.found.key
                 mine = own.get(key, ())
+                # what the article's units may not do in the first pass, its places may not do here
+                own_key = _own_name_key(key)
+                city = _big_city(it.cands, own_key)
                 for n, c in enumerate(it.cands):
-                    if c.admin1 and c.kind != "admin1" and units.get(c.admin1, 0) - (c.admin1 == own_unit) > 0:
+                    if c.admin1 and c.kind != "admin1" and units.get(c.admin1, 0) - (c.admin1 == own_unit) > 0 \
+                            and not _outweighed(c, city, own_key):
                         it.scores[n] += 1.5
                     elif c.kind == "admin1" and c.admin1 and anchors.has_unit(c.admin1, mine):
                         it.scores[n] += 4.0  # the unit holds places the article names

@@ -325,6 +325,14 @@ def test_a_region_in_the_same_sentence_lifts_no_town_that_holds_the_citys_name_o
     assert got["Миколаєва"][:2] == ("Mykolayiv", "UA-48")
 
 
+def test_a_town_of_that_region_named_beside_it_lifts_no_town_that_holds_the_citys_name_only_as_an_alternate(gp):
+    # what the region may not do in the first pass, a town resolved in it may not do in the second
+    got = places(gp, "Вночі були обстріли Сумської області та Миколаєва, вранці у Донецькій області "
+                     "обстріляли Авдіївку та Торецьк.", "uk")
+    assert got["Миколаєва"][:2] == ("Mykolayiv", "UA-48")
+    assert got["Авдіївку"][:2] == ("Avdiyivka", "UA-14")
+
+
 @pytest.mark.parametrize("text, lang, surface, want", [
     # a unit in brackets after each of a list of names: each its own ("Озерном (Житомирская
     # область)" is not the Ozerne of Donetsk oblast the other units around it pull to)
