@@ -34,6 +34,7 @@ from geo.events import (
     same_incident,
     split_sentences,
 )
+from geo.events.actors import merged_actors
 from geo.toponyms import Mention
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -343,6 +344,29 @@ def test_a_side_before_a_preposition_is_who_struck_not_the_target():
     assert one(extract("Strikes on Ukrainian positions near Kurakhove went on.")).actors.get("target") == "UA"
     hit = extract("Drone strikes from Russia on airfields continued overnight.")
     assert [e.actors for e in hit if e.actors.get("target") == "RU"] == []
+
+
+@pytest.mark.parametrize("text, actors", [
+    # a strike's target is where it landed, unless every attacker named is that side: its strike at
+    # home hit the other's forces there (DPR is no country word here)
+    ("Ukrainian forces shelled DPR positions near Kurakhove.", {"attacker": "UA", "target": "RU"}),
+    ("Ukrainian forces fired 120mm mortars at DPR positions in Pokrovsk.", {"attacker": "UA", "target": "RU"}),
+    # an attack verb's object is the target, not its forces' owner
+    ("DPR forces shelled Ukrainian forces near Kurakhove.", {"target": "UA"}),
+    ("Russian artillery shelled a depot of Ukrainian forces near Kherson.", {"attacker": "RU", "target": "UA"}),
+    # in an interception the downed aircraft are the attacker's; soldiers who down them defend
+    ("Ukrainian soldiers of the 93rd brigade shot down a Russian jet near Pokrovsk.",
+     {"attacker": "RU", "target": "UA"}),
+    ("Russian forces shot down Ukrainian drones near Kurakhove.", {"attacker": "UA", "target": "RU"}),
+])
+def test_the_sides_of_a_strike_in_the_strikers_own_country(text, actors):
+    assert one(extract(text)).actors == actors
+
+
+def test_merged_reports_never_make_one_side_attacker_and_target():
+    assert merged_actors({"target": "UA"}, {"attacker": "UA", "target": "RU"}) == {"target": "UA"}
+    assert merged_actors({"attacker": "RU"}, {"target": "UA", "claimed_by": "RU"}) == \
+        {"attacker": "RU", "target": "UA", "claimed_by": "RU"}
 
 
 @pytest.mark.parametrize("text, lang, places", [

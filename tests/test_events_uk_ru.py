@@ -111,6 +111,18 @@ def test_sides_named_in_each_case_and_order(text, code, actors):
     assert one(extract(text, lang=code)).actors == actors
 
 
+@pytest.mark.parametrize("text, code, actors", [
+    # the striker's own country: its strike hit the other side's forces there
+    ("Украинский дрон атаковал склад у Курахово.", "ru", {"attacker": "UA", "target": "RU"}),
+    ("ЗСУ знищили склад боєприпасів окупантів у Курахове.", "uk", {"attacker": "UA", "target": "RU"}),
+    # who destroys in a strike struck; an institution before its country's genitive acts
+    ("ВКС России высокоточными ракетами уничтожили склад в Запорожье.", "ru", {"attacker": "RU", "target": "UA"}),
+    ("ВС России атаковали аэродром в Харькове.", "ru", {"attacker": "RU", "target": "UA"}),
+])
+def test_the_sides_of_a_strike_in_the_strikers_own_country(text, code, actors):
+    assert one(extract(text, lang=code)).actors == actors
+
+
 @pytest.mark.parametrize("text, code, side", [
     # what of a side was hit follows its name ("по російських аеродромах"); a side before a
     # preposition and the thing hit is who struck, never the target

@@ -14,7 +14,7 @@ from geo.events.triggers import _STRIKE_TYPES
 if TYPE_CHECKING:
     from geo.toponyms import Mention
 
-__all__ = ["ActorRules", "actor_rules"]
+__all__ = ["ActorRules", "actor_rules", "merged_actors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,20 @@ def actor_rules(code: str) -> ActorRules:
         enemy=words("enemy"), own=words("own"))
 
 
+_COUNTER_ROLE = {"attacker": "target", "target": "attacker"}
+
+
+def merged_actors(first: dict[str, str], second: dict[str, str]) -> dict[str, str]:
+    """``first``'s roles, and those of ``second`` it lacks, where they leave no side both attacker
+    and target (two reports of one strike may cast its sides differently: the first stands)."""
+    out = dict(first)
+    for role, cc in second.items():
+        other = _COUNTER_ROLE.get(role)
+        if role not in out and (other is None or out.get(other) != cc):
+            out[role] = cc
+    return out
+
+
 def _gap_ok(gap: str, stop: frozenset[str]) -> bool:
     return not any(w.lower() in stop for w in gap.split())
 
@@ -91,6 +105,28 @@ def _is_speaker(after: str, before: str, rules: ActorRules) -> bool:
 def _is_subject(after: str, rules: ActorRules) -> bool:
     m = rules.subject_after.match(after[:80])
     return bool(m and _gap_ok(m.group(1), rules.stop_words))
+
+
+def _verb_next(after: str, rules: ActorRules) -> bool:
+    """Whether the word right after a name is a verb of action: what follows that verb is its
+    object ("ЗСУ знищили склад", "России атаковали аэродром"), not a thing of the name's."""
+    first = after.split(None, 1)
+    return bool(first) and rules.active_verb.match(first[0]) is not None
+
+
+def _owns_weapon(name: str, after: str, rules: ActorRules) -> bool:
+    """Whether the weapons or forces just after a name are its ("Russian drones", "російські
+    ударні дрони"), not the subject of a verb the name is the object of, in free word order
+    ("Росію атакували дрони": not Russia's drones)."""
+    if not rules.weapon_after.match(after[:40]):
+        return False
+    return rules.object_form is None or not rules.object_form.search(name) or not _verb_next(after, rules)
+
+
+def _institution_of(before: str, rules: ActorRules) -> bool:
+    """Whether one of its country's institutions stands just before a name, which then follows
+    in the genitive ("Вооруженные силы России нанесли удар": the forces act)."""
+    return rules.institution_before is not None and bool(rules.institution_before.search(before[-60:]))
 
 
 @dataclass(slots=True)
@@ -150,9 +186,14 @@ def _actors(sides: _Sides, etype: str, *, place_cc: str | None = None,
     actors: dict[str, str] = {}
     ranked_targets = nearest(targets)
     target = ranked_targets[0] if ranked_targets else None
-    if place_cc in ("RU", "UA") and etype in _STRIKE_TYPES:
-        target = place_cc
-    attacker = next((a for a in nearest(attackers) if a != target), None)
+    stated = nearest(attackers)
+    if place_cc in _OTHER_SIDE and etype in _STRIKE_TYPES:
+        # where it landed, unless every attacker the sentence names is that side: its strike at
+        # home hit the other's forces there ("Украинский беспилотник сбросил гранату рядом с
+        # российскими военными у ... Авдеевского завода", "Ukrainian forces shelled DPR
+        # positions in Donetsk")
+        target = _OTHER_SIDE[place_cc] if stated and set(stated) == {place_cc} else place_cc
+    attacker = next((a for a in stated if a != target), None)
     if attacker:
         actors["attacker"] = attacker
     if target and target != attacker:
@@ -168,6 +209,9 @@ def _sides(sentence: str, refs: Sequence[_Ref], etype: str, rules: ActorRules) -
     targets: list[tuple[str, int]] = []
     claimant: str | None = None
     defender_types = etype == "air_defense"
+    # a side that downs, destroys or repels defends in an interception or a fight, and strikes
+    # in a strike ("ВКС России ... уничтожили арсенал", "ЗСУ знищили склад")
+    downs_defends = defender_types or etype not in _STRIKE_TYPES
     for ref in refs:
         # every pattern looks at most this far either side: bounded slices keep a long
         # sentence with many names linear
@@ -175,7 +219,7 @@ def _sides(sentence: str, refs: Sequence[_Ref], etype: str, rules: ActorRules) -
         it = rules.speaker_it.match(after[:120])
         if it:
             verb = it.group("verb")
-            if rules.defender_verb.match(verb):
+            if downs_defends and rules.defender_verb.match(verb):
                 targets.append((ref.cc, ref.start))
             elif rules.active_verb.match(verb):
                 attackers.append((ref.cc, ref.start))
@@ -184,21 +228,25 @@ def _sides(sentence: str, refs: Sequence[_Ref], etype: str, rules: ActorRules) -
             if rules.claims_capture.match(after):
                 attackers.append((ref.cc, ref.start))
             continue
-        if rules.target_before.search(before[-30:]) or rules.target_after.match(after[:50]):
+        if rules.target_before.search(before[-30:]) or (rules.target_after.match(after[:50])
+                                                        and not _verb_next(after, rules)):
             targets.append((ref.cc, ref.start))
         elif rules.by_before.search(before[-40:]) or (
                 rules.agent_before is not None and rules.agent_form is not None
                 and rules.agent_before.search(before[-40:]) and rules.agent_form.search(sentence[ref.start:ref.end])):
             attackers.append((ref.cc, ref.start))
         elif _is_subject(after, rules) and (rules.object_form is None
-                                            or not rules.object_form.search(sentence[ref.start:ref.end])):
+                                            or not rules.object_form.search(sentence[ref.start:ref.end])
+                                            or _institution_of(before, rules)):
             m = rules.subject_after.match(after[:80])
             verb = m.group(0).split()[-1] if m else ""
-            if rules.defender_verb.match(verb):
+            if downs_defends and rules.defender_verb.match(verb):
                 targets.append((ref.cc, ref.start))
             else:
                 attackers.append((ref.cc, ref.start))
-        elif rules.weapon_after.match(after[:40]):
+        elif not defender_types and _owns_weapon(sentence[ref.start:ref.end], after, rules):
+            # (in an interception the downed weapons alone are the attacker's, below: "Ukrainian
+            # soldiers of the 93rd brigade shot down a Russian jet" are the defenders)
             attackers.append((ref.cc, ref.start))
     if defender_types:
         # whose drones were downed is the attacker; the side that downed them is the target

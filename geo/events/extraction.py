@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from geo.events.actors import _actor_refs, _actors, _sides
+from geo.events.actors import _actor_refs, _actors, _sides, merged_actors
 from geo.events.dates import _resolve_date, date_rules, dates_compatible
 from geo.events.gates import _gates, _sentence_gates
 from geo.events.model import Event
@@ -137,8 +137,7 @@ def _fold(into: _Draft, other: _Draft | None = None, *, types: dict[str, list[st
         into.types[t] += [w for w in words if w not in into.types[t]]
     for k, v in (numbers or {}).items():
         into.numbers.setdefault(k, v)
-    for k, v in (actors or {}).items():
-        into.actors.setdefault(k, v)
+    into.actors = merged_actors(into.actors, actors or {})
     if sentence is not None:
         into.sentences.add(sentence)
 

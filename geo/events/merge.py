@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
+from geo.events.actors import merged_actors
 from geo.events.dates import dates_compatible
 from geo.events.model import Event
 from geo.events.triggers import _PRIORITY
@@ -65,7 +66,7 @@ def _absorb(rep: Event, other: Event) -> Event:
     tags = tuple(t for t in _PRIORITY if (t in rep.tags or t in other.tags) and t != rep.event_type)
     triggers = tuple(dict.fromkeys(rep.triggers + other.triggers))
     numbers = {**other.numbers, **rep.numbers}
-    actors = {**other.actors, **rep.actors}
+    actors = merged_actors(rep.actors, other.actors)
     confidence = corroborated_confidence(rep.confidence, other.confidence)
     return dataclasses.replace(rep, sources=sources, tags=tags, triggers=triggers,
                                numbers=dict(sorted(numbers.items())), actors=actors, confidence=confidence)
