@@ -669,6 +669,7 @@ class Geoparser:
             items[n_it].cands = [unit]
         self._first_pass(items, context, toks, home=home, own_names=_own_name_countries(lex.lang))
         anchors, own = self._second_pass(items)
+        _held_near(text, toks, items, lex)
         return self._mentions(text, items, context, anchors, own, qualifiers=qualifiers, unheld=unheld,
                               drop_weak=drop_weak, home=home)
 
@@ -1048,6 +1049,38 @@ _LOCAL_SUPPORT_KM = 50.0
 def _near_support(place: Place, anchors: _Anchors, without: Sequence[Place]) -> bool:
     """Whether a name shaped like a surname (``Found.local``) has a place of the article near it."""
     return anchors.nearest_km(place.lat, place.lon, without) <= _LOCAL_SUPPORT_KM
+
+
+#: How far from a town a place the text puts near it ("під Києвом", "near Kurakhove") may lie: the
+#: suburbs and villages reports name so reach about a district's width from the town.
+_VICINITY_KM = _LOCAL_SUPPORT_KM
+
+
+def _held_near(text: str, toks: Sequence[Token], items: list[_Item], lex: Lexicon) -> None:
+    """"X під Y", "X под Y", "X near Y", Y a place resolved with confidence: of X's readings only
+    those within :data:`_VICINITY_KM` of Y are meant, and the others are no rivals of the chosen
+    one ("Калиновка под Киевом" is none of the Kalynivkas of Vinnytsia or Donetsk oblast, whatever
+    other reports of those days name)."""
+    by_tok0 = {it.found.tok0: it for it in items}
+    cyrillic = lex.script == "Cyrillic"
+    for it in items:
+        k = it.found.tok1
+        if it.best < 0 or it.cands[it.best].kind not in _LOCAL_KINDS or k + 1 >= len(toks) \
+                or text[toks[k - 1].end:toks[k].start] != " " or text[toks[k].end:toks[k + 1].start] != " ":
+            continue
+        # (a Cyrillic lexicon's words are Cyrillic keys; a token's key is the automaton's Latin one)
+        if (cyrillic_key(toks[k].text) if cyrillic else toks[k].key) not in lex.vicinity_prepositions:
+            continue
+        town = by_tok0.get(k + 1)
+        if town is None or town.best < 0 or not town.confident or town.cands[town.best].kind == "country":
+            continue
+        at = town.cands[town.best]
+        near = [n for n, c in enumerate(it.cands)
+                if c.kind in _LOCAL_KINDS and haversine_km(c.lat, c.lon, at.lat, at.lon) <= _VICINITY_KM]
+        if near and len(near) < len(it.cands):
+            it.cands = [it.cands[n] for n in near]
+            it.scores = [it.scores[n] for n in near]
+            Geoparser._pick(it)
 
 
 def _rivals(it: _Item) -> tuple[Place, ...]:

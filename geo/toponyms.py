@@ -336,6 +336,7 @@ class Lexicon:
     river_part_before: re.Pattern[str]
     place_prepositions: frozenset[str]   # words before a name that locate at it ("in", "near")
     unit_prepositions: frozenset[str]    # between a name and the unit it lies in ("X in the Kursk region")
+    vicinity_prepositions: frozenset[str]  # between a name and a town it lies near ("X near Kyiv")
     surname_endings: tuple[str, ...]     # endings of surnames that are also small villages' names
     org_names: frozenset[str]            # whole names of outlets and units, never places (name keys)
     # resolution.toml
@@ -435,6 +436,7 @@ class Lexicon:
             river_part_before=re.compile(words["river_part_before"]),
             place_prepositions=keys(words["place_prepositions"]),
             unit_prepositions=keys(words["unit_prepositions"]),
+            vicinity_prepositions=keys(words["vicinity_prepositions"]),
             surname_endings=tuple(key(e) for e in words["surname_endings"]),
             org_names=frozenset(name(n) for n in words["org_names"]),
             function_words=keys(spell["function_words"]), admin_words=keys(spell["admin_words"]),

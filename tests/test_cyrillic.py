@@ -196,6 +196,18 @@ def test_an_official_ukrainian_name_outweighs_a_namesake_that_holds_it_only_as_a
     assert "Mykolaivka" not in {r.name for r in m.rivals}
 
 
+@pytest.mark.parametrize("text, lang, surface", [
+    ("Пожар на нефтебазе в Калиновке под Киевом.", "ru", "Калиновке"),
+    ("Пожежа на нафтобазі в Калинівці під Києвом.", "uk", "Калинівці"),
+])
+def test_a_village_put_near_a_city_has_no_namesake_far_from_it_as_rival(gp, text, lang, surface):
+    # a dozen Kalynivkas, one a district of Donetsk of 100,000 people: "під Києвом" leaves
+    # only those of Kyiv oblast, so no other report can move it to the Donbas
+    m = {m.text: m for m in gp.parse_text(text, lang=lang)}[surface]
+    assert m.place.admin1 == "UA-32"
+    assert m.rivals and {r.admin1 for r in m.rivals} == {"UA-32"}
+
+
 def test_a_russian_report_names_ukraines_towns_by_their_russian_and_former_names(gp):
     # Pokrovsk was Krasnoarmeysk until 2016; Russia's own Krasnoarmeysk (Moscow oblast) carries the
     # name as its own, which must not outweigh the town the war is about.

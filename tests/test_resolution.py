@@ -245,6 +245,23 @@ def test_a_nearby_place_decides_and_leaves_no_rivals(lex):
     assert m.rivals == ()
 
 
+def test_a_name_put_near_a_town_keeps_only_the_readings_near_it(lex):
+    from _geoparse_support import PLACES, place
+
+    # a big namesake far away would outrank the village near Kurakhove by size alone, and stay
+    # its rival for other reports to decide; "near Kurakhove" says which is meant
+    gp = Geoparser.build(TinyGazetteer([*PLACES,
+                                        place("gn:zh-city", "Zhovtoklynivka", "settlement", "UA", 50.40, 30.50,
+                                              admin1="UA-32", population=900_000),
+                                        place("gn:zh-near", "Zhovtoklynivka", "settlement", "UA",
+                                              KURAKHOVE[0] + 0.15, KURAKHOVE[1] + 0.10, admin1="UA-14")]),
+                         lexicon=lex)
+    m = _mention(gp, "Shelling hit Zhovtoklynivka near Kurakhove overnight.", "Zhovtoklynivka")
+    assert (m.place.id, m.rivals) == ("gn:zh-near", ())
+    alone = _mention(gp, "Shelling hit Zhovtoklynivka overnight.", "Zhovtoklynivka")
+    assert alone.place.id == "gn:zh-city"
+
+
 def test_qualifiers_and_single_readings_have_no_rivals(lex):
     gp = _homonyms_gp(lex)
     got = {m.text: m for m in gp.parse_text("Shelling hit Zhovtoklynivka, Donetsk region, and Kurakhove.")}
