@@ -368,9 +368,11 @@ def report(res: dict, held_out: dict | None = None) -> str:
         if r is None:
             continue
         a = r["by_lang"]["all"]
-        lines += [f"What limits the {name} half's distance figures is place recognition: the geoparser alone resolves a "
-                  f"name within 25 km of a VIINA place for {_pct(a['resolvable'])} of its headlines, and of those "
-                  f"{_pct(a['nearest_25_of_resolvable'])} have their nearest event within 25 km.", ""]
+        lines += [f"The headlines' own names bound the {name} half's distance figure: the geoparser alone resolves a "
+                  f"name within 25 km of a VIINA place for {_pct(a['resolvable'])} of its headlines (the others name "
+                  f"their place only as a region VIINA pins elsewhere in it, another place than VIINA's, one the "
+                  f"gazetteer lacks, or none), "
+                  f"and of those {_pct(a['nearest_25_of_resolvable'])} have their nearest event within 25 km.", ""]
     dp = res.get("dateparser")
     if dp:
         lines += [f"Dates: `resolve_date` (this code's rules) against dateparser 1.5.0's `search_dates` on {dp['n']} "
