@@ -538,7 +538,13 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         items = _facility_list(text, toks, i, words, taken, person, lex)
         if not (_located(items[0], words, lex) or _war_sentence(toks, j, words, lex)):
             continue
+        sectors = {k: _region_sector(k, words, lex) for k in items} if words.is_(j, lex.sector_words) else {}
         for k in items:
+            if sectors.get(k) is not None:
+                # a sector named after a region ("на Таврійському напрямку"): its unit, no town
+                found.append(Found(k, k + 1, toks[k].start, toks[k].end, None, target=sectors[k]))
+                taken[k] = True
+                continue
             key = _facility_place(k, words, names, info)
             if key is not None:   # (one the gazetteer lacks leaves the list going on)
                 found.append(Found(k, k + 1, toks[k].start, toks[k].end, key, flags=info(key)))
@@ -562,6 +568,13 @@ def _war_sentence(toks: Sequence[Token], j: int, words: _Words, lex: Lexicon) ->
             return True
         k += 1
     return False
+
+
+def _region_sector(i: int, words: _Words, lex: Lexicon) -> str | None:
+    """The unit of the front sector the adjective at ``i`` names after a region
+    (``Lexicon.region_sectors``), or None."""
+    lemmas = words.morph.adjective_place_forms(words.toks[i].text, derived=False)
+    return next((lex.region_sectors[w] for w in lemmas if w in lex.region_sectors), None)
 
 
 def _facility_place(i: int, words: _Words, names: CyrillicNames, info: Callable[[str], int]) -> str | None:

@@ -30,6 +30,7 @@ disk next to the gazetteer and keyed by the gazetteer's build fingerprint.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import hashlib
 import math
@@ -343,7 +344,7 @@ class Geoparser:
             found = recognize_cyrillic(text, toks, self.cyrillic_names(), lex, morphology(lex.lang),
                                        self._cyrillic_info(lex.lang))
         else:
-            found = recognize(text, toks, self.index, lex, self._key_info)
+            found = _region_sectors(recognize(text, toks, self.index, lex, self._key_info), toks, lex)
         return _rivers_by_their_parts(text, found, lex)
 
     def _cyrillic_info(self, lang: str) -> Callable[[str], int]:
@@ -1049,6 +1050,18 @@ _LOCAL_SUPPORT_KM = 50.0
 def _near_support(place: Place, anchors: _Anchors, without: Sequence[Place]) -> bool:
     """Whether a name shaped like a surname (``Found.local``) has a place of the article near it."""
     return anchors.nearest_km(place.lat, place.lon, without) <= _LOCAL_SUPPORT_KM
+
+
+def _region_sectors(found: list[Found], toks: Sequence[Token], lex: Lexicon) -> list[Found]:
+    """A one-word name of a front sector named after a region ("the Tavriia direction":
+    ``Lexicon.region_sectors`` before one of ``sector_words``) is the unit the sector lies in, not
+    the village of that name."""
+    if not lex.region_sectors:
+        return found
+    return [dataclasses.replace(f, key=None, target=lex.region_sectors[toks[f.tok0].key])
+            if f.tok1 == f.tok0 + 1 < len(toks) and toks[f.tok0].key in lex.region_sectors
+            and toks[f.tok1].key in lex.sector_words else f
+            for f in found]
 
 
 #: How far from a town a place the text puts near it ("під Києвом", "near Kurakhove") may lie: the

@@ -337,6 +337,8 @@ class Lexicon:
     place_prepositions: frozenset[str]   # words before a name that locate at it ("in", "near")
     unit_prepositions: frozenset[str]    # between a name and the unit it lies in ("X in the Kursk region")
     vicinity_prepositions: frozenset[str]  # between a name and a town it lies near ("X near Kyiv")
+    region_sectors: dict[str, str]       # "tavriia", "таврійський" -> "UA": a front sector named after a region
+    sector_words: frozenset[str]         # "direction", "напрямок": what such a name stands before
     surname_endings: tuple[str, ...]     # endings of surnames that are also small villages' names
     org_names: frozenset[str]            # whole names of outlets and units, never places (name keys)
     # resolution.toml
@@ -437,6 +439,8 @@ class Lexicon:
             place_prepositions=keys(words["place_prepositions"]),
             unit_prepositions=keys(words["unit_prepositions"]),
             vicinity_prepositions=keys(words["vicinity_prepositions"]),
+            region_sectors={key(name): code for name, code in words["region_sectors"]},
+            sector_words=keys(words["sector_words"]),
             surname_endings=tuple(key(e) for e in words["surname_endings"]),
             org_names=frozenset(name(n) for n in words["org_names"]),
             function_words=keys(spell["function_words"]), admin_words=keys(spell["admin_words"]),

@@ -168,6 +168,20 @@ def test_a_facility_named_by_its_towns_adjective_is_at_the_town(gp, text, surfac
     assert resolved(gp, text, lang)[surface][0] == name
 
 
+@pytest.mark.parametrize("text, lang, surface, want", [
+    # a front sector named after a region is the unit it lies in, not the town of that name
+    ("На Таврійському напрямку ЗСУ знищили склад.", "uk", "Таврійському", ("Ukraine", None)),
+    ("На Таврическом направлении уничтожен склад.", "ru", "Таврическом", ("Ukraine", None)),
+    ("На Слобожанському напрямку ЗСУ знищили склад.", "uk", "Слобожанському", ("Kharkiv Oblast", "UA-63")),
+    ("Fighting continued on the Tavriia direction overnight.", "en", "Tavriia", ("Ukraine", None)),
+    # the town itself, and the village without the sector word, stay places
+    ("Вибух у Таврійську.", "uk", "Таврійську", ("Tavriysk", "UA-65")),
+    ("Shelling hit the village of Tavriia overnight.", "en", "Tavriia", ("Tavriia", "UA-65")),
+])
+def test_a_front_sector_named_after_a_region_is_its_unit(gp, text, lang, surface, want):
+    assert resolved(gp, text, lang)[surface] == want
+
+
 def test_a_facility_with_a_name_of_its_own_keeps_it(gp):
     got = resolved(gp, "Запорізька АЕС знову на дизель-генераторах.", "uk")
     assert got["Запорізька АЕС"][0] == "Zaporizhia Nuclear Power Plant"
