@@ -29,8 +29,14 @@ Scored per headline from the store (every incident that lists the headline among
   two agree where VIINA chose the capital. The strict figure above is the issue's target; this
   one says how much of the gap is VIINA's other choices of a city;
 - **place resolvable**: the geoparser alone (no events) resolves some name of the headline to a
-  point within 25 km of one of its VIINA places: the ceiling place recognition sets on the two
-  distance figures;
+  point within 25 km of one of its VIINA places: the ceiling the headlines' own names set on the
+  two distance figures;
+- **misses by family**: each headline whose nearest event is not within 25 km, by what it has: no
+  located event; country-level events only; region-level events only, one of whose regions holds a
+  VIINA place (or none does); a settlement or hromada event in a region that holds a VIINA place
+  (the two readings agree on the oblast: VIINA put it at another point of it, often the oblast's
+  capital or Crimea's Simferopol, or the text names another place there); or one in no region of a
+  VIINA place;
 - types (primary, with the share of headlines), and dates: an event's date against the headline's
   (VIINA's date is the publication day, so a report of "yesterday" is one day off by design).
 
@@ -89,6 +95,7 @@ class HeadlineScore:
     local: int                          # located events at settlement or hromada precision
     local_near: int                     # ... of them within NEAR_KM of a VIINA place
     resolvable: bool                    # the geoparser resolves a name near a VIINA place
+    miss: str | None                    # a miss's family (MISS_FAMILIES), None for a hit
     types: tuple[str, ...]              # primary types of its events
     date_offsets: tuple[int | None, ...]   # event date - headline date, in days (None: undated/coarse)
 
@@ -155,6 +162,29 @@ def _in_region(code: object, places: tuple[tuple[float, float], ...]) -> bool:
     return geom is not None and any(shapely.contains_xy(geom, lon, lat) for lat, lon in places)
 
 
+#: The families of a miss (see the module docstring), in the order the report lists them.
+MISS_FAMILIES = ("no located event", "country-level events only",
+                 "region-level events only, a VIINA place inside the region",
+                 "region-level events only, no VIINA place inside", "a local event in a VIINA place's region",
+                 "local events in no VIINA place's region")
+
+
+def _miss_family(h: Headline, located: list[dict], nearest: float | None) -> str | None:
+    if nearest is not None and nearest <= NEAR_KM:
+        return None
+    if not located:
+        return MISS_FAMILIES[0]
+    kinds = {e.get("precision") for e in located}
+    if kinds == {"country"}:
+        return MISS_FAMILIES[1]
+    if kinds <= {"region", "country"}:
+        inside = any(e.get("precision") == "region" and _in_region(e.get("admin1"), h.places) for e in located)
+        return MISS_FAMILIES[2] if inside else MISS_FAMILIES[3]
+    same = any(e.get("precision") not in ("region", "country") and _in_region(e.get("admin1"), h.places)
+               for e in located)
+    return MISS_FAMILIES[4] if same else MISS_FAMILIES[5]
+
+
 def score_headline(h: Headline, lang: str, events: list[dict], *, resolvable: bool) -> HeadlineScore:
     """``events``: the headline's events (``lat``, ``lon``, ``event_type``, ``date``, ``precision``,
     ``admin1``)."""
@@ -173,9 +203,11 @@ def score_headline(h: Headline, lang: str, events: list[dict], *, resolvable: bo
             offsets.append((dt.date.fromisoformat(d) - dt.date.fromisoformat(h.date)).days)
         else:
             offsets.append(None)
-    return HeadlineScore(h.id, lang, len(events), min(dists) if dists else None, len(dists),
+    located = [e for e in events if e.get("lat") is not None and e.get("lon") is not None]
+    nearest = min(dists) if dists else None
+    return HeadlineScore(h.id, lang, len(events), nearest, len(dists),
                          sum(d <= NEAR_KM for d in dists), region_hit, len(local), sum(d <= NEAR_KM for d in local), resolvable,
-                         tuple(e["event_type"] for e in events), tuple(offsets))
+                         _miss_family(h, located, nearest), tuple(e["event_type"] for e in events), tuple(offsets))
 
 
 def _share(k: int, n: int) -> float | None:
@@ -201,6 +233,7 @@ def summarise(scores: list[HeadlineScore]) -> dict:
         "resolvable": _share(sum(s.resolvable for s in scores), n),
         "nearest_25_of_resolvable": _share(sum(s.resolvable and s.nearest_km is not None and s.nearest_km <= NEAR_KM
                                                for s in scores), sum(s.resolvable for s in scores)),
+        "misses": [(f, sum(s.miss == f for s in scores)) for f in MISS_FAMILIES],
         "types": types.most_common(),
         "dated": len(offsets),
         "date_same": _share(sum(o == 0 for o in offsets), len(offsets)),
@@ -358,7 +391,9 @@ def report(res: dict, held_out: dict | None = None) -> str:
                 f"| articles/s (ingest, one worker, after start-up; median of {b[LANGS[0]].get('repeat', 1)} runs) | "
                 + " | ".join(f"{b[c]['per_s']:.1f}" if c in b and b[c].get("per_s") else "—" for c in LANGS) + " | | |"]
         types = ", ".join(f"{t} {n}" for t, n in b["all"]["types"])
-        out += ["", f"Headlines per primary type (a headline counts once per type): {types or 'none'}.", ""]
+        misses = "; ".join(f"{f} {n}" for f, n in b["all"]["misses"])
+        out += ["", f"Headlines per primary type (a headline counts once per type): {types or 'none'}.", "",
+                f"Misses by family (both languages; the module docstring says what each is): {misses}.", ""]
         return out
 
     lines += table(res, f"{res['half']} half")

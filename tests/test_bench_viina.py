@@ -73,3 +73,27 @@ def test_a_region_event_counts_in_the_region_aware_figure_when_its_region_holds_
     assert not village.region_hit                     # a village pin must be near, not merely in the region
     got = vb.summarise([s, wrong])
     assert (got["nearest_25"], got["nearest_25_or_region"]) == (0.0, 0.5)
+
+
+def test_each_miss_has_one_family(vb):
+    simferopol, saky = (44.9521, 34.1024), (45.1334, 33.5999)
+    h = vb.Headline("v1", "t", "2024-12-14", "uk", None, (simferopol,))
+
+    def event(point, precision, admin1):
+        return {"lat": point[0], "lon": point[1], "event_type": "missile_strike", "date": "2024-12-14",
+                "precision": precision, "admin1": admin1}
+
+    def family(*events):
+        return vb.score_headline(h, "uk", list(events), resolvable=False).miss
+
+    assert family(event(simferopol, "settlement", "UA-43")) is None                    # a hit
+    assert family() == "no located event"
+    assert family(event((49.0, 32.0), "country", None)) == "country-level events only"
+    assert family(event((45.69, 33.93), "region", "UA-43")) == \
+        "region-level events only, a VIINA place inside the region"
+    assert family(event((46.64, 32.62), "region", "UA-65")) == "region-level events only, no VIINA place inside"
+    # Saky named, VIINA at Simferopol: both in Crimea
+    assert family(event(saky, "settlement", "UA-43")) == "a local event in a VIINA place's region"
+    assert family(event((50.45, 30.52), "settlement", "UA-30")) == "local events in no VIINA place's region"
+    got = vb.summarise([vb.score_headline(h, "uk", [], resolvable=False)])
+    assert dict(got["misses"])["no located event"] == 1 and sum(n for _, n in got["misses"]) == 1
