@@ -538,11 +538,12 @@ def _facility_adjectives(text: str, toks: Sequence[Token], words: _Words, names:
         items = _facility_list(text, toks, i, words, taken, person, lex)
         if not (_located(items[0], words, lex) or _war_sentence(toks, j, words, lex)):
             continue
-        sectors = {k: _region_sector(k, words, lex) for k in items} if words.is_(j, lex.sector_words) else {}
+        sector = words.is_(j, lex.sector_words)
         for k in items:
-            if sectors.get(k) is not None:
+            unit = _region_sector(k, words, lex) if sector else None
+            if unit is not None:
                 # a sector named after a region ("на Таврійському напрямку"): its unit, no town
-                found.append(Found(k, k + 1, toks[k].start, toks[k].end, None, target=sectors[k]))
+                found.append(Found(k, k + 1, toks[k].start, toks[k].end, None, target=unit))
                 taken[k] = True
                 continue
             key = _facility_place(k, words, names, info)

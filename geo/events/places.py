@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geo import lang
-from geo.events.actors import ActorRules, _is_speaker, _is_subject, actor_rules
+from geo.events.actors import ActorRules, _institution_of, _is_speaker, _is_subject, actor_rules
 from geo.events.sentences import _WINDOW, Sentence
 from geo.toponyms import CONTINENT_PREFIX
 
@@ -226,7 +226,7 @@ def _candidate(text: str, sent: Sentence, mention: Mention, gazetteer: Gazetteer
     # (a name after "near", "in", "at" is where something happened, not who did it: "near X
     # using grenade launchers" is no subject)
     speaker = bool(_is_speaker(after, before, actors) or actors.institution_after.match(after[:60])
-                   or (actors.institution_before is not None and actors.institution_before.search(before[-60:]))
+                   or _institution_of(before, actors)
                    or (_is_subject(after, actors) and not (near or actors.locative_before.search(before[-40:]))
                        and _may_act(mention, place, rules)
                        and not (place.kind != "country" and rules.strike_noun_after.match(after[:40]))))
